@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+// Amounts, cells and flags are event data, not topics: nobody filters logs by them.
+// solhint-disable gas-indexed-events
+
 /// @title IDeviceRegistry
 /// @notice One ERC-721 token per physical device. The token id is the device id, derived from the device's hardware
 /// key: `deviceId = uint256(uint160(deviceKey))`.

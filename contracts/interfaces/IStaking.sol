@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+// Amounts, cells and flags are event data, not topics: nobody filters logs by them.
+// solhint-disable gas-indexed-events
+
 import {IDePINToken} from "./IDePINToken.sol";
 import {IDeviceRegistry} from "./IDeviceRegistry.sol";
 

@@ -20,6 +20,8 @@ contract DeviceRegistry is ERC721, AccessControl, Pausable, EIP712, Nonces, IDev
     /// @inheritdoc IDeviceRegistry
     uint32 public constant MAX_CLASS_WEIGHT_BPS = 100_000;
 
+    // EIP-712 type strings are longer than 32 bytes by nature; they are hashed at compile time.
+    // solhint-disable gas-small-strings
     /// @inheritdoc IDeviceRegistry
     bytes32 public constant REGISTER_TYPEHASH = keccak256(
         "Register(address owner,uint8 deviceClass,uint64 cell,uint256 nonce,uint256 deadline)"
@@ -30,6 +32,7 @@ contract DeviceRegistry is ERC721, AccessControl, Pausable, EIP712, Nonces, IDev
     bytes32 public constant MOVE_TYPEHASH = keccak256(
         "Move(uint256 deviceId,uint64 cell,uint256 nonce,uint256 deadline)"
     );
+    // solhint-enable gas-small-strings
 
     mapping(uint256 deviceId => Device) private _devices;
     mapping(uint8 deviceClass => ClassConfig) private _classes;

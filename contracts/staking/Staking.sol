@@ -180,8 +180,9 @@ contract Staking is AccessControl, ReentrancyGuardTransient, IStaking {
     /// @inheritdoc IStaking
     function isActive(uint256 deviceId) external view returns (bool) {
         IDeviceRegistry.Device memory record = registry.device(deviceId);
-        return
-            record.status == IDeviceRegistry.DeviceStatus.Active &&
-            _stakes[deviceId].bonded >= registry.minBond(record.deviceClass);
+        uint256 bond = _stakes[deviceId].bonded;
+        // A bond exactly at the class minimum is enough.
+        // solhint-disable-next-line gas-strict-inequalities
+        return record.status == IDeviceRegistry.DeviceStatus.Active && bond >= registry.minBond(record.deviceClass);
     }
 }

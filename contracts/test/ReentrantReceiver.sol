@@ -7,6 +7,7 @@ import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Recei
 /// @notice Test double: a device owner contract that, when it receives an ERC-721, calls back into other contracts
 /// (registry, staking, token) with scripted calls. Each scripted call's outcome is recorded, not bubbled, so the
 /// receipt itself succeeds and the test can assert what the reentrant calls could and could not do.
+// solhint-disable gas-indexed-events
 contract ReentrantReceiver is IERC721Receiver {
     /// @notice A scripted call.
     struct Call {
@@ -33,8 +34,10 @@ contract ReentrantReceiver is IERC721Receiver {
     /// @notice Makes a call as this contract (e.g. approve, stake or requestUnstake outside a callback); bubbles
     /// reverts.
     function execute(address target, bytes calldata data) external returns (bytes memory) {
+        // solhint-disable-next-line avoid-low-level-calls
         (bool success, bytes memory returnData) = target.call(data);
         if (!success) {
+            // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 revert(add(returnData, 0x20), mload(returnData))
             }
