@@ -10,6 +10,7 @@ import {
   HOTSPOT_MIN_BOND,
   UNBONDING_DELAY,
   deployRegistryStakingFixture,
+  deployStakedDeviceFixture,
   registerDevice,
   type RegistryStakingFixture,
 } from "../fixtures/registryStaking";
@@ -17,13 +18,7 @@ import {
 const E = (n: string | number) => ethers.parseEther(String(n));
 const Status = { None: 0n, Active: 1n, Suspended: 2n, Deregistered: 3n } as const;
 
-/** Fixture plus one hotspot device owned by alice with a bond of 500 (staked by alice). */
-async function stakedDeviceFixture() {
-  const f = await deployRegistryStakingFixture();
-  const id = await registerDevice(f, f.devices[0], f.alice);
-  await f.staking.connect(f.alice).stake(id, E(500));
-  return { ...f, id };
-}
+const stakedDeviceFixture = deployStakedDeviceFixture;
 
 async function expectStakingBalanceInvariant(f: RegistryStakingFixture, deviceIds: bigint[]) {
   let held = 0n;
