@@ -117,7 +117,7 @@ export function deviceKeyOf(deviceId: bigint): string {
 }
 
 /** Signs `Register` with the device key. */
-export function signRegister(
+export async function signRegister(
   deviceKey: TypedDataSigner,
   domain: DeviceRegistryDomain,
   message: RegisterMessage,
@@ -128,7 +128,7 @@ export function signRegister(
 }
 
 /** Signs `Attest` with a maker key. */
-export function signAttest(
+export async function signAttest(
   maker: TypedDataSigner,
   domain: DeviceRegistryDomain,
   message: AttestMessage,
@@ -138,7 +138,7 @@ export function signAttest(
 }
 
 /** Signs `Move` with the device key. */
-export function signMove(
+export async function signMove(
   deviceKey: TypedDataSigner,
   domain: DeviceRegistryDomain,
   message: MoveMessage,

@@ -28,9 +28,12 @@ import {
   registerDevice,
   sendRegistration,
 } from "../fixtures/registryStaking";
+import { snapshotGas } from "../fixtures/gasSnapshot";
 
 /** DeviceStatus enum of IDeviceRegistry. */
 const Status = { None: 0n, Active: 1n, Suspended: 2n, Deregistered: 3n } as const;
+/** A deadline far in the future (year 2096) for the gas-snapshot transactions. */
+const FIXED_DEADLINE = 4_000_000_000n;
 
 describe("DeviceRegistry", function () {
   describe("deployment", function () {
@@ -82,16 +85,19 @@ describe("DeviceRegistry", function () {
       const { registry, alice, devices, maker } = f;
       const device = devices[0];
       const id = deviceIdOf(device.address);
-      const args = await buildRegistration(f, device, alice.address, { deviceClass: GPU, cell: CELL_B });
+      // A fixed deadline keeps the calldata, and so the gas, independent of the clock.
+      const args = await buildRegistration(f, device, alice.address, {
+        deviceClass: GPU,
+        cell: CELL_B,
+        deadline: FIXED_DEADLINE,
+      });
       const tx = sendRegistration(f, alice, args);
       await expect(tx)
         .to.emit(registry, "DeviceRegistered")
         .withArgs(id, alice.address, maker.address, GPU, CELL_B)
         .and.to.emit(registry, "Transfer")
         .withArgs(ethers.ZeroAddress, alice.address, id);
-      const receipt = await (await tx).wait();
-      console.log(`      gas register (first device of owner): ${receipt!.gasUsed}`);
-      expect(receipt!.gasUsed).to.be.lte(150_000n);
+      expect(await snapshotGas("register (owner's first device)", tx)).to.be.lte(150_000n);
 
       expect(await registry.ownerOf(id)).to.equal(alice.address);
       expect(await registry.deviceOwner(id)).to.equal(alice.address);
@@ -104,10 +110,9 @@ describe("DeviceRegistry", function () {
       expect(record.status).to.equal(Status.Active);
 
       // A second device of the same owner (warm balance slot).
-      const tx2 = await sendRegistration(f, alice, await buildRegistration(f, devices[1], alice.address));
-      const receipt2 = await tx2.wait();
-      console.log(`      gas register (second device of owner): ${receipt2!.gasUsed}`);
-      expect(receipt2!.gasUsed).to.be.lte(150_000n);
+      const further = await buildRegistration(f, devices[1], alice.address, { deadline: FIXED_DEADLINE });
+      const tx2 = sendRegistration(f, alice, further);
+      expect(await snapshotGas("register (owner's further device)", tx2)).to.be.lte(150_000n);
       expect(await registry.balanceOf(alice.address)).to.equal(2n);
     });
 
@@ -344,11 +349,11 @@ describe("DeviceRegistry", function () {
     it("moves the device with a fresh device signature and consumes the nonce", async function () {
       const f = await loadFixture(deployRegistryStakingFixture);
       const id = await registerDevice(f, f.devices[0], f.alice);
-      const deadline = BigInt(await time.latest()) + 600n;
+      const deadline = FIXED_DEADLINE;
       const signature = await buildMoveSignature(f, f.devices[0], CELL_B, deadline);
-      await expect(f.registry.connect(f.alice).moveDevice(id, CELL_B, deadline, signature))
-        .to.emit(f.registry, "DeviceMoved")
-        .withArgs(id, CELL_A, CELL_B);
+      const tx = f.registry.connect(f.alice).moveDevice(id, CELL_B, deadline, signature);
+      await expect(tx).to.emit(f.registry, "DeviceMoved").withArgs(id, CELL_A, CELL_B);
+      await snapshotGas("moveDevice", tx);
       expect(await f.registry.cellOf(id)).to.equal(CELL_B);
       expect(await f.registry.nonces(f.devices[0].address)).to.equal(2n);
     });
@@ -515,11 +520,13 @@ describe("DeviceRegistry", function () {
       const f = await loadFixture(deployRegistryStakingFixture);
       const id = await registerDevice(f, f.devices[0], f.alice);
       await f.registry.connect(f.alice).transferFrom(f.alice.address, f.bob.address, id);
-      await expect(f.registry.connect(f.bob).deregister(id))
+      const tx = f.registry.connect(f.bob).deregister(id);
+      await expect(tx)
         .to.emit(f.registry, "DeviceDeregistered")
         .withArgs(id, f.bob.address)
         .and.to.emit(f.registry, "Transfer")
         .withArgs(f.bob.address, ethers.ZeroAddress, id);
+      await snapshotGas("deregister", tx);
       expect(await f.registry.status(id)).to.equal(Status.Deregistered);
       expect(await f.registry.deviceOwner(id)).to.equal(f.bob.address);
       expect((await f.registry.device(id)).ownerAtDeregistration).to.equal(f.bob.address);

@@ -14,6 +14,7 @@ import {
   registerDevice,
   type RegistryStakingFixture,
 } from "../fixtures/registryStaking";
+import { snapshotGas } from "../fixtures/gasSnapshot";
 
 const E = (n: string | number) => ethers.parseEther(String(n));
 const Status = { None: 0n, Active: 1n, Suspended: 2n, Deregistered: 3n } as const;
@@ -105,16 +106,10 @@ describe("Staking", function () {
       const tx = f.staking.connect(f.alice).stake(first, E(100));
       await expect(tx).to.emit(f.staking, "Staked").withArgs(first, f.alice.address, E(100), E(100));
       await expect(tx).to.changeTokenBalances(f.token, [f.alice, f.staking], [-E(100), E(100)]);
-      const coldGas = (await (await tx).wait())!.gasUsed;
-      console.log(`      gas stake (first stake of a device, staking held no tokens yet): ${coldGas}`);
-
-      const tx2 = await f.staking.connect(f.bob).stake(second, E(100));
-      const firstStakeGas = (await tx2.wait())!.gasUsed;
-      console.log(`      gas stake (first stake of a device): ${firstStakeGas}`);
-      expect(firstStakeGas).to.be.lte(100_000n);
-
-      const tx3 = await f.staking.connect(f.bob).stake(second, E(50));
-      console.log(`      gas stake (top-up): ${(await tx3.wait())!.gasUsed}`);
+      await snapshotGas("stake (device's first stake, staking held no tokens)", tx);
+      const firstStake = f.staking.connect(f.bob).stake(second, E(100));
+      expect(await snapshotGas("stake (device's first stake)", firstStake)).to.be.lte(100_000n);
+      await snapshotGas("stake (top-up)", f.staking.connect(f.bob).stake(second, E(50)));
 
       expect(await f.staking.bondOf(first)).to.equal(E(100));
       expect(await f.staking.bondOf(second)).to.equal(E(150));
@@ -171,7 +166,7 @@ describe("Staking", function () {
       await expect(tx)
         .to.emit(f.staking, "UnstakeRequested")
         .withArgs(f.id, f.alice.address, E(200), E(200), now + UNBONDING_DELAY);
-      console.log(`      gas requestUnstake (first request): ${(await (await tx).wait())!.gasUsed}`);
+      await snapshotGas("requestUnstake (first request)", tx);
       expect(await f.staking.bondOf(f.id)).to.equal(E(300));
       const unbonding = await f.staking.unbondingOf(f.id);
       expect(unbonding.amount).to.equal(E(200));
@@ -250,7 +245,7 @@ describe("Staking", function () {
       const tx = f.staking.connect(f.carol).withdraw(f.id);
       await expect(tx).to.emit(f.staking, "Withdrawn").withArgs(f.id, f.alice.address, E(200));
       await expect(tx).to.changeTokenBalances(f.token, [f.alice, f.staking, f.carol], [E(200), -E(200), 0n]);
-      console.log(`      gas withdraw: ${(await (await tx).wait())!.gasUsed}`);
+      await snapshotGas("withdraw", tx);
       const unbonding = await f.staking.unbondingOf(f.id);
       expect(unbonding.amount).to.equal(0n);
       expect(unbonding.beneficiary).to.equal(ethers.ZeroAddress);
@@ -339,11 +334,13 @@ describe("Staking", function () {
     it("burns from the bond first (burn mode)", async function () {
       const f = await loadFixture(stakedDeviceFixture);
       const supply = await f.token.totalSupply();
-      await expect(f.staking.connect(f.slasher).slash(f.id, E(120), 77))
+      const tx = f.staking.connect(f.slasher).slash(f.id, E(120), 77);
+      await expect(tx)
         .to.emit(f.staking, "Slashed")
         .withArgs(f.id, 77, f.slasher.address, E(120), 0n, false)
         .and.to.emit(f.token, "Transfer")
         .withArgs(await f.staking.getAddress(), ethers.ZeroAddress, E(120));
+      await snapshotGas("slash (burn)", tx);
       expect(await f.staking.bondOf(f.id)).to.equal(E(380));
       expect(await f.token.totalSupply()).to.equal(supply - E(120));
       await expectStakingBalanceInvariant(f, [f.id]);
