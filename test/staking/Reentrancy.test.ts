@@ -2,12 +2,19 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Interface } from "ethers";
-import { ReentrantReceiver__factory, type ReentrantReceiver } from "../../typechain-types";
+import {
+  ReentrantReceiver__factory,
+  ReentrantToken__factory,
+  Staking__factory,
+  type ReentrantReceiver,
+} from "../../typechain-types";
 import { deviceIdOf } from "../../protocol/deviceSignatures";
 import {
   UNBONDING_DELAY,
   buildRegistration,
+  deployRegistryStakingFixture,
   deployStakedDeviceFixture,
+  registerDevice,
   sendRegistration,
   type RegistryStakingFixture,
 } from "../fixtures/registryStaking";
@@ -200,5 +207,93 @@ describe("Reentrancy through onERC721Received", function () {
     ]);
     expect(await staking.bondOf(id)).to.equal(E(500));
     await expectInvariants(f, [id]);
+  });
+});
+
+/** Staking over a token that calls back on every balance change (ERC-777 style), slashing to the treasury. */
+async function deployHookTokenFixture() {
+  const f = await deployRegistryStakingFixture();
+  const hookToken = await new ReentrantToken__factory(f.admin).deploy();
+  const staking = await new Staking__factory(f.admin).deploy(
+    await hookToken.getAddress(),
+    await f.registry.getAddress(),
+    UNBONDING_DELAY,
+    true,
+    f.treasury.address,
+    f.admin.address,
+  );
+  const slasherRole = await staking.SLASHER_ROLE();
+  await staking.connect(f.admin).grantRole(slasherRole, f.slasher.address);
+  // Even a re-entrant caller holding the slasher role must be stopped by the guard.
+  await staking.connect(f.admin).grantRole(slasherRole, await hookToken.getAddress());
+  await hookToken.connect(f.admin).mint(f.alice.address, E(1000));
+  await hookToken.connect(f.alice).approve(await staking.getAddress(), ethers.MaxUint256);
+  const id = await registerDevice(f, f.devices[0], f.alice);
+  return { ...f, hookToken, hookStaking: staking, id };
+}
+
+describe("Reentrancy through a token that calls back", function () {
+  async function expectGuardTripped(f: Awaited<ReturnType<typeof deployHookTokenFixture>>) {
+    expect(await f.hookToken.hookCalls()).to.equal(1n);
+    expect(await f.hookToken.lastHookSuccess()).to.equal(false);
+    const parsed = f.hookStaking.interface.parseError(await f.hookToken.lastHookReturnData());
+    expect(parsed?.name).to.equal("ReentrancyGuardReentrantCall");
+  }
+
+  async function expectHeldEqualsBooks(f: Awaited<ReturnType<typeof deployHookTokenFixture>>) {
+    const books = (await f.hookStaking.bondOf(f.id)) + (await f.hookStaking.unbondingOf(f.id)).amount;
+    expect(await f.hookToken.balanceOf(await f.hookStaking.getAddress())).to.equal(books);
+  }
+
+  it("stake cannot be re-entered by stake or requestUnstake", async function () {
+    const f = await loadFixture(deployHookTokenFixture);
+    const stakingAddress = await f.hookStaking.getAddress();
+    await f.hookToken.setHook(stakingAddress, f.hookStaking.interface.encodeFunctionData("stake", [f.id, E(1)]));
+    await f.hookStaking.connect(f.alice).stake(f.id, E(100));
+    await expectGuardTripped(f);
+    expect(await f.hookStaking.bondOf(f.id)).to.equal(E(100));
+
+    await f.hookToken.setHook(
+      stakingAddress,
+      f.hookStaking.interface.encodeFunctionData("requestUnstake", [f.id, E(100)]),
+    );
+    await f.hookStaking.connect(f.alice).stake(f.id, E(50));
+    expect(await f.hookToken.hookCalls()).to.equal(2n);
+    expect(f.hookStaking.interface.parseError(await f.hookToken.lastHookReturnData())?.name).to.equal(
+      "ReentrancyGuardReentrantCall",
+    );
+    expect(await f.hookStaking.bondOf(f.id)).to.equal(E(150));
+    await expectHeldEqualsBooks(f);
+  });
+
+  it("withdraw cannot be re-entered to pay twice", async function () {
+    const f = await loadFixture(deployHookTokenFixture);
+    await f.hookStaking.connect(f.alice).stake(f.id, E(100));
+    await f.hookStaking.connect(f.alice).requestUnstake(f.id, E(100));
+    await time.increase(UNBONDING_DELAY);
+    await f.hookToken.setHook(
+      await f.hookStaking.getAddress(),
+      f.hookStaking.interface.encodeFunctionData("withdraw", [f.id]),
+    );
+    await expect(f.hookStaking.withdraw(f.id)).to.changeTokenBalance(f.hookToken, f.alice, E(100));
+    await expectGuardTripped(f);
+    await expectHeldEqualsBooks(f);
+  });
+
+  it("slash cannot be re-entered, even by a caller holding the slasher role", async function () {
+    const f = await loadFixture(deployHookTokenFixture);
+    await f.hookStaking.connect(f.alice).stake(f.id, E(100));
+    await f.hookToken.setHook(
+      await f.hookStaking.getAddress(),
+      f.hookStaking.interface.encodeFunctionData("slash", [f.id, E(10), 0]),
+    );
+    await expect(f.hookStaking.connect(f.slasher).slash(f.id, E(40), 4)).to.changeTokenBalance(
+      f.hookToken,
+      f.treasury,
+      E(40),
+    );
+    await expectGuardTripped(f);
+    expect(await f.hookStaking.bondOf(f.id)).to.equal(E(60));
+    await expectHeldEqualsBooks(f);
   });
 });
