@@ -91,7 +91,8 @@ export function rewardLeafHash(leaf: RewardLeaf): string {
 
 /** keccak256(keccak256(abi.encode(address, uint256))) over a lowercase 0x-address. */
 function leafHashHex(accountLower: string, cumulativeAmount: bigint): string {
-  const encoded = "0x000000000000000000000000" + accountLower.slice(2) + cumulativeAmount.toString(16).padStart(64, "0");
+  const encoded =
+    "0x000000000000000000000000" + accountLower.slice(2) + cumulativeAmount.toString(16).padStart(64, "0");
   return keccak256(keccak256(encoded));
 }
 

@@ -67,9 +67,9 @@ describe("protocol/merkle", function () {
       expect(() =>
         buildRewardTree([{ account: makeLeaves(1)[0].account, cumulativeAmount: 1 as unknown as bigint }]),
       ).to.throw(/leaves\[0\]\.cumulativeAmount/);
-      expect(() =>
-        buildRewardTree([{ account: makeLeaves(1)[0].account, cumulativeAmount: 1n << 256n }]),
-      ).to.throw(/leaves\[0\]\.cumulativeAmount/);
+      expect(() => buildRewardTree([{ account: makeLeaves(1)[0].account, cumulativeAmount: 1n << 256n }])).to.throw(
+        /leaves\[0\]\.cumulativeAmount/,
+      );
       const [a] = makeLeaves(1);
       expect(() => buildRewardTree([a, { ...a, account: a.account.toUpperCase().replace("0X", "0x") }])).to.throw(
         /leaves\[1\]\.account: duplicate of leaves\[0\]/,
