@@ -11,9 +11,12 @@ import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 
 /// @title RewardDistributor
 /// @notice Per-epoch merkle roots of cumulative rewards, a challenge window, claims and optional linear vesting.
-/// @dev Storage is laid out for cheap claims: Pausable's `_paused` shares a slot with the posting cursor and the
-/// posted total (a claim reads it once for the pause check), each epoch has its root in one slot and its
-/// `EpochPost` in another, and each account has one `claimed` slot (plus one `VestingStream` slot if vesting is on).
+/// @dev Storage is laid out for cheap claims. Pausable's `_paused` shares one slot with the posting cursor and the
+/// latest post's time, which a claim reads anyway for the pause check. Each epoch has its root in one slot and its
+/// `EpochPost` in another; each account has one `claimed` slot (plus one `VestingStream` slot if vesting is on).
+/// Invariants used by `claim`: every epoch below the cursor is posted and not revoked (a revoke rewinds the cursor),
+/// and post times do not decrease with the epoch (posts are in order). So once the latest post's window is over,
+/// every posted epoch is claimable, and a claim then reads only the global slot, the root and the account's slot.
 contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
     using SafeERC20 for IERC20;
 
@@ -41,11 +44,14 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
     /// @inheritdoc IRewardDistributor
     uint256 public immutable vestingDuration;
 
-    /// @dev Packed with Pausable's `_paused`. Epochs below the cursor are posted; `_postedTotal` sums their totals.
+    /// @dev Packed with Pausable's `_paused`: epochs below `_nextEpochToPost` are posted; `_latestPostedAt` is the
+    /// post time of epoch `_nextEpochToPost − 1` (0 if none).
     uint64 private _nextEpochToPost;
+    uint64 private _latestPostedAt;
+    /// @dev Over epochs below `_nextEpochToPost`: the sum of posted totals and the sum of `_funding` (invariants kept
+    /// by every function).
     uint128 private _postedTotal;
-    /// @dev Sum of `_funding[e]` over epochs e below `_nextEpochToPost` (invariant kept by every function).
-    uint256 private _fundedTotal;
+    uint128 private _fundedTotal;
 
     mapping(uint256 epoch => uint256 amount) private _funding;
     mapping(uint256 epoch => bytes32 root) private _roots;
@@ -91,7 +97,11 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
         if (msg.sender != controller) revert RewardsUnauthorizedFunder(msg.sender, controller);
         _funding[epoch] += amount;
         // Keep `_fundedTotal` = funding of posted epochs: late funding of a posted epoch counts for the next post.
-        if (epoch < _nextEpochToPost) _fundedTotal += amount;
+        if (epoch < _nextEpochToPost) {
+            uint256 fundedTotal = _fundedTotal + amount;
+            if (fundedTotal > type(uint128).max) revert RewardsAmountOverflow(fundedTotal);
+            _fundedTotal = uint128(fundedTotal);
+        }
         emit EpochFunded(epoch, amount);
     }
 
@@ -109,12 +119,14 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
         uint256 postedThrough = _postedTotal + total;
         uint256 fundedThrough = _fundedTotal + _funding[epoch];
         if (postedThrough > fundedThrough) revert RewardsTotalExceedsFunding(epoch, postedThrough, fundedThrough);
-        if (postedThrough > type(uint128).max) revert RewardsAmountOverflow(postedThrough);
+        if (fundedThrough > type(uint128).max) revert RewardsAmountOverflow(fundedThrough);
 
         // `epoch + 1` fits in 64 bits: `epoch` equals the 64-bit cursor and 2^64 − 1 posts cannot happen.
         _nextEpochToPost = uint64(epoch + 1);
+        _latestPostedAt = uint64(block.timestamp);
+        // postedThrough <= fundedThrough < 2^128 (checked above).
         _postedTotal = uint128(postedThrough);
-        _fundedTotal = fundedThrough;
+        _fundedTotal = uint128(fundedThrough);
         _roots[epoch] = root;
         // total <= postedThrough < 2^128 (checked above); timestamps fit in 64 bits.
         _posts[epoch] = EpochPost({total: uint128(total), postedAt: uint64(block.timestamp), revoked: false});
@@ -131,9 +143,11 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
 
         post.revoked = true;
         _nextEpochToPost = uint64(epoch);
-        // Both sums included this epoch's share when it was posted (or funded after), so they cannot underflow.
+        _latestPostedAt = epoch == 0 ? 0 : _posts[epoch - 1].postedAt;
+        // Both sums included this epoch's share when it was posted (or funded after), so they cannot underflow;
+        // `_funding[epoch]` <= `_fundedTotal` < 2^128.
         _postedTotal -= post.total;
-        _fundedTotal -= _funding[epoch];
+        _fundedTotal -= uint128(_funding[epoch]);
         emit EpochRevoked(epoch, _roots[epoch], msg.sender);
     }
 
@@ -144,13 +158,16 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
         uint256 cumulativeAmount,
         bytes32[] calldata proof
     ) external whenNotPaused {
-        EpochPost memory post = _posts[epoch];
-        if (post.postedAt == 0) revert RewardsEpochNotPosted(epoch);
-        if (post.revoked) revert RewardsEpochRevoked(epoch);
-        uint256 claimableAt = uint256(post.postedAt) + challengeWindow;
-        if (block.timestamp < claimableAt) revert RewardsEpochInChallengeWindow(epoch, claimableAt);
-
-        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))));
+        _checkClaimable(epoch);
+        bytes32 leaf;
+        // keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount)))) in scratch space; `account` is
+        // clean (the ABI decoder rejects dirty upper bits).
+        assembly ("memory-safe") {
+            mstore(0x00, account)
+            mstore(0x20, cumulativeAmount)
+            mstore(0x00, keccak256(0x00, 0x40))
+            leaf := keccak256(0x00, 0x20)
+        }
         if (!MerkleProof.verifyCalldata(proof, _roots[epoch], leaf)) {
             revert RewardsInvalidProof(epoch, account, cumulativeAmount);
         }
@@ -220,8 +237,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
 
     /// @inheritdoc IRewardDistributor
     function isClaimable(uint256 epoch) external view returns (bool) {
-        EpochPost memory post = _posts[epoch];
-        return post.postedAt != 0 && !post.revoked && block.timestamp >= uint256(post.postedAt) + challengeWindow;
+        return epoch < _nextEpochToPost && block.timestamp >= uint256(_posts[epoch].postedAt) + challengeWindow;
     }
 
     /// @inheritdoc IRewardDistributor
@@ -232,6 +248,18 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
     /// @inheritdoc IRewardDistributor
     function releasable(address account) external view returns (uint256) {
         return _vestedAmount(_vesting[account]);
+    }
+
+    /// @dev Reverts unless `epoch` is claimable; reads the epoch's own `EpochPost` only when some post is still in
+    /// its challenge window (see the storage invariants in the contract's notes).
+    function _checkClaimable(uint256 epoch) private view {
+        if (epoch >= _nextEpochToPost) {
+            if (_posts[epoch].revoked) revert RewardsEpochRevoked(epoch);
+            revert RewardsEpochNotPosted(epoch);
+        }
+        if (block.timestamp >= uint256(_latestPostedAt) + challengeWindow) return;
+        uint256 claimableAt = uint256(_posts[epoch].postedAt) + challengeWindow;
+        if (block.timestamp < claimableAt) revert RewardsEpochInChallengeWindow(epoch, claimableAt);
     }
 
     /// @dev Splits a new claim: `immediateBps` of it (rounded down) plus whatever has vested in the account's stream

@@ -97,6 +97,15 @@ describe("RewardDistributor", function () {
       expect(await distributor.budget()).to.deep.equal([0n, E(40)]);
     });
 
+    it("fails if late funding would push the funded sum past 128 bits", async function () {
+      const system = await loadFixture(deploySystemFixture);
+      const { controller, distributor, alice } = system;
+      await fundAndPost(system, 0, [{ account: alice.address, cumulativeAmount: 0n }], E(1));
+      await expect(controller.notifyOnly(await distributor.getAddress(), 0, 1n << 128n))
+        .to.be.revertedWithCustomError(distributor, "RewardsAmountOverflow")
+        .withArgs((1n << 128n) + E(1));
+    });
+
     it("fails if the caller is not the controller", async function () {
       const { distributor, controller, stranger } = await loadFixture(deploySystemFixture);
       await expect(distributor.connect(stranger).notifyFunding(0, 1))
@@ -193,14 +202,24 @@ describe("RewardDistributor", function () {
         .withArgs(0);
     });
 
-    it("fails if the posted sum does not fit in 128 bits", async function () {
+    it("fails if funding through the epoch does not fit in 128 bits", async function () {
       const { controller, distributor, oracle } = await loadFixture(deploySystemFixture);
       const d = await distributor.getAddress();
       await controller.notifyOnly(d, 0, 1n << 200n);
       await controller.setCurrentEpoch(1);
-      await expect(distributor.connect(oracle).postEpoch(0, ethers.id("root"), 1n << 128n))
+      await expect(distributor.connect(oracle).postEpoch(0, ethers.id("root"), 1n))
         .to.be.revertedWithCustomError(distributor, "RewardsAmountOverflow")
-        .withArgs(1n << 128n);
+        .withArgs(1n << 200n);
+    });
+
+    it("packs the pause flag, the cursor and the latest post time in one storage slot", async function () {
+      const system = await loadFixture(deploySystemFixture);
+      const { distributor, pauser, alice } = system;
+      const { postedAt } = await fundAndPost(system, 0, [{ account: alice.address, cumulativeAmount: 1n }], E(1));
+      await distributor.connect(pauser).pause();
+      // AccessControl's `_roles` is slot 0; slot 1 = _paused (byte 0) | _nextEpochToPost (8 bytes) | _latestPostedAt.
+      const slot = BigInt(await ethers.provider.getStorage(await distributor.getAddress(), 1));
+      expect(slot).to.equal(1n | (1n << 8n) | (BigInt(postedAt) << 72n));
     });
 
     it("fails if the caller lacks ORACLE_ROLE", async function () {
@@ -254,6 +273,21 @@ describe("RewardDistributor", function () {
       await distributor.connect(guardian).revokeEpoch(0);
       expect(await distributor.nextEpochToPost()).to.equal(0);
       expect(await distributor.budget()).to.deep.equal([0n, 0n]);
+    });
+
+    it("keeps earlier epochs claimable after revoking the latest", async function () {
+      const system = await loadFixture(deploySystemFixture);
+      const { distributor, guardian, alice } = system;
+      const first = await fundAndPost(system, 0, [{ account: alice.address, cumulativeAmount: E(5) }], E(5));
+      await time.increaseTo(first.postedAt + CHALLENGE_WINDOW);
+      await fundAndPost(system, 1, [{ account: alice.address, cumulativeAmount: E(9) }], E(4));
+      await distributor.connect(guardian).revokeEpoch(1);
+      expect(await distributor.isClaimable(0)).to.equal(true);
+      await expect(distributor.claim(1, alice.address, E(9), []))
+        .to.be.revertedWithCustomError(distributor, "RewardsEpochRevoked")
+        .withArgs(1);
+      await distributor.claim(0, alice.address, E(5), first.tree.claimOf(alice.address).proof);
+      expect(await distributor.claimed(alice.address)).to.equal(E(5));
     });
 
     it("fails for an epoch other than the latest posted one", async function () {
@@ -375,6 +409,22 @@ describe("RewardDistributor", function () {
         .withArgs(0, postedAt + CHALLENGE_WINDOW);
       await time.setNextBlockTimestamp(postedAt + CHALLENGE_WINDOW);
       await expect(distributor.claim(0, alice.address, E(5), proof)).to.emit(distributor, "Claimed");
+    });
+
+    it("accepts an older epoch whose window is over while a newer post is still in its window", async function () {
+      const system = await loadFixture(deploySystemFixture);
+      const { distributor, alice } = system;
+      const leaves = [{ account: alice.address, cumulativeAmount: E(5) }];
+      const first = await fundAndPost(system, 0, leaves, E(5));
+      await time.increaseTo(first.postedAt + CHALLENGE_WINDOW);
+      const second = await fundAndPost(system, 1, [{ account: alice.address, cumulativeAmount: E(9) }], E(4));
+      expect(await distributor.isClaimable(0)).to.equal(true);
+      expect(await distributor.isClaimable(1)).to.equal(false);
+      await expect(distributor.claim(1, alice.address, E(9), second.tree.claimOf(alice.address).proof))
+        .to.be.revertedWithCustomError(distributor, "RewardsEpochInChallengeWindow")
+        .withArgs(1, second.postedAt + CHALLENGE_WINDOW);
+      await distributor.claim(0, alice.address, E(5), first.tree.claimOf(alice.address).proof);
+      expect(await distributor.claimed(alice.address)).to.equal(E(5));
     });
 
     it("is claimable at once with a zero challenge window", async function () {
