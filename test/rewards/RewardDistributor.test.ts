@@ -28,6 +28,8 @@ describe("RewardDistributor", function () {
       expect(await distributor.hasRole(await distributor.DEFAULT_ADMIN_ROLE(), admin.address)).to.equal(true);
       expect(await distributor.nextEpochToPost()).to.equal(0);
       expect(await distributor.paused()).to.equal(false);
+      expect(await distributor.MAX_CHALLENGE_WINDOW()).to.equal(30 * DAY);
+      expect(await distributor.MAX_VESTING_DURATION()).to.equal(4 * 365 * DAY);
     });
 
     describe("failure cases", function () {
