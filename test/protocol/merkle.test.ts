@@ -1,6 +1,7 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { AbiCoder, keccak256, toBeHex, zeroPadValue } from "ethers";
+import { AbiCoder, hexlify, keccak256, toBeHex, zeroPadValue } from "ethers";
 import {
   REWARD_LEAF_ENCODING,
   RewardLeaf,
@@ -114,6 +115,26 @@ describe("protocol/merkle", function () {
       const leaves = makeLeaves(64);
       const changed = leaves.map((l, i) => (i === 10 ? { ...l, cumulativeAmount: l.cumulativeAmount + 1n } : l));
       expect(buildRewardTreeFast(changed).root).to.not.equal(buildRewardTreeFast(leaves).root);
+    });
+
+    it("property: equals the reference builder on random leaf sets", function () {
+      const leafSet = fc.uniqueArray(
+        fc.record({
+          account: fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => hexlify(b)),
+          cumulativeAmount: fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }),
+        }),
+        { minLength: 1, maxLength: 40, selector: (leaf) => leaf.account },
+      );
+      fc.assert(
+        fc.property(leafSet, (leaves) => {
+          const reference = buildRewardTree(leaves);
+          const fast = buildRewardTreeFast(leaves);
+          expect(fast.root).to.equal(reference.root);
+          const probe = leaves[leaves.length >> 1].account;
+          expect(fast.claimOf(probe)).to.deep.equal(reference.claimOf(probe));
+        }),
+        { seed: 7, numRuns: 60 },
+      );
     });
 
     it("validates like the reference builder", function () {
