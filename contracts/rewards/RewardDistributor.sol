@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {IEmissionControllerView} from "../interfaces/IEmissionControllerView.sol";
+import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
+
+/// @title RewardDistributor
+/// @notice Per-epoch merkle roots of cumulative rewards, a challenge window, claims and optional linear vesting.
+/// @dev Storage is laid out for cheap claims. Pausable's `_paused` shares one slot with the posting cursor and the
+/// latest post's time, which a claim reads anyway for the pause check. Each epoch has its root in one slot and its
+/// `EpochPost` in another; each account has one `claimed` slot (plus one `VestingStream` slot if vesting is on).
+/// Invariants used by `claim`: every epoch below the cursor is posted and not revoked (a revoke rewinds the cursor),
+/// and post times do not decrease with the epoch (posts are in order). So once the latest post's window is over,
+/// every posted epoch is claimable, and a claim then reads only the global slot, the root and the account's slot.
+contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
+    using SafeERC20 for IERC20;
+
+    /// @inheritdoc IRewardDistributor
+    bytes32 public constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
+    /// @inheritdoc IRewardDistributor
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    /// @inheritdoc IRewardDistributor
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @inheritdoc IRewardDistributor
+    uint256 public constant MAX_CHALLENGE_WINDOW = 30 days;
+    /// @inheritdoc IRewardDistributor
+    uint256 public constant MAX_VESTING_DURATION = 4 * 365 days;
+    /// @dev Basis points in one whole.
+    uint256 private constant BPS = 10_000;
+
+    /// @inheritdoc IRewardDistributor
+    address public immutable controller;
+    /// @inheritdoc IRewardDistributor
+    address public immutable token;
+    /// @inheritdoc IRewardDistributor
+    uint256 public immutable challengeWindow;
+    /// @inheritdoc IRewardDistributor
+    uint256 public immutable immediateBps;
+    /// @inheritdoc IRewardDistributor
+    uint256 public immutable vestingDuration;
+
+    /// @dev Packed with Pausable's `_paused`: epochs below `_nextEpochToPost` are posted; `_latestPostedAt` is the
+    /// post time of epoch `_nextEpochToPost − 1` (0 if none).
+    uint64 private _nextEpochToPost;
+    uint64 private _latestPostedAt;
+    /// @dev Over epochs below `_nextEpochToPost`: the sum of posted totals and the sum of `_funding` (invariants kept
+    /// by every function).
+    uint128 private _postedTotal;
+    uint128 private _fundedTotal;
+
+    mapping(uint256 epoch => uint256 amount) private _funding;
+    mapping(uint256 epoch => bytes32 root) private _roots;
+    mapping(uint256 epoch => EpochPost post) private _posts;
+    /// @inheritdoc IRewardDistributor
+    mapping(address account => uint256 cumulativeAmount) public claimed;
+    mapping(address account => VestingStream stream) private _vesting;
+
+    /// @param controller_ The emission controller: the only funder, source of `token()` and `currentEpoch()`.
+    /// @param challengeWindow_ Seconds from a post until its root is claimable (0 allowed: no revoke possible).
+    /// @param immediateBps_ Share of each claim paid at once; 10000 disables vesting.
+    /// @param vestingDuration_ Linear vesting of the rest, in seconds; must be 0 exactly when `immediateBps_` is 10000.
+    /// @param admin Holder of `DEFAULT_ADMIN_ROLE`, which grants the oracle, guardian and pauser roles.
+    constructor(
+        address controller_,
+        uint256 challengeWindow_,
+        uint256 immediateBps_,
+        uint256 vestingDuration_,
+        address admin
+    ) {
+        if (controller_ == address(0) || admin == address(0)) revert RewardsZeroAddress();
+        if (challengeWindow_ > MAX_CHALLENGE_WINDOW) {
+            revert RewardsChallengeWindowTooLong(challengeWindow_, MAX_CHALLENGE_WINDOW);
+        }
+        if (
+            immediateBps_ > BPS ||
+            (immediateBps_ == BPS) != (vestingDuration_ == 0) ||
+            vestingDuration_ > MAX_VESTING_DURATION
+        ) revert RewardsInvalidVesting(immediateBps_, vestingDuration_);
+        address token_ = IEmissionControllerView(controller_).token();
+        if (token_ == address(0)) revert RewardsZeroAddress();
+
+        controller = controller_;
+        token = token_;
+        challengeWindow = challengeWindow_;
+        immediateBps = immediateBps_;
+        vestingDuration = vestingDuration_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function notifyFunding(uint256 epoch, uint256 amount) external {
+        if (msg.sender != controller) revert RewardsUnauthorizedFunder(msg.sender, controller);
+        _funding[epoch] += amount;
+        // Keep `_fundedTotal` = funding of posted epochs: late funding of a posted epoch counts for the next post.
+        if (epoch < _nextEpochToPost) {
+            uint256 fundedTotal = _fundedTotal + amount;
+            if (fundedTotal > type(uint128).max) revert RewardsAmountOverflow(fundedTotal);
+            _fundedTotal = uint128(fundedTotal);
+        }
+        emit EpochFunded(epoch, amount);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function postEpoch(uint256 epoch, bytes32 root, uint256 total) external onlyRole(ORACLE_ROLE) {
+        uint256 next = _nextEpochToPost;
+        if (epoch != next) {
+            if (epoch < next) revert RewardsEpochAlreadyPosted(epoch, next);
+            revert RewardsEpochOutOfOrder(epoch, next);
+        }
+        if (root == bytes32(0)) revert RewardsZeroRoot(epoch);
+        uint256 current = IEmissionControllerView(controller).currentEpoch();
+        if (epoch >= current) revert RewardsEpochNotEnded(epoch, current);
+
+        uint256 postedThrough = _postedTotal + total;
+        uint256 fundedThrough = _fundedTotal + _funding[epoch];
+        if (postedThrough > fundedThrough) revert RewardsTotalExceedsFunding(epoch, postedThrough, fundedThrough);
+        if (fundedThrough > type(uint128).max) revert RewardsAmountOverflow(fundedThrough);
+
+        // `epoch + 1` fits in 64 bits: `epoch` equals the 64-bit cursor and 2^64 − 1 posts cannot happen.
+        _nextEpochToPost = uint64(epoch + 1);
+        _latestPostedAt = uint64(block.timestamp);
+        // postedThrough <= fundedThrough < 2^128 (checked above).
+        _postedTotal = uint128(postedThrough);
+        _fundedTotal = uint128(fundedThrough);
+        _roots[epoch] = root;
+        // total <= postedThrough < 2^128 (checked above); timestamps fit in 64 bits.
+        _posts[epoch] = EpochPost({total: uint128(total), postedAt: uint64(block.timestamp), revoked: false});
+        emit EpochPosted(epoch, root, total, block.timestamp + challengeWindow, msg.sender);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function revokeEpoch(uint256 epoch) external onlyRole(GUARDIAN_ROLE) {
+        uint256 next = _nextEpochToPost;
+        if (next == 0 || epoch != next - 1) revert RewardsNotLatestEpoch(epoch, next);
+        EpochPost storage post = _posts[epoch];
+        uint256 claimableAt = uint256(post.postedAt) + challengeWindow;
+        if (block.timestamp >= claimableAt) revert RewardsChallengeWindowClosed(epoch, claimableAt);
+
+        post.revoked = true;
+        _nextEpochToPost = uint64(epoch);
+        _latestPostedAt = epoch == 0 ? 0 : _posts[epoch - 1].postedAt;
+        // Both sums included this epoch's share when it was posted (or funded after), so they cannot underflow;
+        // `_funding[epoch]` <= `_fundedTotal` < 2^128.
+        _postedTotal -= post.total;
+        _fundedTotal -= uint128(_funding[epoch]);
+        emit EpochRevoked(epoch, _roots[epoch], msg.sender);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function claim(
+        uint256 epoch,
+        address account,
+        uint256 cumulativeAmount,
+        bytes32[] calldata proof
+    ) external whenNotPaused {
+        _checkClaimable(epoch);
+        bytes32 leaf;
+        // keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount)))) in scratch space; `account` is
+        // clean (the ABI decoder rejects dirty upper bits). Saves the memory allocation of abi.encode on the hot path.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, account)
+            mstore(0x20, cumulativeAmount)
+            mstore(0x00, keccak256(0x00, 0x40))
+            leaf := keccak256(0x00, 0x20)
+        }
+        if (!MerkleProof.verifyCalldata(proof, _roots[epoch], leaf)) {
+            revert RewardsInvalidProof(epoch, account, cumulativeAmount);
+        }
+        uint256 alreadyClaimed = claimed[account];
+        if (cumulativeAmount <= alreadyClaimed) revert RewardsNothingToClaim(account, cumulativeAmount, alreadyClaimed);
+
+        // Effects before the transfer (checks-effects-interactions): a re-entrant claim sees the new `claimed`.
+        claimed[account] = cumulativeAmount;
+        uint256 amount;
+        unchecked {
+            amount = cumulativeAmount - alreadyClaimed; // cumulativeAmount > alreadyClaimed, checked above
+        }
+        emit Claimed(account, epoch, amount, cumulativeAmount);
+        uint256 payNow = immediateBps == BPS ? amount : _lockAndRelease(account, amount);
+        if (payNow != 0) IERC20(token).safeTransfer(account, payNow);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function release(address account) external whenNotPaused returns (uint256 amount) {
+        VestingStream memory stream = _vesting[account];
+        amount = _vestedAmount(stream);
+        if (amount == 0) revert RewardsNothingToRelease(account);
+        // Rebase the line at now: the rest keeps vesting until the same end (rounding down `amount` never speeds it).
+        _vesting[account] = VestingStream({
+            locked: stream.locked - uint128(amount), // amount <= stream.locked
+            start: uint64(block.timestamp),
+            end: stream.end
+        });
+        emit Released(account, amount);
+        IERC20(token).safeTransfer(account, amount);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function nextEpochToPost() external view returns (uint256) {
+        return _nextEpochToPost;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function budget() external view returns (uint256 postedTotal, uint256 fundedTotal) {
+        return (_postedTotal, _fundedTotal);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function fundingOf(uint256 epoch) external view returns (uint256) {
+        return _funding[epoch];
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function epochRoot(uint256 epoch) external view returns (bytes32) {
+        return _roots[epoch];
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function epochPost(uint256 epoch) external view returns (EpochPost memory) {
+        return _posts[epoch];
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function isClaimable(uint256 epoch) external view returns (bool) {
+        return epoch < _nextEpochToPost && block.timestamp >= uint256(_posts[epoch].postedAt) + challengeWindow;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function vestingOf(address account) external view returns (VestingStream memory) {
+        return _vesting[account];
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function releasable(address account) external view returns (uint256) {
+        return _vestedAmount(_vesting[account]);
+    }
+
+    /// @dev Reverts unless `epoch` is claimable; reads the epoch's own `EpochPost` only when some post is still in
+    /// its challenge window (see the storage invariants in the contract's notes).
+    function _checkClaimable(uint256 epoch) private view {
+        if (epoch >= _nextEpochToPost) {
+            if (_posts[epoch].revoked) revert RewardsEpochRevoked(epoch);
+            revert RewardsEpochNotPosted(epoch);
+        }
+        if (block.timestamp >= uint256(_latestPostedAt) + challengeWindow) return;
+        uint256 claimableAt = uint256(_posts[epoch].postedAt) + challengeWindow;
+        if (block.timestamp < claimableAt) revert RewardsEpochInChallengeWindow(epoch, claimableAt);
+    }
+
+    /// @dev Splits a new claim: `immediateBps` of it (rounded down) plus whatever has vested in the account's stream
+    /// is returned for payment; the unvested rest of the stream plus the new locked part restart a stream of
+    /// `vestingDuration` from now. Nothing vests earlier than it would in its own stream from its claim time.
+    function _lockAndRelease(address account, uint256 amount) private returns (uint256 payNow) {
+        uint256 immediate = (amount * immediateBps) / BPS;
+        VestingStream memory stream = _vesting[account];
+        uint256 vested = _vestedAmount(stream);
+        // amount − immediate >= 1 because immediateBps < BPS here; vested <= stream.locked.
+        uint256 locked = stream.locked - vested + (amount - immediate);
+        if (locked > type(uint128).max) revert RewardsAmountOverflow(locked);
+        uint256 end = block.timestamp + vestingDuration;
+        _vesting[account] = VestingStream({
+            locked: uint128(locked),
+            start: uint64(block.timestamp),
+            end: uint64(end) // vestingDuration <= MAX_VESTING_DURATION
+        });
+        if (vested != 0) emit Released(account, vested);
+        emit VestingUpdated(account, locked, end);
+        return immediate + vested;
+    }
+
+    /// @dev Linear vesting of `stream.locked` from `start` to `end`, rounded down (in the protocol's favour).
+    function _vestedAmount(VestingStream memory stream) private view returns (uint256) {
+        if (block.timestamp >= stream.end) return stream.locked;
+        if (block.timestamp <= stream.start) return 0;
+        // locked < 2^128 and elapsed < 2^64: the product cannot overflow.
+        return (uint256(stream.locked) * (block.timestamp - stream.start)) / (stream.end - stream.start);
+    }
+}
