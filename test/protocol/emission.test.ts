@@ -15,6 +15,9 @@ import {
   exponentialFactorWad,
   periodPowerUp,
   resolveSchedule,
+  segmentedCumulative,
+  segmentedEmission,
+  splitEmission,
 } from "../../protocol/emission";
 import { PRECISE_ONE, WAD } from "../../protocol/math";
 import { anySchedule, exponentialSchedule, stepSchedule } from "./scheduleArbitraries";
@@ -288,6 +291,58 @@ describe("protocol/emission", function () {
       const p: ScheduleParams = { curve: "constant", initialEmission: 1n, cap: 1n };
       expect(() => emissionSeries(p, -1)).to.throw(RangeError, /epochs/);
       expect(() => emissionSeries(p, 1.5)).to.throw(RangeError, /epochs/);
+    });
+  });
+
+  describe("segments and splits (controller twin)", function () {
+    const a: ScheduleParams = { curve: "constant", initialEmission: 10n, cap: 1_000n };
+    const b: ScheduleParams = { curve: "linear", initialEmission: 7n, cap: 1_000n, decrement: 1n, floor: 2n };
+
+    it("segmentedCumulative: base of a segment = cumulative before it; the new schedule starts at local epoch 0", function () {
+      const segments = [
+        { fromEpoch: 0n, schedule: a },
+        { fromEpoch: 3n, schedule: b },
+      ];
+      expect([0n, 1n, 2n, 3n, 4n, 5n, 6n].map((e) => segmentedEmission(segments, 1_000n, e))).to.deep.equal([
+        10n,
+        10n,
+        10n,
+        7n,
+        6n,
+        5n,
+        4n,
+      ]);
+      expect(segmentedCumulative(segments, 1_000n, 4n)).to.equal(43n);
+      expect(segmentedCumulative(segments, 40n, 4n)).to.equal(40n); // token cap binds
+      expect(segmentedEmission(segments, 40n, 4n)).to.equal(3n);
+    });
+
+    it("segmentedCumulative rejects segments not starting at 0 or not increasing", function () {
+      expect(() => segmentedCumulative([{ fromEpoch: 1n, schedule: a }], 10n, 0n)).to.throw(RangeError, /segments/);
+      expect(() =>
+        segmentedCumulative(
+          [
+            { fromEpoch: 0n, schedule: a },
+            { fromEpoch: 0n, schedule: b },
+          ],
+          10n,
+          0n,
+        ),
+      ).to.throw(RangeError, /segments\[1\]\.fromEpoch/);
+    });
+
+    it("splitEmission rounds the pool and ecosystem down and gives the dust to the treasury", function () {
+      expect(
+        splitEmission(10_007n, { devicePoolBps: 3_333n, treasuryBps: 3_334n, ecosystemBps: 3_333n }),
+      ).to.deep.equal({
+        devicePool: 3_335n,
+        treasury: 3_337n,
+        ecosystem: 3_335n,
+      });
+      expect(() => splitEmission(1n, { devicePoolBps: 1n, treasuryBps: 1n, ecosystemBps: 1n })).to.throw(
+        RangeError,
+        /splits/,
+      );
     });
   });
 });
