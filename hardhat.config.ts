@@ -2,6 +2,7 @@ import { subtask, vars } from "hardhat/config";
 import type { HardhatUserConfig, NetworkUserConfig } from "hardhat/types";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
+import "./scripts/tasks";
 import path from "node:path";
 
 /** The one compiler version of every pragma in contracts/. Pinned in package.json as the npm `solc` package. */

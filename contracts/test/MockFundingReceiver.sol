@@ -2,11 +2,10 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 
 /// @title MockFundingReceiver
 /// @notice Test double of the reward distributor: records every `notifyFunding` call and the token balance seen.
-contract MockFundingReceiver is IRewardDistributor {
+contract MockFundingReceiver {
     /// @notice One recorded call.
     struct Funding {
         address caller;
@@ -34,7 +33,7 @@ contract MockFundingReceiver is IRewardDistributor {
         shouldRevert = shouldRevert_;
     }
 
-    /// @inheritdoc IRewardDistributor
+    /// @notice Records a funding notification, as `IRewardDistributor.notifyFunding` would receive it.
     function notifyFunding(uint256 epoch, uint256 amount) external {
         if (shouldRevert) revert MockFundingRejected(epoch, amount);
         uint256 balance = address(token) == address(0) ? 0 : token.balanceOf(address(this));
