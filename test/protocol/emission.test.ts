@@ -12,6 +12,8 @@ import {
   cumulative,
   emission,
   emissionSeries,
+  epochAt,
+  epochStart,
   exponentialFactorWad,
   periodPowerUp,
   resolveSchedule,
@@ -343,6 +345,17 @@ describe("protocol/emission", function () {
         RangeError,
         /splits/,
       );
+    });
+  });
+
+  describe("epoch clock", function () {
+    it("epochAt / epochStart: epoch e covers [genesis + e·L, genesis + (e+1)·L)", function () {
+      expect(epochStart(1_000n, 86_400n, 3n)).to.equal(1_000n + 3n * 86_400n);
+      expect(epochAt(1_000n, 86_400n, 1_000n)).to.equal(0n);
+      expect(epochAt(1_000n, 86_400n, 1_000n + 86_399n)).to.equal(0n);
+      expect(epochAt(1_000n, 86_400n, 1_000n + 86_400n)).to.equal(1n);
+      expect(() => epochAt(1_000n, 86_400n, 999n)).to.throw(RangeError, /before genesis/);
+      expect(() => epochStart(0n, 0n, 1n)).to.throw(RangeError, /epochLength/);
     });
   });
 });
