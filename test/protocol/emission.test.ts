@@ -253,6 +253,20 @@ describe("protocol/emission", function () {
       );
     });
 
+    it("the Filecoin-like half-life curve is within 3 wei of the exact curve out to day 36,499", function () {
+      const p: ScheduleParams = {
+        curve: "exponential",
+        initialEmission: (330_000_000n * TOKEN * (WAD - exponentialFactorWad(2191n))) / WAD,
+        cap: 330_000_000n * TOKEN,
+        halfLifeEpochs: 2191n,
+      };
+      for (const e of [0n, 2190n, 2191n, 10_000n, CENTURY_OF_DAYS - 1n]) {
+        const { num, den } = exactStepCumulative(p, e);
+        const c = cumulative(p, e);
+        expect(c * den <= num && num - c * den < 3n * den, `epoch ${e}`).to.equal(true);
+      }
+    });
+
     it("capReachedEpoch is the first epoch at the cap", function () {
       fc.assert(
         fc.property(anySchedule, (p) => {
