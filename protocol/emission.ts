@@ -83,7 +83,6 @@ export class ScheduleParamsError extends Error {
 /** A validated schedule with every parameter present (0 where unused) and the exponential factor derived. */
 export type ResolvedSchedule = Required<ScheduleParams>;
 
-const resolvedCache = new WeakMap<ScheduleParams, ResolvedSchedule>();
 const factorCache = new Map<bigint, bigint>();
 
 /**
@@ -137,8 +136,6 @@ function requireUnused(params: ScheduleParams, names: (keyof ScheduleParams)[]):
  * present. Throws {@link ScheduleParamsError} naming the first bad field.
  */
 export function resolveSchedule(params: ScheduleParams): ResolvedSchedule {
-  const cached = resolvedCache.get(params);
-  if (cached !== undefined) return cached;
   if (!CURVES.includes(params.curve)) {
     throw new ScheduleParamsError("curve", `expected one of ${CURVES.join(", ")}, got ${String(params.curve)}`);
   }
@@ -190,7 +187,6 @@ export function resolveSchedule(params: ScheduleParams): ResolvedSchedule {
       break;
     }
   }
-  resolvedCache.set(params, resolved);
   return resolved;
 }
 
@@ -405,4 +401,21 @@ export function splitEmission(
   const devicePool = (amount * devicePoolBps) / BPS;
   const ecosystem = (amount * ecosystemBps) / BPS;
   return { devicePool, treasury: amount - devicePool - ecosystem, ecosystem };
+}
+
+/** Start time (unix seconds) of `epoch`: genesis + epoch·epochLength — equals `EmissionController.epochStart`. */
+export function epochStart(genesis: bigint, epochLength: bigint, epoch: bigint): bigint {
+  if (epochLength <= 0n) throw new RangeError(`epochLength: expected > 0 seconds, got ${epochLength}`);
+  requireEpoch(epoch);
+  return genesis + epoch * epochLength;
+}
+
+/**
+ * The epoch containing `timestamp` (unix seconds): ⌊(timestamp − genesis) / epochLength⌋ — equals
+ * `EmissionController.currentEpoch` at that block time. Throws before genesis, like the contract.
+ */
+export function epochAt(genesis: bigint, epochLength: bigint, timestamp: bigint): bigint {
+  if (epochLength <= 0n) throw new RangeError(`epochLength: expected > 0 seconds, got ${epochLength}`);
+  if (timestamp < genesis) throw new RangeError(`timestamp: ${timestamp} is before genesis ${genesis}`);
+  return (timestamp - genesis) / epochLength;
 }

@@ -53,6 +53,15 @@ describe("EmissionController", function () {
         ).to.be.revertedWithCustomError(factory, "ControllerZeroEpochLength");
       });
 
+      it("fails if the token cap is 0 (the token's ERC20InvalidCap(0) bubbles up)", async function () {
+        const { schedule, admin } = await loadFixture(deployControllerFixture);
+        const factory = await ethers.getContractFactory("EmissionController");
+        const tokenFactory = await ethers.getContractFactory("DePINToken");
+        await expect(factory.deploy("N", "S", 0n, 0n, DAY, await schedule.getAddress(), admin.address))
+          .to.be.revertedWithCustomError(tokenFactory, "ERC20InvalidCap")
+          .withArgs(0n);
+      });
+
       it("fails if the admin is the zero address", async function () {
         const { schedule } = await loadFixture(deployControllerFixture);
         const factory = await ethers.getContractFactory("EmissionController");

@@ -12,6 +12,8 @@ import {
   cumulative,
   emission,
   emissionSeries,
+  epochAt,
+  epochStart,
   exponentialFactorWad,
   periodPowerUp,
   resolveSchedule,
@@ -251,6 +253,20 @@ describe("protocol/emission", function () {
       );
     });
 
+    it("the Filecoin-like half-life curve is within 3 wei of the exact curve out to day 36,499", function () {
+      const p: ScheduleParams = {
+        curve: "exponential",
+        initialEmission: (330_000_000n * TOKEN * (WAD - exponentialFactorWad(2191n))) / WAD,
+        cap: 330_000_000n * TOKEN,
+        halfLifeEpochs: 2191n,
+      };
+      for (const e of [0n, 2190n, 2191n, 10_000n, CENTURY_OF_DAYS - 1n]) {
+        const { num, den } = exactStepCumulative(p, e);
+        const c = cumulative(p, e);
+        expect(c * den <= num && num - c * den < 3n * den, `epoch ${e}`).to.equal(true);
+      }
+    });
+
     it("capReachedEpoch is the first epoch at the cap", function () {
       fc.assert(
         fc.property(anySchedule, (p) => {
@@ -343,6 +359,17 @@ describe("protocol/emission", function () {
         RangeError,
         /splits/,
       );
+    });
+  });
+
+  describe("epoch clock", function () {
+    it("epochAt / epochStart: epoch e covers [genesis + e·L, genesis + (e+1)·L)", function () {
+      expect(epochStart(1_000n, 86_400n, 3n)).to.equal(1_000n + 3n * 86_400n);
+      expect(epochAt(1_000n, 86_400n, 1_000n)).to.equal(0n);
+      expect(epochAt(1_000n, 86_400n, 1_000n + 86_399n)).to.equal(0n);
+      expect(epochAt(1_000n, 86_400n, 1_000n + 86_400n)).to.equal(1n);
+      expect(() => epochAt(1_000n, 86_400n, 999n)).to.throw(RangeError, /before genesis/);
+      expect(() => epochStart(0n, 0n, 1n)).to.throw(RangeError, /epochLength/);
     });
   });
 });
