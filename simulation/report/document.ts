@@ -126,9 +126,10 @@ function scenarioSection(report: Report): Section {
 function glossarySection(metricKeys: readonly string[]): Section {
   const shown = new Set(metricKeys);
   const definitions = [
-    ...Object.entries(METRICS)
-      .filter(([k]) => shown.has(k) || shown.size === 0)
-      .map(([, m]) => ({ term: `${m.label} (${m.unit})`, definition: m.definition + (m.better ? ` Better: ${m.better}.` : "") })),
+    ...Object.keys(METRICS)
+      .filter((k) => shown.has(k) || shown.size === 0)
+      .map((k) => metricInfo(k))
+      .map((m) => ({ term: `${m.label} (${m.unit})`, definition: m.definition + (m.better ? ` Better: ${m.better}.` : "") })),
     ...Object.values(CLASS_METRICS).map((m) => ({ term: `${m.label}, per class (${m.unit})`, definition: m.definition })),
     ...[...shown].filter((k) => !(k in METRICS)).map((k) => ({ term: metricInfo(k).label, definition: metricInfo(k).definition })),
     ...TERMS,

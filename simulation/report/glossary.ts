@@ -2,10 +2,11 @@
  * Names, units and plain-language definitions of every metric the report shows.
  *
  * The definitions are owned by the simulator (`simulation/metrics.ts`, `GLOSSARY`, per simulation/OUTPUTS.md). The
- * report is built on its own branch before that module exists, so the wording lives here, in this one file, copied
- * from OUTPUTS.md. The integrator should make `simulation/metrics.ts` the single source and have this file re-export it
- * (the report needs `label`, `unit` and `definition` per metric key).
+ * report was built on its own branch before that module was merged, so a fallback wording lives here, in this one
+ * file, copied from OUTPUTS.md. When `simulation/metrics.ts` is present its `GLOSSARY` definitions win (see
+ * `metricInfo`); this file then only adds display labels and units. The integrator can delete the fallback text.
  */
+import path from "node:path";
 
 export interface MetricInfo {
   /** The name shown in the report. */
@@ -192,7 +193,31 @@ export const TERMS: readonly { term: string; definition: string }[] = [
   },
 ];
 
-/** The metric's info, or a neutral stand-in naming the raw key, so an unknown metric still shows. */
+type SimulatorGlossary = Record<string, { unit: string; definition: string }>;
+let simulatorGlossary: SimulatorGlossary | null | undefined;
+
+/** The simulator's `GLOSSARY` (simulation/metrics.ts) when that module is present, else null. */
+export function loadSimulatorGlossary(): SimulatorGlossary | null {
+  if (simulatorGlossary === undefined) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(path.join(__dirname, "..", "metrics")) as { GLOSSARY?: SimulatorGlossary };
+      simulatorGlossary = mod.GLOSSARY && typeof mod.GLOSSARY === "object" ? mod.GLOSSARY : null;
+    } catch {
+      simulatorGlossary = null;
+    }
+  }
+  return simulatorGlossary;
+}
+
+/**
+ * The metric's info: the simulator's definition when it has one, with the report's label and unit; an unknown
+ * metric gets a neutral stand-in naming the raw key, so it still shows.
+ */
 export function metricInfo(key: string): MetricInfo {
-  return METRICS[key] ?? CLASS_METRICS[key] ?? { label: key, unit: "", definition: `(no definition recorded for "${key}")` };
+  const own = METRICS[key] ?? CLASS_METRICS[key];
+  const sim = loadSimulatorGlossary()?.[key];
+  if (own) return sim?.definition ? { ...own, definition: sim.definition } : own;
+  if (sim) return { label: key, unit: sim.unit, definition: sim.definition };
+  return { label: key, unit: "", definition: `(no definition recorded for "${key}")` };
 }

@@ -369,14 +369,30 @@ export function readSweep(dir: string): SweepReport {
   });
   if (points.length === 0) throw new Error("sweep-points.csv: no rows, expected one per sweep point");
 
-  const rawThresholds = manifest.thresholds ?? manifest.verdicts;
+  // Thresholds: the manifest's own, else the scenario's `verdicts` (embedded, or scenario.resolved.json beside it).
+  const ThresholdList = z.array(z.object({ metric: z.string().min(1), comparator: ComparatorJson, threshold: z.union([z.number(), z.tuple([z.number(), z.number()])]) }));
+  let rawThresholds: z.infer<typeof ThresholdList> | undefined = manifest.thresholds ?? manifest.verdicts;
+  const sources = ["sweep.json", "sweep-points.csv"];
+  if (!rawThresholds && typeof manifest.scenario === "object") {
+    const embedded = ThresholdList.safeParse((manifest.scenario as Record<string, unknown>).verdicts);
+    if (embedded.success) rawThresholds = embedded.data;
+  }
+  let scenarioAsRun: unknown = manifest.scenario;
+  if (fs.existsSync(path.join(dir, "scenario.resolved.json"))) {
+    scenarioAsRun = readJsonFile(path.join(dir, "scenario.resolved.json"), z.unknown());
+    sources.push("scenario.resolved.json");
+    if (!rawThresholds) {
+      const resolved = z.object({ verdicts: ThresholdList }).safeParse(scenarioAsRun);
+      if (resolved.success) rawThresholds = resolved.data.verdicts;
+    }
+  }
   let baseline: RunReport | undefined;
   const baselineDir = path.join(dir, "baseline");
   if (fs.existsSync(path.join(baselineDir, "summary.json"))) baseline = readRun(baselineDir);
   let thresholds: Threshold[] = [];
   if (rawThresholds) thresholds = rawThresholds.map((t, i) => thresholdOf({ ...t, pass: true }, i));
   else if (baseline) thresholds = baseline.thresholds;
-  else warnings.push("No fairness thresholds in sweep.json and no baseline run: the frontier of passing settings cannot be drawn.");
+  else warnings.push("No fairness thresholds in sweep.json, the scenario or a baseline run: the frontier of passing settings cannot be drawn.");
 
   const scenarioInfo = typeof manifest.scenario === "string" ? { name: manifest.scenario } : manifest.scenario;
   const seed = manifest.seed ?? manifest.seeds?.[0] ?? "n/a";
@@ -386,7 +402,7 @@ export function readSweep(dir: string): SweepReport {
     dir,
     name: scenarioInfo.name,
     description: "description" in scenarioInfo ? scenarioInfo.description : undefined,
-    scenario: manifest.scenario,
+    scenario: scenarioAsRun,
     reproduce: {
       command: manifest.command ?? `npm run sweep -- ${"source" in scenarioInfo && scenarioInfo.source ? scenarioInfo.source : `<${scenarioInfo.name} scenario>`} ${paramFlags}`,
       seed: String(seed),
@@ -398,7 +414,7 @@ export function readSweep(dir: string): SweepReport {
     thresholds,
     points,
     baseline,
-    sources: ["sweep.json", "sweep-points.csv", ...(baseline ? ["baseline/summary.json"] : [])],
+    sources: [...sources, ...(baseline ? ["baseline/summary.json"] : [])],
     warnings,
   };
 }
