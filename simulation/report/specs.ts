@@ -644,8 +644,8 @@ export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
       config: baseConfig(),
       data: { values },
       encoding: {
-        x: { field: "x", type: "ordinal", title: `${x} (swept value)`, sort: "ascending", axis: { labelAngle: 0 } },
-        y: { field: "y", type: "ordinal", title: y ? `${y} (swept value)` : "", sort: "descending" },
+        x: { field: "x", type: "ordinal", title: `${x} (swept)`, sort: "ascending", axis: { labelAngle: 0 } },
+        y: { field: "y", type: "ordinal", title: y ? `${y} (swept)` : "", sort: "descending" },
       },
       layer: [
         {
@@ -710,8 +710,8 @@ export function frontierChart(sweep: SweepReport): ChartDef | undefined {
       data: { values },
       mark: { type: "point", size: 140, strokeWidth: 2 },
       encoding: {
-        x: { field: "x", type: "ordinal", title: `${x} (swept value)`, sort: "ascending", axis: { labelAngle: 0 } },
-        y: { field: "y", type: "ordinal", title: y ? `${y} (swept value)` : "", sort: "descending" },
+        x: { field: "x", type: "ordinal", title: `${x} (swept)`, sort: "ascending", axis: { labelAngle: 0 } },
+        y: { field: "y", type: "ordinal", title: y ? `${y} (swept)` : "", sort: "descending" },
         shape: { field: "category", type: "nominal", title: "Verdict", scale: { domain: categories, range: ["cross", "circle", "diamond", "triangle-up"] } },
         color: { field: "category", type: "nominal", title: "Verdict", scale: { domain: categories, range: ["#b35806", "#1f4e9a", "#000000", "#7f7f7f"] } },
         fill: { field: "category", type: "nominal", title: "Verdict", scale: { domain: categories, range: ["#ffffff", "#c6d4ea", "#000000", "#ffffff"] } },
