@@ -76,7 +76,9 @@ describe("report in a browser (headless chromium)", function () {
           const svg = f.querySelector(".chart-svg svg");
           const box = svg?.getBoundingClientRect();
           const label = f.querySelector('[role="img"]')?.getAttribute("aria-label") ?? "";
-          return { id: f.id, width: box?.width ?? 0, height: box?.height ?? 0, label, caption: f.querySelector("figcaption")?.textContent ?? "", breakInside: getComputedStyle(f).breakInside };
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          const breakInside = (globalThis as any).getComputedStyle(f).breakInside as string;
+          return { id: f.id, width: box?.width ?? 0, height: box?.height ?? 0, label, caption: f.querySelector("figcaption")?.textContent ?? "", breakInside };
         }),
       );
       expect(charts.length).to.be.greaterThan(1);
