@@ -8,6 +8,7 @@ import { runCharts, sweepCharts, pointPasses, frontier, chartLevers, type ChartD
 import { judgeAll, overall, compareVerdicts, type Outcome, type Verdict } from "./verdicts";
 import { formatDelta, formatEstimate, formatNumber, formatThreshold, formatValue, OUTCOME_SYMBOL, OUTCOME_TEXT } from "./format";
 import { METRICS, CLASS_METRICS, TERMS, metricInfo } from "./glossary";
+import { compareOverlayCharts, OVERLAID_CHART_IDS } from "./compareSpecs";
 
 /** A table cell; `outcome` marks a verdict cell (styled, with a symbol that reads without colour). */
 export type Cell = string | { text: string; outcome: Outcome };
@@ -293,8 +294,9 @@ export function compareDocument(statusQuo: RunReport, proposal: RunReport): Repo
       "."
     : "No threshold changes verdict.";
   const beforeCharts = new Map(runCharts(statusQuo).map((c) => [c.id, c]));
-  const slots: ChartSlot[] = runCharts(proposal)
-    .filter((c) => beforeCharts.has(c.id))
+  const overlays: ChartSlot[] = compareOverlayCharts(statusQuo, proposal).map((chart) => ({ charts: [{ chart }] }));
+  const sideBySide: ChartSlot[] = runCharts(proposal)
+    .filter((c) => beforeCharts.has(c.id) && !OVERLAID_CHART_IDS.has(c.id))
     .map((c) => ({
       heading: c.title,
       charts: [
@@ -318,7 +320,7 @@ export function compareDocument(statusQuo: RunReport, proposal: RunReport): Repo
         points: headB.map((b, i) => `Proposal: ${b} Status quo: ${headA[i]}`),
         ordered: true,
       },
-      { id: "charts", heading: "Charts, side by side", charts: slots },
+      { id: "charts", heading: "Charts: status quo against proposal", charts: [...overlays, ...sideBySide] },
       { id: "metrics", heading: "All metrics", tables: [metricDeltas] },
       { ...scenarioSection(statusQuo), id: "scenario-a", heading: "Status quo scenario as run" },
       { ...scenarioSection(proposal), id: "scenario-b", heading: "Proposal scenario as run" },

@@ -25,6 +25,9 @@ export const LINE_COLOURS = ["#000000", "#1f4e9a", "#b35806", "#1a8a7a", "#6a3d9
 export const STROKE_DASHES: number[][] = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4], [3, 5]];
 export const POINT_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"];
 
+/** Long legend strokes so a line's dash pattern is readable in the legend. */
+export const LINE_LEGEND = { symbolType: "stroke", symbolSize: 500, symbolStrokeWidth: 2.5 };
+
 /** A chart plus everything a screen reader or a Markdown reader needs instead of the picture. */
 export interface ChartDef {
   id: string;
@@ -316,8 +319,8 @@ export function captureChart(report: RunReport): ChartDef {
           encoding: {
             x: epochAxis(report),
             y: { field: "capture", type: "quantitative", title: "Capture ratio (reward ÷ work share)" },
-            color: { field: "agent", type: "nominal", title: "Agent class", sort: labels, scale: { domain: labels, range: pick(LINE_COLOURS, n) } },
-            strokeDash: { field: "agent", type: "nominal", title: "Agent class", sort: labels, scale: { domain: labels, range: STROKE_DASHES.slice(0, n) } },
+            color: { field: "agent", type: "nominal", title: "Agent class", sort: labels, scale: { domain: labels, range: pick(LINE_COLOURS, n) }, legend: LINE_LEGEND },
+            strokeDash: { field: "agent", type: "nominal", title: "Agent class", sort: labels, scale: { domain: labels, range: STROKE_DASHES.slice(0, n) }, legend: LINE_LEGEND },
           },
         },
         { data: { values: [{ fair: 1 }] }, mark: { type: "rule", strokeDash: [1, 3], color: "#555", strokeWidth: 1.5 }, encoding: { y: { field: "fair", type: "quantitative" } } },
@@ -519,8 +522,8 @@ export function circulatingChart(report: RunReport): ChartDef | undefined {
       encoding: {
         x: epochAxis(report),
         y: { field: "tokens", type: "quantitative", title: "Supply (tokens)", axis: { format: "~s" } },
-        color: { field: "series", type: "nominal", title: "Series", sort: series, scale: { domain: series, range: ["#7f7f7f", "#000000"] } },
-        strokeDash: { field: "series", type: "nominal", title: "Series", sort: series, scale: { domain: series, range: [[6, 4], [1, 0]] } },
+        color: { field: "series", type: "nominal", title: "Series", sort: series, scale: { domain: series, range: ["#7f7f7f", "#000000"] }, legend: LINE_LEGEND },
+        strokeDash: { field: "series", type: "nominal", title: "Series", sort: series, scale: { domain: series, range: [[6, 4], [1, 0]] }, legend: LINE_LEGEND },
       },
     }),
     table: {

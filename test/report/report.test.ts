@@ -70,7 +70,10 @@ describe("report files", function () {
     const html = fs.readFileSync(written.html, "utf8");
     expect(html).to.contain("1 threshold changes verdict: Leakage FAIL → PASS.");
     expect(html).to.contain("−6 pp (verdict FAIL → PASS)");
-    expect((html.match(/<div class="pair">/g) ?? []).length).to.equal(written.charts / 2);
+    // Time series and the Lorenz curve overlay both runs on one scale; per-class charts stand side by side.
+    for (const id of ["ab-leakage", "ab-emission", "ab-supply", "ab-circulating", "ab-price", "ab-lorenz"]) expect(html).to.contain(`id="chart-${id}"`);
+    expect((html.match(/<div class="pair">/g) ?? []).length).to.equal(3);
+    expect(written.charts).to.equal(6 + 2 * 3);
     expect(new Set([...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1])).size).to.equal([...html.matchAll(/ id="([^"]+)"/g)].length);
   });
 
