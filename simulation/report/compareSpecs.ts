@@ -91,7 +91,7 @@ function overlay(a: RunReport, b: RunReport, s: Series): ChartDef | undefined {
           data: { values },
           mark: { type: "line", strokeWidth: 2 },
           encoding: {
-            x: { field: "epoch", type: "quantitative", title: "Epoch (count from 0)", axis: { tickMinStep: 1, format: "~s" } },
+            x: { field: "epoch", type: "quantitative", title: "Epoch (count from 0)", axis: { tickMinStep: 1, format: "~s" }, scale: { nice: false } },
             y: { field: "value", type: "quantitative", title: s.yTitle, axis: s.yFormat ? { format: s.yFormat } : {}, scale: { zero: s.zero ?? true } },
             color: { field: "side", type: "nominal", title: "Run", sort: [...SIDES], scale: SIDE_SCALES.color, legend: LINE_LEGEND },
             strokeDash: { field: "side", type: "nominal", title: "Run", sort: [...SIDES], scale: SIDE_SCALES.strokeDash, legend: LINE_LEGEND },

@@ -85,33 +85,52 @@ function overallText(o: Outcome, verdicts: readonly Verdict[]): string {
   }
 }
 
+/** "; 95% interval a to b", or nothing when the interval is a single point. */
+function intervalWords(e: { mean: number; lo?: number; hi?: number }, unit: string): string {
+  if (e.lo === undefined || e.hi === undefined || (e.lo === e.mean && e.hi === e.mean)) return "";
+  return `; 95% interval ${formatValue(e.lo, unit)} to ${formatValue(e.hi, unit)}`;
+}
+
+/** " (95% interval a to b)", or nothing when the interval is a single point. */
+function intervalParen(e: { mean: number; lo?: number; hi?: number }, unit: string): string {
+  const w = intervalWords(e, unit);
+  return w ? ` (${w.slice(2)})` : "";
+}
+
 /** The three numbers that matter most, in plain words. */
 export function headline(report: RunReport): string[] {
-  const get = (k: string) => report.metrics.find((m) => m.key === k)?.estimate;
+  const get = (k: string) => {
+    const e = report.metrics.find((m) => m.key === k)?.estimate;
+    return e && Number.isFinite(e.mean) ? e : undefined;
+  };
   const out: string[] = [];
   const leak = get("leakage");
   out.push(
-    leak && Number.isFinite(leak.mean)
-      ? `${formatValue(leak.mean, "fraction")} of all device rewards were paid for fake work (leakage; 95% interval ${formatValue(leak.lo ?? leak.mean, "fraction")} to ${formatValue(leak.hi ?? leak.mean, "fraction")}).`
+    leak
+      ? `${formatValue(leak.mean, "fraction")} of all device rewards were paid for fake work (leakage${intervalWords(leak, "fraction")}).`
       : "Leakage (rewards paid for fake work) was not measured in this run.",
   );
   const capture = get("honestCaptureRatio");
   out.push(
-    capture && Number.isFinite(capture.mean)
-      ? `Honest operators were paid ${formatNumber(capture.mean)}× what their real work earned (capture ratio; 1 is fair${capture.mean < 1 ? `, so ${formatValue(1 - capture.mean, "fraction")} of their due went elsewhere` : ""}).`
+    capture
+      ? `Honest operators were paid ${formatNumber(capture.mean)}× what their real work earned (capture ratio; 1 is fair${capture.mean < 1 ? `, so ${formatValue(1 - capture.mean, "fraction")} of their due went elsewhere` : ""}${intervalWords(capture, "ratio")}).`
       : "The honest operators' capture ratio was not measured in this run.",
   );
   const profit = get("farmerProfitUsd");
-  if (profit && Number.isFinite(profit.mean)) {
+  const hasFarmers = report.classes.some((c) => c.kind === "farmer");
+  if (!hasFarmers) {
+    const roi = get("honestRoi");
+    out.push(
+      `There are no farmers in this scenario (it is a reference run)` +
+        (roi ? `; honest operators' return on investment was ${formatValue(roi.mean, "fraction")}${intervalParen(roi, "fraction")}.` : "."),
+    );
+  } else if (profit) {
     out.push(
       profit.mean > 0
-        ? `Farming paid: farmers made a profit of ${formatValue(profit.mean, "USD")} after costs and slashes (95% interval ${formatValue(profit.lo ?? profit.mean, "USD")} to ${formatValue(profit.hi ?? profit.mean, "USD")}).`
-        : `Farming did not pay: farmers ended at ${formatValue(profit.mean, "USD")} after costs and slashes (95% interval ${formatValue(profit.lo ?? profit.mean, "USD")} to ${formatValue(profit.hi ?? profit.mean, "USD")}).`,
+        ? `Farming paid: farmers made a profit of ${formatValue(profit.mean, "USD")} after costs and slashes${intervalParen(profit, "USD")}.`
+        : `Farming did not pay: farmers ended at ${formatValue(profit.mean, "USD")} after costs and slashes${intervalParen(profit, "USD")}.`,
     );
-  } else {
-    const roi = get("honestRoi");
-    out.push(roi && Number.isFinite(roi.mean) ? `Honest operators' return on investment was ${formatValue(roi.mean, "fraction")}.` : "Farmer profit was not measured in this run.");
-  }
+  } else out.push("Farmer profit was not measured in this run.");
   return out;
 }
 
@@ -256,6 +275,27 @@ export function sweepDocument(sweep: SweepReport): ReportDocument {
   };
 }
 
+/** The three numbers of an A/B report: status quo → proposal, with the change, in plain words. */
+export function compareHeadline(statusQuo: RunReport, proposal: RunReport): string[] {
+  const get = (r: RunReport, k: string) => {
+    const e = r.metrics.find((m) => m.key === k)?.estimate;
+    return e && Number.isFinite(e.mean) ? e.mean : undefined;
+  };
+  const line = (k: string, words: string, unit: string, tail?: (a: number, b: number) => string) => {
+    const a = get(statusQuo, k);
+    const b = get(proposal, k);
+    if (a === undefined && b === undefined) return `${words}: not measured in either run.`;
+    const change = a !== undefined && b !== undefined ? ` (${formatDelta(b - a, unit)})` : "";
+    return `${words}: ${formatValue(a, unit)} under the status quo → ${formatValue(b, unit)} under the proposal${change}.${a !== undefined && b !== undefined && tail ? ` ${tail(a, b)}` : ""}`;
+  };
+  return [
+    line("leakage", "Rewards paid for fake work (leakage)", "fraction"),
+    line("honestCaptureRatio", "What honest operators are paid for their real work (capture ratio, 1 is fair)", "ratio"),
+    line("farmerProfitUsd", "Farmer profit after costs and slashes", "USD", (a, b) =>
+      b > 0 ? (a > 0 ? "Farming pays under both." : "Farming starts to pay under the proposal.") : a > 0 ? "The proposal stops farming from paying." : "Farming does not pay under either."),
+  ];
+}
+
 /** Builds the A/B document: the status quo and a proposal side by side, with deltas and changed verdicts. */
 export function compareDocument(statusQuo: RunReport, proposal: RunReport): ReportDocument {
   const before = verdictsOf(statusQuo);
@@ -304,8 +344,6 @@ export function compareDocument(statusQuo: RunReport, proposal: RunReport): Repo
         { label: `Proposal: ${proposal.name}`, chart: { ...c, id: `b-${c.id}` } },
       ],
     }));
-  const headA = headline(statusQuo);
-  const headB = headline(proposal);
   return {
     title: `A/B governance report: ${proposal.name} against ${statusQuo.name}`,
     subtitle: `Status quo: ${statusQuo.dir}. Proposal: ${proposal.dir}.`,
@@ -317,7 +355,7 @@ export function compareDocument(statusQuo: RunReport, proposal: RunReport): Repo
       {
         id: "headline",
         heading: "The three numbers that matter most",
-        points: headB.map((b, i) => `Proposal: ${b} Status quo: ${headA[i]}`),
+        points: compareHeadline(statusQuo, proposal),
         ordered: true,
       },
       { id: "charts", heading: "Charts: status quo against proposal", charts: [...overlays, ...sideBySide] },

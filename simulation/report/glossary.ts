@@ -120,7 +120,7 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
   circulating: {
     label: "Circulating supply",
     unit: "tokens",
-    definition: "Emitted minus burned minus locked (bonds and unvested rewards), at the last epoch.",
+    definition: "Genesis supply plus emitted minus burned minus locked (bonds and unvested rewards), at the last epoch.",
   },
   inflationRate: {
     label: "Inflation rate",

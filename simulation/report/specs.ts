@@ -68,7 +68,7 @@ function chart(title: string, body: Record<string, unknown>, extra: Record<strin
 function epochAxis(report: RunReport): Record<string, unknown> {
   const perYear = report.epochsPerYear;
   const title = perYear && Math.abs(perYear - 365) < 1e-9 ? "Epoch (1 epoch = 1 day)" : "Epoch (count from 0)";
-  return { field: "epoch", type: "quantitative", title, axis: { tickMinStep: 1, format: "~s" } };
+  return { field: "epoch", type: "quantitative", title, axis: { tickMinStep: 1, format: "~s" }, scale: { nice: false } };
 }
 
 /**
@@ -308,7 +308,13 @@ export function captureChart(report: RunReport): ChartDef {
     description:
       "Each class's share of rewards divided by its share of real work, per epoch. 1 (dotted line) is fair pay; " +
       "a farmer class above 0 is paid for work it did not do. Over the run: " +
-      report.classes.map((c) => `${c.name} ${formatEstimate(c.captureRatio, "ratio")}`).join("; ") +
+      report.classes
+        .map((c) =>
+          c.captureRatio
+            ? `${c.name} ${formatEstimate(c.captureRatio, "ratio")}`
+            : `${c.name} undefined (no real work; it received ${formatValue(c.rewards?.mean, "fraction")} of all rewards)`,
+        )
+        .join("; ") +
       "." +
       binNote(k),
     spec: chart("Capture ratio by agent class over time", {
@@ -318,7 +324,7 @@ export function captureChart(report: RunReport): ChartDef {
           mark: { type: "line", strokeWidth: 2 },
           encoding: {
             x: epochAxis(report),
-            y: { field: "capture", type: "quantitative", title: "Capture ratio (reward ÷ work share)" },
+            y: { field: "capture", type: "quantitative", title: "Capture ratio (1 = fair)" },
             color: { field: "agent", type: "nominal", title: "Agent class", sort: labels, scale: { domain: labels, range: pick(LINE_COLOURS, n) }, legend: LINE_LEGEND },
             strokeDash: { field: "agent", type: "nominal", title: "Agent class", sort: labels, scale: { domain: labels, range: STROKE_DASHES.slice(0, n) }, legend: LINE_LEGEND },
           },
@@ -328,8 +334,8 @@ export function captureChart(report: RunReport): ChartDef {
       resolve: { scale: { color: "shared", strokeDash: "shared" } },
     }),
     table: {
-      columns: ["Agent class", "Role", "Capture ratio (95% interval)"],
-      rows: report.classes.map((c) => [c.name, c.kind, formatEstimate(c.captureRatio, "ratio")]),
+      columns: ["Agent class", "Role", "Capture ratio (95% interval)", "Share of rewards"],
+      rows: report.classes.map((c) => [c.name, c.kind, c.captureRatio ? formatEstimate(c.captureRatio, "ratio") : "undefined (no real work)", formatEstimate(c.rewards, "fraction")]),
     },
   };
 }
@@ -514,7 +520,7 @@ export function circulatingChart(report: RunReport): ChartDef | undefined {
     id: "circulating",
     title: "Circulating supply",
     description:
-      `Circulating supply (minted − burned − locked in bonds and vesting) against everything minted. ` +
+      `Circulating supply (genesis supply + minted − burned − locked in bonds and vesting) against everything minted by the schedule. ` +
       `At epoch ${last.epoch}: ${formatNumber(last.circulating ?? NaN)} circulating of ${formatNumber(last.cumulative)} minted.${binNote(k)}`,
     spec: chart("Circulating supply", {
       data: { values },

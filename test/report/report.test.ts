@@ -70,6 +70,8 @@ describe("report files", function () {
     const html = fs.readFileSync(written.html, "utf8");
     expect(html).to.contain("1 threshold changes verdict: Leakage FAIL → PASS.");
     expect(html).to.contain("−6 pp (verdict FAIL → PASS)");
+    expect(html).to.contain("Rewards paid for fake work (leakage): 8% under the status quo → 2% under the proposal (−6 pp).");
+    expect(html).to.contain("Farming does not pay under either.");
     // Time series and the Lorenz curve overlay both runs on one scale; per-class charts stand side by side.
     for (const id of ["ab-leakage", "ab-emission", "ab-supply", "ab-circulating", "ab-price", "ab-lorenz"]) expect(html).to.contain(`id="chart-${id}"`);
     expect((html.match(/<div class="pair">/g) ?? []).length).to.equal(3);
