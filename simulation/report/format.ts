@@ -73,7 +73,7 @@ export function formatThreshold(t: Threshold): string {
 /** Signed delta, "+1.2 pp" for shares (percentage points), "−340" otherwise. */
 export function formatDelta(d: number | undefined, unit: string): string {
   if (d === undefined || !Number.isFinite(d)) return "n/a";
-  if (d === 0) return "0";
+  if (d === 0) return "no change";
   const sign = d > 0 ? "+" : "−";
   if (isShare(unit)) return `${sign}${trim((Math.abs(d) * 100).toFixed(2))} pp`;
   return `${sign}${formatNumber(Math.abs(d))}${unitSuffix(unit)}`;

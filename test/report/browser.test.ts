@@ -54,7 +54,7 @@ describe("report in a browser (headless chromium)", function () {
     await browser?.close();
   });
 
-  async function check(htmlFile: string, screenshot?: string) {
+  async function check(htmlFile: string, screenshot?: string, pdf?: string) {
     const server = await serve(path.dirname(htmlFile));
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const consoleErrors: string[] = [];
@@ -98,6 +98,11 @@ describe("report in a browser (headless chromium)", function () {
       expect(widest).to.be.at.most(718);
       await page.emulateMedia({ media: "screen" });
       await page.setViewportSize({ width: 1280, height: 1000 });
+      if (pdf) {
+        await page.pdf({ path: pdf, format: "A4", printBackground: true });
+        const head = fs.readFileSync(pdf).subarray(0, 5).toString("latin1");
+        expect(head).to.equal("%PDF-");
+      }
       if (screenshot) {
         fs.mkdirSync(path.dirname(screenshot), { recursive: true });
         await page.screenshot({ path: screenshot, fullPage: false });
@@ -112,7 +117,7 @@ describe("report in a browser (headless chromium)", function () {
   it("renders a run report: no console errors, no requests, every chart sized, the verdict table present", async function () {
     const dir = writeRunFixture(path.join(tmpDir("browser"), "run"), { epochs: 60 });
     const written = await writeReport(dir);
-    const charts = await check(written.html, path.join(OUT, "report-screenshot.png"));
+    const charts = await check(written.html, path.join(OUT, "report-screenshot.png"), path.join(OUT, "report-print.pdf"));
     expect(charts).to.have.length(written.charts);
     expect(fs.statSync(path.join(OUT, "report-screenshot.png")).size).to.be.greaterThan(10_000);
   });
