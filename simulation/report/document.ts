@@ -4,7 +4,7 @@
  */
 import YAML from "yaml";
 import type { Report, RunReport, SweepReport } from "./model";
-import { runCharts, sweepCharts, pointPasses, frontier, chartLevers, type ChartDef } from "./specs";
+import { runCharts, sweepCharts, pointPasses, frontier, chartLevers, formatLever, type ChartDef } from "./specs";
 import { judgeAll, overall, compareVerdicts, type Outcome, type Verdict } from "./verdicts";
 import { formatDelta, formatEstimate, formatNumber, formatThreshold, formatValue, OUTCOME_SYMBOL, OUTCOME_TEXT } from "./format";
 import { METRICS, CLASS_METRICS, TERMS, metricInfo } from "./glossary";
@@ -135,10 +135,14 @@ export function headline(report: RunReport): string[] {
 }
 
 function scenarioSection(report: Report): Section {
+  const lead =
+    report.kind === "sweep"
+      ? `The sweep's base scenario; every point overrides the swept levers (${report.levers.join(", ")}) and any --epochs/--runs given on the command line:`
+      : "The scenario after defaults were applied, exactly as the simulator ran it:";
   return {
     id: "scenario",
-    heading: "The scenario as run",
-    paragraphs: [report.description ?? "", "The scenario after defaults were applied, exactly as the simulator ran it:"].filter((p) => p !== ""),
+    heading: report.kind === "sweep" ? "The scenario swept" : "The scenario as run",
+    paragraphs: [report.description ?? "", lead].filter((p) => p !== ""),
     code: [{ label: "scenario", text: YAML.stringify(report.scenario, { sortMapEntries: false, lineWidth: 0 }).trimEnd() }],
   };
 }
@@ -229,7 +233,7 @@ export function sweepDocument(sweep: SweepReport): ReportDocument {
   const frontierTable: Table = {
     caption: "Frontier: settings that pass every threshold next to a setting that fails",
     columns: [...sweep.levers, ...sweep.thresholds.map((t) => t.label)],
-    rows: edge.map((p) => [...sweep.levers.map((l) => formatNumber(p.params[l])), ...sweep.thresholds.map((t) => formatEstimate(p.metrics[t.metric], t.unit))]),
+    rows: edge.map((p) => [...sweep.levers.map((l) => formatLever(p.params[l])), ...sweep.thresholds.map((t) => formatEstimate(p.metrics[t.metric], t.unit))]),
   };
   const o: Outcome = sweep.thresholds.length === 0 ? "missing" : passing === 0 ? "fail" : passing === sweep.points.length ? "pass" : "marginal";
   const overallSentence =

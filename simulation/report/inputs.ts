@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import YAML from "yaml";
 import { csvHeader, numberCell, optionalNumberCell, readCsvRows, textCell } from "./csv";
 import type { AgentKind, ClassRow, EpochRow, LorenzPoint, MetricRow, Report, RunReport, SweepPoint, SweepReport } from "./model";
 import { metricInfo, METRICS } from "./glossary";
@@ -316,73 +317,123 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
 // ---------------------------------------------------------------------------------------------------------------
 // Sweeps
 
+const LeverValueJson = z.union([z.number(), z.string(), z.boolean()]);
+const ThresholdListJson = z.array(
+  z.object({ metric: z.string().min(1), comparator: ComparatorJson, threshold: z.union([z.number(), z.tuple([z.number(), z.number()])]) }),
+);
+
+/** `sweep.json` (schema depin-lab/sweep@1). `params` is a list of {key, values}; a {key: values} map is accepted too. */
 const SweepJson = z.object({
+  schema: z.string().optional(),
   scenario: z.union([
     z.string(),
     z.object({ name: z.string().min(1), description: z.string().optional(), source: z.string().optional(), hash: z.string().optional() }),
   ]),
-  params: z.record(z.string(), z.array(z.union([z.number(), z.string(), z.boolean()]))).refine((p) => Object.keys(p).length > 0, {
-    message: "expected at least one swept parameter",
-  }),
+  params: z.union([
+    z.array(z.object({ key: z.string().min(1), values: z.array(LeverValueJson).min(1) })).min(1, { message: "expected at least one swept parameter" }),
+    z.record(z.string(), z.array(LeverValueJson).min(1)).refine((p) => Object.keys(p).length > 0, { message: "expected at least one swept parameter" }),
+  ]),
   points: z.number().int().nonnegative().optional(),
   runs: z.number().int().positive().optional(),
   seed: Seed.optional(),
+  replicateSeeds: z.array(Seed).optional(),
   seeds: z.array(Seed).optional(),
   version: z.string(),
   commit: z.string(),
   command: z.string().optional(),
+  complete: z.boolean().optional(),
   completed: z.boolean().optional(),
-  verdicts: z.array(VerdictJson.partial({ pass: true })).optional(),
-  thresholds: z
-    .array(z.object({ metric: z.string().min(1), comparator: ComparatorJson, threshold: z.union([z.number(), z.tuple([z.number(), z.number()])]) }))
-    .optional(),
+  completedPoints: z.number().int().nonnegative().optional(),
+  shard: z.object({ index: z.number(), count: z.number() }).passthrough().nullable().optional(),
+  verdicts: ThresholdListJson.optional(),
+  thresholds: ThresholdListJson.optional(),
 });
+
+/** A lever cell: a number, else the text (booleans and names). */
+const leverCell = z.string().transform((v) => {
+  const t = v.trim();
+  return t !== "" && Number.isFinite(Number(t)) ? Number(t) : t;
+});
+
+/**
+ * The scenario of a sweep as the simulator resolves it (defaults applied), when its loader is present in this checkout
+ * (`simulation/scenario.ts`, `loadScenario`); else the scenario file read as YAML/JSON; else undefined.
+ */
+function loadSweepScenario(source: string | undefined, dir: string): { scenario: unknown; from: string } | undefined {
+  if (!source) return undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(path.join(__dirname, "..", "scenario")) as { loadScenario?: (s: string) => { scenario: unknown } };
+    if (typeof mod.loadScenario === "function") return { scenario: mod.loadScenario(source).scenario, from: `${source} (resolved by simulation/scenario.ts)` };
+  } catch {
+    // fall through to reading the file
+  }
+  const candidates = [path.resolve(source), path.resolve(dir, source), path.resolve(__dirname, "..", "..", source)];
+  const file = candidates.find((f) => fs.existsSync(f));
+  if (!file) return undefined;
+  const text = fs.readFileSync(file, "utf8");
+  try {
+    return { scenario: file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text), from: source };
+  } catch (err) {
+    throw new Error(`${source}: the sweep's scenario file is not valid ${file.endsWith(".json") ? "JSON" : "YAML"} (${(err as Error).message})`);
+  }
+}
 
 /** Reads one sweep directory (sweep.json + sweep-points.csv); a `baseline/` run directory inside is charted too. */
 export function readSweep(dir: string): SweepReport {
   const manifest = readJsonFile(path.join(dir, "sweep.json"), SweepJson);
   const warnings: string[] = [];
-  if (manifest.completed === false) warnings.push("sweep.json says the sweep is not completed: some points may be missing.");
-  const levers = Object.keys(manifest.params);
+  if (manifest.complete === false || manifest.completed === false) {
+    warnings.push(`sweep.json says the sweep is not complete${manifest.completedPoints !== undefined ? ` (${manifest.completedPoints} of ${manifest.points ?? "?"} points)` : ""}: some points may be missing.`);
+  }
+  if (manifest.shard) warnings.push(`This is shard ${manifest.shard.index + 1} of ${manifest.shard.count}; merge the shards (sweep:merge) for the whole grid.`);
+  const paramList = Array.isArray(manifest.params) ? manifest.params : Object.entries(manifest.params).map(([key, values]) => ({ key, values }));
+  const levers = paramList.map((p) => p.key);
   const text = readText(dir, "sweep-points.csv");
   const header = csvHeader(text, "sweep-points.csv");
   const metricKeys = header.filter((c) => c.endsWith("_mean")).map((c) => c.slice(0, -"_mean".length));
   if (metricKeys.length === 0) throw new Error(`sweep-points.csv: no "<metric>_mean" column in the header`);
   const shape: Record<string, z.ZodType> = { point: numberCell };
-  for (const lever of levers) shape[lever] = numberCell;
+  for (const lever of levers) shape[lever] = leverCell;
   for (const m of metricKeys) {
     shape[`${m}_mean`] = optionalNumberCell;
     shape[`${m}_lo`] = optionalNumberCell;
     shape[`${m}_hi`] = optionalNumberCell;
   }
-  const rows = readCsvRows(text, "sweep-points.csv", shape) as Record<string, number | undefined>[];
+  if (header.includes("n")) shape.n = optionalNumberCell;
+  const rows = readCsvRows(text, "sweep-points.csv", shape) as Record<string, number | string | undefined>[];
   const points: SweepPoint[] = rows.map((row) => {
-    const params: Record<string, number> = {};
-    for (const lever of levers) params[lever] = row[lever]!;
+    const params: Record<string, number | string> = {};
+    for (const lever of levers) params[lever] = row[lever] as number | string;
     const metrics: Record<string, Estimate> = {};
+    const n = row.n as number | undefined;
     for (const m of metricKeys) {
-      const mean = row[`${m}_mean`];
+      const mean = row[`${m}_mean`] as number | undefined;
       if (mean === undefined) continue;
-      metrics[m] = { mean, lo: row[`${m}_lo`], hi: row[`${m}_hi`] };
+      metrics[m] = { mean, lo: row[`${m}_lo`] as number | undefined, hi: row[`${m}_hi`] as number | undefined, n };
     }
     return { params, metrics };
   });
   if (points.length === 0) throw new Error("sweep-points.csv: no rows, expected one per sweep point");
-
-  // Thresholds: the manifest's own, else the scenario's `verdicts` (embedded, or scenario.resolved.json beside it).
-  const ThresholdList = z.array(z.object({ metric: z.string().min(1), comparator: ComparatorJson, threshold: z.union([z.number(), z.tuple([z.number(), z.number()])]) }));
-  let rawThresholds: z.infer<typeof ThresholdList> | undefined = manifest.thresholds ?? manifest.verdicts;
-  const sources = ["sweep.json", "sweep-points.csv"];
-  if (!rawThresholds && typeof manifest.scenario === "object") {
-    const embedded = ThresholdList.safeParse((manifest.scenario as Record<string, unknown>).verdicts);
-    if (embedded.success) rawThresholds = embedded.data;
+  if (manifest.points !== undefined && !manifest.shard && points.length !== manifest.points) {
+    warnings.push(`sweep.json lists ${manifest.points} points but sweep-points.csv has ${points.length}.`);
   }
+
+  // Thresholds: the manifest's own; else the scenario's `verdicts` (scenario.resolved.json beside it, or the scenario
+  // file resolved by the simulator's loader); else a baseline run's.
+  const sources = ["sweep.json", "sweep-points.csv"];
+  const scenarioInfo = typeof manifest.scenario === "string" ? { name: manifest.scenario, source: undefined, description: undefined } : manifest.scenario;
+  let rawThresholds: z.infer<typeof ThresholdListJson> | undefined = manifest.thresholds ?? manifest.verdicts;
   let scenarioAsRun: unknown = manifest.scenario;
+  let scenarioFound: { scenario: unknown; from: string } | undefined;
   if (fs.existsSync(path.join(dir, "scenario.resolved.json"))) {
-    scenarioAsRun = readJsonFile(path.join(dir, "scenario.resolved.json"), z.unknown());
-    sources.push("scenario.resolved.json");
+    scenarioFound = { scenario: readJsonFile(path.join(dir, "scenario.resolved.json"), z.unknown()), from: "scenario.resolved.json" };
+  } else scenarioFound = loadSweepScenario(scenarioInfo.source, dir);
+  if (scenarioFound) {
+    scenarioAsRun = scenarioFound.scenario;
+    sources.push(scenarioFound.from);
     if (!rawThresholds) {
-      const resolved = z.object({ verdicts: ThresholdList }).safeParse(scenarioAsRun);
+      const resolved = z.object({ verdicts: ThresholdListJson }).safeParse(scenarioAsRun);
       if (resolved.success) rawThresholds = resolved.data.verdicts;
     }
   }
@@ -394,17 +445,16 @@ export function readSweep(dir: string): SweepReport {
   else if (baseline) thresholds = baseline.thresholds;
   else warnings.push("No fairness thresholds in sweep.json, the scenario or a baseline run: the frontier of passing settings cannot be drawn.");
 
-  const scenarioInfo = typeof manifest.scenario === "string" ? { name: manifest.scenario } : manifest.scenario;
-  const seed = manifest.seed ?? manifest.seeds?.[0] ?? "n/a";
-  const paramFlags = levers.map((l) => `--param ${l}=${manifest.params[l].join(",")}`).join(" ");
+  const seed = manifest.seed ?? manifest.replicateSeeds?.[0] ?? manifest.seeds?.[0] ?? "n/a";
+  const paramFlags = paramList.map((p) => `--param ${p.key}=${p.values.join(",")}`).join(" ");
   return {
     kind: "sweep",
     dir,
     name: scenarioInfo.name,
-    description: "description" in scenarioInfo ? scenarioInfo.description : undefined,
+    description: scenarioInfo.description,
     scenario: scenarioAsRun,
     reproduce: {
-      command: manifest.command ?? `npm run sweep -- ${"source" in scenarioInfo && scenarioInfo.source ? scenarioInfo.source : `<${scenarioInfo.name} scenario>`} ${paramFlags}`,
+      command: manifest.command ?? `npm run sweep -- --scenario ${scenarioInfo.source ?? scenarioInfo.name} ${paramFlags}${manifest.runs ? ` --runs ${manifest.runs}` : ""}`,
       seed: String(seed),
       version: manifest.version,
       commit: manifest.commit,

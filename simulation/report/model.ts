@@ -82,9 +82,12 @@ export interface LorenzPoint {
   share: number;
 }
 
+/** A swept lever value: a number, or text for booleans and names (`true`, `false`, `step`). */
+export type LeverValue = number | string;
+
 export interface SweepPoint {
   /** Lever values of this point, by lever name. */
-  params: Record<string, number>;
+  params: Record<string, LeverValue>;
   metrics: Record<string, Estimate>;
   /** Directory of this point's run, if it was written. */
   runDir?: string;

@@ -6,7 +6,7 @@
  * shape as well as by colours of distinct luminance, so the chart reads in greyscale; a system font (no web fonts);
  * inline data only.
  */
-import type { ClassRow, EpochRow, LorenzPoint, RunReport, SweepPoint, SweepReport } from "./model";
+import type { ClassRow, EpochRow, LeverValue, LorenzPoint, RunReport, SweepPoint, SweepReport } from "./model";
 import type { VlSpec } from "./render";
 import { formatEstimate, formatNumber, formatValue } from "./format";
 import { meets, type Threshold } from "./verdicts";
@@ -569,17 +569,34 @@ export function pointPasses(point: SweepPoint, thresholds: readonly Threshold[])
 }
 
 /** The two levers to chart: those with the most distinct values (first in the manifest on a tie). */
-export function chartLevers(sweep: SweepReport): { x: string; y: string | undefined; fixed: Record<string, number> } {
-  const distinct = (lever: string) => [...new Set(sweep.points.map((p) => p.params[lever]))].sort((a, b) => a - b);
+/** The distinct values of a lever, numbers ascending, then text in alphabetical order. */
+export function leverValues(points: readonly SweepPoint[], lever: string): LeverValue[] {
+  return [...new Set(points.map((p) => p.params[lever]))].sort(compareLever);
+}
+
+function compareLever(a: LeverValue, b: LeverValue): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  if (typeof a === "number") return -1;
+  if (typeof b === "number") return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A lever value for reading: numbers formatted, text as is. */
+export function formatLever(v: LeverValue | undefined): string {
+  return v === undefined ? "n/a" : typeof v === "number" ? formatNumber(v) : v;
+}
+
+export function chartLevers(sweep: SweepReport): { x: string; y: string | undefined; fixed: Record<string, LeverValue> } {
+  const distinct = (lever: string) => leverValues(sweep.points, lever);
   const ranked = [...sweep.levers].sort((a, b) => distinct(b).length - distinct(a).length || sweep.levers.indexOf(a) - sweep.levers.indexOf(b));
   const [x, y] = ranked;
-  const fixed: Record<string, number> = {};
+  const fixed: Record<string, LeverValue> = {};
   for (const other of ranked.slice(2)) fixed[other] = distinct(other)[0];
   return { x, y, fixed };
 }
 
 /** Points of the slice charted (other levers at their first value). */
-function slicePoints(sweep: SweepReport, fixed: Record<string, number>): SweepPoint[] {
+function slicePoints(sweep: SweepReport, fixed: Record<string, LeverValue>): SweepPoint[] {
   return sweep.points.filter((p) => Object.entries(fixed).every(([k, v]) => p.params[k] === v));
 }
 
@@ -588,8 +605,8 @@ function slicePoints(sweep: SweepReport, fixed: Record<string, number>): SweepPo
  * the edge of the safe region, the settings a proposal can move to without crossing into failure.
  */
 export function frontier(points: readonly SweepPoint[], x: string, y: string | undefined, thresholds: readonly Threshold[]): SweepPoint[] {
-  const xs = [...new Set(points.map((p) => p.params[x]))].sort((a, b) => a - b);
-  const ys = y ? [...new Set(points.map((p) => p.params[y]))].sort((a, b) => a - b) : [0];
+  const xs = leverValues(points, x);
+  const ys: LeverValue[] = y ? leverValues(points, y) : [0];
   const at = new Map<string, SweepPoint>();
   for (const p of points) at.set(`${xs.indexOf(p.params[x])},${y ? ys.indexOf(p.params[y]) : 0}`, p);
   const out: SweepPoint[] = [];
@@ -610,9 +627,12 @@ export function frontier(points: readonly SweepPoint[], x: string, y: string | u
   return out;
 }
 
-function sliceNote(fixed: Record<string, number>): string {
+/** Lever names are long: the y-axis title sits horizontally above the axis instead of rotated beside it. */
+const LEVER_Y_AXIS = { titleAngle: 0, titleAlign: "left", titleAnchor: "end", titleBaseline: "bottom", titleX: 0, titleY: -8 };
+
+function sliceNote(fixed: Record<string, LeverValue>): string {
   const entries = Object.entries(fixed);
-  return entries.length ? ` Other levers fixed at ${entries.map(([k, v]) => `${k} = ${formatNumber(v)}`).join(", ")}.` : "";
+  return entries.length ? ` Other levers fixed at ${entries.map(([k, v]) => `${k} = ${formatLever(v)}`).join(", ")}.` : "";
 }
 
 export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
@@ -637,7 +657,7 @@ export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
   const best = points.reduce<SweepPoint | undefined>((b, p) => (p.metrics[metric] && (!b || p.metrics[metric].mean < b.metrics[metric].mean) ? p : b), undefined);
   const worst = points.reduce<SweepPoint | undefined>((b, p) => (p.metrics[metric] && (!b || p.metrics[metric].mean > b.metrics[metric].mean) ? p : b), undefined);
   const describe = (p: SweepPoint | undefined) =>
-    p ? `${formatValue(p.metrics[metric].mean, info.unit)} at ${x} = ${formatNumber(p.params[x])}${y ? `, ${y} = ${formatNumber(p.params[y])}` : ""}` : "n/a";
+    p ? `${formatValue(p.metrics[metric].mean, info.unit)} at ${x} = ${formatLever(p.params[x])}${y ? `, ${y} = ${formatLever(p.params[y])}` : ""}` : "n/a";
   const pct = info.unit === "fraction";
   return {
     id: `sweep-heatmap-${metric}`,
@@ -653,8 +673,8 @@ export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
       config: baseConfig(),
       data: { values },
       encoding: {
-        x: { field: "x", type: "ordinal", title: `${x} (swept)`, sort: "ascending", axis: { labelAngle: 0 } },
-        y: { field: "y", type: "ordinal", title: y ? `${y} (swept)` : "", sort: "descending" },
+        x: { field: "x", type: "ordinal", title: `${x} (swept)`, sort: leverValues(points, x), axis: { labelAngle: 0 } },
+        y: { field: "y", type: "ordinal", title: y ? `${y} (swept)` : "", sort: y ? [...leverValues(points, y)].reverse() : "ascending", axis: LEVER_Y_AXIS },
       },
       layer: [
         {
@@ -686,7 +706,7 @@ export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
       columns: [x, ...(y ? [y] : []), info.label, "Passes every threshold"],
       rows: points.map((p) => {
         const pass = pointPasses(p, sweep.thresholds);
-        return [formatNumber(p.params[x]), ...(y ? [formatNumber(p.params[y])] : []), formatEstimate(p.metrics[metric], info.unit), pass === undefined ? "n/a" : pass ? "yes" : "no"];
+        return [formatLever(p.params[x]), ...(y ? [formatLever(p.params[y])] : []), formatEstimate(p.metrics[metric], info.unit), pass === undefined ? "n/a" : pass ? "yes" : "no"];
       }),
     },
   };
@@ -697,7 +717,7 @@ export function frontierChart(sweep: SweepReport): ChartDef | undefined {
   const { x, y, fixed } = chartLevers(sweep);
   const points = slicePoints(sweep, fixed);
   const edge = new Set(frontier(points, x, y, sweep.thresholds));
-  const categories = ["fails a threshold", "passes every threshold", "frontier (passes, next to a failing setting)", "metric missing"];
+  const categories = ["fails a threshold", "passes every threshold", "frontier (passes, next to a fail)", "metric missing"];
   const values = points.map((p) => {
     const pass = pointPasses(p, sweep.thresholds);
     const category = pass === undefined ? categories[3] : !pass ? categories[0] : edge.has(p) ? categories[2] : categories[1];
@@ -719,16 +739,16 @@ export function frontierChart(sweep: SweepReport): ChartDef | undefined {
       data: { values },
       mark: { type: "point", size: 140, strokeWidth: 2 },
       encoding: {
-        x: { field: "x", type: "ordinal", title: `${x} (swept)`, sort: "ascending", axis: { labelAngle: 0 } },
-        y: { field: "y", type: "ordinal", title: y ? `${y} (swept)` : "", sort: "descending" },
-        shape: { field: "category", type: "nominal", title: "Verdict", scale: { domain: categories, range: ["cross", "circle", "diamond", "triangle-up"] } },
+        x: { field: "x", type: "ordinal", title: `${x} (swept)`, sort: leverValues(points, x), axis: { labelAngle: 0 } },
+        y: { field: "y", type: "ordinal", title: y ? `${y} (swept)` : "", sort: y ? [...leverValues(points, y)].reverse() : "ascending", axis: LEVER_Y_AXIS },
+        shape: { field: "category", type: "nominal", title: "Verdict", legend: { labelLimit: 360 }, scale: { domain: categories, range: ["cross", "circle", "diamond", "triangle-up"] } },
         color: { field: "category", type: "nominal", title: "Verdict", scale: { domain: categories, range: ["#b35806", "#1f4e9a", "#000000", "#7f7f7f"] } },
         fill: { field: "category", type: "nominal", title: "Verdict", scale: { domain: categories, range: ["#ffffff", "#c6d4ea", "#000000", "#ffffff"] } },
       },
     },
     table: {
       columns: [x, ...(y ? [y] : []), "Frontier"],
-      rows: [...edge].map((p) => [formatNumber(p.params[x]), ...(y ? [formatNumber(p.params[y])] : []), "yes"]),
+      rows: [...edge].map((p) => [formatLever(p.params[x]), ...(y ? [formatLever(p.params[y])] : []), "yes"]),
     },
   };
 }

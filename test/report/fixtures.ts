@@ -168,44 +168,55 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
   return dir;
 }
 
-/** Writes a sweep directory over two levers (minBond × detectionProbability) and returns its path. */
-export function writeSweepFixture(dir: string): string {
+/**
+ * Writes a sweep directory over two levers (minBond × detection probability) in the simulator's format: sweep.json
+ * (depin-lab/sweep@1, params as a list) whose scenario source is a YAML file holding the thresholds (`verdicts`).
+ * `legacy` writes params as a map and the thresholds in the manifest instead.
+ */
+export function writeSweepFixture(dir: string, opts: { legacy?: boolean; booleanLever?: boolean } = {}): string {
   fs.mkdirSync(dir, { recursive: true });
   const minBonds = [0, 50, 100, 200];
-  const detection = [0, 0.25, 0.5];
-  const params = { "staking.minBond": minBonds, "detection.probability": detection };
-  fs.writeFileSync(
-    path.join(dir, "sweep.json"),
-    JSON.stringify(
-      {
-        scenario: { name: "fixture-baseline", hash: "ab".repeat(32), source: "simulation/scenarios/baseline.yaml" },
-        params,
-        points: minBonds.length * detection.length,
-        runs: 2,
-        seeds: [100, 101],
-        version: "0.1.0",
-        commit: "0123456789abcdef0123456789abcdef01234567",
-        completed: true,
-        thresholds: [
-          { metric: "leakage", comparator: "<=", threshold: 0.05 },
-          { metric: "honestCaptureRatio", comparator: ">=", threshold: 0.9 },
-        ],
-      },
-      null,
-      2,
-    ) + "\n",
-  );
+  const second = opts.booleanLever ? [true, false] : [0, 0.25, 0.5];
+  const secondKey = opts.booleanLever ? "levers.densityScaling.enabled" : "levers.detection.sybil";
+  const thresholds = [
+    { metric: "leakage", comparator: "<=", threshold: 0.05 },
+    { metric: "honestCaptureRatio", comparator: ">=", threshold: 0.9 },
+  ];
+  const scenarioFile = path.join(dir, "fixture-scenario.yaml");
+  fs.writeFileSync(scenarioFile, `name: fixture-baseline\nseed: 42\nverdicts:\n${thresholds.map((t) => `  - { metric: ${t.metric}, comparator: "${t.comparator}", threshold: ${t.threshold} }`).join("\n")}\n`);
+  const manifest: Record<string, unknown> = {
+    schema: "depin-lab/sweep@1",
+    scenario: { name: "fixture-baseline", source: scenarioFile, hash: "ab".repeat(32) },
+    grid: "cartesian",
+    params: opts.legacy ? { "levers.minBond": minBonds, [secondKey]: second } : [{ key: "levers.minBond", values: minBonds }, { key: secondKey, values: second }],
+    points: minBonds.length * second.length,
+    runs: 2,
+    seed: 42,
+    replicateSeeds: [100, 101],
+    shard: null,
+    version: "0.1.0",
+    commit: "0123456789abcdef0123456789abcdef01234567",
+    completedPoints: minBonds.length * second.length,
+    complete: true,
+    files: ["sweep.json", "sweep.csv", "sweep-points.csv"],
+  };
+  if (opts.legacy) {
+    manifest.thresholds = thresholds;
+    (manifest.scenario as Record<string, unknown>).source = undefined;
+  }
+  fs.writeFileSync(path.join(dir, "sweep.json"), JSON.stringify(manifest, null, 2) + "\n");
   const metrics = ["leakage", "honestCaptureRatio"];
-  const header = ["point", ...Object.keys(params), "n", ...metrics.flatMap((m) => [`${m}_mean`, `${m}_lo`, `${m}_hi`])];
-  const rows: (string | number)[][] = [];
+  const header = ["point", "levers.minBond", secondKey, "n", ...metrics.flatMap((m) => [`${m}_mean`, `${m}_lo`, `${m}_hi`])];
+  const rows: (string | number | boolean)[][] = [];
   let point = 0;
   for (const b of minBonds) {
-    for (const d of detection) {
-      const leak = 0.12 / (1 + b / 40) * (1 - d);
+    for (const d of second) {
+      const strength = typeof d === "boolean" ? (d ? 0.5 : 0) : d;
+      const leak = (0.12 / (1 + b / 40)) * (1 - strength);
       const cap = 1 - leak;
       rows.push([point++, b, d, 2, leak, leak * 0.9, leak * 1.1, cap, cap - 0.01, cap + 0.01]);
     }
   }
-  fs.writeFileSync(path.join(dir, "sweep-points.csv"), csv(header, rows));
+  fs.writeFileSync(path.join(dir, "sweep-points.csv"), csv(header, rows as (string | number)[][]));
   return dir;
 }

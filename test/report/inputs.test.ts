@@ -75,29 +75,62 @@ describe("report inputs", function () {
   });
 
   describe("#readSweep", function () {
-    it("reads levers, per-point estimates and thresholds from the manifest", function () {
+    it("reads levers, per-point estimates, and thresholds from the scenario file named in sweep.json", function () {
       const sweep = readSweep(writeSweepFixture(path.join(tmpDir("inputs"), "sweep")));
-      expect(sweep.levers).to.deep.equal(["staking.minBond", "detection.probability"]);
+      expect(sweep.levers).to.deep.equal(["levers.minBond", "levers.detection.sybil"]);
       expect(sweep.points).to.have.length(12);
-      expect(sweep.points[0].metrics.leakage.mean).to.be.closeTo(0.12, 1e-12);
+      expect(sweep.points[0].metrics.leakage).to.deep.include({ mean: 0.12, n: 2 });
+      expect(sweep.thresholds.map((t) => `${t.metric}${t.op}${t.value}`)).to.deep.equal(["leakage<=0.05", "honestCaptureRatio>=0.9"]);
+      expect(sweep.reproduce.seed).to.equal("42");
+      expect(sweep.warnings).to.deep.equal([]);
+    });
+
+    it("accepts params as a map with thresholds in the manifest", function () {
+      const sweep = readSweep(writeSweepFixture(path.join(tmpDir("inputs"), "sweep"), { legacy: true }));
+      expect(sweep.levers).to.deep.equal(["levers.minBond", "levers.detection.sybil"]);
       expect(sweep.thresholds.map((t) => t.metric)).to.deep.equal(["leakage", "honestCaptureRatio"]);
     });
 
-    it("takes thresholds from scenario.resolved.json when the manifest has none", function () {
+    it("keeps boolean lever values as text", function () {
+      const sweep = readSweep(writeSweepFixture(path.join(tmpDir("inputs"), "sweep"), { booleanLever: true }));
+      expect(sweep.points.map((p) => p.params["levers.densityScaling.enabled"]).slice(0, 2)).to.deep.equal(["true", "false"]);
+      expect(sweep.points[0].params["levers.minBond"]).to.equal(0);
+    });
+
+    it("prefers scenario.resolved.json beside the sweep, and warns when no thresholds are found", function () {
       const dir = writeSweepFixture(path.join(tmpDir("inputs"), "sweep"));
-      const manifest = JSON.parse(fs.readFileSync(path.join(dir, "sweep.json"), "utf8"));
-      delete manifest.thresholds;
-      fs.writeFileSync(path.join(dir, "sweep.json"), JSON.stringify(manifest));
-      expect(readSweep(dir).thresholds).to.deep.equal([]);
       fs.writeFileSync(path.join(dir, "scenario.resolved.json"), JSON.stringify({ verdicts: [{ metric: "leakage", comparator: "<", threshold: 0.02 }] }));
       expect(readSweep(dir).thresholds.map((t) => `${t.metric}${t.op}${t.value}`)).to.deep.equal(["leakage<0.02"]);
+      fs.unlinkSync(path.join(dir, "scenario.resolved.json"));
+      fs.unlinkSync(path.join(dir, "fixture-scenario.yaml"));
+      const sweep = readSweep(dir);
+      expect(sweep.thresholds).to.deep.equal([]);
+      expect(sweep.warnings.join(" ")).to.match(/No fairness thresholds/);
+    });
+
+    it("warns about an incomplete sweep and a shard", function () {
+      const dir = writeSweepFixture(path.join(tmpDir("inputs"), "sweep"));
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, "sweep.json"), "utf8"));
+      Object.assign(manifest, { complete: false, completedPoints: 5, shard: { index: 0, count: 2, firstPoint: 0, endPoint: 6 } });
+      fs.writeFileSync(path.join(dir, "sweep.json"), JSON.stringify(manifest));
+      const w = readSweep(dir).warnings.join(" ");
+      expect(w).to.match(/not complete \(5 of 12 points\)/);
+      expect(w).to.match(/shard 1 of 2/);
+    });
+
+    it("fails naming sweep.json and the field when params is empty", function () {
+      const dir = writeSweepFixture(path.join(tmpDir("inputs"), "sweep"));
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, "sweep.json"), "utf8"));
+      manifest.params = [];
+      fs.writeFileSync(path.join(dir, "sweep.json"), JSON.stringify(manifest));
+      expect(() => readSweep(dir)).to.throw(/^sweep\.json: field "params"/);
     });
 
     it("fails naming sweep-points.csv when a lever column is missing", function () {
       const dir = writeSweepFixture(path.join(tmpDir("inputs"), "sweep"));
       const file = path.join(dir, "sweep-points.csv");
-      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("detection.probability", "detection.p"));
-      expect(() => readSweep(dir)).to.throw(/sweep-points\.csv: missing column "detection\.probability"/);
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("levers.detection.sybil", "detection.p"));
+      expect(() => readSweep(dir)).to.throw(/sweep-points\.csv: missing column "levers\.detection\.sybil"/);
     });
   });
 

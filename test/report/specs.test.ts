@@ -123,7 +123,7 @@ describe("report chart specs", function () {
       // 3×1 grid: fail, pass, pass → only the middle point is on the frontier.
       const pts: SweepPoint[] = [0.1, 0.04, 0.01].map((leak, i) => ({ params: { bond: i * 100 }, metrics: { leakage: { mean: leak } } }));
       expect(frontier(pts, "bond", undefined, [leakLimit]).map((p) => p.params.bond)).to.deep.equal([100]);
-      const edge = frontier(sweep.points, "staking.minBond", "detection.probability", sweep.thresholds);
+      const edge = frontier(sweep.points, "levers.minBond", "levers.detection.sybil", sweep.thresholds);
       expect(edge.length).to.be.greaterThan(0);
       for (const p of edge) expect(pointPasses(p, sweep.thresholds)).to.equal(true);
     });
@@ -133,8 +133,8 @@ describe("report chart specs", function () {
       expect(cs.map((c) => c.id)).to.deep.equal(["sweep-heatmap-leakage", "sweep-frontier"]);
       const heat = cs[0].spec as { data: { values: unknown[] }; encoding: { x: { title: string }; y: { title: string } } };
       expect(heat.data.values).to.have.length(12);
-      expect(heat.encoding.x.title).to.contain("staking.minBond");
-      expect(heat.encoding.y.title).to.contain("detection.probability");
+      expect(heat.encoding.x.title).to.contain("levers.minBond");
+      expect(heat.encoding.y.title).to.contain("levers.detection.sybil");
     });
   });
 
