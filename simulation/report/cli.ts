@@ -37,9 +37,14 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   const want = args.compare ? 2 : 1;
   if (args.dirs.length !== want) {
-    throw new UsageError(args.compare ? `--compare needs two directories (status quo, proposal), got ${args.dirs.length}` : `expected one run or sweep directory, got ${args.dirs.length}`);
+    throw new UsageError(
+      args.compare
+        ? `--compare needs two directories (status quo, proposal), got ${args.dirs.length}`
+        : `expected one run or sweep directory, got ${args.dirs.length}`,
+    );
   }
-  if (args.out !== undefined && !/\.html?$/i.test(args.out)) throw new UsageError(`--out must name an .html file, got "${args.out}"`);
+  if (args.out !== undefined && !/\.html?$/i.test(args.out))
+    throw new UsageError(`--out must name an .html file, got "${args.out}"`);
   return args;
 }
 
@@ -59,13 +64,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   let written: WrittenReport;
   try {
     const opts = { out: args.out, markdown: args.markdown };
-    written = args.compare ? await writeCompareReport(args.dirs[0], args.dirs[1], opts) : await writeReport(args.dirs[0], opts);
+    written = args.compare
+      ? await writeCompareReport(args.dirs[0], args.dirs[1], opts)
+      : await writeReport(args.dirs[0], opts);
   } catch (err) {
     console.error(`report: ${(err as Error).message}`);
     return 1;
   }
   const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
-  console.log(`report: ${written.html} (${written.htmlBytes} bytes, ${written.charts} charts, verdict ${written.outcome.toUpperCase()}) in ${ms} ms`);
+  console.log(
+    `report: ${written.html} (${written.htmlBytes} bytes, ${written.charts} charts, verdict ${written.outcome.toUpperCase()}) in ${ms} ms`,
+  );
   if (written.markdown) console.log(`report: ${written.markdown} (charts in ${written.chartDir})`);
   return 0;
 }

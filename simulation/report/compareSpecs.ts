@@ -10,7 +10,13 @@ import { formatDelta, formatNumber, formatValue } from "./format";
 const SIDES = ["status quo", "proposal"] as const;
 const SIDE_SCALES = {
   color: { domain: [...SIDES], range: ["#7f7f7f", "#000000"] },
-  strokeDash: { domain: [...SIDES], range: [[7, 4], [1, 0]] },
+  strokeDash: {
+    domain: [...SIDES],
+    range: [
+      [7, 4],
+      [1, 0],
+    ],
+  },
 };
 
 interface Series {
@@ -31,7 +37,11 @@ interface Series {
 function limitLayers(limit: number | undefined, unit: string): Record<string, unknown>[] {
   if (limit === undefined) return [];
   return [
-    { data: { values: [{ limit }] }, mark: { type: "rule", strokeDash: [2, 2], color: "#b35806", strokeWidth: 2 }, encoding: { y: { field: "limit", type: "quantitative" } } },
+    {
+      data: { values: [{ limit }] },
+      mark: { type: "rule", strokeDash: [2, 2], color: "#b35806", strokeWidth: 2 },
+      encoding: { y: { field: "limit", type: "quantitative" } },
+    },
     {
       data: { values: [{ limit, label: `threshold ${formatValue(limit, unit)}` }] },
       mark: { type: "text", align: "left", dx: 4, dy: -7, x: 0, color: "#7a3c04", fontSize: 11 },
@@ -41,11 +51,52 @@ function limitLayers(limit: number | undefined, unit: string): Record<string, un
 }
 
 const SERIES: Series[] = [
-  { id: "ab-leakage", title: "Leakage over time", yTitle: "Leakage (% of rewards)", yFormat: ".0%", unit: "fraction", value: (e) => e.leakage, summary: "mean", metric: "leakage" },
-  { id: "ab-emission", title: "Emission per epoch", yTitle: "Emission (tokens per epoch)", yFormat: "~s", unit: "tokens", value: (e) => e.emission, summary: "mean" },
-  { id: "ab-supply", title: "Cumulative supply", yTitle: "Cumulative supply (tokens)", yFormat: "~s", unit: "tokens", value: (e) => e.cumulative, summary: "last" },
-  { id: "ab-circulating", title: "Circulating supply", yTitle: "Circulating supply (tokens)", yFormat: "~s", unit: "tokens", value: (e) => e.circulating, summary: "last" },
-  { id: "ab-price", title: "Token price", yTitle: "Price (USD per token)", unit: "USD", value: (e) => e.price, summary: "last", zero: false },
+  {
+    id: "ab-leakage",
+    title: "Leakage over time",
+    yTitle: "Leakage (% of rewards)",
+    yFormat: ".0%",
+    unit: "fraction",
+    value: (e) => e.leakage,
+    summary: "mean",
+    metric: "leakage",
+  },
+  {
+    id: "ab-emission",
+    title: "Emission per epoch",
+    yTitle: "Emission (tokens per epoch)",
+    yFormat: "~s",
+    unit: "tokens",
+    value: (e) => e.emission,
+    summary: "mean",
+  },
+  {
+    id: "ab-supply",
+    title: "Cumulative supply",
+    yTitle: "Cumulative supply (tokens)",
+    yFormat: "~s",
+    unit: "tokens",
+    value: (e) => e.cumulative,
+    summary: "last",
+  },
+  {
+    id: "ab-circulating",
+    title: "Circulating supply",
+    yTitle: "Circulating supply (tokens)",
+    yFormat: "~s",
+    unit: "tokens",
+    value: (e) => e.circulating,
+    summary: "last",
+  },
+  {
+    id: "ab-price",
+    title: "Token price",
+    yTitle: "Price (USD per token)",
+    unit: "USD",
+    value: (e) => e.price,
+    summary: "last",
+    zero: false,
+  },
 ];
 
 function summarise(epochs: readonly EpochRow[], s: Series): number | undefined {
@@ -91,13 +142,44 @@ function overlay(a: RunReport, b: RunReport, s: Series): ChartDef | undefined {
           data: { values },
           mark: { type: "line", strokeWidth: 2 },
           encoding: {
-            x: { field: "epoch", type: "quantitative", title: "Epoch (count from 0)", axis: { tickMinStep: 1, format: "~s" }, scale: { nice: false } },
-            y: { field: "value", type: "quantitative", title: s.yTitle, axis: s.yFormat ? { format: s.yFormat } : {}, scale: { zero: s.zero ?? true } },
-            color: { field: "side", type: "nominal", title: "Run", sort: [...SIDES], scale: SIDE_SCALES.color, legend: LINE_LEGEND },
-            strokeDash: { field: "side", type: "nominal", title: "Run", sort: [...SIDES], scale: SIDE_SCALES.strokeDash, legend: LINE_LEGEND },
+            x: {
+              field: "epoch",
+              type: "quantitative",
+              title: "Epoch (count from 0)",
+              axis: { tickMinStep: 1, format: "~s" },
+              scale: { nice: false },
+            },
+            y: {
+              field: "value",
+              type: "quantitative",
+              title: s.yTitle,
+              axis: s.yFormat ? { format: s.yFormat } : {},
+              scale: { zero: s.zero ?? true },
+            },
+            color: {
+              field: "side",
+              type: "nominal",
+              title: "Run",
+              sort: [...SIDES],
+              scale: SIDE_SCALES.color,
+              legend: LINE_LEGEND,
+            },
+            strokeDash: {
+              field: "side",
+              type: "nominal",
+              title: "Run",
+              sort: [...SIDES],
+              scale: SIDE_SCALES.strokeDash,
+              legend: LINE_LEGEND,
+            },
           },
         },
-        ...limitLayers(s.metric ? b.thresholds.find((t) => t.metric === s.metric && (t.op === "<=" || t.op === "<"))?.value : undefined, s.unit),
+        ...limitLayers(
+          s.metric
+            ? b.thresholds.find((t) => t.metric === s.metric && (t.op === "<=" || t.op === "<"))?.value
+            : undefined,
+          s.unit,
+        ),
       ],
     },
     table: {
@@ -107,8 +189,14 @@ function overlay(a: RunReport, b: RunReport, s: Series): ChartDef | undefined {
         const y = rowsB.get(ep);
         const vx = x ? s.value(x) : undefined;
         const vy = y ? s.value(y) : undefined;
-        const fmt = (v: number | undefined) => (s.unit === "tokens" ? (v === undefined ? "n/a" : formatNumber(v)) : formatValue(v, s.unit));
-        return [String(ep), fmt(vx), fmt(vy), formatDelta(vx !== undefined && vy !== undefined ? vy - vx : undefined, s.unit === "tokens" ? "" : s.unit)];
+        const fmt = (v: number | undefined) =>
+          s.unit === "tokens" ? (v === undefined ? "n/a" : formatNumber(v)) : formatValue(v, s.unit);
+        return [
+          String(ep),
+          fmt(vx),
+          fmt(vy),
+          formatDelta(vx !== undefined && vy !== undefined ? vy - vx : undefined, s.unit === "tokens" ? "" : s.unit),
+        ];
       }),
     },
   };
@@ -116,11 +204,18 @@ function overlay(a: RunReport, b: RunReport, s: Series): ChartDef | undefined {
 
 function lorenzOverlay(a: RunReport, b: RunReport): ChartDef | undefined {
   if (!a.lorenz?.length || !b.lorenz?.length) return undefined;
-  const values = [b.lorenz, a.lorenz].flatMap((pts, j) => pts.map((p) => ({ population: Number(p.population.toPrecision(6)), share: Number(p.share.toPrecision(6)), side: SIDES[1 - j] })));
+  const values = [b.lorenz, a.lorenz].flatMap((pts, j) =>
+    pts.map((p) => ({
+      population: Number(p.population.toPrecision(6)),
+      share: Number(p.share.toPrecision(6)),
+      side: SIDES[1 - j],
+    })),
+  );
   const gini = (r: RunReport) => r.metrics.find((m) => m.key === "payEquityGini")?.estimate.mean;
   const ga = gini(a);
   const gb = gini(b);
-  const at = (pts: NonNullable<RunReport["lorenz"]>, x: number) => pts.reduce((best, p) => (Math.abs(p.population - x) < Math.abs(best.population - x) ? p : best), pts[0]);
+  const at = (pts: NonNullable<RunReport["lorenz"]>, x: number) =>
+    pts.reduce((best, p) => (Math.abs(p.population - x) < Math.abs(best.population - x) ? p : best), pts[0]);
   return {
     id: "ab-lorenz",
     title: "Pay equity among honest operators: status quo against proposal",
@@ -135,11 +230,28 @@ function lorenzOverlay(a: RunReport, b: RunReport): ChartDef | undefined {
       config: baseConfig(),
       layer: [
         {
-          data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
+          data: {
+            values: [
+              { x: 0, y: 0 },
+              { x: 1, y: 1 },
+            ],
+          },
           mark: { type: "line", strokeDash: [1, 3], color: "#555", strokeWidth: 1.5 },
           encoding: {
-            x: { field: "x", type: "quantitative", title: "Honest devices, lowest-paid first (%)", axis: { format: ".0%" }, scale: { domain: [0, 1] } },
-            y: { field: "y", type: "quantitative", title: "Share of honest pay (%)", axis: { format: ".0%" }, scale: { domain: [0, 1] } },
+            x: {
+              field: "x",
+              type: "quantitative",
+              title: "Honest devices, lowest-paid first (%)",
+              axis: { format: ".0%" },
+              scale: { domain: [0, 1] },
+            },
+            y: {
+              field: "y",
+              type: "quantitative",
+              title: "Share of honest pay (%)",
+              axis: { format: ".0%" },
+              scale: { domain: [0, 1] },
+            },
           },
         },
         {
@@ -148,22 +260,42 @@ function lorenzOverlay(a: RunReport, b: RunReport): ChartDef | undefined {
           encoding: {
             x: { field: "population", type: "quantitative" },
             y: { field: "share", type: "quantitative" },
-            color: { field: "side", type: "nominal", title: "Run", sort: [...SIDES], scale: SIDE_SCALES.color, legend: LINE_LEGEND },
-            strokeDash: { field: "side", type: "nominal", title: "Run", sort: [...SIDES], scale: SIDE_SCALES.strokeDash, legend: LINE_LEGEND },
+            color: {
+              field: "side",
+              type: "nominal",
+              title: "Run",
+              sort: [...SIDES],
+              scale: SIDE_SCALES.color,
+              legend: LINE_LEGEND,
+            },
+            strokeDash: {
+              field: "side",
+              type: "nominal",
+              title: "Run",
+              sort: [...SIDES],
+              scale: SIDE_SCALES.strokeDash,
+              legend: LINE_LEGEND,
+            },
           },
         },
       ],
     },
     table: {
       columns: ["Lowest-paid share of devices", "Their share of pay: status quo", "Proposal"],
-      rows: [0.1, 0.25, 0.5, 0.75, 0.9].map((x) => [formatValue(x, "fraction"), formatValue(at(a.lorenz!, x).share, "fraction"), formatValue(at(b.lorenz!, x).share, "fraction")]),
+      rows: [0.1, 0.25, 0.5, 0.75, 0.9].map((x) => [
+        formatValue(x, "fraction"),
+        formatValue(at(a.lorenz!, x).share, "fraction"),
+        formatValue(at(b.lorenz!, x).share, "fraction"),
+      ]),
     },
   };
 }
 
 /** Overlay charts of an A/B report, in report order; a series absent on either side is left out. */
 export function compareOverlayCharts(statusQuo: RunReport, proposal: RunReport): ChartDef[] {
-  return [...SERIES.map((s) => overlay(statusQuo, proposal, s)), lorenzOverlay(statusQuo, proposal)].filter((c): c is ChartDef => c !== undefined);
+  return [...SERIES.map((s) => overlay(statusQuo, proposal, s)), lorenzOverlay(statusQuo, proposal)].filter(
+    (c): c is ChartDef => c !== undefined,
+  );
 }
 
 /** Run chart ids that the overlays replace (the rest are shown side by side). */

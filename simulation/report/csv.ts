@@ -74,7 +74,9 @@ export function readCsvRows<S extends z.ZodRawShape>(text: string, file: string,
   const header = records[0];
   const missing = Object.keys(shape).filter((col) => !header.includes(col));
   if (missing.length > 0) {
-    throw new Error(`${file}: missing column${missing.length > 1 ? "s" : ""} ${missing.map((c) => `"${c}"`).join(", ")} in the header`);
+    throw new Error(
+      `${file}: missing column${missing.length > 1 ? "s" : ""} ${missing.map((c) => `"${c}"`).join(", ")} in the header`,
+    );
   }
   const schema = z.object(shape);
   const rows: z.infer<z.ZodObject<S>>[] = [];

@@ -6,7 +6,15 @@ import YAML from "yaml";
 import type { Report, RunReport, SweepReport } from "./model";
 import { runCharts, sweepCharts, pointPasses, frontier, chartLevers, formatLever, type ChartDef } from "./specs";
 import { judgeAll, overall, compareVerdicts, type Outcome, type Verdict } from "./verdicts";
-import { formatDelta, formatEstimate, formatNumber, formatThreshold, formatValue, OUTCOME_SYMBOL, OUTCOME_TEXT } from "./format";
+import {
+  formatDelta,
+  formatEstimate,
+  formatNumber,
+  formatThreshold,
+  formatValue,
+  OUTCOME_SYMBOL,
+  OUTCOME_TEXT,
+} from "./format";
 import { METRICS, CLASS_METRICS, TERMS, metricInfo } from "./glossary";
 import { compareOverlayCharts, OVERLAID_CHART_IDS } from "./compareSpecs";
 
@@ -81,7 +89,9 @@ function overallText(o: Outcome, verdicts: readonly Verdict[]): string {
     case "fail":
       return `FAIL: ${count("fail")} of ${n} fairness thresholds are missed.`;
     case "missing":
-      return n === 0 ? "NO VERDICT: the run states no fairness thresholds." : `INCOMPLETE: ${count("missing")} of ${n} thresholds could not be measured.`;
+      return n === 0
+        ? "NO VERDICT: the run states no fairness thresholds."
+        : `INCOMPLETE: ${count("missing")} of ${n} thresholds could not be measured.`;
   }
 }
 
@@ -122,7 +132,9 @@ export function headline(report: RunReport): string[] {
     const roi = get("honestRoi");
     out.push(
       `There are no farmers in this scenario (it is a reference run)` +
-        (roi ? `; honest operators' return on investment was ${formatValue(roi.mean, "fraction")}${intervalParen(roi, "fraction")}.` : "."),
+        (roi
+          ? `; honest operators' return on investment was ${formatValue(roi.mean, "fraction")}${intervalParen(roi, "fraction")}.`
+          : "."),
     );
   } else if (profit) {
     out.push(
@@ -143,7 +155,9 @@ function scenarioSection(report: Report): Section {
     id: "scenario",
     heading: report.kind === "sweep" ? "The scenario swept" : "The scenario as run",
     paragraphs: [report.description ?? "", lead].filter((p) => p !== ""),
-    code: [{ label: "scenario", text: YAML.stringify(report.scenario, { sortMapEntries: false, lineWidth: 0 }).trimEnd() }],
+    code: [
+      { label: "scenario", text: YAML.stringify(report.scenario, { sortMapEntries: false, lineWidth: 0 }).trimEnd() },
+    ],
   };
 }
 
@@ -153,9 +167,17 @@ function glossarySection(metricKeys: readonly string[]): Section {
     ...Object.keys(METRICS)
       .filter((k) => shown.has(k) || shown.size === 0)
       .map((k) => metricInfo(k))
-      .map((m) => ({ term: `${m.label} (${m.unit})`, definition: m.definition + (m.better ? ` Better: ${m.better}.` : "") })),
-    ...Object.values(CLASS_METRICS).map((m) => ({ term: `${m.label}, per class (${m.unit})`, definition: m.definition })),
-    ...[...shown].filter((k) => !(k in METRICS)).map((k) => ({ term: metricInfo(k).label, definition: metricInfo(k).definition })),
+      .map((m) => ({
+        term: `${m.label} (${m.unit})`,
+        definition: m.definition + (m.better ? ` Better: ${m.better}.` : ""),
+      })),
+    ...Object.values(CLASS_METRICS).map((m) => ({
+      term: `${m.label}, per class (${m.unit})`,
+      definition: m.definition,
+    })),
+    ...[...shown]
+      .filter((k) => !(k in METRICS))
+      .map((k) => ({ term: metricInfo(k).label, definition: metricInfo(k).definition })),
     ...TERMS,
   ];
   return { id: "glossary", heading: "Glossary", definitions };
@@ -183,7 +205,11 @@ function metricsTable(report: RunReport): Table {
   return {
     caption: "Every headline metric (mean and 95% interval across replicates)",
     columns: ["Metric", "Value (95% interval)", "Replicates"],
-    rows: report.metrics.map((m) => [m.label, formatEstimate(Number.isFinite(m.estimate.mean) ? m.estimate : undefined, m.unit), String(m.estimate.n ?? "")]),
+    rows: report.metrics.map((m) => [
+      m.label,
+      formatEstimate(Number.isFinite(m.estimate.mean) ? m.estimate : undefined, m.unit),
+      String(m.estimate.n ?? ""),
+    ]),
   };
 }
 
@@ -199,7 +225,11 @@ export function runDocument(report: RunReport): ReportDocument {
     overallText: overallText(o, verdicts),
     warnings: report.warnings,
     sections: [
-      { id: "verdict", heading: "Verdict", tables: [verdictTable(verdicts, "Each fairness threshold against the run's value and its 95% interval")] },
+      {
+        id: "verdict",
+        heading: "Verdict",
+        tables: [verdictTable(verdicts, "Each fairness threshold against the run's value and its 95% interval")],
+      },
       { id: "headline", heading: "The three numbers that matter most", points: headline(report), ordered: true },
       { id: "charts", heading: "Charts", charts: charts.map((chart) => ({ charts: [{ chart }] })) },
       { id: "metrics", heading: "All metrics", tables: [metricsTable(report)] },
@@ -220,12 +250,16 @@ export function sweepDocument(sweep: SweepReport): ReportDocument {
     caption: "Each fairness threshold across the swept settings (judged on the mean of each setting)",
     columns: ["Fairness threshold", "Required", "Range over settings", "Settings that pass"],
     rows: sweep.thresholds.map((t) => {
-      const values = sweep.points.map((p) => p.metrics[t.metric]?.mean).filter((v): v is number => v !== undefined && Number.isFinite(v));
+      const values = sweep.points
+        .map((p) => p.metrics[t.metric]?.mean)
+        .filter((v): v is number => v !== undefined && Number.isFinite(v));
       const pass = sweep.points.filter((p) => pointPasses(p, [t]) === true).length;
       return [
         t.label,
         formatThreshold(t),
-        values.length ? `${formatValue(Math.min(...values), t.unit)} to ${formatValue(Math.max(...values), t.unit)}` : "n/a",
+        values.length
+          ? `${formatValue(Math.min(...values), t.unit)} to ${formatValue(Math.max(...values), t.unit)}`
+          : "n/a",
         `${pass} of ${sweep.points.length}`,
       ];
     }),
@@ -233,9 +267,19 @@ export function sweepDocument(sweep: SweepReport): ReportDocument {
   const frontierTable: Table = {
     caption: "Frontier: settings that pass every threshold next to a setting that fails",
     columns: [...sweep.levers, ...sweep.thresholds.map((t) => t.label)],
-    rows: edge.map((p) => [...sweep.levers.map((l) => formatLever(p.params[l])), ...sweep.thresholds.map((t) => formatEstimate(p.metrics[t.metric], t.unit))]),
+    rows: edge.map((p) => [
+      ...sweep.levers.map((l) => formatLever(p.params[l])),
+      ...sweep.thresholds.map((t) => formatEstimate(p.metrics[t.metric], t.unit)),
+    ]),
   };
-  const o: Outcome = sweep.thresholds.length === 0 ? "missing" : passing === 0 ? "fail" : passing === sweep.points.length ? "pass" : "marginal";
+  const o: Outcome =
+    sweep.thresholds.length === 0
+      ? "missing"
+      : passing === 0
+        ? "fail"
+        : passing === sweep.points.length
+          ? "pass"
+          : "marginal";
   const overallSentence =
     sweep.thresholds.length === 0
       ? "NO VERDICT: the sweep states no fairness thresholds."
@@ -245,7 +289,9 @@ export function sweepDocument(sweep: SweepReport): ReportDocument {
   let baselineCharts: ChartDef[] = [];
   if (sweep.baseline) {
     const verdicts = verdictsOf(sweep.baseline);
-    verdictTables.unshift(verdictTable(verdicts, `Baseline run (${sweep.baseline.name}): each threshold with its 95% interval`));
+    verdictTables.unshift(
+      verdictTable(verdicts, `Baseline run (${sweep.baseline.name}): each threshold with its 95% interval`),
+    );
     baselineCharts = runCharts(sweep.baseline);
   }
   sections.push({ id: "verdict", heading: "Verdict", paragraphs: [overallSentence], tables: verdictTables });
@@ -294,9 +340,20 @@ export function compareHeadline(statusQuo: RunReport, proposal: RunReport): stri
   };
   return [
     line("leakage", "Rewards paid for fake work (leakage)", "fraction"),
-    line("honestCaptureRatio", "What honest operators are paid for their real work (capture ratio, 1 is fair)", "ratio"),
+    line(
+      "honestCaptureRatio",
+      "What honest operators are paid for their real work (capture ratio, 1 is fair)",
+      "ratio",
+    ),
     line("farmerProfitUsd", "Farmer profit after costs and slashes", "USD", (a, b) =>
-      b > 0 ? (a > 0 ? "Farming pays under both." : "Farming starts to pay under the proposal.") : a > 0 ? "The proposal stops farming from paying." : "Farming does not pay under either."),
+      b > 0
+        ? a > 0
+          ? "Farming pays under both."
+          : "Farming starts to pay under the proposal."
+        : a > 0
+          ? "The proposal stops farming from paying."
+          : "Farming does not pay under either.",
+    ),
   ];
 }
 
@@ -309,7 +366,15 @@ export function compareDocument(statusQuo: RunReport, proposal: RunReport): Repo
   const o = overall(after);
   const changeTable: Table = {
     caption: "Each fairness threshold: status quo against the proposal",
-    columns: ["Fairness threshold", "Required", "Status quo (95% interval)", "Verdict", "Proposal (95% interval)", "Verdict", "Change"],
+    columns: [
+      "Fairness threshold",
+      "Required",
+      "Status quo (95% interval)",
+      "Verdict",
+      "Proposal (95% interval)",
+      "Verdict",
+      "Change",
+    ],
     rows: changes.map((c) => [
       c.threshold.label,
       formatThreshold(c.threshold),
@@ -317,7 +382,8 @@ export function compareDocument(statusQuo: RunReport, proposal: RunReport): Repo
       outcomeCell(c.before.outcome),
       formatEstimate(c.after.estimate, c.threshold.unit),
       outcomeCell(c.after.outcome),
-      formatDelta(c.delta, c.threshold.unit) + (c.changed ? ` (verdict ${OUTCOME_TEXT[c.before.outcome]} → ${OUTCOME_TEXT[c.after.outcome]})` : ""),
+      formatDelta(c.delta, c.threshold.unit) +
+        (c.changed ? ` (verdict ${OUTCOME_TEXT[c.before.outcome]} → ${OUTCOME_TEXT[c.after.outcome]})` : ""),
     ]),
   };
   const keys = [...new Set([...statusQuo.metrics.map((m) => m.key), ...proposal.metrics.map((m) => m.key)])];
@@ -329,12 +395,19 @@ export function compareDocument(statusQuo: RunReport, proposal: RunReport): Repo
       const b = proposal.metrics.find((m) => m.key === k)?.estimate;
       const unit = metricInfo(k).unit;
       const ok = (e: typeof a) => (e && Number.isFinite(e.mean) ? e : undefined);
-      return [metricInfo(k).label, formatEstimate(ok(a), unit), formatEstimate(ok(b), unit), formatDelta(ok(a) && ok(b) ? b!.mean - a!.mean : undefined, unit)];
+      return [
+        metricInfo(k).label,
+        formatEstimate(ok(a), unit),
+        formatEstimate(ok(b), unit),
+        formatDelta(ok(a) && ok(b) ? b!.mean - a!.mean : undefined, unit),
+      ];
     }),
   };
   const changeWords = changed.length
     ? `${changed.length} threshold${changed.length > 1 ? "s change" : " changes"} verdict: ` +
-      changed.map((c) => `${c.threshold.label} ${OUTCOME_TEXT[c.before.outcome]} → ${OUTCOME_TEXT[c.after.outcome]}`).join("; ") +
+      changed
+        .map((c) => `${c.threshold.label} ${OUTCOME_TEXT[c.before.outcome]} → ${OUTCOME_TEXT[c.after.outcome]}`)
+        .join("; ") +
       "."
     : "No threshold changes verdict.";
   const beforeCharts = new Map(runCharts(statusQuo).map((c) => [c.id, c]));
@@ -367,8 +440,16 @@ export function compareDocument(statusQuo: RunReport, proposal: RunReport): Repo
       { ...scenarioSection(statusQuo), id: "scenario-a", heading: "Status quo scenario as run" },
       { ...scenarioSection(proposal), id: "scenario-b", heading: "Proposal scenario as run" },
       glossarySection(keys),
-      { ...reproduceSection(statusQuo, `npm run report -- --compare ${statusQuo.dir} ${proposal.dir}`), id: "reproduce-a", heading: "Reproduce the status quo" },
-      { ...reproduceSection(proposal, `npm run report -- --compare ${statusQuo.dir} ${proposal.dir}`), id: "reproduce-b", heading: "Reproduce the proposal" },
+      {
+        ...reproduceSection(statusQuo, `npm run report -- --compare ${statusQuo.dir} ${proposal.dir}`),
+        id: "reproduce-a",
+        heading: "Reproduce the status quo",
+      },
+      {
+        ...reproduceSection(proposal, `npm run report -- --compare ${statusQuo.dir} ${proposal.dir}`),
+        id: "reproduce-b",
+        heading: "Reproduce the proposal",
+      },
     ],
   };
 }

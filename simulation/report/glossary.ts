@@ -31,7 +31,8 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
   farmerCapture: {
     label: "Farmer capture",
     unit: "fraction",
-    definition: "Share of device rewards paid to farmer agents (sybils, spoofers, fake-work reporters, colluding rings, mercenary capital).",
+    definition:
+      "Share of device rewards paid to farmer agents (sybils, spoofers, fake-work reporters, colluding rings, mercenary capital).",
     better: "lower",
   },
   honestCaptureRatio: {
@@ -58,7 +59,8 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
   rewardGini: {
     label: "Gini of rewards",
     unit: "0–1",
-    definition: "Gini coefficient of total rewards across owners: 0 is perfectly even, 1 is one owner receiving everything.",
+    definition:
+      "Gini coefficient of total rewards across owners: 0 is perfectly even, 1 is one owner receiving everything.",
     better: "lower",
   },
   stakeGini: {
@@ -106,30 +108,46 @@ export const METRICS: Readonly<Record<string, MetricInfo>> = {
   farmerProfitUsd: {
     label: "Farmer profit",
     unit: "USD",
-    definition: "Farmer rewards valued at each epoch's price, minus their costs and slashed bonds. Above 0, farming pays.",
+    definition:
+      "Farmer rewards valued at each epoch's price, minus their costs and slashed bonds. Above 0, farming pays.",
     better: "lower",
   },
   honestRoi: {
     label: "Honest ROI",
     unit: "fraction",
-    definition: "Honest operators' (rewards in USD − costs in USD) ÷ costs in USD. 0 is break-even; below 0 they lose money and leave.",
+    definition:
+      "Honest operators' (rewards in USD − costs in USD) ÷ costs in USD. 0 is break-even; below 0 they lose money and leave.",
     better: "higher",
   },
-  emitted: { label: "Emitted", unit: "tokens", definition: "Tokens minted by the emission schedule up to the last epoch (never above the cap)." },
-  burned: { label: "Burned", unit: "tokens", definition: "Tokens burned up to the last epoch (demand burn-and-mint, burned slashes and onboarding fees)." },
+  emitted: {
+    label: "Emitted",
+    unit: "tokens",
+    definition: "Tokens minted by the emission schedule up to the last epoch (never above the cap).",
+  },
+  burned: {
+    label: "Burned",
+    unit: "tokens",
+    definition: "Tokens burned up to the last epoch (demand burn-and-mint, burned slashes and onboarding fees).",
+  },
   circulating: {
     label: "Circulating supply",
     unit: "tokens",
-    definition: "Genesis supply plus emitted minus burned minus locked (bonds and unvested rewards), at the last epoch.",
+    definition:
+      "Genesis supply plus emitted minus burned minus locked (bonds and unvested rewards), at the last epoch.",
   },
   inflationRate: {
     label: "Inflation rate",
     unit: "fraction",
-    definition: "Last epoch's emission × epochs per year ÷ circulating supply: how fast supply grows per year at the current rate.",
+    definition:
+      "Last epoch's emission × epochs per year ÷ circulating supply: how fast supply grows per year at the current rate.",
   },
   finalPrice: { label: "Final token price", unit: "USD", definition: "Token price after the last epoch." },
   paid: { label: "Rewards paid", unit: "tokens", definition: "Device rewards paid in total over the run." },
-  dust: { label: "Dust carried", unit: "tokens", definition: "Undistributed rounding remainder carried forward at the end (never lost)." },
+  dust: {
+    label: "Dust carried",
+    unit: "tokens",
+    definition: "Undistributed rounding remainder carried forward at the end (never lost).",
+  },
 };
 
 /** Per-class metrics of `summary.json.classes[*].metrics` and `classes.csv`. */
@@ -143,15 +161,24 @@ export const CLASS_METRICS: Readonly<Record<string, MetricInfo>> = {
       "A class's share of rewards ÷ its share of real work. Honest ≈ 1; a farmer doing no real work should be ≈ 0 (empty when the class did no real work at all).",
     better: "closer to 1",
   },
-  roi: { label: "ROI", unit: "ratio", definition: "Profit ÷ cost over the run (profit = rewards in USD − costs − slashed bonds). 0 is break-even." },
+  roi: {
+    label: "ROI",
+    unit: "ratio",
+    definition: "Profit ÷ cost over the run (profit = rewards in USD − costs − slashed bonds). 0 is break-even.",
+  },
   paybackEpochs: {
     label: "Payback",
     unit: "epochs",
-    definition: "Epochs of average net revenue needed to repay hardware and onboarding cost; n/a when it never pays back.",
+    definition:
+      "Epochs of average net revenue needed to repay hardware and onboarding cost; n/a when it never pays back.",
     better: "lower",
   },
   profitUsd: { label: "Profit", unit: "USD", definition: "Rewards in USD − costs in USD − slashed bonds in USD." },
-  devicesEnd: { label: "Devices at end", unit: "count", definition: "Active devices of the class after the last epoch." },
+  devicesEnd: {
+    label: "Devices at end",
+    unit: "count",
+    definition: "Active devices of the class after the last epoch.",
+  },
   slashedTokens: { label: "Slashed", unit: "tokens", definition: "Bond slashed from the class over the run." },
 };
 

@@ -6,7 +6,12 @@ import type { Cell, ReportDocument, Section, Table } from "./document";
 import type { ChartDef } from "./specs";
 
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 }
 
 /** `code` spans written with backticks in document text. */
@@ -85,7 +90,11 @@ function inlineSvg(svg: string): string {
 
 export function figureHtml(chart: ChartDef, svg: string, label?: string): string {
   const capId = `cap-${chart.id}`;
-  const table = tableHtml({ caption: `Data behind “${chart.title}”`, columns: chart.table.columns, rows: chart.table.rows });
+  const table = tableHtml({
+    caption: `Data behind “${chart.title}”`,
+    columns: chart.table.columns,
+    rows: chart.table.rows,
+  });
   return [
     `<figure class="chart" id="chart-${chart.id}" aria-labelledby="${capId}">`,
     label ? `<p class="side">${inline(label)}</p>` : "",
@@ -99,32 +108,45 @@ export function figureHtml(chart: ChartDef, svg: string, label?: string): string
 }
 
 function sectionHtml(section: Section, svgs: ReadonlyMap<string, string>): string {
-  const parts: string[] = [`<section id="${section.id}" aria-labelledby="h-${section.id}">`, `<h2 id="h-${section.id}">${inline(section.heading)}</h2>`];
+  const parts: string[] = [
+    `<section id="${section.id}" aria-labelledby="h-${section.id}">`,
+    `<h2 id="h-${section.id}">${inline(section.heading)}</h2>`,
+  ];
   for (const p of section.paragraphs ?? []) parts.push(`<p>${inline(p)}</p>`);
   if (section.points) {
     const tag = section.ordered ? "ol" : "ul";
-    parts.push(`<${tag} class="${section.id}">${section.points.map((p) => `<li>${inline(p)}</li>`).join("\n")}</${tag}>`);
+    parts.push(
+      `<${tag} class="${section.id}">${section.points.map((p) => `<li>${inline(p)}</li>`).join("\n")}</${tag}>`,
+    );
   }
   const tables = section.tables ?? [];
   // The verdict table comes first in its section; chart sections put their tables after the charts.
-  if (!section.charts) for (const [i, t] of tables.entries()) parts.push(tableHtml(t, section.id === "verdict" && i === 0 ? ' class="verdict-table" id="verdict-table"' : ""));
+  if (!section.charts)
+    for (const [i, t] of tables.entries())
+      parts.push(tableHtml(t, section.id === "verdict" && i === 0 ? ' class="verdict-table" id="verdict-table"' : ""));
   for (const slot of section.charts ?? []) {
     const svgOf = (c: ChartDef) => {
       const svg = svgs.get(c.id);
       if (svg === undefined) throw new Error(`chart "${c.id}" was not rendered`);
       return svg;
     };
-    if (slot.charts.length === 1) parts.push(figureHtml(slot.charts[0].chart, svgOf(slot.charts[0].chart), slot.charts[0].label));
+    if (slot.charts.length === 1)
+      parts.push(figureHtml(slot.charts[0].chart, svgOf(slot.charts[0].chart), slot.charts[0].label));
     else {
       if (slot.heading) parts.push(`<h3>${inline(slot.heading)}</h3>`);
-      parts.push(`<div class="pair">\n${slot.charts.map((c) => figureHtml(c.chart, svgOf(c.chart), c.label)).join("\n")}\n</div>`);
+      parts.push(
+        `<div class="pair">\n${slot.charts.map((c) => figureHtml(c.chart, svgOf(c.chart), c.label)).join("\n")}\n</div>`,
+      );
     }
   }
   if (section.charts) for (const t of tables) parts.push(tableHtml(t));
-  for (const block of section.code ?? []) parts.push(`<pre aria-label="${escapeHtml(block.label)}"><code>${escapeHtml(block.text)}</code></pre>`);
+  for (const block of section.code ?? [])
+    parts.push(`<pre aria-label="${escapeHtml(block.label)}"><code>${escapeHtml(block.text)}</code></pre>`);
   if (section.definitions) {
     const cls = section.id === "glossary" ? "glossary" : "facts";
-    parts.push(`<dl class="${cls}">\n${section.definitions.map((d) => `<dt>${inline(d.term)}</dt><dd>${inline(d.definition)}</dd>`).join("\n")}\n</dl>`);
+    parts.push(
+      `<dl class="${cls}">\n${section.definitions.map((d) => `<dt>${inline(d.term)}</dt><dd>${inline(d.definition)}</dd>`).join("\n")}\n</dl>`,
+    );
   }
   parts.push("</section>");
   return parts.join("\n");

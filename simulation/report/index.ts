@@ -63,8 +63,10 @@ function standaloneSvg(chart: ChartDef, svg: string): string {
   const title = escapeHtml(chart.title);
   const desc = escapeHtml(chart.description);
   return (
-    svg.replace(/^<svg\b([^>]*)>/, `<svg$1 role="img" aria-labelledby="${chart.id}-title ${chart.id}-desc"><title id="${chart.id}-title">${title}</title><desc id="${chart.id}-desc">${desc}</desc>`) +
-    "\n"
+    svg.replace(
+      /^<svg\b([^>]*)>/,
+      `<svg$1 role="img" aria-labelledby="${chart.id}-title ${chart.id}-desc"><title id="${chart.id}-title">${title}</title><desc id="${chart.id}-desc">${desc}</desc>`,
+    ) + "\n"
   );
 }
 
@@ -72,7 +74,12 @@ async function writeDocument(doc: ReportDocument, htmlFile: string, markdown: bo
   const svgs = await renderCharts(doc);
   const html = renderHtml(doc, svgs);
   writeFileAtomic(htmlFile, html);
-  const written: WrittenReport = { html: htmlFile, htmlBytes: Buffer.byteLength(html), charts: svgs.size, outcome: doc.overall };
+  const written: WrittenReport = {
+    html: htmlFile,
+    htmlBytes: Buffer.byteLength(html),
+    charts: svgs.size,
+    outcome: doc.overall,
+  };
   if (markdown) {
     const base = htmlFile.replace(/\.html?$/i, "");
     const mdFile = `${base}.md`;
@@ -81,8 +88,10 @@ async function writeDocument(doc: ReportDocument, htmlFile: string, markdown: bo
     fs.mkdirSync(chartDir, { recursive: true });
     const charts = chartsOf(doc);
     const keep = new Set(charts.map((c) => `${c.id}.svg`));
-    for (const old of fs.readdirSync(chartDir)) if (old.endsWith(".svg") && !keep.has(old)) fs.unlinkSync(path.join(chartDir, old));
-    for (const chart of charts) writeFileAtomic(path.join(chartDir, `${chart.id}.svg`), standaloneSvg(chart, svgs.get(chart.id)!));
+    for (const old of fs.readdirSync(chartDir))
+      if (old.endsWith(".svg") && !keep.has(old)) fs.unlinkSync(path.join(chartDir, old));
+    for (const chart of charts)
+      writeFileAtomic(path.join(chartDir, `${chart.id}.svg`), standaloneSvg(chart, svgs.get(chart.id)!));
     writeFileAtomic(mdFile, renderMarkdown(doc, chartDirName));
     written.markdown = mdFile;
     written.chartDir = chartDir;
@@ -100,7 +109,11 @@ export async function writeReport(runDir: string, opts: ReportOptions = {}): Pro
 }
 
 /** Writes the A/B report of a proposal against the status quo (two run directories). */
-export async function writeCompareReport(statusQuoDir: string, proposalDir: string, opts: ReportOptions = {}): Promise<WrittenReport> {
+export async function writeCompareReport(
+  statusQuoDir: string,
+  proposalDir: string,
+  opts: ReportOptions = {},
+): Promise<WrittenReport> {
   const doc = compareDocument(readRun(statusQuoDir), readRun(proposalDir));
   return writeDocument(doc, opts.out ?? path.join(proposalDir, "compare.html"), opts.markdown ?? true);
 }

@@ -7,7 +7,17 @@ import path from "node:path";
 import { z } from "zod";
 import YAML from "yaml";
 import { csvHeader, numberCell, optionalNumberCell, readCsvRows, textCell } from "./csv";
-import type { AgentKind, ClassRow, EpochRow, LorenzPoint, MetricRow, Report, RunReport, SweepPoint, SweepReport } from "./model";
+import type {
+  AgentKind,
+  ClassRow,
+  EpochRow,
+  LorenzPoint,
+  MetricRow,
+  Report,
+  RunReport,
+  SweepPoint,
+  SweepReport,
+} from "./model";
 import { metricInfo, METRICS } from "./glossary";
 import { judge, type Comparator, type Estimate, type Threshold } from "./verdicts";
 
@@ -117,12 +127,16 @@ function thresholdOf(v: z.infer<typeof VerdictJson>, index: number): Threshold {
   const op: Comparator = v.comparator;
   if (op === "between") {
     if (!Array.isArray(v.threshold)) {
-      throw new Error(`summary.json: field "verdicts.${index}.threshold": "between" needs [min, max], got ${v.threshold}`);
+      throw new Error(
+        `summary.json: field "verdicts.${index}.threshold": "between" needs [min, max], got ${v.threshold}`,
+      );
     }
     return { metric: v.metric, label: info.label, op, value: v.threshold[0], max: v.threshold[1], unit: info.unit };
   }
   if (Array.isArray(v.threshold)) {
-    throw new Error(`summary.json: field "verdicts.${index}.threshold": "${op}" needs a number, got [${v.threshold.join(", ")}]`);
+    throw new Error(
+      `summary.json: field "verdicts.${index}.threshold": "${op}" needs a number, got [${v.threshold.join(", ")}]`,
+    );
   }
   return { metric: v.metric, label: info.label, op, value: v.threshold, unit: info.unit };
 }
@@ -205,9 +219,12 @@ export function readRun(dir: string): RunReport {
   for (const [key, rows] of byEpochAgent) {
     const [epochText, agent] = key.split("\u0000");
     const i = epochIndex.get(Number(epochText));
-    if (i === undefined) throw new Error(`timeseries.csv: epoch ${epochText} of agent "${agent}" is not in network.csv`);
+    if (i === undefined)
+      throw new Error(`timeseries.csv: epoch ${epochText} of agent "${agent}" is not in network.csv`);
     if (!(agent in summary.classes)) {
-      throw new Error(`timeseries.csv: agent "${agent}" is not a class of summary.json (classes: ${agentNames.join(", ")})`);
+      throw new Error(
+        `timeseries.csv: agent "${agent}" is not a class of summary.json (classes: ${agentNames.join(", ")})`,
+      );
     }
     // A replicate with no row for this epoch contributed nothing; average over all replicates.
     epochs[i].rewardsByClass[agent] = rows.reduce((s, r) => s + r.rewardTokens, 0) / summary.runs;
@@ -219,7 +236,9 @@ export function readRun(dir: string): RunReport {
   let lorenz: LorenzPoint[] | undefined;
   if (fs.existsSync(path.join(dir, "lorenz.csv"))) {
     sources.push("lorenz.csv");
-    const rows = readCsvRows(readText(dir, "lorenz.csv"), "lorenz.csv", LORENZ_COLUMNS).filter((r) => r.series === "payPerWork");
+    const rows = readCsvRows(readText(dir, "lorenz.csv"), "lorenz.csv", LORENZ_COLUMNS).filter(
+      (r) => r.series === "payPerWork",
+    );
     if (rows.length > 0) {
       const byPoint = groupBy(rows, (r) => r.point);
       lorenz = [...byPoint.keys()]
@@ -279,7 +298,9 @@ export function readRun(dir: string): RunReport {
     description: summary.scenario.description,
     scenario,
     reproduce: {
-      command: summary.command ?? `npm run simulate -- ${summary.scenario.source ?? `<${summary.scenario.name} scenario>`} --seed ${summary.seed} --runs ${summary.runs}`,
+      command:
+        summary.command ??
+        `npm run simulate -- ${summary.scenario.source ?? `<${summary.scenario.name} scenario>`} --seed ${summary.seed} --runs ${summary.runs}`,
       seed: String(summary.seed),
       version: summary.version,
       commit: summary.commit,
@@ -319,7 +340,11 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
 
 const LeverValueJson = z.union([z.number(), z.string(), z.boolean()]);
 const ThresholdListJson = z.array(
-  z.object({ metric: z.string().min(1), comparator: ComparatorJson, threshold: z.union([z.number(), z.tuple([z.number(), z.number()])]) }),
+  z.object({
+    metric: z.string().min(1),
+    comparator: ComparatorJson,
+    threshold: z.union([z.number(), z.tuple([z.number(), z.number()])]),
+  }),
 );
 
 /** `sweep.json` (schema depin-lab/sweep@1). `params` is a list of {key, values}; a {key: values} map is accepted too. */
@@ -327,11 +352,20 @@ const SweepJson = z.object({
   schema: z.string().optional(),
   scenario: z.union([
     z.string(),
-    z.object({ name: z.string().min(1), description: z.string().optional(), source: z.string().optional(), hash: z.string().optional() }),
+    z.object({
+      name: z.string().min(1),
+      description: z.string().optional(),
+      source: z.string().optional(),
+      hash: z.string().optional(),
+    }),
   ]),
   params: z.union([
-    z.array(z.object({ key: z.string().min(1), values: z.array(LeverValueJson).min(1) })).min(1, { message: "expected at least one swept parameter" }),
-    z.record(z.string(), z.array(LeverValueJson).min(1)).refine((p) => Object.keys(p).length > 0, { message: "expected at least one swept parameter" }),
+    z
+      .array(z.object({ key: z.string().min(1), values: z.array(LeverValueJson).min(1) }))
+      .min(1, { message: "expected at least one swept parameter" }),
+    z
+      .record(z.string(), z.array(LeverValueJson).min(1))
+      .refine((p) => Object.keys(p).length > 0, { message: "expected at least one swept parameter" }),
   ]),
   points: z.number().int().nonnegative().optional(),
   runs: z.number().int().positive().optional(),
@@ -363,8 +397,11 @@ function loadSweepScenario(source: string | undefined, dir: string): { scenario:
   if (!source) return undefined;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(path.join(__dirname, "..", "scenario")) as { loadScenario?: (s: string) => { scenario: unknown } };
-    if (typeof mod.loadScenario === "function") return { scenario: mod.loadScenario(source).scenario, from: `${source} (resolved by simulation/scenario.ts)` };
+    const mod = require(path.join(__dirname, "..", "scenario")) as {
+      loadScenario?: (s: string) => { scenario: unknown };
+    };
+    if (typeof mod.loadScenario === "function")
+      return { scenario: mod.loadScenario(source).scenario, from: `${source} (resolved by simulation/scenario.ts)` };
   } catch {
     // fall through to reading the file
   }
@@ -375,7 +412,9 @@ function loadSweepScenario(source: string | undefined, dir: string): { scenario:
   try {
     return { scenario: file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text), from: source };
   } catch (err) {
-    throw new Error(`${source}: the sweep's scenario file is not valid ${file.endsWith(".json") ? "JSON" : "YAML"} (${(err as Error).message})`);
+    throw new Error(
+      `${source}: the sweep's scenario file is not valid ${file.endsWith(".json") ? "JSON" : "YAML"} (${(err as Error).message})`,
+    );
   }
 }
 
@@ -384,10 +423,17 @@ export function readSweep(dir: string): SweepReport {
   const manifest = readJsonFile(path.join(dir, "sweep.json"), SweepJson);
   const warnings: string[] = [];
   if (manifest.complete === false || manifest.completed === false) {
-    warnings.push(`sweep.json says the sweep is not complete${manifest.completedPoints !== undefined ? ` (${manifest.completedPoints} of ${manifest.points ?? "?"} points)` : ""}: some points may be missing.`);
+    warnings.push(
+      `sweep.json says the sweep is not complete${manifest.completedPoints !== undefined ? ` (${manifest.completedPoints} of ${manifest.points ?? "?"} points)` : ""}: some points may be missing.`,
+    );
   }
-  if (manifest.shard) warnings.push(`This is shard ${manifest.shard.index + 1} of ${manifest.shard.count}; merge the shards (sweep:merge) for the whole grid.`);
-  const paramList = Array.isArray(manifest.params) ? manifest.params : Object.entries(manifest.params).map(([key, values]) => ({ key, values }));
+  if (manifest.shard)
+    warnings.push(
+      `This is shard ${manifest.shard.index + 1} of ${manifest.shard.count}; merge the shards (sweep:merge) for the whole grid.`,
+    );
+  const paramList = Array.isArray(manifest.params)
+    ? manifest.params
+    : Object.entries(manifest.params).map(([key, values]) => ({ key, values }));
   const levers = paramList.map((p) => p.key);
   const text = readText(dir, "sweep-points.csv");
   const header = csvHeader(text, "sweep-points.csv");
@@ -422,12 +468,18 @@ export function readSweep(dir: string): SweepReport {
   // Thresholds: the manifest's own; else the scenario's `verdicts` (scenario.resolved.json beside it, or the scenario
   // file resolved by the simulator's loader); else a baseline run's.
   const sources = ["sweep.json", "sweep-points.csv"];
-  const scenarioInfo = typeof manifest.scenario === "string" ? { name: manifest.scenario, source: undefined, description: undefined } : manifest.scenario;
+  const scenarioInfo =
+    typeof manifest.scenario === "string"
+      ? { name: manifest.scenario, source: undefined, description: undefined }
+      : manifest.scenario;
   let rawThresholds: z.infer<typeof ThresholdListJson> | undefined = manifest.thresholds ?? manifest.verdicts;
   let scenarioAsRun: unknown = manifest.scenario;
   let scenarioFound: { scenario: unknown; from: string } | undefined;
   if (fs.existsSync(path.join(dir, "scenario.resolved.json"))) {
-    scenarioFound = { scenario: readJsonFile(path.join(dir, "scenario.resolved.json"), z.unknown()), from: "scenario.resolved.json" };
+    scenarioFound = {
+      scenario: readJsonFile(path.join(dir, "scenario.resolved.json"), z.unknown()),
+      from: "scenario.resolved.json",
+    };
   } else scenarioFound = loadSweepScenario(scenarioInfo.source, dir);
   if (scenarioFound) {
     scenarioAsRun = scenarioFound.scenario;
@@ -443,7 +495,10 @@ export function readSweep(dir: string): SweepReport {
   let thresholds: Threshold[] = [];
   if (rawThresholds) thresholds = rawThresholds.map((t, i) => thresholdOf({ ...t, pass: true }, i));
   else if (baseline) thresholds = baseline.thresholds;
-  else warnings.push("No fairness thresholds in sweep.json, the scenario or a baseline run: the frontier of passing settings cannot be drawn.");
+  else
+    warnings.push(
+      "No fairness thresholds in sweep.json, the scenario or a baseline run: the frontier of passing settings cannot be drawn.",
+    );
 
   const seed = manifest.seed ?? manifest.replicateSeeds?.[0] ?? manifest.seeds?.[0] ?? "n/a";
   const paramFlags = paramList.map((p) => `--param ${p.key}=${p.values.join(",")}`).join(" ");
@@ -454,7 +509,9 @@ export function readSweep(dir: string): SweepReport {
     description: scenarioInfo.description,
     scenario: scenarioAsRun,
     reproduce: {
-      command: manifest.command ?? `npm run sweep -- --scenario ${scenarioInfo.source ?? scenarioInfo.name} ${paramFlags}${manifest.runs ? ` --runs ${manifest.runs}` : ""}`,
+      command:
+        manifest.command ??
+        `npm run sweep -- --scenario ${scenarioInfo.source ?? scenarioInfo.name} ${paramFlags}${manifest.runs ? ` --runs ${manifest.runs}` : ""}`,
       seed: String(seed),
       version: manifest.version,
       commit: manifest.commit,
@@ -471,7 +528,8 @@ export function readSweep(dir: string): SweepReport {
 
 /** Reads a run or a sweep directory, whichever it is. */
 export function readReportInput(dir: string): Report {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir}: not a directory (expected a run or sweep output directory)`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new Error(`${dir}: not a directory (expected a run or sweep output directory)`);
   if (fs.existsSync(path.join(dir, "summary.json"))) return readRun(dir);
   if (fs.existsSync(path.join(dir, "sweep.json"))) return readSweep(dir);
   throw new Error(`${dir}: neither summary.json (a run) nor sweep.json (a sweep) is there`);

@@ -42,7 +42,8 @@ function chartMarkdown(chart: ChartDef, assetDir: string, label?: string): strin
 function sectionMarkdown(section: Section, assetDir: string): string {
   const parts: string[] = [`## ${section.heading}`];
   for (const p of section.paragraphs ?? []) parts.push(p);
-  if (section.points) parts.push(section.points.map((p, i) => (section.ordered ? `${i + 1}. ${p}` : `- ${p}`)).join("\n"));
+  if (section.points)
+    parts.push(section.points.map((p, i) => (section.ordered ? `${i + 1}. ${p}` : `- ${p}`)).join("\n"));
   if (!section.charts) for (const t of section.tables ?? []) parts.push(tableMarkdown(t));
   for (const slot of section.charts ?? []) {
     if (slot.heading) parts.push(`### ${slot.heading}`);

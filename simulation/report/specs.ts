@@ -22,7 +22,14 @@ export const MAX_POINTS = 400;
 export const AREA_COLOURS = ["#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#fde725"];
 /** Line colours, dark enough on white; lines are also told apart by STROKE_DASHES and POINT_SHAPES. */
 export const LINE_COLOURS = ["#000000", "#1f4e9a", "#b35806", "#1a8a7a", "#6a3d9a", "#7f7f7f"];
-export const STROKE_DASHES: number[][] = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4], [3, 5]];
+export const STROKE_DASHES: number[][] = [
+  [1, 0],
+  [6, 3],
+  [2, 2],
+  [8, 3, 2, 3],
+  [12, 4],
+  [3, 5],
+];
 export const POINT_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"];
 
 /** Long legend strokes so a line's dash pattern is readable in the legend. */
@@ -46,8 +53,23 @@ export function baseConfig(): Record<string, unknown> {
     padding: 8,
     view: { stroke: "#999", strokeWidth: 0.5 },
     title: { fontSize: 14, fontWeight: "bold", anchor: "start", color: "#111", offset: 10 },
-    axis: { labelFontSize: 11, titleFontSize: 12, labelColor: "#222", titleColor: "#111", gridColor: "#e3e3e3", domainColor: "#666", tickColor: "#666" },
-    legend: { labelFontSize: 11, titleFontSize: 12, labelColor: "#222", titleColor: "#111", symbolStrokeWidth: 2, labelLimit: 200 },
+    axis: {
+      labelFontSize: 11,
+      titleFontSize: 12,
+      labelColor: "#222",
+      titleColor: "#111",
+      gridColor: "#e3e3e3",
+      domainColor: "#666",
+      tickColor: "#666",
+    },
+    legend: {
+      labelFontSize: 11,
+      titleFontSize: 12,
+      labelColor: "#222",
+      titleColor: "#111",
+      symbolStrokeWidth: 2,
+      labelLimit: 200,
+    },
     line: { strokeWidth: 2 },
   };
 }
@@ -68,7 +90,13 @@ function chart(title: string, body: Record<string, unknown>, extra: Record<strin
 function epochAxis(report: RunReport): Record<string, unknown> {
   const perYear = report.epochsPerYear;
   const title = perYear && Math.abs(perYear - 365) < 1e-9 ? "Epoch (1 epoch = 1 day)" : "Epoch (count from 0)";
-  return { field: "epoch", type: "quantitative", title, axis: { tickMinStep: 1, format: "~s" }, scale: { nice: false } };
+  return {
+    field: "epoch",
+    type: "quantitative",
+    title,
+    axis: { tickMinStep: 1, format: "~s" },
+    scale: { nice: false },
+  };
 }
 
 /**
@@ -88,7 +116,8 @@ export function binEpochs(epochs: readonly EpochRow[], maxPoints = MAX_POINTS): 
     };
     const rewardsByClass: Record<string, number> = {};
     const captureByClass: Record<string, number> = {};
-    for (const name of new Set(bin.flatMap((e) => Object.keys(e.rewardsByClass)))) rewardsByClass[name] = avg((e) => e.rewardsByClass[name] ?? 0)!;
+    for (const name of new Set(bin.flatMap((e) => Object.keys(e.rewardsByClass))))
+      rewardsByClass[name] = avg((e) => e.rewardsByClass[name] ?? 0)!;
     for (const name of new Set(bin.flatMap((e) => Object.keys(e.captureByClass)))) {
       const v = avg((e) => e.captureByClass[name]);
       if (v !== undefined) captureByClass[name] = v;
@@ -148,7 +177,11 @@ export function emissionChart(report: RunReport): ChartDef {
     }),
     table: {
       columns: ["Epoch", "Emission (tokens)", "Cumulative (tokens)"],
-      rows: sampleRows(report.epochs).map((e) => [String(e.epoch), formatNumber(e.emission), formatNumber(e.cumulative)]),
+      rows: sampleRows(report.epochs).map((e) => [
+        String(e.epoch),
+        formatNumber(e.emission),
+        formatNumber(e.cumulative),
+      ]),
     },
   };
 }
@@ -171,7 +204,11 @@ export function supplyChart(report: RunReport): ChartDef {
     const share = last.cumulative / report.cap;
     capText = `The cap is ${formatNumber(report.cap)} tokens (dashed line); ${formatValue(share, "fraction")} of it is minted by epoch ${last.epoch}.`;
     layers.push(
-      { data: { values: [{ cap: report.cap }] }, mark: { type: "rule", strokeDash: [6, 4], color: "#b35806", strokeWidth: 2 }, encoding: { y: { field: "cap", type: "quantitative" } } },
+      {
+        data: { values: [{ cap: report.cap }] },
+        mark: { type: "rule", strokeDash: [6, 4], color: "#b35806", strokeWidth: 2 },
+        encoding: { y: { field: "cap", type: "quantitative" } },
+      },
       {
         data: { values: [{ cap: report.cap, label: `cap ${formatNumber(report.cap)}` }] },
         mark: { type: "text", align: "left", dx: 4, dy: -7, x: 0, color: "#7a3c04", fontSize: 11 },
@@ -208,7 +245,12 @@ export function rewardsByClassChart(report: RunReport): ChartDef {
   const order = classOrder(report);
   const labels = report.classes.map(classLabel);
   const values = rows.flatMap((e) =>
-    report.classes.map((c, i) => ({ epoch: e.epoch, agent: labels[i], order: i, rewards: round(e.rewardsByClass[c.name] ?? 0) })),
+    report.classes.map((c, i) => ({
+      epoch: e.epoch,
+      agent: labels[i],
+      order: i,
+      rewards: round(e.rewardsByClass[c.name] ?? 0),
+    })),
   );
   const totals = report.classes.map((c) => report.epochs.reduce((s, e) => s + (e.rewardsByClass[c.name] ?? 0), 0));
   const all = totals.reduce((a, b) => a + b, 0);
@@ -224,7 +266,13 @@ export function rewardsByClassChart(report: RunReport): ChartDef {
       mark: { type: "area", stroke: "white", strokeWidth: 0.75 },
       encoding: {
         x: epochAxis(report),
-        y: { field: "rewards", type: "quantitative", stack: "zero", title: "Rewards (tokens per epoch)", axis: { format: "~s" } },
+        y: {
+          field: "rewards",
+          type: "quantitative",
+          stack: "zero",
+          title: "Rewards (tokens per epoch)",
+          axis: { format: "~s" },
+        },
         color: {
           field: "agent",
           type: "nominal",
@@ -237,7 +285,12 @@ export function rewardsByClassChart(report: RunReport): ChartDef {
     }),
     table: {
       columns: ["Agent class", "Role", "Total rewards (tokens)", "Share of rewards"],
-      rows: report.classes.map((c, i) => [c.name, c.kind, formatNumber(totals[i]), formatValue(all > 0 ? totals[i] / all : undefined, "fraction")]),
+      rows: report.classes.map((c, i) => [
+        c.name,
+        c.kind,
+        formatNumber(totals[i]),
+        formatValue(all > 0 ? totals[i] / all : undefined, "fraction"),
+      ]),
     },
   };
 }
@@ -252,7 +305,9 @@ export function pick<T>(palette: readonly T[], n: number): T[] {
 
 export function leakageChart(report: RunReport): ChartDef {
   const { rows, k } = binEpochs(report.epochs);
-  const values = rows.filter((e) => e.leakage !== undefined).map((e) => ({ epoch: e.epoch, leakage: round(e.leakage) }));
+  const values = rows
+    .filter((e) => e.leakage !== undefined)
+    .map((e) => ({ epoch: e.epoch, leakage: round(e.leakage) }));
   const limit = report.thresholds.find((t) => t.metric === "leakage" && (t.op === "<=" || t.op === "<"));
   const layers: Record<string, unknown>[] = [
     {
@@ -265,7 +320,11 @@ export function leakageChart(report: RunReport): ChartDef {
   ];
   if (limit) {
     layers.push(
-      { data: { values: [{ limit: limit.value }] }, mark: { type: "rule", strokeDash: [6, 4], color: "#b35806", strokeWidth: 2 }, encoding: { y: { field: "limit", type: "quantitative" } } },
+      {
+        data: { values: [{ limit: limit.value }] },
+        mark: { type: "rule", strokeDash: [6, 4], color: "#b35806", strokeWidth: 2 },
+        encoding: { y: { field: "limit", type: "quantitative" } },
+      },
       {
         data: { values: [{ limit: limit.value, label: `threshold ${formatValue(limit.value, "fraction")}` }] },
         mark: { type: "text", align: "left", dx: 4, dy: -7, x: 0, color: "#7a3c04", fontSize: 11 },
@@ -298,7 +357,9 @@ export function captureChart(report: RunReport): ChartDef {
   const labels = report.classes.map(classLabel);
   const values = rows.flatMap((e) =>
     report.classes.flatMap((c, i) =>
-      e.captureByClass[c.name] === undefined ? [] : [{ epoch: e.epoch, agent: labels[i], capture: round(e.captureByClass[c.name]) }],
+      e.captureByClass[c.name] === undefined
+        ? []
+        : [{ epoch: e.epoch, agent: labels[i], capture: round(e.captureByClass[c.name]) }],
     ),
   );
   const n = labels.length;
@@ -325,17 +386,40 @@ export function captureChart(report: RunReport): ChartDef {
           encoding: {
             x: epochAxis(report),
             y: { field: "capture", type: "quantitative", title: "Capture ratio (1 = fair)" },
-            color: { field: "agent", type: "nominal", title: "Agent class", sort: labels, scale: { domain: labels, range: pick(LINE_COLOURS, n) }, legend: LINE_LEGEND },
-            strokeDash: { field: "agent", type: "nominal", title: "Agent class", sort: labels, scale: { domain: labels, range: STROKE_DASHES.slice(0, n) }, legend: LINE_LEGEND },
+            color: {
+              field: "agent",
+              type: "nominal",
+              title: "Agent class",
+              sort: labels,
+              scale: { domain: labels, range: pick(LINE_COLOURS, n) },
+              legend: LINE_LEGEND,
+            },
+            strokeDash: {
+              field: "agent",
+              type: "nominal",
+              title: "Agent class",
+              sort: labels,
+              scale: { domain: labels, range: STROKE_DASHES.slice(0, n) },
+              legend: LINE_LEGEND,
+            },
           },
         },
-        { data: { values: [{ fair: 1 }] }, mark: { type: "rule", strokeDash: [1, 3], color: "#555", strokeWidth: 1.5 }, encoding: { y: { field: "fair", type: "quantitative" } } },
+        {
+          data: { values: [{ fair: 1 }] },
+          mark: { type: "rule", strokeDash: [1, 3], color: "#555", strokeWidth: 1.5 },
+          encoding: { y: { field: "fair", type: "quantitative" } },
+        },
       ],
       resolve: { scale: { color: "shared", strokeDash: "shared" } },
     }),
     table: {
       columns: ["Agent class", "Role", "Capture ratio (95% interval)", "Share of rewards"],
-      rows: report.classes.map((c) => [c.name, c.kind, c.captureRatio ? formatEstimate(c.captureRatio, "ratio") : "undefined (no real work)", formatEstimate(c.rewards, "fraction")]),
+      rows: report.classes.map((c) => [
+        c.name,
+        c.kind,
+        c.captureRatio ? formatEstimate(c.captureRatio, "ratio") : "undefined (no real work)",
+        formatEstimate(c.rewards, "fraction"),
+      ]),
     },
   };
 }
@@ -343,13 +427,28 @@ export function captureChart(report: RunReport): ChartDef {
 export function roiPaybackChart(report: RunReport): ChartDef {
   const labels = report.classes.map(classLabel);
   const roi = report.classes.flatMap((c, i) =>
-    c.roi === undefined ? [] : [{ agent: labels[i], role: c.kind, roi: round(c.roi.mean), lo: round(c.roi.lo ?? c.roi.mean), hi: round(c.roi.hi ?? c.roi.mean) }],
+    c.roi === undefined
+      ? []
+      : [
+          {
+            agent: labels[i],
+            role: c.kind,
+            roi: round(c.roi.mean),
+            lo: round(c.roi.lo ?? c.roi.mean),
+            hi: round(c.roi.hi ?? c.roi.mean),
+          },
+        ],
   );
   const horizon = report.epochs.length;
   const payback = report.classes.map((c, i) => {
     const p = c.paybackEpochs?.mean;
     const never = p === undefined || !Number.isFinite(p);
-    return { agent: labels[i], role: c.kind, payback: never ? null : round(p), label: never ? "never" : formatNumber(p!) };
+    return {
+      agent: labels[i],
+      role: c.kind,
+      payback: never ? null : round(p),
+      label: never ? "never" : formatNumber(p!),
+    };
   });
   const roleScale = { domain: ["honest", "farmer", "other"], range: ["#1f4e9a", "#d9d9d9", "#7f7f7f"] };
   const roleStroke = { domain: ["honest", "farmer", "other"], range: ["#1f4e9a", "#000000", "#444444"] };
@@ -358,8 +457,10 @@ export function roiPaybackChart(report: RunReport): ChartDef {
     id: "roi-payback",
     title: "ROI and payback by agent class",
     description:
-      "Left: return on investment over the run per class (0 = break-even, bars with the 95% interval). Right: epochs to pay back the hardware and onboarding cost (\"never\" when it does not pay back within the run). " +
-      report.classes.map((c) => `${c.name}: ROI ${formatEstimate(c.roi, "fraction")}, payback ${paybackText(c)}`).join("; ") +
+      'Left: return on investment over the run per class (0 = break-even, bars with the 95% interval). Right: epochs to pay back the hardware and onboarding cost ("never" when it does not pay back within the run). ' +
+      report.classes
+        .map((c) => `${c.name}: ROI ${formatEstimate(c.roi, "fraction")}, payback ${paybackText(c)}`)
+        .join("; ") +
       ".",
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -386,7 +487,11 @@ export function roiPaybackChart(report: RunReport): ChartDef {
               mark: { type: "rule", color: "#000", strokeWidth: 1.5 },
               encoding: { y, x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } },
             },
-            { data: { values: [{ zero: 0 }] }, mark: { type: "rule", color: "#000", strokeWidth: 1 }, encoding: { x: { field: "zero", type: "quantitative" } } },
+            {
+              data: { values: [{ zero: 0 }] },
+              mark: { type: "rule", color: "#000", strokeWidth: 1 },
+              encoding: { x: { field: "zero", type: "quantitative" } },
+            },
           ],
         },
         {
@@ -406,7 +511,11 @@ export function roiPaybackChart(report: RunReport): ChartDef {
             },
             {
               mark: { type: "text", align: "left", dx: 4, color: "#111", fontSize: 11 },
-              encoding: { y: { ...y, axis: { labels: false, title: null } }, x: { value: 0 }, text: { field: "label" } },
+              encoding: {
+                y: { ...y, axis: { labels: false, title: null } },
+                x: { value: 0 },
+                text: { field: "label" },
+              },
               transform: [{ filter: "datum.payback === null" }],
             },
           ],
@@ -416,7 +525,13 @@ export function roiPaybackChart(report: RunReport): ChartDef {
     },
     table: {
       columns: ["Agent class", "Role", "ROI (95% interval)", "Payback (epochs)", "Profit (USD)"],
-      rows: report.classes.map((c) => [c.name, c.kind, formatEstimate(c.roi, "fraction"), paybackText(c), formatEstimate(c.profit, "USD")]),
+      rows: report.classes.map((c) => [
+        c.name,
+        c.kind,
+        formatEstimate(c.roi, "fraction"),
+        paybackText(c),
+        formatEstimate(c.profit, "USD"),
+      ]),
     },
   };
 }
@@ -441,8 +556,13 @@ export function lorenzChart(report: RunReport): ChartDef | undefined {
   if (!points || points.length < 2) return undefined;
   const gini = report.metrics.find((m) => m.key === "payEquityGini");
   const giniText = gini ? formatEstimate(gini.estimate, "0–1") : formatNumber(giniFromLorenz(points));
-  const values = points.map((p) => ({ population: round(p.population), share: round(p.share), curve: "honest devices" }));
-  const at = (x: number) => points.reduce((best, p) => (Math.abs(p.population - x) < Math.abs(best.population - x) ? p : best), points[0]);
+  const values = points.map((p) => ({
+    population: round(p.population),
+    share: round(p.share),
+    curve: "honest devices",
+  }));
+  const at = (x: number) =>
+    points.reduce((best, p) => (Math.abs(p.population - x) < Math.abs(best.population - x) ? p : best), points[0]);
   const half = at(0.5);
   return {
     id: "lorenz",
@@ -458,11 +578,28 @@ export function lorenzChart(report: RunReport): ChartDef | undefined {
       config: baseConfig(),
       layer: [
         {
-          data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
+          data: {
+            values: [
+              { x: 0, y: 0 },
+              { x: 1, y: 1 },
+            ],
+          },
           mark: { type: "line", strokeDash: [6, 4], color: "#7f7f7f", strokeWidth: 1.5 },
           encoding: {
-            x: { field: "x", type: "quantitative", title: "Honest devices, lowest-paid first (%)", axis: { format: ".0%" }, scale: { domain: [0, 1] } },
-            y: { field: "y", type: "quantitative", title: "Share of honest pay (%)", axis: { format: ".0%" }, scale: { domain: [0, 1] } },
+            x: {
+              field: "x",
+              type: "quantitative",
+              title: "Honest devices, lowest-paid first (%)",
+              axis: { format: ".0%" },
+              scale: { domain: [0, 1] },
+            },
+            y: {
+              field: "y",
+              type: "quantitative",
+              title: "Share of honest pay (%)",
+              axis: { format: ".0%" },
+              scale: { domain: [0, 1] },
+            },
           },
         },
         {
@@ -502,7 +639,11 @@ export function priceChart(report: RunReport): ChartDef | undefined {
     }),
     table: {
       columns: ["Epoch", "Price (USD)", "Circulating (tokens)"],
-      rows: sampleRows(report.epochs).map((e) => [String(e.epoch), formatValue(e.price, "USD"), formatNumber(e.circulating ?? NaN)]),
+      rows: sampleRows(report.epochs).map((e) => [
+        String(e.epoch),
+        formatValue(e.price, "USD"),
+        formatNumber(e.circulating ?? NaN),
+      ]),
     },
   };
 }
@@ -528,13 +669,38 @@ export function circulatingChart(report: RunReport): ChartDef | undefined {
       encoding: {
         x: epochAxis(report),
         y: { field: "tokens", type: "quantitative", title: "Supply (tokens)", axis: { format: "~s" } },
-        color: { field: "series", type: "nominal", title: "Series", sort: series, scale: { domain: series, range: ["#7f7f7f", "#000000"] }, legend: LINE_LEGEND },
-        strokeDash: { field: "series", type: "nominal", title: "Series", sort: series, scale: { domain: series, range: [[6, 4], [1, 0]] }, legend: LINE_LEGEND },
+        color: {
+          field: "series",
+          type: "nominal",
+          title: "Series",
+          sort: series,
+          scale: { domain: series, range: ["#7f7f7f", "#000000"] },
+          legend: LINE_LEGEND,
+        },
+        strokeDash: {
+          field: "series",
+          type: "nominal",
+          title: "Series",
+          sort: series,
+          scale: {
+            domain: series,
+            range: [
+              [6, 4],
+              [1, 0],
+            ],
+          },
+          legend: LINE_LEGEND,
+        },
       },
     }),
     table: {
       columns: ["Epoch", "Minted (tokens)", "Circulating (tokens)", "Burned this epoch (tokens)"],
-      rows: sampleRows(report.epochs).map((e) => [String(e.epoch), formatNumber(e.cumulative), formatNumber(e.circulating ?? NaN), formatNumber(e.burned ?? NaN)]),
+      rows: sampleRows(report.epochs).map((e) => [
+        String(e.epoch),
+        formatNumber(e.cumulative),
+        formatNumber(e.circulating ?? NaN),
+        formatNumber(e.burned ?? NaN),
+      ]),
     },
   };
 }
@@ -586,9 +752,15 @@ export function formatLever(v: LeverValue | undefined): string {
   return v === undefined ? "n/a" : typeof v === "number" ? formatNumber(v) : v;
 }
 
-export function chartLevers(sweep: SweepReport): { x: string; y: string | undefined; fixed: Record<string, LeverValue> } {
+export function chartLevers(sweep: SweepReport): {
+  x: string;
+  y: string | undefined;
+  fixed: Record<string, LeverValue>;
+} {
   const distinct = (lever: string) => leverValues(sweep.points, lever);
-  const ranked = [...sweep.levers].sort((a, b) => distinct(b).length - distinct(a).length || sweep.levers.indexOf(a) - sweep.levers.indexOf(b));
+  const ranked = [...sweep.levers].sort(
+    (a, b) => distinct(b).length - distinct(a).length || sweep.levers.indexOf(a) - sweep.levers.indexOf(b),
+  );
   const [x, y] = ranked;
   const fixed: Record<string, LeverValue> = {};
   for (const other of ranked.slice(2)) fixed[other] = distinct(other)[0];
@@ -604,7 +776,12 @@ function slicePoints(sweep: SweepReport, fixed: Record<string, LeverValue>): Swe
  * The frontier: passing points next to a failing point in the grid (one step along either charted lever). These are
  * the edge of the safe region, the settings a proposal can move to without crossing into failure.
  */
-export function frontier(points: readonly SweepPoint[], x: string, y: string | undefined, thresholds: readonly Threshold[]): SweepPoint[] {
+export function frontier(
+  points: readonly SweepPoint[],
+  x: string,
+  y: string | undefined,
+  thresholds: readonly Threshold[],
+): SweepPoint[] {
   const xs = leverValues(points, x);
   const ys: LeverValue[] = y ? leverValues(points, y) : [0];
   const at = new Map<string, SweepPoint>();
@@ -628,11 +805,20 @@ export function frontier(points: readonly SweepPoint[], x: string, y: string | u
 }
 
 /** Lever names are long: the y-axis title sits horizontally above the axis instead of rotated beside it. */
-const LEVER_Y_AXIS = { titleAngle: 0, titleAlign: "left", titleAnchor: "end", titleBaseline: "bottom", titleX: 0, titleY: -8 };
+const LEVER_Y_AXIS = {
+  titleAngle: 0,
+  titleAlign: "left",
+  titleAnchor: "end",
+  titleBaseline: "bottom",
+  titleX: 0,
+  titleY: -8,
+};
 
 function sliceNote(fixed: Record<string, LeverValue>): string {
   const entries = Object.entries(fixed);
-  return entries.length ? ` Other levers fixed at ${entries.map(([k, v]) => `${k} = ${formatLever(v)}`).join(", ")}.` : "";
+  return entries.length
+    ? ` Other levers fixed at ${entries.map(([k, v]) => `${k} = ${formatLever(v)}`).join(", ")}.`
+    : "";
 }
 
 export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
@@ -654,10 +840,18 @@ export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
   const lo = defined.length ? Math.min(...defined) : 0;
   const hi = defined.length ? Math.max(...defined) : 1;
   const mid = (lo + hi) / 2;
-  const best = points.reduce<SweepPoint | undefined>((b, p) => (p.metrics[metric] && (!b || p.metrics[metric].mean < b.metrics[metric].mean) ? p : b), undefined);
-  const worst = points.reduce<SweepPoint | undefined>((b, p) => (p.metrics[metric] && (!b || p.metrics[metric].mean > b.metrics[metric].mean) ? p : b), undefined);
+  const best = points.reduce<SweepPoint | undefined>(
+    (b, p) => (p.metrics[metric] && (!b || p.metrics[metric].mean < b.metrics[metric].mean) ? p : b),
+    undefined,
+  );
+  const worst = points.reduce<SweepPoint | undefined>(
+    (b, p) => (p.metrics[metric] && (!b || p.metrics[metric].mean > b.metrics[metric].mean) ? p : b),
+    undefined,
+  );
   const describe = (p: SweepPoint | undefined) =>
-    p ? `${formatValue(p.metrics[metric].mean, info.unit)} at ${x} = ${formatLever(p.params[x])}${y ? `, ${y} = ${formatLever(p.params[y])}` : ""}` : "n/a";
+    p
+      ? `${formatValue(p.metrics[metric].mean, info.unit)} at ${x} = ${formatLever(p.params[x])}${y ? `, ${y} = ${formatLever(p.params[y])}` : ""}`
+      : "n/a";
   const pct = info.unit === "fraction";
   return {
     id: `sweep-heatmap-${metric}`,
@@ -673,8 +867,20 @@ export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
       config: baseConfig(),
       data: { values },
       encoding: {
-        x: { field: "x", type: "ordinal", title: `${x} (swept)`, sort: leverValues(points, x), axis: { labelAngle: 0 } },
-        y: { field: "y", type: "ordinal", title: y ? `${y} (swept)` : "", sort: y ? [...leverValues(points, y)].reverse() : "ascending", axis: LEVER_Y_AXIS },
+        x: {
+          field: "x",
+          type: "ordinal",
+          title: `${x} (swept)`,
+          sort: leverValues(points, x),
+          axis: { labelAngle: 0 },
+        },
+        y: {
+          field: "y",
+          type: "ordinal",
+          title: y ? `${y} (swept)` : "",
+          sort: y ? [...leverValues(points, y)].reverse() : "ascending",
+          axis: LEVER_Y_AXIS,
+        },
       },
       layer: [
         {
@@ -695,7 +901,10 @@ export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
             text: { field: "label" },
             // Dark cells get white text: with the reversed viridis scale for "lower is better", high values are dark.
             color: {
-              condition: { test: info.better === "lower" ? `datum.value > ${mid}` : `datum.value < ${mid}`, value: "white" },
+              condition: {
+                test: info.better === "lower" ? `datum.value > ${mid}` : `datum.value < ${mid}`,
+                value: "white",
+              },
               value: "black",
             },
           },
@@ -706,7 +915,12 @@ export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
       columns: [x, ...(y ? [y] : []), info.label, "Passes every threshold"],
       rows: points.map((p) => {
         const pass = pointPasses(p, sweep.thresholds);
-        return [formatLever(p.params[x]), ...(y ? [formatLever(p.params[y])] : []), formatEstimate(p.metrics[metric], info.unit), pass === undefined ? "n/a" : pass ? "yes" : "no"];
+        return [
+          formatLever(p.params[x]),
+          ...(y ? [formatLever(p.params[y])] : []),
+          formatEstimate(p.metrics[metric], info.unit),
+          pass === undefined ? "n/a" : pass ? "yes" : "no",
+        ];
       }),
     },
   };
@@ -717,10 +931,16 @@ export function frontierChart(sweep: SweepReport): ChartDef | undefined {
   const { x, y, fixed } = chartLevers(sweep);
   const points = slicePoints(sweep, fixed);
   const edge = new Set(frontier(points, x, y, sweep.thresholds));
-  const categories = ["fails a threshold", "passes every threshold", "frontier (passes, next to a fail)", "metric missing"];
+  const categories = [
+    "fails a threshold",
+    "passes every threshold",
+    "frontier (passes, next to a fail)",
+    "metric missing",
+  ];
   const values = points.map((p) => {
     const pass = pointPasses(p, sweep.thresholds);
-    const category = pass === undefined ? categories[3] : !pass ? categories[0] : edge.has(p) ? categories[2] : categories[1];
+    const category =
+      pass === undefined ? categories[3] : !pass ? categories[0] : edge.has(p) ? categories[2] : categories[1];
     return { x: p.params[x], y: y ? p.params[y] : 0, category };
   });
   const passing = values.filter((v) => v.category === categories[1] || v.category === categories[2]).length;
@@ -739,11 +959,39 @@ export function frontierChart(sweep: SweepReport): ChartDef | undefined {
       data: { values },
       mark: { type: "point", size: 140, strokeWidth: 2 },
       encoding: {
-        x: { field: "x", type: "ordinal", title: `${x} (swept)`, sort: leverValues(points, x), axis: { labelAngle: 0 } },
-        y: { field: "y", type: "ordinal", title: y ? `${y} (swept)` : "", sort: y ? [...leverValues(points, y)].reverse() : "ascending", axis: LEVER_Y_AXIS },
-        shape: { field: "category", type: "nominal", title: "Verdict", legend: { labelLimit: 360 }, scale: { domain: categories, range: ["cross", "circle", "diamond", "triangle-up"] } },
-        color: { field: "category", type: "nominal", title: "Verdict", scale: { domain: categories, range: ["#b35806", "#1f4e9a", "#000000", "#7f7f7f"] } },
-        fill: { field: "category", type: "nominal", title: "Verdict", scale: { domain: categories, range: ["#ffffff", "#c6d4ea", "#000000", "#ffffff"] } },
+        x: {
+          field: "x",
+          type: "ordinal",
+          title: `${x} (swept)`,
+          sort: leverValues(points, x),
+          axis: { labelAngle: 0 },
+        },
+        y: {
+          field: "y",
+          type: "ordinal",
+          title: y ? `${y} (swept)` : "",
+          sort: y ? [...leverValues(points, y)].reverse() : "ascending",
+          axis: LEVER_Y_AXIS,
+        },
+        shape: {
+          field: "category",
+          type: "nominal",
+          title: "Verdict",
+          legend: { labelLimit: 360 },
+          scale: { domain: categories, range: ["cross", "circle", "diamond", "triangle-up"] },
+        },
+        color: {
+          field: "category",
+          type: "nominal",
+          title: "Verdict",
+          scale: { domain: categories, range: ["#b35806", "#1f4e9a", "#000000", "#7f7f7f"] },
+        },
+        fill: {
+          field: "category",
+          type: "nominal",
+          title: "Verdict",
+          scale: { domain: categories, range: ["#ffffff", "#c6d4ea", "#000000", "#ffffff"] },
+        },
       },
     },
     table: {
@@ -754,8 +1002,9 @@ export function frontierChart(sweep: SweepReport): ChartDef | undefined {
 }
 
 export function sweepCharts(sweep: SweepReport): ChartDef[] {
-  const metric = sweep.points.some((p) => p.metrics.leakage) ? "leakage" : Object.keys(sweep.points[0]?.metrics ?? {})[0];
+  const metric = sweep.points.some((p) => p.metrics.leakage)
+    ? "leakage"
+    : Object.keys(sweep.points[0]?.metrics ?? {})[0];
   const charts: (ChartDef | undefined)[] = [metric ? sweepHeatmap(sweep, metric) : undefined, frontierChart(sweep)];
   return charts.filter((c): c is ChartDef => c !== undefined);
 }
-

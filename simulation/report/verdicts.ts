@@ -69,7 +69,10 @@ export function judge(threshold: Threshold, estimate: Estimate | undefined): Ver
     return { threshold, estimate, outcome: "missing", pointOnly: false };
   }
   const hasInterval =
-    estimate.lo !== undefined && estimate.hi !== undefined && Number.isFinite(estimate.lo) && Number.isFinite(estimate.hi);
+    estimate.lo !== undefined &&
+    estimate.hi !== undefined &&
+    Number.isFinite(estimate.lo) &&
+    Number.isFinite(estimate.hi);
   const pointOnly = estimate.n !== undefined ? estimate.n <= 1 : !hasInterval;
   if (!meets(threshold, estimate.mean)) return { threshold, estimate, outcome: "fail", pointOnly };
   if (!hasInterval) return { threshold, estimate, outcome: "pass", pointOnly };
@@ -79,7 +82,10 @@ export function judge(threshold: Threshold, estimate: Estimate | undefined): Ver
 }
 
 /** Judges every threshold against a lookup of estimates by metric key. */
-export function judgeAll(thresholds: readonly Threshold[], estimates: (metric: string) => Estimate | undefined): Verdict[] {
+export function judgeAll(
+  thresholds: readonly Threshold[],
+  estimates: (metric: string) => Estimate | undefined,
+): Verdict[] {
   return thresholds.map((t) => judge(t, estimates(t.metric)));
 }
 

@@ -24,7 +24,9 @@ function serve(root: string): Promise<{ url: string; requests: string[]; close: 
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { "content-type": file.endsWith(".html") ? "text/html; charset=utf-8" : "application/octet-stream" });
+    res.writeHead(200, {
+      "content-type": file.endsWith(".html") ? "text/html; charset=utf-8" : "application/octet-stream",
+    });
     res.end(fs.readFileSync(file));
   });
   return new Promise((resolve) =>
@@ -78,7 +80,14 @@ describe("report in a browser (headless chromium)", function () {
           const label = f.querySelector('[role="img"]')?.getAttribute("aria-label") ?? "";
           // eslint-disable-next-line @typescript-eslint/no-explicit-any
           const breakInside = (globalThis as any).getComputedStyle(f).breakInside as string;
-          return { id: f.id, width: box?.width ?? 0, height: box?.height ?? 0, label, caption: f.querySelector("figcaption")?.textContent ?? "", breakInside };
+          return {
+            id: f.id,
+            width: box?.width ?? 0,
+            height: box?.height ?? 0,
+            label,
+            caption: f.querySelector("figcaption")?.textContent ?? "",
+            breakInside,
+          };
         }),
       );
       expect(charts.length).to.be.greaterThan(1);
@@ -89,12 +98,17 @@ describe("report in a browser (headless chromium)", function () {
         expect(c.caption.length, `${c.id} caption`).to.be.greaterThan(20);
         expect(c.breakInside, `${c.id} break-inside`).to.equal("avoid");
       }
-      const verdictRows = await page.$$eval("table#verdict-table tbody tr, section#verdict table tbody tr", (rows) => rows.length);
+      const verdictRows = await page.$$eval(
+        "table#verdict-table tbody tr, section#verdict table tbody tr",
+        (rows) => rows.length,
+      );
       expect(verdictRows, "verdict table rows").to.be.greaterThan(0);
       // Charts fit the page when printed: no SVG wider than an A4 content box.
       await page.emulateMedia({ media: "print" });
       await page.setViewportSize({ width: 718, height: 1000 });
-      const widest = await page.$$eval(".chart-svg svg", (svgs) => Math.max(...svgs.map((s) => s.getBoundingClientRect().width)));
+      const widest = await page.$$eval(".chart-svg svg", (svgs) =>
+        Math.max(...svgs.map((s) => s.getBoundingClientRect().width)),
+      );
       expect(widest).to.be.at.most(718);
       await page.emulateMedia({ media: "screen" });
       await page.setViewportSize({ width: 1280, height: 1000 });
@@ -117,7 +131,11 @@ describe("report in a browser (headless chromium)", function () {
   it("renders a run report: no console errors, no requests, every chart sized, the verdict table present", async function () {
     const dir = writeRunFixture(path.join(tmpDir("browser"), "run"), { epochs: 60 });
     const written = await writeReport(dir);
-    const charts = await check(written.html, path.join(OUT, "report-screenshot.png"), path.join(OUT, "report-print.pdf"));
+    const charts = await check(
+      written.html,
+      path.join(OUT, "report-screenshot.png"),
+      path.join(OUT, "report-print.pdf"),
+    );
     expect(charts).to.have.length(written.charts);
     expect(fs.statSync(path.join(OUT, "report-screenshot.png")).size).to.be.greaterThan(10_000);
   });
@@ -126,7 +144,13 @@ describe("report in a browser (headless chromium)", function () {
     const base = tmpDir("browser");
     const a = writeRunFixture(path.join(base, "a"), { leakage: 0.08, spread: 0.01 });
     const b = writeRunFixture(path.join(base, "b"), { leakage: 0.02 });
-    await check((await writeCompareReport(a, b, { out: path.join(base, "ab.html"), markdown: false })).html, path.join(OUT, "report-compare-screenshot.png"));
-    await check((await writeReport(writeSweepFixture(path.join(base, "sweep")), { markdown: false })).html, path.join(OUT, "report-sweep-screenshot.png"));
+    await check(
+      (await writeCompareReport(a, b, { out: path.join(base, "ab.html"), markdown: false })).html,
+      path.join(OUT, "report-compare-screenshot.png"),
+    );
+    await check(
+      (await writeReport(writeSweepFixture(path.join(base, "sweep")), { markdown: false })).html,
+      path.join(OUT, "report-sweep-screenshot.png"),
+    );
   });
 });

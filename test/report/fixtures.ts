@@ -29,11 +29,20 @@ const agents = [
 
 function estimate(mean: number | null, half = 0, n = 2) {
   if (mean === null) return { mean: null, lo: null, hi: null, sd: null, n: 0, values: [] };
-  return { mean, lo: mean - half, hi: mean + half, sd: half / 2, n, values: n === 1 ? [mean] : [mean - half / 2, mean + half / 2] };
+  return {
+    mean,
+    lo: mean - half,
+    hi: mean + half,
+    sd: half / 2,
+    n,
+    values: n === 1 ? [mean] : [mean - half / 2, mean + half / 2],
+  };
 }
 
 function csv(header: string[], rows: (string | number | undefined)[][]): string {
-  return [header.join(","), ...rows.map((r) => r.map((v) => (v === undefined ? "" : String(v))).join(","))].join("\n") + "\n";
+  return (
+    [header.join(","), ...rows.map((r) => r.map((v) => (v === undefined ? "" : String(v))).join(","))].join("\n") + "\n"
+  );
 }
 
 export function tmpDir(prefix: string): string {
@@ -59,35 +68,112 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
       cumulative += emission;
       const leak = leakage * (1 + 0.3 * Math.sin(epoch / 3 + run));
       const price = 1 + 0.01 * epoch - 0.005 * run;
-      network.push([run, 100 + run, epoch, price, emission, cumulative, cap, emission * 0.8, emission * 0.8, 0, 10, 10 * (epoch + 1), 1000, cumulative - 10 * (epoch + 1) - 1000, 0.5, 100, 50, leak, leak * 1.2, 0.98, 40]);
+      network.push([
+        run,
+        100 + run,
+        epoch,
+        price,
+        emission,
+        cumulative,
+        cap,
+        emission * 0.8,
+        emission * 0.8,
+        0,
+        10,
+        10 * (epoch + 1),
+        1000,
+        cumulative - 10 * (epoch + 1) - 1000,
+        0.5,
+        100,
+        50,
+        leak,
+        leak * 1.2,
+        0.98,
+        40,
+      ]);
       const honestShares = [0.45, 0.55];
       agents.forEach((a, i) => {
         const share = a.role === "honest" ? (1 - leak) * honestShares[i] : leak / 2;
         const realShare = a.role === "honest" ? honestShares[i] : 0;
         const capture = realShare > 0 ? share / realShare : undefined;
-        series.push([run, 100 + run, epoch, a.name, a.kind, a.role, 10, 0, 0, realShare * 100, 100 * share, a.role === "honest" ? 0 : 100 * share, emission * 0.8 * share, emission * 0.8 * share * price, share, realShare, capture, 5, 0, 0, 0, 1, 0]);
+        series.push([
+          run,
+          100 + run,
+          epoch,
+          a.name,
+          a.kind,
+          a.role,
+          10,
+          0,
+          0,
+          realShare * 100,
+          100 * share,
+          a.role === "honest" ? 0 : 100 * share,
+          emission * 0.8 * share,
+          emission * 0.8 * share * price,
+          share,
+          realShare,
+          capture,
+          5,
+          0,
+          0,
+          0,
+          1,
+          0,
+        ]);
       });
     }
   }
   fs.writeFileSync(
     path.join(dir, "network.csv"),
     csv(
-      "run,seed,epoch,price,emission,cumulative,cap,workPool,paid,dust,burned,cumulativeBurned,locked,circulating,inflationRate,demandUsd,servedWork,leakage,farmerCapture,honestCaptureRatio,devices".split(","),
+      "run,seed,epoch,price,emission,cumulative,cap,workPool,paid,dust,burned,cumulativeBurned,locked,circulating,inflationRate,demandUsd,servedWork,leakage,farmerCapture,honestCaptureRatio,devices".split(
+        ",",
+      ),
       network,
     ),
   );
   fs.writeFileSync(
     path.join(dir, "timeseries.csv"),
     csv(
-      "run,seed,epoch,agent,kind,role,devices,joined,left,realWork,reportedWork,fakeWork,rewardTokens,rewardUsd,rewardShare,realWorkShare,captureRatio,costUsd,slashedTokens,detected,falselySlashed,meanDensityFactor,tokensSold".split(","),
+      "run,seed,epoch,agent,kind,role,devices,joined,left,realWork,reportedWork,fakeWork,rewardTokens,rewardUsd,rewardShare,realWorkShare,captureRatio,costUsd,slashedTokens,detected,falselySlashed,meanDensityFactor,tokensSold".split(
+        ",",
+      ),
       series,
     ),
   );
-  const classesRows = agents.map((a, i) => [0, 100, a.name, a.kind, a.role, 10, 10, 300, 1, 1, 0, 1000, 1000, 0.25, 0.25, 1, 100, 0, 0, 900, 9, i === 3 ? undefined : 20 + i, 0, 0]);
+  const classesRows = agents.map((a, i) => [
+    0,
+    100,
+    a.name,
+    a.kind,
+    a.role,
+    10,
+    10,
+    300,
+    1,
+    1,
+    0,
+    1000,
+    1000,
+    0.25,
+    0.25,
+    1,
+    100,
+    0,
+    0,
+    900,
+    9,
+    i === 3 ? undefined : 20 + i,
+    0,
+    0,
+  ]);
   fs.writeFileSync(
     path.join(dir, "classes.csv"),
     csv(
-      "run,seed,agent,kind,role,devicesEnd,devicesPeak,deviceEpochs,realWork,reportedWork,fakeWork,rewardTokens,rewardUsd,rewardShare,realWorkShare,captureRatio,costUsd,slashedTokens,slashedUsd,profitUsd,roi,paybackEpochs,detected,falselySlashed".split(","),
+      "run,seed,agent,kind,role,devicesEnd,devicesPeak,deviceEpochs,realWork,reportedWork,fakeWork,rewardTokens,rewardUsd,rewardShare,realWorkShare,captureRatio,costUsd,slashedTokens,slashedUsd,profitUsd,roi,paybackEpochs,detected,falselySlashed".split(
+        ",",
+      ),
       classesRows,
     ),
   );
@@ -122,7 +208,12 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
   const interval: [number, number] = [leakage - spread, leakage + spread];
   const summary: Record<string, unknown> = {
     schema: "depin-lab/simulation-summary@1",
-    scenario: { name: opts.scenarioName ?? "fixture-baseline", description: "A small made-up run for tests.", source: "simulation/scenarios/baseline.yaml", hash: "ab".repeat(32) },
+    scenario: {
+      name: opts.scenarioName ?? "fixture-baseline",
+      description: "A small made-up run for tests.",
+      source: "simulation/scenarios/baseline.yaml",
+      hash: "ab".repeat(32),
+    },
     seed: 1,
     replicateSeeds: Array.from({ length: runs }, (_, i) => 100 + i),
     runs,
@@ -153,8 +244,24 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
         pass: leakage <= threshold,
         robust: interval[0] <= threshold && interval[1] <= threshold,
       },
-      { metric: "honestCaptureRatio", comparator: "between", threshold: [0.9, 1.1], value: 0.97, interval: [0.96, 0.98], pass: true, robust: true },
-      { metric: "farmerProfitUsd", comparator: "<=", threshold: 0, value: -600, interval: [-700, -500], pass: true, robust: true },
+      {
+        metric: "honestCaptureRatio",
+        comparator: "between",
+        threshold: [0.9, 1.1],
+        value: 0.97,
+        interval: [0.96, 0.98],
+        pass: true,
+        robust: true,
+      },
+      {
+        metric: "farmerProfitUsd",
+        comparator: "<=",
+        threshold: 0,
+        value: -600,
+        interval: [-700, -500],
+        pass: true,
+        robust: true,
+      },
     ],
     pass: leakage <= threshold,
     files: ["summary.json", "timeseries.csv", "network.csv", "classes.csv", "lorenz.csv", "scenario.resolved.json"],
@@ -163,7 +270,17 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
   fs.writeFileSync(path.join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
   fs.writeFileSync(
     path.join(dir, "scenario.resolved.json"),
-    JSON.stringify({ name: opts.scenarioName ?? "fixture-baseline", seed: 1, epochs, staking: { minBond: 100 }, thresholds: summary.verdicts }, null, 2) + "\n",
+    JSON.stringify(
+      {
+        name: opts.scenarioName ?? "fixture-baseline",
+        seed: 1,
+        epochs,
+        staking: { minBond: 100 },
+        thresholds: summary.verdicts,
+      },
+      null,
+      2,
+    ) + "\n",
   );
   return dir;
 }
@@ -183,12 +300,20 @@ export function writeSweepFixture(dir: string, opts: { legacy?: boolean; boolean
     { metric: "honestCaptureRatio", comparator: ">=", threshold: 0.9 },
   ];
   const scenarioFile = path.join(dir, "fixture-scenario.yaml");
-  fs.writeFileSync(scenarioFile, `name: fixture-baseline\nseed: 42\nverdicts:\n${thresholds.map((t) => `  - { metric: ${t.metric}, comparator: "${t.comparator}", threshold: ${t.threshold} }`).join("\n")}\n`);
+  fs.writeFileSync(
+    scenarioFile,
+    `name: fixture-baseline\nseed: 42\nverdicts:\n${thresholds.map((t) => `  - { metric: ${t.metric}, comparator: "${t.comparator}", threshold: ${t.threshold} }`).join("\n")}\n`,
+  );
   const manifest: Record<string, unknown> = {
     schema: "depin-lab/sweep@1",
     scenario: { name: "fixture-baseline", source: scenarioFile, hash: "ab".repeat(32) },
     grid: "cartesian",
-    params: opts.legacy ? { "levers.minBond": minBonds, [secondKey]: second } : [{ key: "levers.minBond", values: minBonds }, { key: secondKey, values: second }],
+    params: opts.legacy
+      ? { "levers.minBond": minBonds, [secondKey]: second }
+      : [
+          { key: "levers.minBond", values: minBonds },
+          { key: secondKey, values: second },
+        ],
     points: minBonds.length * second.length,
     runs: 2,
     seed: 42,
@@ -206,7 +331,13 @@ export function writeSweepFixture(dir: string, opts: { legacy?: boolean; boolean
   }
   fs.writeFileSync(path.join(dir, "sweep.json"), JSON.stringify(manifest, null, 2) + "\n");
   const metrics = ["leakage", "honestCaptureRatio"];
-  const header = ["point", "levers.minBond", secondKey, "n", ...metrics.flatMap((m) => [`${m}_mean`, `${m}_lo`, `${m}_hi`])];
+  const header = [
+    "point",
+    "levers.minBond",
+    secondKey,
+    "n",
+    ...metrics.flatMap((m) => [`${m}_mean`, `${m}_lo`, `${m}_hi`]),
+  ];
   const rows: (string | number | boolean)[][] = [];
   let point = 0;
   for (const b of minBonds) {

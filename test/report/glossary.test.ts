@@ -3,12 +3,40 @@ import { CLASS_METRICS, METRICS, TERMS, metricInfo } from "../../simulation/repo
 
 /** Headline metric keys of summary.json as listed in simulation/OUTPUTS.md ("Headline metrics"). */
 const HEADLINE_KEYS = [
-  "leakage", "farmerCapture", "honestCaptureRatio", "payEquityGini", "earlyLateRatio", "rewardGini", "rewardNakamoto",
-  "stakeGini", "stakeNakamoto", "falseSlashes", "falseSlashRate", "detectionPrecision", "detectionRecall",
-  "farmerProfitUsd", "honestRoi", "emitted", "burned", "circulating", "inflationRate", "finalPrice", "paid", "dust",
+  "leakage",
+  "farmerCapture",
+  "honestCaptureRatio",
+  "payEquityGini",
+  "earlyLateRatio",
+  "rewardGini",
+  "rewardNakamoto",
+  "stakeGini",
+  "stakeNakamoto",
+  "falseSlashes",
+  "falseSlashRate",
+  "detectionPrecision",
+  "detectionRecall",
+  "farmerProfitUsd",
+  "honestRoi",
+  "emitted",
+  "burned",
+  "circulating",
+  "inflationRate",
+  "finalPrice",
+  "paid",
+  "dust",
 ];
 /** Per-class metric keys of summary.json.classes[*].metrics (OUTPUTS.md). */
-const CLASS_KEYS = ["rewardShare", "realWorkShare", "captureRatio", "roi", "paybackEpochs", "profitUsd", "devicesEnd", "slashedTokens"];
+const CLASS_KEYS = [
+  "rewardShare",
+  "realWorkShare",
+  "captureRatio",
+  "roi",
+  "paybackEpochs",
+  "profitUsd",
+  "devicesEnd",
+  "slashedTokens",
+];
 
 describe("report glossary", function () {
   it("defines every headline and per-class metric the simulator writes, with a label and a unit", function () {
@@ -29,6 +57,10 @@ describe("report glossary", function () {
   });
 
   it("shows an unknown metric under its raw key instead of dropping it", function () {
-    expect(metricInfo("someNewMetric")).to.deep.equal({ label: "someNewMetric", unit: "", definition: '(no definition recorded for "someNewMetric")' });
+    expect(metricInfo("someNewMetric")).to.deep.equal({
+      label: "someNewMetric",
+      unit: "",
+      definition: '(no definition recorded for "someNewMetric")',
+    });
   });
 });

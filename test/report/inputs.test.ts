@@ -15,7 +15,12 @@ describe("report inputs", function () {
       expect(run.epochs[0].price).to.be.closeTo(0.9975, 1e-12); // mean of 1 and 0.995
       expect(run.cap).to.equal(1_000_000);
       expect(run.classes.map((c) => c.kind)).to.deep.equal(["honest", "honest", "farmer", "farmer"]);
-      expect(Object.keys(run.epochs[0].rewardsByClass)).to.have.members(["honest-small", "honest-large", "sybil", "spoofer"]);
+      expect(Object.keys(run.epochs[0].rewardsByClass)).to.have.members([
+        "honest-small",
+        "honest-large",
+        "sybil",
+        "spoofer",
+      ]);
       expect(run.epochs[0].captureByClass).to.not.have.property("sybil"); // empty cell = not defined
       expect(run.lorenz).to.have.length(101);
       expect(run.thresholds.map((t) => t.op)).to.deep.equal(["<=", "between", "<="]);
@@ -80,7 +85,10 @@ describe("report inputs", function () {
       expect(sweep.levers).to.deep.equal(["levers.minBond", "levers.detection.sybil"]);
       expect(sweep.points).to.have.length(12);
       expect(sweep.points[0].metrics.leakage).to.deep.include({ mean: 0.12, n: 2 });
-      expect(sweep.thresholds.map((t) => `${t.metric}${t.op}${t.value}`)).to.deep.equal(["leakage<=0.05", "honestCaptureRatio>=0.9"]);
+      expect(sweep.thresholds.map((t) => `${t.metric}${t.op}${t.value}`)).to.deep.equal([
+        "leakage<=0.05",
+        "honestCaptureRatio>=0.9",
+      ]);
       expect(sweep.reproduce.seed).to.equal("42");
       expect(sweep.warnings).to.deep.equal([]);
     });
@@ -93,13 +101,19 @@ describe("report inputs", function () {
 
     it("keeps boolean lever values as text", function () {
       const sweep = readSweep(writeSweepFixture(path.join(tmpDir("inputs"), "sweep"), { booleanLever: true }));
-      expect(sweep.points.map((p) => p.params["levers.densityScaling.enabled"]).slice(0, 2)).to.deep.equal(["true", "false"]);
+      expect(sweep.points.map((p) => p.params["levers.densityScaling.enabled"]).slice(0, 2)).to.deep.equal([
+        "true",
+        "false",
+      ]);
       expect(sweep.points[0].params["levers.minBond"]).to.equal(0);
     });
 
     it("prefers scenario.resolved.json beside the sweep, and warns when no thresholds are found", function () {
       const dir = writeSweepFixture(path.join(tmpDir("inputs"), "sweep"));
-      fs.writeFileSync(path.join(dir, "scenario.resolved.json"), JSON.stringify({ verdicts: [{ metric: "leakage", comparator: "<", threshold: 0.02 }] }));
+      fs.writeFileSync(
+        path.join(dir, "scenario.resolved.json"),
+        JSON.stringify({ verdicts: [{ metric: "leakage", comparator: "<", threshold: 0.02 }] }),
+      );
       expect(readSweep(dir).thresholds.map((t) => `${t.metric}${t.op}${t.value}`)).to.deep.equal(["leakage<0.02"]);
       fs.unlinkSync(path.join(dir, "scenario.resolved.json"));
       fs.unlinkSync(path.join(dir, "fixture-scenario.yaml"));
@@ -111,7 +125,11 @@ describe("report inputs", function () {
     it("warns about an incomplete sweep and a shard", function () {
       const dir = writeSweepFixture(path.join(tmpDir("inputs"), "sweep"));
       const manifest = JSON.parse(fs.readFileSync(path.join(dir, "sweep.json"), "utf8"));
-      Object.assign(manifest, { complete: false, completedPoints: 5, shard: { index: 0, count: 2, firstPoint: 0, endPoint: 6 } });
+      Object.assign(manifest, {
+        complete: false,
+        completedPoints: 5,
+        shard: { index: 0, count: 2, firstPoint: 0, endPoint: 6 },
+      });
       fs.writeFileSync(path.join(dir, "sweep.json"), JSON.stringify(manifest));
       const w = readSweep(dir).warnings.join(" ");
       expect(w).to.match(/not complete \(5 of 12 points\)/);

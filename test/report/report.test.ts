@@ -7,7 +7,9 @@ import { tmpDir, writeRunFixture, writeSweepFixture } from "./fixtures";
 
 /** Every src/href/url(...) target in an HTML file that is not a same-document fragment or an SVG namespace. */
 function externalRefs(html: string): string[] {
-  const refs = [...html.matchAll(/(?:src|href|xlink:href)\s*=\s*"([^"]*)"|url\(([^)]*)\)|@import/g)].map((m) => m[1] ?? m[2] ?? m[0]);
+  const refs = [...html.matchAll(/(?:src|href|xlink:href)\s*=\s*"([^"]*)"|url\(([^)]*)\)|@import/g)].map(
+    (m) => m[1] ?? m[2] ?? m[0],
+  );
   return refs.filter((r) => !r.startsWith("#"));
 }
 
@@ -24,7 +26,14 @@ describe("report files", function () {
     expect(externalRefs(html)).to.deep.equal([]);
     expect(html).to.contain("default-src 'none'");
     // Order of the issue: verdict, three numbers, charts, scenario, glossary, reproduce.
-    const order = ["id=\"verdict\"", "id=\"headline\"", "id=\"charts\"", "id=\"scenario\"", "id=\"glossary\"", "id=\"reproduce\""].map((s) => html.indexOf(s));
+    const order = [
+      'id="verdict"',
+      'id="headline"',
+      'id="charts"',
+      'id="scenario"',
+      'id="glossary"',
+      'id="reproduce"',
+    ].map((s) => html.indexOf(s));
     expect(order.every((v) => v > 0)).to.equal(true);
     expect([...order].sort((a, b) => a - b)).to.deep.equal(order);
     expect((html.match(/<figure class="chart"/g) ?? []).length).to.equal(written.charts);
@@ -64,19 +73,28 @@ describe("report files", function () {
 
   it("A/B: puts both runs side by side and names the thresholds that change verdict", async function () {
     const base = tmpDir("files");
-    const quo = writeRunFixture(path.join(base, "status-quo"), { leakage: 0.08, spread: 0.01, scenarioName: "status-quo" });
+    const quo = writeRunFixture(path.join(base, "status-quo"), {
+      leakage: 0.08,
+      spread: 0.01,
+      scenarioName: "status-quo",
+    });
     const prop = writeRunFixture(path.join(base, "proposal"), { leakage: 0.02, scenarioName: "raise-min-bond" });
     const written = await writeCompareReport(quo, prop, { out: path.join(base, "ab.html") });
     const html = fs.readFileSync(written.html, "utf8");
     expect(html).to.contain("1 threshold changes verdict: Leakage FAIL → PASS.");
     expect(html).to.contain("−6 pp (verdict FAIL → PASS)");
-    expect(html).to.contain("Rewards paid for fake work (leakage): 8% under the status quo → 2% under the proposal (−6 pp).");
+    expect(html).to.contain(
+      "Rewards paid for fake work (leakage): 8% under the status quo → 2% under the proposal (−6 pp).",
+    );
     expect(html).to.contain("Farming does not pay under either.");
     // Time series and the Lorenz curve overlay both runs on one scale; per-class charts stand side by side.
-    for (const id of ["ab-leakage", "ab-emission", "ab-supply", "ab-circulating", "ab-price", "ab-lorenz"]) expect(html).to.contain(`id="chart-${id}"`);
+    for (const id of ["ab-leakage", "ab-emission", "ab-supply", "ab-circulating", "ab-price", "ab-lorenz"])
+      expect(html).to.contain(`id="chart-${id}"`);
     expect((html.match(/<div class="pair">/g) ?? []).length).to.equal(3);
     expect(written.charts).to.equal(6 + 2 * 3);
-    expect(new Set([...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1])).size).to.equal([...html.matchAll(/ id="([^"]+)"/g)].length);
+    expect(new Set([...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1])).size).to.equal(
+      [...html.matchAll(/ id="([^"]+)"/g)].length,
+    );
   });
 
   it("writes a sweep report with the heatmap, the frontier chart and the frontier table", async function () {
@@ -91,8 +109,17 @@ describe("report files", function () {
 
   describe("cli", function () {
     it("parses a run, --out and --compare, and rejects bad arguments", function () {
-      expect(parseArgs(["out/x", "--out", "r.html"])).to.deep.equal({ compare: false, dirs: ["out/x"], out: "r.html", markdown: true });
-      expect(parseArgs(["--compare", "a", "b", "--no-markdown"])).to.deep.equal({ compare: true, dirs: ["a", "b"], markdown: false });
+      expect(parseArgs(["out/x", "--out", "r.html"])).to.deep.equal({
+        compare: false,
+        dirs: ["out/x"],
+        out: "r.html",
+        markdown: true,
+      });
+      expect(parseArgs(["--compare", "a", "b", "--no-markdown"])).to.deep.equal({
+        compare: true,
+        dirs: ["a", "b"],
+        markdown: false,
+      });
       expect(() => parseArgs([])).to.throw(/expected one run or sweep directory, got 0/);
       expect(() => parseArgs(["--compare", "a"])).to.throw(/--compare needs two directories/);
       expect(() => parseArgs(["a", "--out", "r.pdf"])).to.throw(/--out must name an \.html file/);

@@ -21,7 +21,9 @@ import { tmpDir, writeRunFixture, writeSweepFixture } from "./fixtures";
 
 /** WCAG relative luminance of a #rrggbb colour. */
 function luminance(hex: string): number {
-  const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+  const c = [1, 3, 5]
+    .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
   return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
 }
 
@@ -45,7 +47,17 @@ describe("report chart specs", function () {
   const charts = runCharts(run);
 
   it("draws every chart the issue lists for a run", function () {
-    expect(charts.map((c) => c.id)).to.deep.equal(["emission", "supply", "rewards-by-class", "leakage", "capture", "roi-payback", "lorenz", "price", "circulating"]);
+    expect(charts.map((c) => c.id)).to.deep.equal([
+      "emission",
+      "supply",
+      "rewards-by-class",
+      "leakage",
+      "capture",
+      "roi-payback",
+      "lorenz",
+      "price",
+      "circulating",
+    ]);
   });
 
   it("gives every chart a title, a description, a data table and a system font", function () {
@@ -73,9 +85,15 @@ describe("report chart specs", function () {
 
   it("stacks rewards by class in class order, honest classes first", function () {
     const stacked = charts.find((c) => c.id === "rewards-by-class")!;
-    const enc = (stacked.spec as { encoding: { y: { stack: string }; color: { scale: { domain: string[] } } } }).encoding;
+    const enc = (stacked.spec as { encoding: { y: { stack: string }; color: { scale: { domain: string[] } } } })
+      .encoding;
     expect(enc.y.stack).to.equal("zero");
-    expect(enc.color.scale.domain).to.deep.equal(["honest-small (honest)", "honest-large (honest)", "sybil (farmer)", "spoofer (farmer)"]);
+    expect(enc.color.scale.domain).to.deep.equal([
+      "honest-small (honest)",
+      "honest-large (honest)",
+      "sybil (farmer)",
+      "spoofer (farmer)",
+    ]);
   });
 
   it("draws the leakage threshold as a rule at the scenario's limit", function () {
@@ -92,7 +110,13 @@ describe("report chart specs", function () {
   });
 
   it("bins long series so a chart holds at most 400 points, keeping the last cumulative value", function () {
-    const epochs: EpochRow[] = Array.from({ length: 1000 }, (_, epoch) => ({ epoch, emission: 2, cumulative: 2 * (epoch + 1), rewardsByClass: { a: 1 }, captureByClass: {} }));
+    const epochs: EpochRow[] = Array.from({ length: 1000 }, (_, epoch) => ({
+      epoch,
+      emission: 2,
+      cumulative: 2 * (epoch + 1),
+      rewardsByClass: { a: 1 },
+      captureByClass: {},
+    }));
     const { rows, k } = binEpochs(epochs);
     expect(k).to.equal(3);
     expect(rows.length).to.be.at.most(400);
@@ -121,7 +145,10 @@ describe("report chart specs", function () {
 
     it("finds the frontier: passing points with a failing grid neighbour", function () {
       // 3×1 grid: fail, pass, pass → only the middle point is on the frontier.
-      const pts: SweepPoint[] = [0.1, 0.04, 0.01].map((leak, i) => ({ params: { bond: i * 100 }, metrics: { leakage: { mean: leak } } }));
+      const pts: SweepPoint[] = [0.1, 0.04, 0.01].map((leak, i) => ({
+        params: { bond: i * 100 },
+        metrics: { leakage: { mean: leak } },
+      }));
       expect(frontier(pts, "bond", undefined, [leakLimit]).map((p) => p.params.bond)).to.deep.equal([100]);
       const edge = frontier(sweep.points, "levers.minBond", "levers.detection.sybil", sweep.thresholds);
       expect(edge.length).to.be.greaterThan(0);
@@ -131,7 +158,10 @@ describe("report chart specs", function () {
     it("draws a leakage heatmap over the two levers and the frontier chart", function () {
       const cs = sweepCharts(sweep);
       expect(cs.map((c) => c.id)).to.deep.equal(["sweep-heatmap-leakage", "sweep-frontier"]);
-      const heat = cs[0].spec as { data: { values: unknown[] }; encoding: { x: { title: string }; y: { title: string } } };
+      const heat = cs[0].spec as {
+        data: { values: unknown[] };
+        encoding: { x: { title: string }; y: { title: string } };
+      };
       expect(heat.data.values).to.have.length(12);
       expect(heat.encoding.x.title).to.contain("levers.minBond");
       expect(heat.encoding.y.title).to.contain("levers.detection.sybil");

@@ -3,7 +3,14 @@ import { compareVerdicts, judge, judgeAll, meets, overall, type Threshold } from
 
 const leakage: Threshold = { metric: "leakage", label: "Leakage", op: "<=", value: 0.05, unit: "fraction" };
 const nakamoto: Threshold = { metric: "rewardNakamoto", label: "Nakamoto", op: ">=", value: 10, unit: "count" };
-const capture: Threshold = { metric: "honestCaptureRatio", label: "Capture", op: "between", value: 0.9, max: 1.1, unit: "ratio" };
+const capture: Threshold = {
+  metric: "honestCaptureRatio",
+  label: "Capture",
+  op: "between",
+  value: 0.9,
+  max: 1.1,
+  unit: "ratio",
+};
 
 describe("report verdicts", function () {
   describe("#meets", function () {
@@ -70,7 +77,8 @@ describe("report verdicts", function () {
 
   describe("#compareVerdicts", function () {
     it("pairs thresholds, computes the delta of the means and flags changed verdicts", function () {
-      const est = (m: Record<string, number>) => (k: string) => (k in m ? { mean: m[k], lo: m[k], hi: m[k] } : undefined);
+      const est = (m: Record<string, number>) => (k: string) =>
+        k in m ? { mean: m[k], lo: m[k], hi: m[k] } : undefined;
       const before = judgeAll([leakage, nakamoto], est({ leakage: 0.08, rewardNakamoto: 12 }));
       const after = judgeAll([leakage, nakamoto], est({ leakage: 0.02, rewardNakamoto: 12 }));
       const changes = compareVerdicts(before, after);
