@@ -163,7 +163,7 @@ export const CLASS_METRICS: Readonly<Record<string, MetricInfo>> = {
   },
   roi: {
     label: "ROI",
-    unit: "ratio",
+    unit: "fraction",
     definition: "Profit ÷ cost over the run (profit = rewards in USD − costs − slashed bonds). 0 is break-even.",
   },
   paybackEpochs: {
