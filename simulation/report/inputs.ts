@@ -1,0 +1,539 @@
+/**
+ * Reads a run directory or a sweep directory written by the simulator (format: simulation/OUTPUTS.md) into the
+ * report's model, validating every file with zod. A missing or garbled file is an error naming the file and field.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import YAML from "yaml";
+import { csvHeader, numberCell, optionalNumberCell, readCsvRows, textCell } from "./csv";
+import type {
+  AgentKind,
+  ClassRow,
+  EpochRow,
+  LorenzPoint,
+  MetricRow,
+  Report,
+  RunReport,
+  SweepPoint,
+  SweepReport,
+} from "./model";
+import { metricInfo, METRICS } from "./glossary";
+import { judge, type Comparator, type Estimate, type Threshold } from "./verdicts";
+
+export const SUMMARY_SCHEMA_ID = "depin-lab/simulation-summary@1";
+
+const nullableNumber = z.number().nullable();
+
+/** `{mean, lo, hi, sd, n, values}`; mean/lo/hi/sd are null when the metric is undefined in every replicate. */
+const EstimateJson = z.object({
+  mean: nullableNumber,
+  lo: nullableNumber,
+  hi: nullableNumber,
+  sd: nullableNumber.optional(),
+  n: z.number().int().nonnegative(),
+  values: z.array(z.number()).optional(),
+});
+
+const ComparatorJson = z.enum(["<=", ">=", "<", ">", "between"]);
+
+const VerdictJson = z.object({
+  metric: z.string().min(1),
+  comparator: ComparatorJson,
+  threshold: z.union([z.number(), z.tuple([z.number(), z.number()])]),
+  value: nullableNumber.optional(),
+  interval: z.tuple([z.number(), z.number()]).nullable().optional(),
+  pass: z.boolean(),
+  robust: z.boolean().optional(),
+});
+
+const Seed = z.union([z.number(), z.string()]);
+
+export const SummaryJson = z.object({
+  schema: z.literal(SUMMARY_SCHEMA_ID),
+  scenario: z.object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    source: z.string().optional(),
+    hash: z.string().optional(),
+  }),
+  seed: Seed,
+  replicateSeeds: z.array(Seed).optional(),
+  runs: z.number().int().positive(),
+  epochs: z.number().int().nonnegative(),
+  epochLengthSeconds: z.number().positive().optional(),
+  version: z.string(),
+  commit: z.string(),
+  command: z.string().optional(),
+  createdAt: z.string().optional(),
+  mode: z.string().optional(),
+  metrics: z.record(z.string(), EstimateJson),
+  classes: z.record(
+    z.string(),
+    z.object({
+      kind: z.string(),
+      role: z.enum(["honest", "farmer"]),
+      metrics: z.record(z.string(), EstimateJson),
+    }),
+  ),
+  verdicts: z.array(VerdictJson),
+  pass: z.boolean(),
+  files: z.array(z.string()).optional(),
+});
+export type SummaryJson = z.infer<typeof SummaryJson>;
+
+/** Reads and validates a JSON file; errors name the file and the field path. */
+export function readJsonFile<T>(file: string, schema: z.ZodType<T>, label = path.basename(file)): T {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new Error(`${label}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${label}: not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new Error(`${label}: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `field "${issue.path.map(String).join(".") || "(root)"}": ${issue.message}`)
+    .join("; ");
+}
+
+function readText(dir: string, name: string): string {
+  const file = path.join(dir, name);
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new Error(`${name}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+function estimateOf(json: z.infer<typeof EstimateJson> | undefined): Estimate | undefined {
+  if (json === undefined || json.mean === null) return undefined;
+  return { mean: json.mean, lo: json.lo ?? undefined, hi: json.hi ?? undefined, n: json.n };
+}
+
+function thresholdOf(v: z.infer<typeof VerdictJson>, index: number): Threshold {
+  const info = metricInfo(v.metric);
+  const op: Comparator = v.comparator;
+  if (op === "between") {
+    if (!Array.isArray(v.threshold)) {
+      throw new Error(
+        `summary.json: field "verdicts.${index}.threshold": "between" needs [min, max], got ${v.threshold}`,
+      );
+    }
+    return { metric: v.metric, label: info.label, op, value: v.threshold[0], max: v.threshold[1], unit: info.unit };
+  }
+  if (Array.isArray(v.threshold)) {
+    throw new Error(
+      `summary.json: field "verdicts.${index}.threshold": "${op}" needs a number, got [${v.threshold.join(", ")}]`,
+    );
+  }
+  return { metric: v.metric, label: info.label, op, value: v.threshold, unit: info.unit };
+}
+
+/** Mean of the defined values; undefined when none is defined. */
+function mean(values: (number | undefined)[]): number | undefined {
+  let sum = 0;
+  let n = 0;
+  for (const v of values) {
+    if (v === undefined || Number.isNaN(v)) continue;
+    sum += v;
+    n++;
+  }
+  return n === 0 ? undefined : sum / n;
+}
+
+const NETWORK_COLUMNS = {
+  run: numberCell,
+  epoch: numberCell,
+  price: optionalNumberCell,
+  emission: numberCell,
+  cumulative: numberCell,
+  cap: optionalNumberCell,
+  burned: optionalNumberCell,
+  circulating: optionalNumberCell,
+  leakage: optionalNumberCell,
+};
+
+const TIMESERIES_COLUMNS = {
+  run: numberCell,
+  epoch: numberCell,
+  agent: textCell,
+  rewardTokens: numberCell,
+  captureRatio: optionalNumberCell,
+};
+
+const LORENZ_COLUMNS = {
+  run: numberCell,
+  series: textCell,
+  point: numberCell,
+  population: numberCell,
+  share: numberCell,
+};
+
+/** Reads one scenario run directory. */
+export function readRun(dir: string): RunReport {
+  const summary = readJsonFile(path.join(dir, "summary.json"), SummaryJson);
+  const warnings: string[] = [];
+  const sources = ["summary.json", "network.csv", "timeseries.csv"];
+
+  // Network series, averaged over replicates per epoch.
+  const network = readCsvRows(readText(dir, "network.csv"), "network.csv", NETWORK_COLUMNS);
+  if (network.length === 0) throw new Error("network.csv: no rows, expected one per run and epoch");
+  const byEpoch = groupBy(network, (r) => r.epoch);
+  let cap: number | undefined;
+  const epochs: EpochRow[] = [...byEpoch.keys()]
+    .sort((a, b) => a - b)
+    .map((epoch) => {
+      const rows = byEpoch.get(epoch)!;
+      const rowCap = mean(rows.map((r) => r.cap));
+      if (rowCap !== undefined) cap = rowCap;
+      return {
+        epoch,
+        emission: mean(rows.map((r) => r.emission))!,
+        cumulative: mean(rows.map((r) => r.cumulative))!,
+        circulating: mean(rows.map((r) => r.circulating)),
+        burned: mean(rows.map((r) => r.burned)),
+        price: mean(rows.map((r) => r.price)),
+        leakage: mean(rows.map((r) => r.leakage)),
+        rewardsByClass: {},
+        captureByClass: {},
+      };
+    });
+  const epochIndex = new Map(epochs.map((e, i) => [e.epoch, i]));
+
+  // Per-agent series, averaged over replicates per (epoch, agent).
+  const series = readCsvRows(readText(dir, "timeseries.csv"), "timeseries.csv", TIMESERIES_COLUMNS);
+  const agentNames = Object.keys(summary.classes);
+  const byEpochAgent = groupBy(series, (r) => `${r.epoch}\u0000${r.agent}`);
+  for (const [key, rows] of byEpochAgent) {
+    const [epochText, agent] = key.split("\u0000");
+    const i = epochIndex.get(Number(epochText));
+    if (i === undefined)
+      throw new Error(`timeseries.csv: epoch ${epochText} of agent "${agent}" is not in network.csv`);
+    if (!(agent in summary.classes)) {
+      throw new Error(
+        `timeseries.csv: agent "${agent}" is not a class of summary.json (classes: ${agentNames.join(", ")})`,
+      );
+    }
+    // A replicate with no row for this epoch contributed nothing; average over all replicates.
+    epochs[i].rewardsByClass[agent] = rows.reduce((s, r) => s + r.rewardTokens, 0) / summary.runs;
+    const capture = mean(rows.map((r) => r.captureRatio));
+    if (capture !== undefined) epochs[i].captureByClass[agent] = capture;
+  }
+
+  // Lorenz curve of pay per unit of work (optional file: older outputs may lack it).
+  let lorenz: LorenzPoint[] | undefined;
+  if (fs.existsSync(path.join(dir, "lorenz.csv"))) {
+    sources.push("lorenz.csv");
+    const rows = readCsvRows(readText(dir, "lorenz.csv"), "lorenz.csv", LORENZ_COLUMNS).filter(
+      (r) => r.series === "payPerWork",
+    );
+    if (rows.length > 0) {
+      const byPoint = groupBy(rows, (r) => r.point);
+      lorenz = [...byPoint.keys()]
+        .sort((a, b) => a - b)
+        .map((p) => ({
+          population: mean(byPoint.get(p)!.map((r) => r.population))!,
+          share: mean(byPoint.get(p)!.map((r) => r.share))!,
+        }));
+    }
+  } else warnings.push("lorenz.csv is absent: the pay-equity Lorenz curve is not drawn.");
+
+  let scenario: unknown = summary.scenario;
+  if (fs.existsSync(path.join(dir, "scenario.resolved.json"))) {
+    scenario = readJsonFile(path.join(dir, "scenario.resolved.json"), z.unknown());
+    sources.push("scenario.resolved.json");
+  }
+
+  const metrics: MetricRow[] = [];
+  for (const [key, json] of Object.entries(summary.metrics)) {
+    const estimate = estimateOf(json);
+    const info = metricInfo(key);
+    metrics.push({ key, label: info.label, unit: info.unit, estimate: estimate ?? { mean: NaN, n: 0 } });
+  }
+
+  const thresholds = summary.verdicts.map(thresholdOf);
+  // Cross-check our verdict rule against the simulator's own pass/robust flags.
+  summary.verdicts.forEach((v, i) => {
+    const estimate = estimateOf(summary.metrics[v.metric]) ?? verdictEstimate(v);
+    const mine = judge(thresholds[i], estimate);
+    const theirs = v.pass ? (v.robust === false ? "marginal" : "pass") : "fail";
+    if (mine.outcome !== "missing" && mine.outcome !== theirs) {
+      warnings.push(`summary.json verdict for "${v.metric}" says ${theirs}; the report's rule gives ${mine.outcome}.`);
+    }
+  });
+
+  const classes: ClassRow[] = agentNames.map((name) => {
+    const c = summary.classes[name];
+    const m = c.metrics;
+    return {
+      name,
+      kind: c.role as AgentKind,
+      rewards: estimateOf(m.rewardShare),
+      captureRatio: estimateOf(m.captureRatio),
+      roi: estimateOf(m.roi),
+      paybackEpochs: estimateOf(m.paybackEpochs),
+      profit: estimateOf(m.profitUsd),
+    };
+  });
+  // Honest classes first (stable), so charts and tables read honest → farmer.
+  classes.sort((a, b) => Number(a.kind !== "honest") - Number(b.kind !== "honest"));
+
+  const epochsPerYear = summary.epochLengthSeconds ? (365 * 86400) / summary.epochLengthSeconds : undefined;
+  return {
+    kind: "run",
+    dir,
+    name: summary.scenario.name,
+    description: summary.scenario.description,
+    scenario,
+    reproduce: {
+      command:
+        summary.command ??
+        `npm run simulate -- ${summary.scenario.source ?? `<${summary.scenario.name} scenario>`} --seed ${summary.seed} --runs ${summary.runs}`,
+      seed: String(summary.seed),
+      version: summary.version,
+      commit: summary.commit,
+      replicates: summary.runs,
+      createdAt: summary.createdAt,
+    },
+    metrics,
+    thresholds,
+    cap,
+    epochs,
+    classes,
+    lorenz,
+    epochsPerYear,
+    sources,
+    warnings,
+  };
+}
+
+function verdictEstimate(v: z.infer<typeof VerdictJson>): Estimate | undefined {
+  if (v.value === undefined || v.value === null) return undefined;
+  return { mean: v.value, lo: v.interval?.[0], hi: v.interval?.[1] };
+}
+
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sweeps
+
+const LeverValueJson = z.union([z.number(), z.string(), z.boolean()]);
+const ThresholdListJson = z.array(
+  z.object({
+    metric: z.string().min(1),
+    comparator: ComparatorJson,
+    threshold: z.union([z.number(), z.tuple([z.number(), z.number()])]),
+  }),
+);
+
+/** `sweep.json` (schema depin-lab/sweep@1). `params` is a list of {key, values}; a {key: values} map is accepted too. */
+const SweepJson = z.object({
+  schema: z.string().optional(),
+  scenario: z.union([
+    z.string(),
+    z.object({
+      name: z.string().min(1),
+      description: z.string().optional(),
+      source: z.string().optional(),
+      hash: z.string().optional(),
+    }),
+  ]),
+  params: z.union([
+    z
+      .array(z.object({ key: z.string().min(1), values: z.array(LeverValueJson).min(1) }))
+      .min(1, { message: "expected at least one swept parameter" }),
+    z
+      .record(z.string(), z.array(LeverValueJson).min(1))
+      .refine((p) => Object.keys(p).length > 0, { message: "expected at least one swept parameter" }),
+  ]),
+  points: z.number().int().nonnegative().optional(),
+  runs: z.number().int().positive().optional(),
+  seed: Seed.optional(),
+  replicateSeeds: z.array(Seed).optional(),
+  seeds: z.array(Seed).optional(),
+  version: z.string(),
+  commit: z.string(),
+  command: z.string().optional(),
+  complete: z.boolean().optional(),
+  completed: z.boolean().optional(),
+  completedPoints: z.number().int().nonnegative().optional(),
+  shard: z.object({ index: z.number(), count: z.number() }).passthrough().nullable().optional(),
+  verdicts: ThresholdListJson.optional(),
+  thresholds: ThresholdListJson.optional(),
+});
+
+/** A lever cell: a number, else the text (booleans and names). */
+const leverCell = z.string().transform((v) => {
+  const t = v.trim();
+  return t !== "" && Number.isFinite(Number(t)) ? Number(t) : t;
+});
+
+/**
+ * The scenario of a sweep as the simulator resolves it (defaults applied), when its loader is present in this checkout
+ * (`simulation/scenario.ts`, `loadScenario`); else the scenario file read as YAML/JSON; else undefined.
+ */
+function loadSweepScenario(source: string | undefined, dir: string): { scenario: unknown; from: string } | undefined {
+  if (!source) return undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(path.join(__dirname, "..", "scenario")) as {
+      loadScenario?: (s: string) => { scenario: unknown };
+    };
+    if (typeof mod.loadScenario === "function")
+      return { scenario: mod.loadScenario(source).scenario, from: `${source} (resolved by simulation/scenario.ts)` };
+  } catch {
+    // fall through to reading the file
+  }
+  const candidates = [path.resolve(source), path.resolve(dir, source), path.resolve(__dirname, "..", "..", source)];
+  const file = candidates.find((f) => fs.existsSync(f));
+  if (!file) return undefined;
+  const text = fs.readFileSync(file, "utf8");
+  try {
+    return { scenario: file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text), from: source };
+  } catch (err) {
+    throw new Error(
+      `${source}: the sweep's scenario file is not valid ${file.endsWith(".json") ? "JSON" : "YAML"} (${(err as Error).message})`,
+    );
+  }
+}
+
+/** Reads one sweep directory (sweep.json + sweep-points.csv); a `baseline/` run directory inside is charted too. */
+export function readSweep(dir: string): SweepReport {
+  const manifest = readJsonFile(path.join(dir, "sweep.json"), SweepJson);
+  const warnings: string[] = [];
+  if (manifest.complete === false || manifest.completed === false) {
+    warnings.push(
+      `sweep.json says the sweep is not complete${manifest.completedPoints !== undefined ? ` (${manifest.completedPoints} of ${manifest.points ?? "?"} points)` : ""}: some points may be missing.`,
+    );
+  }
+  if (manifest.shard)
+    warnings.push(
+      `This is shard ${manifest.shard.index + 1} of ${manifest.shard.count}; merge the shards (sweep:merge) for the whole grid.`,
+    );
+  const paramList = Array.isArray(manifest.params)
+    ? manifest.params
+    : Object.entries(manifest.params).map(([key, values]) => ({ key, values }));
+  const levers = paramList.map((p) => p.key);
+  const text = readText(dir, "sweep-points.csv");
+  const header = csvHeader(text, "sweep-points.csv");
+  const metricKeys = header.filter((c) => c.endsWith("_mean")).map((c) => c.slice(0, -"_mean".length));
+  if (metricKeys.length === 0) throw new Error(`sweep-points.csv: no "<metric>_mean" column in the header`);
+  const shape: Record<string, z.ZodType> = { point: numberCell };
+  for (const lever of levers) shape[lever] = leverCell;
+  for (const m of metricKeys) {
+    shape[`${m}_mean`] = optionalNumberCell;
+    shape[`${m}_lo`] = optionalNumberCell;
+    shape[`${m}_hi`] = optionalNumberCell;
+  }
+  if (header.includes("n")) shape.n = optionalNumberCell;
+  const rows = readCsvRows(text, "sweep-points.csv", shape) as Record<string, number | string | undefined>[];
+  const points: SweepPoint[] = rows.map((row) => {
+    const params: Record<string, number | string> = {};
+    for (const lever of levers) params[lever] = row[lever] as number | string;
+    const metrics: Record<string, Estimate> = {};
+    const n = row.n as number | undefined;
+    for (const m of metricKeys) {
+      const mean = row[`${m}_mean`] as number | undefined;
+      if (mean === undefined) continue;
+      metrics[m] = { mean, lo: row[`${m}_lo`] as number | undefined, hi: row[`${m}_hi`] as number | undefined, n };
+    }
+    return { params, metrics };
+  });
+  if (points.length === 0) throw new Error("sweep-points.csv: no rows, expected one per sweep point");
+  if (manifest.points !== undefined && !manifest.shard && points.length !== manifest.points) {
+    warnings.push(`sweep.json lists ${manifest.points} points but sweep-points.csv has ${points.length}.`);
+  }
+
+  // Thresholds: the manifest's own; else the scenario's `verdicts` (scenario.resolved.json beside it, or the scenario
+  // file resolved by the simulator's loader); else a baseline run's.
+  const sources = ["sweep.json", "sweep-points.csv"];
+  const scenarioInfo =
+    typeof manifest.scenario === "string"
+      ? { name: manifest.scenario, source: undefined, description: undefined }
+      : manifest.scenario;
+  let rawThresholds: z.infer<typeof ThresholdListJson> | undefined = manifest.thresholds ?? manifest.verdicts;
+  let scenarioAsRun: unknown = manifest.scenario;
+  let scenarioFound: { scenario: unknown; from: string } | undefined;
+  if (fs.existsSync(path.join(dir, "scenario.resolved.json"))) {
+    scenarioFound = {
+      scenario: readJsonFile(path.join(dir, "scenario.resolved.json"), z.unknown()),
+      from: "scenario.resolved.json",
+    };
+  } else scenarioFound = loadSweepScenario(scenarioInfo.source, dir);
+  if (scenarioFound) {
+    scenarioAsRun = scenarioFound.scenario;
+    sources.push(scenarioFound.from);
+    if (!rawThresholds) {
+      const resolved = z.object({ verdicts: ThresholdListJson }).safeParse(scenarioAsRun);
+      if (resolved.success) rawThresholds = resolved.data.verdicts;
+    }
+  }
+  let baseline: RunReport | undefined;
+  const baselineDir = path.join(dir, "baseline");
+  if (fs.existsSync(path.join(baselineDir, "summary.json"))) baseline = readRun(baselineDir);
+  let thresholds: Threshold[] = [];
+  if (rawThresholds) thresholds = rawThresholds.map((t, i) => thresholdOf({ ...t, pass: true }, i));
+  else if (baseline) thresholds = baseline.thresholds;
+  else
+    warnings.push(
+      "No fairness thresholds in sweep.json, the scenario or a baseline run: the frontier of passing settings cannot be drawn.",
+    );
+
+  const seed = manifest.seed ?? manifest.replicateSeeds?.[0] ?? manifest.seeds?.[0] ?? "n/a";
+  const paramFlags = paramList.map((p) => `--param ${p.key}=${p.values.join(",")}`).join(" ");
+  return {
+    kind: "sweep",
+    dir,
+    name: scenarioInfo.name,
+    description: scenarioInfo.description,
+    scenario: scenarioAsRun,
+    reproduce: {
+      command:
+        manifest.command ??
+        `npm run sweep -- --scenario ${scenarioInfo.source ?? scenarioInfo.name} ${paramFlags}${manifest.runs ? ` --runs ${manifest.runs}` : ""}`,
+      seed: String(seed),
+      version: manifest.version,
+      commit: manifest.commit,
+      replicates: manifest.runs,
+    },
+    levers,
+    thresholds,
+    points,
+    baseline,
+    sources: [...sources, ...(baseline ? ["baseline/summary.json"] : [])],
+    warnings,
+  };
+}
+
+/** Reads a run or a sweep directory, whichever it is. */
+export function readReportInput(dir: string): Report {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new Error(`${dir}: not a directory (expected a run or sweep output directory)`);
+  if (fs.existsSync(path.join(dir, "summary.json"))) return readRun(dir);
+  if (fs.existsSync(path.join(dir, "sweep.json"))) return readSweep(dir);
+  throw new Error(`${dir}: neither summary.json (a run) nor sweep.json (a sweep) is there`);
+}
+
+/** Keys of the known headline metrics, in glossary order (for tables). */
+export const KNOWN_METRICS = Object.keys(METRICS);

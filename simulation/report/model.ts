@@ -1,0 +1,112 @@
+/**
+ * The report's own view of a run or a sweep, independent of the file layout. `inputs.ts` maps the simulator's
+ * files (simulation/OUTPUTS.md) onto these types; charts, verdicts, HTML and Markdown only read these.
+ */
+import type { Estimate, Threshold } from "./verdicts";
+
+export type AgentKind = "honest" | "farmer" | "other";
+
+/** One epoch of a run, averaged over replicates. Token amounts in whole tokens. */
+export interface EpochRow {
+  epoch: number;
+  emission: number;
+  cumulative: number;
+  circulating?: number;
+  burned?: number;
+  price?: number;
+  /** Share of this epoch's emission paid to fake work (0–1). */
+  leakage?: number;
+  /** Rewards paid to each agent class in this epoch (tokens). */
+  rewardsByClass: Record<string, number>;
+  /** Capture ratio of each agent class in this epoch. */
+  captureByClass: Record<string, number>;
+}
+
+/** Totals of one agent class over the run. */
+export interface ClassRow {
+  name: string;
+  kind: AgentKind;
+  rewards?: Estimate;
+  captureRatio?: Estimate;
+  roi?: Estimate;
+  /** Epochs to pay back; undefined mean (or NaN) = never paid back within the run. */
+  paybackEpochs?: Estimate;
+  profit?: Estimate;
+}
+
+/** What a reader needs to reproduce the run. */
+export interface Reproduce {
+  command: string;
+  seed: string;
+  version: string;
+  commit: string;
+  replicates?: number;
+  /** Only what summary.json records; the report adds no clock time of its own. */
+  createdAt?: string;
+}
+
+/** A headline metric of the run. `unit` "share" formats as a percentage. */
+export interface MetricRow {
+  key: string;
+  label: string;
+  unit: string;
+  estimate: Estimate;
+}
+
+export interface RunReport {
+  kind: "run";
+  dir: string;
+  name: string;
+  description?: string;
+  /** The scenario as run, shown verbatim. */
+  scenario: unknown;
+  reproduce: Reproduce;
+  metrics: MetricRow[];
+  thresholds: Threshold[];
+  /** Token supply cap, if the schedule has one. */
+  cap?: number;
+  epochs: EpochRow[];
+  classes: ClassRow[];
+  /** Lorenz curve of reward per unit of real work across honest devices: (population, share) from (0,0) to (1,1). */
+  lorenz?: LorenzPoint[];
+  /** Epochs per year, to label time; undefined when the epoch length is unknown. */
+  epochsPerYear?: number;
+  /** Input files read, relative to `dir`. */
+  sources: string[];
+  /** Inconsistencies found while reading (shown in the report, never hidden). */
+  warnings: string[];
+}
+
+export interface LorenzPoint {
+  population: number;
+  share: number;
+}
+
+/** A swept lever value: a number, or text for booleans and names (`true`, `false`, `step`). */
+export type LeverValue = number | string;
+
+export interface SweepPoint {
+  /** Lever values of this point, by lever name. */
+  params: Record<string, LeverValue>;
+  metrics: Record<string, Estimate>;
+  /** Directory of this point's run, if it was written. */
+  runDir?: string;
+}
+
+export interface SweepReport {
+  kind: "sweep";
+  dir: string;
+  name: string;
+  description?: string;
+  scenario: unknown;
+  reproduce: Reproduce;
+  levers: string[];
+  thresholds: Threshold[];
+  points: SweepPoint[];
+  /** The run to chart in detail: the sweep's base scenario, if it was written. */
+  baseline?: RunReport;
+  sources: string[];
+  warnings: string[];
+}
+
+export type Report = RunReport | SweepReport;

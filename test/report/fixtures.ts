@@ -1,0 +1,353 @@
+/**
+ * Writes small run and sweep directories in the simulator's output format (simulation/OUTPUTS.md), so the report is
+ * tested without the simulator. Values are made up but self-consistent (shares sum to 1, cumulative = Σ emission).
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export interface RunFixtureOptions {
+  epochs?: number;
+  runs?: number;
+  /** Leakage level of the whole run (the mean); per-epoch leakage wobbles around it. */
+  leakage?: number;
+  /** Half-width of the leakage interval. */
+  spread?: number;
+  leakageThreshold?: number;
+  scenarioName?: string;
+  /** Override or drop (undefined) summary.json fields to test validation. */
+  summaryPatch?: (summary: Record<string, unknown>) => void;
+  withLorenz?: boolean;
+}
+
+const agents = [
+  { name: "honest-small", kind: "honest", role: "honest" },
+  { name: "honest-large", kind: "honest", role: "honest" },
+  { name: "sybil", kind: "sybil", role: "farmer" },
+  { name: "spoofer", kind: "spoofer", role: "farmer" },
+];
+
+function estimate(mean: number | null, half = 0, n = 2) {
+  if (mean === null) return { mean: null, lo: null, hi: null, sd: null, n: 0, values: [] };
+  return {
+    mean,
+    lo: mean - half,
+    hi: mean + half,
+    sd: half / 2,
+    n,
+    values: n === 1 ? [mean] : [mean - half / 2, mean + half / 2],
+  };
+}
+
+function csv(header: string[], rows: (string | number | undefined)[][]): string {
+  return (
+    [header.join(","), ...rows.map((r) => r.map((v) => (v === undefined ? "" : String(v))).join(","))].join("\n") + "\n"
+  );
+}
+
+export function tmpDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `report-${prefix}-`));
+}
+
+/** Writes a run directory and returns its path. */
+export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): string {
+  const epochs = opts.epochs ?? 30;
+  const runs = opts.runs ?? 2;
+  const leakage = opts.leakage ?? 0.03;
+  const spread = opts.spread ?? 0.005;
+  const threshold = opts.leakageThreshold ?? 0.05;
+  const cap = 1_000_000;
+  fs.mkdirSync(dir, { recursive: true });
+
+  const network: (string | number | undefined)[][] = [];
+  const series: (string | number | undefined)[][] = [];
+  for (let run = 0; run < runs; run++) {
+    let cumulative = 0;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const emission = 10_000 * Math.pow(0.97, epoch);
+      cumulative += emission;
+      const leak = leakage * (1 + 0.3 * Math.sin(epoch / 3 + run));
+      const price = 1 + 0.01 * epoch - 0.005 * run;
+      network.push([
+        run,
+        100 + run,
+        epoch,
+        price,
+        emission,
+        cumulative,
+        cap,
+        emission * 0.8,
+        emission * 0.8,
+        0,
+        10,
+        10 * (epoch + 1),
+        1000,
+        cumulative - 10 * (epoch + 1) - 1000,
+        0.5,
+        100,
+        50,
+        leak,
+        leak * 1.2,
+        0.98,
+        40,
+      ]);
+      const honestShares = [0.45, 0.55];
+      agents.forEach((a, i) => {
+        const share = a.role === "honest" ? (1 - leak) * honestShares[i] : leak / 2;
+        const realShare = a.role === "honest" ? honestShares[i] : 0;
+        const capture = realShare > 0 ? share / realShare : undefined;
+        series.push([
+          run,
+          100 + run,
+          epoch,
+          a.name,
+          a.kind,
+          a.role,
+          10,
+          0,
+          0,
+          realShare * 100,
+          100 * share,
+          a.role === "honest" ? 0 : 100 * share,
+          emission * 0.8 * share,
+          emission * 0.8 * share * price,
+          share,
+          realShare,
+          capture,
+          5,
+          0,
+          0,
+          0,
+          1,
+          0,
+        ]);
+      });
+    }
+  }
+  fs.writeFileSync(
+    path.join(dir, "network.csv"),
+    csv(
+      "run,seed,epoch,price,emission,cumulative,cap,workPool,paid,dust,burned,cumulativeBurned,locked,circulating,inflationRate,demandUsd,servedWork,leakage,farmerCapture,honestCaptureRatio,devices".split(
+        ",",
+      ),
+      network,
+    ),
+  );
+  fs.writeFileSync(
+    path.join(dir, "timeseries.csv"),
+    csv(
+      "run,seed,epoch,agent,kind,role,devices,joined,left,realWork,reportedWork,fakeWork,rewardTokens,rewardUsd,rewardShare,realWorkShare,captureRatio,costUsd,slashedTokens,detected,falselySlashed,meanDensityFactor,tokensSold".split(
+        ",",
+      ),
+      series,
+    ),
+  );
+  const classesRows = agents.map((a, i) => [
+    0,
+    100,
+    a.name,
+    a.kind,
+    a.role,
+    10,
+    10,
+    300,
+    1,
+    1,
+    0,
+    1000,
+    1000,
+    0.25,
+    0.25,
+    1,
+    100,
+    0,
+    0,
+    900,
+    9,
+    i === 3 ? undefined : 20 + i,
+    0,
+    0,
+  ]);
+  fs.writeFileSync(
+    path.join(dir, "classes.csv"),
+    csv(
+      "run,seed,agent,kind,role,devicesEnd,devicesPeak,deviceEpochs,realWork,reportedWork,fakeWork,rewardTokens,rewardUsd,rewardShare,realWorkShare,captureRatio,costUsd,slashedTokens,slashedUsd,profitUsd,roi,paybackEpochs,detected,falselySlashed".split(
+        ",",
+      ),
+      classesRows,
+    ),
+  );
+  if (opts.withLorenz !== false) {
+    const lorenz: (string | number)[][] = [];
+    for (let run = 0; run < runs; run++) {
+      for (let p = 0; p <= 100; p++) {
+        const x = p / 100;
+        lorenz.push([run, 100 + run, "payPerWork", p, x, Math.pow(x, 1.3)]);
+        lorenz.push([run, 100 + run, "ownerRewards", p, x, Math.pow(x, 2)]);
+      }
+    }
+    fs.writeFileSync(path.join(dir, "lorenz.csv"), csv("run,seed,series,point,population,share".split(","), lorenz));
+  }
+  const classes: Record<string, unknown> = {};
+  agents.forEach((a, i) => {
+    classes[a.name] = {
+      kind: a.kind,
+      role: a.role,
+      metrics: {
+        rewardShare: estimate(a.role === "honest" ? 0.48 : leakage / 2, 0.01, runs),
+        realWorkShare: estimate(a.role === "honest" ? 0.5 : 0, 0, runs),
+        captureRatio: a.role === "honest" ? estimate(0.97, 0.01, runs) : estimate(null),
+        roi: estimate(a.role === "honest" ? 0.4 + 0.1 * i : -0.6, 0.05, runs),
+        paybackEpochs: a.role === "honest" ? estimate(20 + 5 * i, 2, runs) : estimate(null),
+        profitUsd: estimate(a.role === "honest" ? 5000 : -300, 50, runs),
+        devicesEnd: estimate(10, 0, runs),
+        slashedTokens: estimate(a.role === "honest" ? 0 : 200, 10, runs),
+      },
+    };
+  });
+  const interval: [number, number] = [leakage - spread, leakage + spread];
+  const summary: Record<string, unknown> = {
+    schema: "depin-lab/simulation-summary@1",
+    scenario: {
+      name: opts.scenarioName ?? "fixture-baseline",
+      description: "A small made-up run for tests.",
+      source: "simulation/scenarios/baseline.yaml",
+      hash: "ab".repeat(32),
+    },
+    seed: 1,
+    replicateSeeds: Array.from({ length: runs }, (_, i) => 100 + i),
+    runs,
+    epochs,
+    epochLengthSeconds: 86400,
+    version: "0.1.0",
+    commit: "0123456789abcdef0123456789abcdef01234567",
+    mode: "fast",
+    metrics: {
+      leakage: estimate(leakage, spread, runs),
+      farmerCapture: estimate(leakage * 1.2, spread, runs),
+      honestCaptureRatio: estimate(0.97, 0.01, runs),
+      payEquityGini: estimate(0.12, 0.01, runs),
+      earlyLateRatio: estimate(null),
+      farmerProfitUsd: estimate(-600, 100, runs),
+      honestRoi: estimate(0.45, 0.05, runs),
+      emitted: estimate(250_000, 0, runs),
+      finalPrice: estimate(1.3, 0.02, runs),
+    },
+    classes,
+    verdicts: [
+      {
+        metric: "leakage",
+        comparator: "<=",
+        threshold,
+        value: leakage,
+        interval,
+        pass: leakage <= threshold,
+        robust: interval[0] <= threshold && interval[1] <= threshold,
+      },
+      {
+        metric: "honestCaptureRatio",
+        comparator: "between",
+        threshold: [0.9, 1.1],
+        value: 0.97,
+        interval: [0.96, 0.98],
+        pass: true,
+        robust: true,
+      },
+      {
+        metric: "farmerProfitUsd",
+        comparator: "<=",
+        threshold: 0,
+        value: -600,
+        interval: [-700, -500],
+        pass: true,
+        robust: true,
+      },
+    ],
+    pass: leakage <= threshold,
+    files: ["summary.json", "timeseries.csv", "network.csv", "classes.csv", "lorenz.csv", "scenario.resolved.json"],
+  };
+  opts.summaryPatch?.(summary);
+  fs.writeFileSync(path.join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+  fs.writeFileSync(
+    path.join(dir, "scenario.resolved.json"),
+    JSON.stringify(
+      {
+        name: opts.scenarioName ?? "fixture-baseline",
+        seed: 1,
+        epochs,
+        staking: { minBond: 100 },
+        thresholds: summary.verdicts,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+  return dir;
+}
+
+/**
+ * Writes a sweep directory over two levers (minBond × detection probability) in the simulator's format: sweep.json
+ * (depin-lab/sweep@1, params as a list) whose scenario source is a YAML file holding the thresholds (`verdicts`).
+ * `legacy` writes params as a map and the thresholds in the manifest instead.
+ */
+export function writeSweepFixture(dir: string, opts: { legacy?: boolean; booleanLever?: boolean } = {}): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const minBonds = [0, 50, 100, 200];
+  const second = opts.booleanLever ? [true, false] : [0, 0.25, 0.5];
+  const secondKey = opts.booleanLever ? "levers.densityScaling.enabled" : "levers.detection.sybil";
+  const thresholds = [
+    { metric: "leakage", comparator: "<=", threshold: 0.05 },
+    { metric: "honestCaptureRatio", comparator: ">=", threshold: 0.9 },
+  ];
+  const scenarioFile = path.join(dir, "fixture-scenario.yaml");
+  fs.writeFileSync(
+    scenarioFile,
+    `name: fixture-baseline\nseed: 42\nverdicts:\n${thresholds.map((t) => `  - { metric: ${t.metric}, comparator: "${t.comparator}", threshold: ${t.threshold} }`).join("\n")}\n`,
+  );
+  const manifest: Record<string, unknown> = {
+    schema: "depin-lab/sweep@1",
+    scenario: { name: "fixture-baseline", source: scenarioFile, hash: "ab".repeat(32) },
+    grid: "cartesian",
+    params: opts.legacy
+      ? { "levers.minBond": minBonds, [secondKey]: second }
+      : [
+          { key: "levers.minBond", values: minBonds },
+          { key: secondKey, values: second },
+        ],
+    points: minBonds.length * second.length,
+    runs: 2,
+    seed: 42,
+    replicateSeeds: [100, 101],
+    shard: null,
+    version: "0.1.0",
+    commit: "0123456789abcdef0123456789abcdef01234567",
+    completedPoints: minBonds.length * second.length,
+    complete: true,
+    files: ["sweep.json", "sweep.csv", "sweep-points.csv"],
+  };
+  if (opts.legacy) {
+    manifest.thresholds = thresholds;
+    (manifest.scenario as Record<string, unknown>).source = undefined;
+  }
+  fs.writeFileSync(path.join(dir, "sweep.json"), JSON.stringify(manifest, null, 2) + "\n");
+  const metrics = ["leakage", "honestCaptureRatio"];
+  const header = [
+    "point",
+    "levers.minBond",
+    secondKey,
+    "n",
+    ...metrics.flatMap((m) => [`${m}_mean`, `${m}_lo`, `${m}_hi`]),
+  ];
+  const rows: (string | number | boolean)[][] = [];
+  let point = 0;
+  for (const b of minBonds) {
+    for (const d of second) {
+      const strength = typeof d === "boolean" ? (d ? 0.5 : 0) : d;
+      const leak = (0.12 / (1 + b / 40)) * (1 - strength);
+      const cap = 1 - leak;
+      rows.push([point++, b, d, 2, leak, leak * 0.9, leak * 1.1, cap, cap - 0.01, cap + 0.01]);
+    }
+  }
+  fs.writeFileSync(path.join(dir, "sweep-points.csv"), csv(header, rows as (string | number)[][]));
+  return dir;
+}

@@ -1,0 +1,66 @@
+import { expect } from "chai";
+import { CLASS_METRICS, METRICS, TERMS, metricInfo } from "../../simulation/report/glossary";
+
+/** Headline metric keys of summary.json as listed in simulation/OUTPUTS.md ("Headline metrics"). */
+const HEADLINE_KEYS = [
+  "leakage",
+  "farmerCapture",
+  "honestCaptureRatio",
+  "payEquityGini",
+  "earlyLateRatio",
+  "rewardGini",
+  "rewardNakamoto",
+  "stakeGini",
+  "stakeNakamoto",
+  "falseSlashes",
+  "falseSlashRate",
+  "detectionPrecision",
+  "detectionRecall",
+  "farmerProfitUsd",
+  "honestRoi",
+  "emitted",
+  "burned",
+  "circulating",
+  "inflationRate",
+  "finalPrice",
+  "paid",
+  "dust",
+];
+/** Per-class metric keys of summary.json.classes[*].metrics (OUTPUTS.md). */
+const CLASS_KEYS = [
+  "rewardShare",
+  "realWorkShare",
+  "captureRatio",
+  "roi",
+  "paybackEpochs",
+  "profitUsd",
+  "devicesEnd",
+  "slashedTokens",
+];
+
+describe("report glossary", function () {
+  it("defines every headline and per-class metric the simulator writes, with a label and a unit", function () {
+    for (const key of HEADLINE_KEYS) {
+      expect(METRICS, key).to.have.property(key);
+      const info = metricInfo(key);
+      expect(info.label, key).to.not.equal(key);
+      expect(info.unit, key).to.be.a("string").and.not.empty;
+      expect(info.definition.length, key).to.be.greaterThan(20);
+    }
+    for (const key of CLASS_KEYS) expect(CLASS_METRICS, key).to.have.property(key);
+  });
+
+  it("explains the verdict words and the interval used in the verdict table", function () {
+    const verdict = TERMS.find((t) => t.term === "Verdict")!.definition;
+    for (const word of ["PASS", "MARGINAL", "FAIL", "MISSING"]) expect(verdict).to.contain(word);
+    expect(TERMS.map((t) => t.term)).to.include("95% interval");
+  });
+
+  it("shows an unknown metric under its raw key instead of dropping it", function () {
+    expect(metricInfo("someNewMetric")).to.deep.equal({
+      label: "someNewMetric",
+      unit: "",
+      definition: '(no definition recorded for "someNewMetric")',
+    });
+  });
+});
