@@ -2,53 +2,17 @@
  * Reads the simulator's CSV files (RFC 4180: comma, double-quote escaping, header row first) into validated rows.
  * Every error names the file, the line and the column.
  */
+import { parse } from "csv-parse/sync";
 import { z } from "zod";
 
-/** Splits CSV text into records of raw cells. Accepts `\n` and `\r\n` line ends; a trailing newline is optional. */
+/** Splits CSV text into records of raw cells (csv-parse: RFC 4180 quoting, `\n` or `\r\n` line ends). */
 export function parseCsvText(text: string, file: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let cell = "";
-  let quoted = false;
-  let line = 1;
-  let i = 0;
-  while (i < text.length) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else {
-        if (ch === "\n") line++;
-        cell += ch;
-      }
-      i++;
-      continue;
-    }
-    if (ch === '"' && cell === "") quoted = true;
-    else if (ch === ",") {
-      record.push(cell);
-      cell = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      record.push(cell);
-      records.push(record);
-      record = [];
-      cell = "";
-      line++;
-    } else cell += ch;
-    i++;
+  try {
+    return parse(text, { relax_column_count: true }) as string[][];
+  } catch (err) {
+    const e = err as { message: string; lines?: number };
+    throw new Error(`${file}: ${e.lines !== undefined ? `line ${e.lines}: ` : ""}${e.message}`);
   }
-  if (quoted) throw new Error(`${file}: line ${line}: unterminated quoted cell`);
-  if (cell !== "" || record.length > 0) {
-    record.push(cell);
-    records.push(record);
-  }
-  return records;
 }
 
 /** A finite number written in a cell. */

@@ -28,6 +28,7 @@ import {
 import { PRECISE_ONE, WAD, rpowDown, rpowUp } from "../../protocol/math";
 import { anySchedule } from "../protocol/scheduleArbitraries";
 import { DAY, deploySchedule } from "./fixtures";
+import { UNDER_COVERAGE } from "../fixtures/gasSnapshot";
 
 const MAX_UINT256 = (1n << 256n) - 1n;
 /** Comparisons made (one = one on-chain value checked against TypeScript). */
@@ -65,6 +66,8 @@ async function harnessFixture() {
 }
 
 describe("Emission parity: protocol/emission.ts == contracts (fast-check)", function () {
+  // Instrumented contracts under solidity-coverage run the same cases several times slower.
+  if (UNDER_COVERAGE) this.timeout(900_000);
   after(function () {
     console.log(`      parity cases: ${JSON.stringify(counts)}`);
   });

@@ -166,6 +166,6 @@ describe("report inputs", function () {
       ["a", "b"],
       ["x, y", 'say "hi"\nthere'],
     ]);
-    expect(() => parseCsvText('a\n"open', "t.csv")).to.throw(/t\.csv: line 2: unterminated/);
+    expect(() => parseCsvText('a\n"open', "t.csv")).to.throw(/t\.csv: line 2: Quote Not Closed/);
   });
 });
