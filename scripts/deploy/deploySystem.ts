@@ -44,7 +44,7 @@ import {
   readManifestFile,
 } from "./manifest";
 import { handOverToTimelock, handoverRecord } from "./handover";
-import { CheckFailedError, type CheckRow, checkDeployment, formatCheckTable } from "./check";
+import { CheckFailedError, type CheckRow, checkDeployment, describeFailures, formatCheckTable } from "./check";
 
 export interface DeployOptions {
   /** Parameter file; default `ignition/parameters/<network>.json`. */
@@ -348,7 +348,7 @@ export async function deploySystem(hre: HardhatRuntimeEnvironment, options: Depl
     log(formatCheckTable(checks));
     throw new CheckFailedError(
       `deploy: ${failed.length} check(s) failed after deployment, the manifest was not written: ` +
-        failed.map((r) => `${r.check} (expected ${r.expected}, got ${r.actual})`).join("; "),
+        describeFailures(failed),
       failed,
     );
   }
