@@ -219,6 +219,13 @@ export async function deploySystem(hre: HardhatRuntimeEnvironment, options: Depl
   // 1. Validate the parameter file before anything is sent.
   const fileParameters: DeployParameters = loadDeployParameters(parametersFile);
 
+  const url = (hre.network.config as { url?: string }).url;
+  if (url === "http://127.0.0.1:0") {
+    const prefix = network === "baseSepolia" ? "BASE_SEPOLIA" : network.toUpperCase();
+    throw new DeployError(
+      `network ${network} has no RPC URL: set ${prefix}_RPC_URL (npx hardhat vars set ${prefix}_RPC_URL, or the environment)`,
+    );
+  }
   const accounts = (await hre.network.provider.request({ method: "eth_accounts" })) as string[];
   if (accounts.length === 0) {
     throw new DeployError(
