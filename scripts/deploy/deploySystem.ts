@@ -285,8 +285,13 @@ export async function deploySystem(hre: HardhatRuntimeEnvironment, options: Depl
     maxPriorityFeePerGas: hre.config.networks[network]?.ignition?.maxPriorityFeePerGas,
   });
   if (result.type !== DeploymentResultType.SUCCESSFUL_DEPLOYMENT) {
+    const hint =
+      result.type === DeploymentResultType.RECONCILIATION_ERROR
+        ? `the parameter file differs from what ${deploymentId} deployed; once deployed, changes are timelock ` +
+          `proposals (docs/deploy.md), or deploy afresh with another --journal`
+        : "re-run to resume from the journal";
     throw new DeployError(
-      `Ignition deployment ${deploymentId} did not complete (re-run to resume):\n` +
+      `Ignition deployment ${deploymentId} did not complete (${hint}):\n` +
         errorDeploymentResultToExceptionMessage(result),
     );
   }
