@@ -13,9 +13,7 @@
  * and a device's density factor is the product of scale_r over the configured resolutions of its cell's parents.
  * The integer part (present, limit) is computed once here and shared by the float64 and the bigint (WAD) paths.
  */
-
-/** WAD fixed point: 1e18 = 1.0. */
-const WAD = 10n ** 18n;
+import { WAD } from "./math";
 
 /** A hexagonal grid of integer cell ids `row × width + col` at the finest resolution. */
 export interface HexGrid {
@@ -40,13 +38,17 @@ export interface DensityParams {
   readonly resolutions: readonly DensityResolution[];
 }
 
-/** Helium's HIP-17 table (resolutions 4…10) mapped to three levels of this grid; a sensible default. */
+/**
+ * A default HIP-17 style table for a 64 × 64 grid (Helium's resolutions 12 → 8 → 4 mapped to levels 0, 2, 4):
+ * a cell holds one device per occupied cell of its neighbourhood (at most 3), a 4 × 4 block 8 per occupied block
+ * (at most 40), a 16 × 16 block 100 (at most 600).
+ */
 export const HIP17_DEFAULT: DensityParams = {
   enabled: true,
   resolutions: [
-    { level: 0, target: 1, max: 1, n: 2 },
-    { level: 2, target: 1, max: 4, n: 1 },
-    { level: 4, target: 5, max: 25, n: 1 },
+    { level: 0, target: 1, max: 3, n: 1 },
+    { level: 2, target: 8, max: 40, n: 2 },
+    { level: 4, target: 100, max: 600, n: 2 },
   ],
 };
 

@@ -15,11 +15,7 @@
  * relative 1e-9 of the pool (float64 accumulation). Per device, |exact − fast| ≤ 1 wei + 1e-9 × fast.
  */
 import type { DensityModel } from "./density";
-
-/** WAD fixed point: 1e18 = 1.0. */
-const WAD = 10n ** 18n;
-/** Basis points: 10_000 = 1.0. */
-const BPS = 10_000n;
+import { BPS, WAD } from "./math";
 
 /** Relative tolerance between exact and fast totals (plus one wei per device); see the module comment. */
 export const REWARD_FAST_EXACT_TOLERANCE = { relative: 1e-9, absoluteWeiPerDevice: 1 } as const;
