@@ -12,6 +12,8 @@ import { createHash } from "node:crypto";
 import YAML from "yaml";
 import { z } from "zod";
 import { HIP17_DEFAULT } from "../protocol/density";
+import { resolveSchedule, ScheduleParamsError } from "../protocol/emission";
+import { scheduleParamsOf } from "./supply";
 
 // ---- primitives with messages a scenario author understands ------------------------------------------------
 const posInt = () =>
@@ -47,7 +49,7 @@ const wad = () =>
 
 // ---- sections -----------------------------------------------------------------------------------------------
 export const EmissionSchema = z.strictObject({
-  curve: z.enum(["constant", "linear", "step", "exponential"]).default("step"),
+  curve: z.enum(["constant", "linear", "step", "exponential"]).default("constant"),
   /** Tokens emitted in epoch 0. */
   initialEmission: tokens().default(5_000),
   /** Hard cap on cumulative emission (tokens). */
@@ -301,7 +303,14 @@ export const ScenarioSchema = z
     runs: posInt().default(1),
     epochs: posInt().default(365),
     epochLengthSeconds: posInt().default(86_400),
-    emission: EmissionSchema.prefault({}),
+    /** Default when the section is absent: Helium-like halving of 5,000 tokens a day every two years. */
+    emission: EmissionSchema.prefault({
+      curve: "step",
+      initialEmission: 5_000,
+      cap: 50_000_000,
+      factorWad: "500000000000000000",
+      periodEpochs: 730,
+    }),
     splits: SplitsSchema.prefault({}),
     classes: z.array(DeviceClassSchema).min(1).prefault([{ name: "hotspot" }]),
     world: z
@@ -352,6 +361,16 @@ export const ScenarioSchema = z
       need("periodEpochs", "step");
     }
     if (e.curve === "exponential") need("halfLifeEpochs", "exponential");
+    if (!ctx.value || ctx.issues.length === 0) {
+      // the protocol's own checks (ranges, unused parameters), reported under emission.<field>
+      try {
+        resolveSchedule(scheduleParamsOf(s as Scenario));
+      } catch (err) {
+        const field = err instanceof ScheduleParamsError ? err.field : "curve";
+        const message = err instanceof ScheduleParamsError ? err.message.replace(/^ScheduleParams\.\w+: /, "") : String(err);
+        ctx.addIssue({ code: "custom", path: ["emission", field], message });
+      }
+    }
   });
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
