@@ -103,6 +103,7 @@ export class DensityModel {
   private readonly coarseNeighbours: Int32Array[];
   private readonly coarseCounts: Float64Array[];
   private readonly coarseLimits: Float64Array[];
+  private readonly coarseScales: Float64Array[];
 
   constructor(
     readonly grid: HexGrid,
@@ -116,6 +117,7 @@ export class DensityModel {
     this.coarseNeighbours = [];
     this.coarseCounts = [];
     this.coarseLimits = [];
+    this.coarseScales = [];
     for (const resolution of params.resolutions) {
       if (!Number.isInteger(resolution.level) || resolution.level < 0) {
         throw new Error(`density: resolution level must be a non-negative integer, got ${resolution.level}`);
@@ -130,6 +132,7 @@ export class DensityModel {
       this.coarseNeighbours.push(table);
       this.coarseCounts.push(new Float64Array(coarseCells));
       this.coarseLimits.push(new Float64Array(coarseCells));
+      this.coarseScales.push(new Float64Array(coarseCells));
     }
   }
 
@@ -162,17 +165,20 @@ export class DensityModel {
 
   /** Float64 density factor of every cell into `out` (length = cells). All 1 when scaling is disabled. */
   factors(counts: ArrayLike<number>, out: Float64Array): Float64Array {
-    out.fill(1);
-    if (!this.params.enabled) return out;
+    if (!this.params.enabled) return out.fill(1);
     const { counts: coarseCounts, limits } = this.limits(counts);
+    // scale per parent cell and resolution, then one branch-free product per cell
     for (let r = 0; r < this.parents.length; r++) {
-      const parents = this.parents[r];
       const present = coarseCounts[r];
       const limit = limits[r];
-      for (let cell = 0; cell < this.cells; cell++) {
-        const h = parents[cell];
-        if (present[h] > limit[h]) out[cell] *= limit[h] / present[h];
-      }
+      const scale = this.coarseScales[r];
+      for (let h = 0; h < present.length; h++) scale[h] = present[h] > limit[h] ? limit[h] / present[h] : 1;
+    }
+    out.fill(1);
+    for (let r = 0; r < this.parents.length; r++) {
+      const parents = this.parents[r];
+      const scale = this.coarseScales[r];
+      for (let cell = 0; cell < this.cells; cell++) out[cell] *= scale[parents[cell]];
     }
     return out;
   }

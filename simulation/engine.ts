@@ -319,6 +319,9 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     };
   });
   const groupCount = groups.length;
+  /** Per-group per-epoch stats, flat: group g's slot k at g·S_COUNT + k (Group.e is a view of its slice). */
+  const groupStats = new Float64Array(groupCount * S_COUNT);
+  for (const g of groups) g.e = groupStats.subarray(g.index * S_COUNT, (g.index + 1) * S_COUNT);
 
   // ---- device arrays (struct of arrays) ---------------------------------------------------------------------
   let capacity = Math.max(
@@ -550,39 +553,49 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   /** Remove devices marked in `flagged` with `removeMark`, or `quota[g]` devices of group g (newest first). */
   const quota = new Int32Array(groupCount);
   function removePass(bySuspension: boolean): void {
+    if (bySuspension) {
+      // descending: every flagged index above i is already gone, so the device swapped into i is not flagged
+      for (let k = flaggedCount - 1; k >= 0; k--) removeAt(flaggedList[k], false);
+      return;
+    }
+    if (!quota.some((q) => q > 0)) return;
     for (let i = n - 1; i >= 0; i--) {
       const gi = group[i];
-      let remove = false;
-      if (bySuspension && flagged[i] === 1) remove = true;
-      else if (!bySuspension && quota[gi] > 0) {
+      if (quota[gi] > 0) {
         quota[gi]--;
-        remove = true;
+        removeAt(i, true);
       }
-      if (!remove) continue;
-      const g = groups[gi];
-      retire(i);
-      bondsLocked -= stake[i];
-      if (!bySuspension) {
-        // bond returned and sold on leaving
-        g.liquid += stake[i];
-        g.e[S_LEFT] += 1;
-      }
-      g.devices--;
-      const last = n - 1;
-      if (i !== last) moveDevice(last, i);
-      n--;
     }
   }
 
+  /** Swap-remove device i; a leaving device gets its bond back (to sell), a suspended one does not. */
+  function removeAt(i: number, leaving: boolean): void {
+    const g = groups[group[i]];
+    retire(i);
+    bondsLocked -= stake[i];
+    if (leaving) {
+      g.liquid += stake[i];
+      g.e[S_LEFT] += 1;
+    }
+    g.devices--;
+    const last = n - 1;
+    if (i !== last) moveDevice(last, i);
+    n--;
+  }
+
+  /** Move up to k of the group's devices from home cells to random cells; update its spread share. */
   function spreadOut(g: Group, k: number): void {
-    for (let i = 0; i < n && k > 0; i++) {
-      if (group[i] === g.index && g.homeCells.includes(cell[i])) {
+    const home = new Uint8Array(cells);
+    for (const c of g.homeCells) home[c] = 1;
+    let away = 0;
+    for (let i = 0; i < n; i++) {
+      if (group[i] !== g.index) continue;
+      if (k > 0 && home[cell[i]] === 1) {
         cell[i] = rng.int(cells);
         k--;
       }
+      if (home[cell[i]] === 0) away++;
     }
-    let away = 0;
-    for (let i = 0; i < n; i++) if (group[i] === g.index && !g.homeCells.includes(cell[i])) away++;
     g.spreadShare = g.devices > 0 ? away / g.devices : 0;
   }
 
@@ -597,51 +610,84 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   const classDevices = new Float64Array(classCount);
 
   /** Work of every device this epoch: real = rate × noise; reported = (real rate + fake rate) × the same noise. */
-  function workPass(): number {
+  function workPass(): void {
+    const len = n;
     const rr = realRate,
       fr = fakeRate,
       am = amp,
       re = real,
       rep = reported;
     let s = rng.getState();
-    let totalReal = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < len; i++) {
+      // mulberry32 inlined (same generator as Rng.next)
       s = (s + 0x6d2b79f5) | 0;
       let t = Math.imul(s ^ (s >>> 15), 1 | s);
       t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
       const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
       const f = 1 + am[i] * (2 * u - 1);
-      const r = rr[i] * f;
-      re[i] = r;
+      re[i] = rr[i] * f;
       rep[i] = (rr[i] + fr[i]) * f;
-      totalReal += r;
     }
     rng.setState(s);
+  }
+
+  /**
+   * Per-group sums of real and reported work, and per-class sums. A separate small pass: fused into workPass the
+   * accumulators cost ~2× the whole pass. Sums accumulate in registers over runs of equal group ids (devices sit
+   * in long runs); a scatter `gs[g] += x` per device would serialise on store-to-load forwarding.
+   */
+  function workSumsPass(): number {
+    const len = n;
+    const re = real,
+      rep = reported,
+      gr = group,
+      gs = groupStats;
+    let g = len > 0 ? gr[0] : 0;
+    let accReal = 0;
+    let accReported = 0;
+    for (let i = 0; i < len; i++) {
+      const gi = gr[i];
+      if (gi !== g) {
+        gs[g * S_COUNT + S_REAL] += accReal;
+        gs[g * S_COUNT + S_REPORTED] += accReported;
+        accReal = 0;
+        accReported = 0;
+        g = gi;
+      }
+      accReal += re[i];
+      accReported += rep[i];
+    }
+    gs[g * S_COUNT + S_REAL] += accReal;
+    gs[g * S_COUNT + S_REPORTED] += accReported;
+    classReported.fill(0);
+    classDevices.fill(0);
+    let totalReal = 0;
+    for (const grp of groups) {
+      classReported[grp.classId] += grp.e[S_REPORTED];
+      classDevices[grp.classId] += grp.devices;
+      totalReal += grp.e[S_REAL];
+    }
     return totalReal;
   }
 
-  function classMeans(): void {
-    classReported.fill(0);
-    classDevices.fill(0);
-    const c = classId,
-      rep = reported;
-    for (let i = 0; i < n; i++) {
-      classReported[c[i]] += rep[i];
-      classDevices[c[i]] += 1;
-    }
-  }
-
   function servedPass(fraction: number): void {
+    const len = n;
     const re = real,
       sv = served;
-    for (let i = 0; i < n; i++) sv[i] = re[i] * fraction;
+    for (let i = 0; i < len; i++) sv[i] = re[i] * fraction;
   }
 
   /** Per-group detection probability this epoch (index by group). */
   const pDetect = new Float64Array(groupCount);
 
-  /** Challenges and the anomaly detector: sets `flagged` and `eligible`. */
+  /** Indices flagged this epoch, ascending; `flaggedCount` valid entries. */
+  let flaggedList = new Int32Array(1024);
+  let flaggedCount = 0;
+
+  /** Challenges and the anomaly detector: sets `flagged`, `eligible` and the flagged list. */
   function detectionPass(): void {
+    const len = n;
+    flaggedCount = 0;
     const fl = flagged,
       el = eligible,
       gr = group,
@@ -651,40 +697,68 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     for (let k = 0; k < classCount; k++) {
       limitByClass[k] = detectorOn && classDevices[k] > 0 ? (detectorThreshold * classReported[k]) / classDevices[k] : Infinity;
     }
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < len; i++) {
       const p = pDetect[gr[i]];
       let f = rep[i] > limitByClass[c[i]] ? 1 : 0;
       if (p > 0 && rng.next() < p) f = 1;
       fl[i] = f;
       el[i] = 1 - f;
+      if (f === 1) {
+        if (flaggedCount === flaggedList.length) {
+          const bigger = new Int32Array(flaggedList.length * 2);
+          bigger.set(flaggedList);
+          flaggedList = bigger;
+        }
+        flaggedList[flaggedCount++] = i;
+      }
     }
   }
 
   function countCells(): void {
+    const len = n;
     cellCounts.fill(0);
     const ce = cell,
       el = eligible;
-    for (let i = 0; i < n; i++) cellCounts[ce[i]] += el[i];
+    for (let i = 0; i < len; i++) cellCounts[ce[i]] += el[i];
   }
 
-  /** Accounting: per-group sums; lifetime per-device totals. */
+  /** Accounting: per-group reward and density sums (run-length accumulated, see workPass). */
   function accountingPass(): void {
+    const len = n;
     const gr = group,
-      re = real,
-      rep = reported,
+      rw = reward,
+      ce = cell,
+      gs = groupStats,
+      cf = cellFactor;
+    let g = len > 0 ? gr[0] : 0;
+    let accReward = 0;
+    let accDensity = 0;
+    for (let i = 0; i < len; i++) {
+      const gi = gr[i];
+      if (gi !== g) {
+        gs[g * S_COUNT + S_REWARD] += accReward;
+        gs[g * S_COUNT + S_DENSITY] += accDensity;
+        accReward = 0;
+        accDensity = 0;
+        g = gi;
+      }
+      accReward += rw[i];
+      accDensity += cf[ce[i]];
+    }
+    gs[g * S_COUNT + S_REWARD] += accReward;
+    gs[g * S_COUNT + S_DENSITY] += accDensity;
+    for (const grp of groups) grp.e[S_ELIGIBLE] = grp.devices;
+    for (let k = 0; k < flaggedCount; k++) groupStats[group[flaggedList[k]] * S_COUNT + S_DETECTED] += 1;
+  }
+
+  /** Lifetime per-device totals (pay equity, owner rewards). */
+  function lifetimePass(): void {
+    const len = n;
+    const re = real,
       rw = reward,
       cr = cumReward,
-      cw = cumReal,
-      ce = cell,
-      fl = flagged;
-    for (let i = 0; i < n; i++) {
-      const g = groups[gr[i]].e;
-      g[S_REAL] += re[i];
-      g[S_REPORTED] += rep[i];
-      g[S_REWARD] += rw[i];
-      g[S_DENSITY] += cellFactor[ce[i]];
-      g[S_ELIGIBLE] += 1;
-      g[S_DETECTED] += fl[i];
+      cw = cumReal;
+    for (let i = 0; i < len; i++) {
       cr[i] += rw[i];
       cw[i] += re[i];
     }
@@ -768,14 +842,14 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     quota.fill(0);
 
     // 2. work, demand, detection, density
-    const totalReal = workPass();
+    workPass();
+    const totalReal = workSumsPass();
     const demandUsd = demand.initialUsdPerEpoch * Math.pow(1 + demand.growthPerEpoch, epoch);
     const demandWork = demandUsd / demand.usdPerWorkUnit;
     const servedWork = Math.min(totalReal, demandWork);
     const servedFraction = totalReal > 0 ? servedWork / totalReal : 0;
     const paidDemandUsd = servedWork * demand.usdPerWorkUnit;
     if (rewardParams.demandWeightBps > 0) servedPass(servedFraction);
-    classMeans();
     for (const g of groups) pDetect[g.index] = detectProbability(g);
     detectionPass();
     countCells();
@@ -795,11 +869,12 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     paidTotal += paid;
     deviceEpochs += n;
     accountingPass();
+    lifetimePass();
     for (let k = 0; k < classCount; k++) lastClassMean[k] = classDevices[k] > 0 ? classReported[k] / classDevices[k] : 0;
 
     // 4. slashing / suspension of flagged devices; collateral damage counted
-    for (let i = 0; i < n; i++) {
-      if (flagged[i] !== 1) continue;
+    for (let k = 0; k < flaggedCount; k++) {
+      const i = flaggedList[k];
       const g = groups[group[i]];
       if (g.fraud) {
         flagsFraud++;
