@@ -324,9 +324,10 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   for (const g of groups) g.e = groupStats.subarray(g.index * S_COUNT, (g.index + 1) * S_COUNT);
 
   // ---- device arrays (struct of arrays) ---------------------------------------------------------------------
+  // room for the initial devices and some growth; grow() doubles when agents need more
   let capacity = Math.max(
     1024,
-    scenario.agents.reduce((s, a) => s + a.count, 0) * 2 +
+    Math.ceil(scenario.agents.reduce((s, a) => s + a.count, 0) * 1.25) +
       scenario.agents.reduce((s, a) => s + ("maxJoinPerEpoch" in a ? Math.min(a.maxJoinPerEpoch * epochs, 100_000) : 0), 0),
   );
   let group = new Uint8Array(capacity);
