@@ -1001,7 +1001,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
         cap: supply.cap,
         workPool,
         paid,
-        dust: carry,
+        dust: exact ? Number(carryWei) / 1e18 : carry,
         burned: epochBurned,
         cumulativeBurned,
         locked,
