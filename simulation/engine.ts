@@ -26,7 +26,7 @@ import {
   type Role,
 } from "./agents";
 import { constantProductMarket, exogenousMarket, type Market } from "./market";
-import { captureRatio, gini, lorenz, nakamoto, type MetricValues } from "./metrics";
+import { captureRatio, gini, giniOfSorted, lorenz, nakamotoOfSorted, sortedNonNegative, type MetricValues } from "./metrics";
 import { Rng, replicateSeed } from "./random";
 import type { AgentKind, AgentSpec, Scenario } from "./scenario";
 
@@ -1105,6 +1105,8 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     };
   });
   const flagsAll = flagsFraud + flagsHonest;
+  const ownerRewardsSorted = sortedNonNegative(ownerRewards);
+  const ownerStakeSorted = sortedNonNegative(ownerStake);
   const lastEmission = supply.emission[epochs - 1] ?? 0;
   const metrics: MetricValues = {
     leakage: rewardAll > 0 ? leakTotal / rewardAll : null,
@@ -1112,10 +1114,10 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     honestCaptureRatio: captureRatio(honestReward, rewardAll, honestReal, realAll),
     payEquityGini: gini(payPerWork),
     earlyLateRatio: earlyWork > 0 && lateWork > 0 && lateReward > 0 ? earlyReward / earlyWork / (lateReward / lateWork) : null,
-    rewardGini: gini(ownerRewards),
-    rewardNakamoto: nakamoto(ownerRewards),
-    stakeGini: gini(ownerStake),
-    stakeNakamoto: nakamoto(ownerStake),
+    rewardGini: giniOfSorted(ownerRewardsSorted),
+    rewardNakamoto: nakamotoOfSorted(ownerRewardsSorted),
+    stakeGini: giniOfSorted(ownerStakeSorted),
+    stakeNakamoto: nakamotoOfSorted(ownerStakeSorted),
     falseSlashes: flagsHonest,
     falseSlashRate: honestEver > 0 ? flagsHonest / honestEver : null,
     detectionPrecision: flagsAll > 0 ? flagsFraud / flagsAll : null,

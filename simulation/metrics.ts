@@ -82,7 +82,7 @@ export function captureRatio(classRewards: number, totalRewards: number, classRe
 }
 
 /** Values sorted ascending, negatives refused. */
-function sortedNonNegative(values: ArrayLike<number>): Float64Array {
+export function sortedNonNegative(values: ArrayLike<number>): Float64Array {
   const sorted = Float64Array.from(values as ArrayLike<number>);
   for (const v of sorted) if (!(v >= 0)) throw new Error(`metrics: expected non-negative finite values, got ${v}`);
   return sorted.sort();
@@ -93,7 +93,11 @@ function sortedNonNegative(values: ArrayLike<number>): Float64Array {
  * (n−1)/n = one holds everything. Null for an empty or all-zero vector.
  */
 export function gini(values: ArrayLike<number>): number | null {
-  const x = sortedNonNegative(values);
+  return giniOfSorted(sortedNonNegative(values));
+}
+
+/** Gini of values already sorted ascending and non-negative (see {@link gini}). */
+export function giniOfSorted(x: Float64Array): number | null {
   const n = x.length;
   let sum = 0;
   let weighted = 0;
@@ -107,7 +111,11 @@ export function gini(values: ArrayLike<number>): number | null {
 
 /** Nakamoto coefficient: the fewest holders whose combined share exceeds one half. Null when the total is 0. */
 export function nakamoto(values: ArrayLike<number>): number | null {
-  const x = sortedNonNegative(values);
+  return nakamotoOfSorted(sortedNonNegative(values));
+}
+
+/** Nakamoto coefficient of values already sorted ascending and non-negative (see {@link nakamoto}). */
+export function nakamotoOfSorted(x: Float64Array): number | null {
   let total = 0;
   for (const v of x) total += v;
   if (total === 0) return null;
