@@ -51,18 +51,18 @@ const wad = () =>
 export const EmissionSchema = z.strictObject({
   curve: z.enum(["constant", "linear", "step", "exponential"]).default("constant"),
   /** Tokens emitted in epoch 0. */
-  initialEmission: tokens().default(5_000),
+  initialEmission: tokens().default(5_000).describe("Tokens emitted in epoch 0."),
   /** Hard cap on cumulative emission (tokens). */
-  cap: tokens().default(50_000_000),
+  cap: tokens().default(50_000_000).describe("Hard cap on cumulative emission (tokens)."),
   /** linear: tokens less per epoch. */
-  decrement: tokens().optional(),
+  decrement: tokens().optional().describe("linear: tokens less per epoch."),
   /** linear/step: emission never falls below this (tokens). */
-  floor: tokens().optional(),
+  floor: tokens().optional().describe("linear/step: emission never falls below this (tokens)."),
   /** step: multiply by this WAD factor every periodEpochs (0.5e18 = halving). */
-  factorWad: wad().optional(),
+  factorWad: wad().optional().describe("step: multiply by this WAD factor every periodEpochs (0.5e18 = halving)."),
   periodEpochs: posInt().optional(),
   /** exponential: half-life of the emission rate. */
-  halfLifeEpochs: posInt().optional(),
+  halfLifeEpochs: posInt().optional().describe("exponential: half-life of the emission rate."),
 });
 
 export const SplitsSchema = z
@@ -78,9 +78,9 @@ export const SplitsSchema = z
 export const DeviceClassSchema = z.strictObject({
   name: z.string().min(1),
   /** Class weight in the reward function (1 = neutral). */
-  weight: nonNeg().default(1),
+  weight: nonNeg().default(1).describe("Class weight in the reward function (1 = neutral)."),
   /** Mean verified work per device per epoch of an honest device (work units). */
-  workPerEpoch: positive().default(100),
+  workPerEpoch: positive().default(100).describe("Mean verified work per device per epoch of an honest device (work units)."),
   hardwareCostUsd: nonNeg().default(500),
   opexUsdPerEpoch: nonNeg().default(0.5),
 });
@@ -94,14 +94,14 @@ const DensityResolutionSchema = z.strictObject({
 
 export const LeversSchema = z.strictObject({
   /** Bond per device (tokens): the price of a sybil. */
-  minBond: tokens().default(0),
+  minBond: tokens().default(0).describe("Bond per device (tokens): the price of a sybil."),
   slashing: z
     .strictObject({
       enabled: z.boolean().default(true),
       /** Share of the bond taken from a device caught cheating. */
-      fraction: fraction().default(1),
+      fraction: fraction().default(1).describe("Share of the bond taken from a device caught cheating."),
       /** Slashed tokens are burned (true) or sent to the treasury (false). */
-      burn: z.boolean().default(true),
+      burn: z.boolean().default(true).describe("Slashed tokens are burned (true) or sent to the treasury (false)."),
     })
     .prefault({}),
   densityScaling: z
@@ -128,9 +128,9 @@ export const LeversSchema = z.strictObject({
     .strictObject({ immediateFraction: fraction().default(1), durationEpochs: nonNegInt().default(0) })
     .prefault({}),
   /** Tokens burned per device at registration. */
-  onboardingFee: tokens().default(0),
+  onboardingFee: tokens().default(0).describe("Tokens burned per device at registration."),
   /** Share of the score taken from served (paid) work rather than reported work. */
-  demandWeight: fraction().default(0),
+  demandWeight: fraction().default(0).describe("Share of the score taken from served (paid) work rather than reported work."),
   /** Probability per device per epoch that a challenge / witness check catches the fraud of each kind. */
   detection: z
     .strictObject({
@@ -139,9 +139,9 @@ export const LeversSchema = z.strictObject({
       fakeWork: fraction().default(0),
       collusion: fraction().default(0),
       /** Probability per honest device per epoch of a wrong flag by challenges. */
-      honestFalsePositive: fraction().default(0),
+      honestFalsePositive: fraction().default(0).describe("Probability per honest device per epoch of a wrong flag by challenges."),
       /** Detection of a spoofer device multiplies by this once it has spread far from home. */
-      spreadMultiplier: nonNeg().default(2),
+      spreadMultiplier: nonNeg().default(2).describe("Detection of a spoofer device multiplies by this once it has spread far from home."),
     })
     .prefault({}),
   /** Flags devices whose reported work exceeds threshold × their class's mean reported work. */
@@ -152,18 +152,18 @@ export const LeversSchema = z.strictObject({
 
 const AgentBase = {
   /** Group name used in outputs (default: `<kind>-<index>`). */
-  name: z.string().min(1).optional(),
+  name: z.string().min(1).optional().describe("Group name used in outputs (default: `<kind>-<index>`)."),
   /** Devices at `startEpoch`. */
-  count: nonNegInt(),
+  count: nonNegInt().describe("Devices at `startEpoch`."),
   /** Device class name (default: the first class). */
-  class: z.string().optional(),
+  class: z.string().optional().describe("Device class name (default: the first class)."),
   startEpoch: nonNegInt().default(0),
   /** Adapt behaviour to the levers (false = fixed strategy). */
-  adaptive: z.boolean().default(true),
+  adaptive: z.boolean().default(true).describe("Adapt behaviour to the levers (false = fixed strategy)."),
   /** Share of liquid reward tokens sold each epoch. */
-  sellFraction: fraction().optional(),
+  sellFraction: fraction().optional().describe("Share of liquid reward tokens sold each epoch."),
   /** Per-device spread of work (coefficient of variation of the epoch noise). */
-  workCv: nonNeg().default(0.2),
+  workCv: nonNeg().default(0.2).describe("Per-device spread of work (coefficient of variation of the epoch noise)."),
 };
 
 const HonestAgent = z.strictObject({
@@ -171,28 +171,28 @@ const HonestAgent = z.strictObject({
   kind: z.literal("honest"),
   devicesPerOperator: posInt().default(1),
   /** Device work relative to the class mean (better hardware > 1). */
-  workMultiplier: positive().default(1),
+  workMultiplier: positive().default(1).describe("Device work relative to the class mean (better hardware > 1)."),
   /** Spread of work rate between devices (coefficient of variation, fixed per device). */
-  hardwareSpread: nonNeg().default(0.2),
+  hardwareSpread: nonNeg().default(0.2).describe("Spread of work rate between devices (coefficient of variation, fixed per device)."),
   /** Most devices that join per epoch when the expected payback is immediate. */
-  maxJoinPerEpoch: nonNegInt().default(0),
+  maxJoinPerEpoch: nonNegInt().default(0).describe("Most devices that join per epoch when the expected payback is immediate."),
   /** Devices join while payback is shorter than this many epochs. */
-  paybackHorizonEpochs: posInt().default(365),
+  paybackHorizonEpochs: posInt().default(365).describe("Devices join while payback is shorter than this many epochs."),
   /** Share of devices leaving per epoch while they lose money. */
-  churnPerEpoch: fraction().default(0.01),
+  churnPerEpoch: fraction().default(0.01).describe("Share of devices leaving per epoch while they lose money."),
 });
 
 const SwarmFields = {
   /** The swarm never grows beyond this many devices. */
-  maxDevices: nonNegInt().optional(),
+  maxDevices: nonNegInt().optional().describe("The swarm never grows beyond this many devices."),
   /** Share of the swarm it adds or removes per epoch as profit dictates. */
-  resizePerEpoch: fraction().default(0.1),
+  resizePerEpoch: fraction().default(0.1).describe("Share of the swarm it adds or removes per epoch as profit dictates."),
   /** Cost of running one fake device per epoch (USD): servers, SIMs, GPS spoofers. */
-  opexUsdPerEpoch: nonNeg().default(0.05),
+  opexUsdPerEpoch: nonNeg().default(0.05).describe("Cost of running one fake device per epoch (USD): servers, SIMs, GPS spoofers."),
   /** Up-front cost per device besides bond and fee (USD). */
-  setupCostUsd: nonNeg().default(0),
+  setupCostUsd: nonNeg().default(0).describe("Up-front cost per device besides bond and fee (USD)."),
   /** Reported work per device relative to the class mean. */
-  workMultiplier: positive().default(1),
+  workMultiplier: positive().default(1).describe("Reported work per device relative to the class mean."),
 };
 
 const SybilAgent = z.strictObject({
@@ -200,7 +200,7 @@ const SybilAgent = z.strictObject({
   ...SwarmFields,
   kind: z.literal("sybil"),
   /** Cells the swarm sits in (a server farm claims few locations). */
-  cells: posInt().default(2),
+  cells: posInt().default(2).describe("Cells the swarm sits in (a server farm claims few locations)."),
 });
 
 const SpooferAgent = z.strictObject({
@@ -208,18 +208,18 @@ const SpooferAgent = z.strictObject({
   ...SwarmFields,
   kind: z.literal("spoofer"),
   /** Cells claimed at first (clustered near home). */
-  cells: posInt().default(3),
+  cells: posInt().default(3).describe("Cells claimed at first (clustered near home)."),
   /** Spread out when the swarm's mean density factor falls below this. */
-  spreadThreshold: fraction().default(0.8),
+  spreadThreshold: fraction().default(0.8).describe("Spread out when the swarm's mean density factor falls below this."),
   /** Share of devices moved to empty cells per epoch while spreading. */
-  spreadPerEpoch: fraction().default(0.25),
+  spreadPerEpoch: fraction().default(0.25).describe("Share of devices moved to empty cells per epoch while spreading."),
 });
 
 const FakeWorkAgent = z.strictObject({
   ...AgentBase,
   kind: z.literal("fakeWork"),
   /** Reported work ÷ real work. */
-  inflation: z.number().min(1, { error: "expected a number ≥ 1" }).default(3),
+  inflation: z.number().min(1, { error: "expected a number ≥ 1" }).default(3).describe("Reported work ÷ real work."),
   hardwareSpread: nonNeg().default(0.2),
 });
 
@@ -228,7 +228,7 @@ const CollusionAgent = z.strictObject({
   ...SwarmFields,
   kind: z.literal("collusion"),
   /** Neighbouring cells the ring spreads over (members witness each other). */
-  cells: posInt().default(7),
+  cells: posInt().default(7).describe("Neighbouring cells the ring spreads over (members witness each other)."),
 });
 
 const MercenaryAgent = z.strictObject({
@@ -236,9 +236,9 @@ const MercenaryAgent = z.strictObject({
   kind: z.literal("mercenary"),
   maxDevices: nonNegInt().default(1_000),
   /** Enters in bulk when the annualised reward yield on hardware + bond exceeds this. */
-  entryApr: nonNeg().default(1),
+  entryApr: nonNeg().default(1).describe("Enters in bulk when the annualised reward yield on hardware + bond exceeds this."),
   /** Leaves (and dumps its bond) when it falls below this. */
-  exitApr: nonNeg().default(0.3),
+  exitApr: nonNeg().default(0.3).describe("Leaves (and dumps its bond) when it falls below this."),
   maxJoinPerEpoch: nonNegInt().default(200),
   workMultiplier: positive().default(1),
   hardwareSpread: nonNeg().default(0.1),
@@ -255,29 +255,29 @@ export const AgentSchema = z.discriminatedUnion("kind", [
 
 export const MarketSchema = z.strictObject({
   /** `amm`: constant-product pool fed by sells and buys; `exogenous`: a price path. */
-  model: z.enum(["amm", "exogenous"]).default("amm"),
+  model: z.enum(["amm", "exogenous"]).default("amm").describe("`amm`: constant-product pool fed by sells and buys; `exogenous`: a price path."),
   initialPrice: positive().default(1),
   /** amm: USD on each side of the pool at start. */
-  liquidityUsd: positive().default(2_000_000),
+  liquidityUsd: positive().default(2_000_000).describe("amm: USD on each side of the pool at start."),
   /** exogenous: log drift per epoch (−0.005 ≈ −84% a year). */
-  drift: z.number().default(0),
+  drift: z.number().default(0).describe("exogenous: log drift per epoch (−0.005 ≈ −84% a year)."),
   /** exogenous: log volatility per epoch. */
-  volatility: nonNeg().default(0),
+  volatility: nonNeg().default(0).describe("exogenous: log volatility per epoch."),
   /** Tokens in existence before epoch 0 (genesis allocation, pool float); default: the pool's token side. */
-  genesisSupply: tokens().optional(),
+  genesisSupply: tokens().optional().describe("Tokens in existence before epoch 0 (genesis allocation, pool float); default: the pool's token side."),
   /** Yearly cost of capital for bonds (opportunity cost). */
-  costOfCapital: nonNeg().default(0.1),
+  costOfCapital: nonNeg().default(0.1).describe("Yearly cost of capital for bonds (opportunity cost)."),
 });
 
 export const DemandSchema = z.strictObject({
   /** Paid demand in epoch 0 (USD). */
-  initialUsdPerEpoch: nonNeg().default(1_000),
+  initialUsdPerEpoch: nonNeg().default(1_000).describe("Paid demand in epoch 0 (USD)."),
   /** Growth of demand per epoch (0.002 ≈ +107% a year; negative = shrinking). */
-  growthPerEpoch: z.number().min(-1).default(0.002),
+  growthPerEpoch: z.number().min(-1).default(0.002).describe("Growth of demand per epoch (0.002 ≈ +107% a year; negative = shrinking)."),
   /** USD paid per unit of served work. */
-  usdPerWorkUnit: positive().default(0.02),
+  usdPerWorkUnit: positive().default(0.02).describe("USD paid per unit of served work."),
   /** Demand buys tokens and burns them (Helium data credits); otherwise it pays operators in USD. */
-  burnAndMint: z.boolean().default(true),
+  burnAndMint: z.boolean().default(true).describe("Demand buys tokens and burns them (Helium data credits); otherwise it pays operators in USD."),
 });
 
 const VerdictSchema = z.strictObject({
@@ -298,9 +298,9 @@ export const ScenarioSchema = z
     name: z.string().min(1).default("scenario"),
     description: z.string().default(""),
     /** Scenario seed; replicate r runs with a seed derived from (seed, r). */
-    seed: nonNegInt().default(1),
+    seed: nonNegInt().default(1).describe("Scenario seed; replicate r runs with a seed derived from (seed, r)."),
     /** Monte Carlo replicates. */
-    runs: posInt().default(1),
+    runs: posInt().default(1).describe("Monte Carlo replicates."),
     epochs: posInt().default(365),
     epochLengthSeconds: posInt().default(86_400),
     /** Default when the section is absent: Helium-like halving of 5,000 tokens a day every two years. */
@@ -318,9 +318,9 @@ export const ScenarioSchema = z
         width: posInt().default(64),
         height: posInt().default(64),
         /** Population centres honest devices cluster around. */
-        cities: posInt().default(12),
+        cities: posInt().default(12).describe("Population centres honest devices cluster around."),
         /** Radius (cells) of a city. */
-        citySpread: positive().default(3),
+        citySpread: positive().default(3).describe("Radius (cells) of a city."),
       })
       .prefault({}),
     levers: LeversSchema.prefault({}),
