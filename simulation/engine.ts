@@ -48,6 +48,16 @@ export interface RunOptions {
   /** Keep per-epoch series (timeseries.csv, network.csv) and Lorenz data; off in sweeps. */
   series: boolean;
   mode: EngineMode;
+  /** Check global invariants after every epoch and throw naming the broken one (tests; costs a pass). */
+  checkInvariants?: boolean;
+}
+
+/** A global invariant of the engine failed (a bug, never bad input). */
+export class InvariantError extends Error {
+  constructor(epoch: number, invariant: string) {
+    super(`engine invariant broken at epoch ${epoch}: ${invariant}`);
+    this.name = "InvariantError";
+  }
 }
 
 export interface GroupSeriesRow {
@@ -971,6 +981,8 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     market.sell(sells);
     market.step();
 
+    if (options.checkInvariants) checkInvariants(epoch, pool, paid);
+
     // 6. series
     let rewardAll = 0,
       realAll = 0,
@@ -1145,6 +1157,29 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   return { replicate, seed, metrics, classes, groupSeries, networkSeries, lorenz: lorenzRows, exactCheck: exact, deviceEpochs };
 
   // ---- helpers needing the closure ---------------------------------------------------------------------------
+  function checkInvariants(epoch: number, pool: number, paid: number): void {
+    const fail = (what: string): never => {
+      throw new InvariantError(epoch, what);
+    };
+    const devices = groups.reduce((a, g) => a + g.devices, 0);
+    if (devices !== n) fail(`Σ group devices (${devices}) = active devices (${n})`);
+    let stakes = 0;
+    for (let i = 0; i < n; i++) {
+      if (!(reward[i] >= 0)) fail(`reward of device ${i} is ${reward[i]}`);
+      if (!(stake[i] >= 0)) fail(`stake of device ${i} is ${stake[i]}`);
+      if (group[i] >= groupCount || cell[i] < 0 || cell[i] >= cells) fail(`device ${i} has group ${group[i]} / cell ${cell[i]}`);
+      stakes += stake[i];
+    }
+    const tol = 1e-9 * Math.max(1, stakes, pool);
+    if (Math.abs(stakes - bondsLocked) > tol) fail(`Σ stakes (${stakes}) = bonds locked (${bondsLocked})`);
+    if (paid > pool * (1 + 1e-12) + 1e-9) fail(`paid (${paid}) ≤ work pool + carried dust (${pool})`);
+    if ((supply.cumulative[epoch] ?? 0) > supply.cap * (1 + 1e-12)) fail(`cumulative emission ≤ cap`);
+    for (const g of groups) {
+      if (g.unvested < -tol || g.liquid < -tol) fail(`group ${g.name}: unvested ${g.unvested}, liquid ${g.liquid} ≥ 0`);
+    }
+    if (!(market.price() > 0 && Number.isFinite(market.price()))) fail(`price ${market.price()} is positive and finite`);
+  }
+
   function detectProbability(g: Group): number {
     const d = L.detection;
     switch (g.kind) {

@@ -137,3 +137,50 @@ describe("simulation/engine", function () {
     expect(fs.readdirSync(dirs[0]).some((f) => f.includes(".tmp-"))).to.equal(false);
   });
 });
+
+describe("simulation/engine invariants (seeded random scenarios)", function () {
+  this.timeout(60_000);
+  it("holds device counts, Σ stakes = bonds locked, paid ≤ pool, cumulative ≤ cap, balances ≥ 0 every epoch", async function () {
+    const fc = (await import("fast-check")).default;
+    const agent = fc.oneof(
+      fc.record({ kind: fc.constant("honest" as const), count: fc.integer({ min: 0, max: 120 }), maxJoinPerEpoch: fc.integer({ min: 0, max: 5 }) }),
+      fc.record({ kind: fc.constant("sybil" as const), count: fc.integer({ min: 0, max: 60 }), maxDevices: fc.integer({ min: 0, max: 200 }) }),
+      fc.record({ kind: fc.constant("spoofer" as const), count: fc.integer({ min: 0, max: 60 }), maxDevices: fc.integer({ min: 0, max: 200 }) }),
+      fc.record({ kind: fc.constant("fakeWork" as const), count: fc.integer({ min: 0, max: 40 }), inflation: fc.double({ min: 1, max: 8, noNaN: true }) }),
+      fc.record({ kind: fc.constant("collusion" as const), count: fc.integer({ min: 0, max: 40 }) }),
+      fc.record({ kind: fc.constant("mercenary" as const), count: fc.integer({ min: 0, max: 40 }), maxDevices: fc.integer({ min: 0, max: 300 }) }),
+    );
+    const p = fc.double({ min: 0, max: 0.2, noNaN: true });
+    fc.assert(
+      fc.property(
+        fc.array(agent, { minLength: 1, maxLength: 5 }),
+        fc.record({
+          minBond: fc.integer({ min: 0, max: 1000 }),
+          onboardingFee: fc.integer({ min: 0, max: 20 }),
+          slashing: fc.record({ enabled: fc.boolean(), fraction: fc.double({ min: 0, max: 1, noNaN: true }), burn: fc.boolean() }),
+          detection: fc.record({ sybil: p, spoofer: p, fakeWork: p, collusion: p, honestFalsePositive: fc.double({ min: 0, max: 0.01, noNaN: true }) }),
+          anomalyDetector: fc.record({ enabled: fc.boolean(), threshold: fc.double({ min: 1.05, max: 5, noNaN: true }) }),
+          vesting: fc.record({ immediateFraction: fc.double({ min: 0, max: 1, noNaN: true }), durationEpochs: fc.integer({ min: 0, max: 10 }) }),
+          demandWeight: fc.double({ min: 0, max: 1, noNaN: true }),
+          establishment: fc.record({ epochs: fc.integer({ min: 0, max: 5 }), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }),
+          densityScaling: fc.record({ enabled: fc.boolean() }),
+          stakeFactor: fc.record({ enabled: fc.boolean(), referenceStake: fc.integer({ min: 1, max: 1000 }), maxBoost: fc.double({ min: 0, max: 2, noNaN: true }) }),
+        }),
+        fc.constantFrom("amm" as const, "exogenous" as const),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (agents, levers, model, seed) => {
+          const scenario = parseScenario({
+            seed,
+            epochs: 15,
+            world: { width: 16, height: 16, cities: 3 },
+            market: { model, drift: -0.01, volatility: 0.05 },
+            levers,
+            agents,
+          });
+          runReplicate(scenario, supplyOf(scenario), 0, { series: false, mode: "fast", checkInvariants: true });
+        },
+      ),
+      { numRuns: 60, seed: 20261125 },
+    );
+  });
+});
