@@ -14,6 +14,7 @@ import { z } from "zod";
 import { HIP17_DEFAULT } from "../protocol/density";
 import { resolveSchedule, ScheduleParamsError } from "../protocol/emission";
 import { scheduleParamsOf } from "./supply";
+import { HEADLINE_METRICS } from "./metrics";
 
 // ---- primitives with messages a scenario author understands ------------------------------------------------
 const posInt = () =>
@@ -281,7 +282,7 @@ export const DemandSchema = z.strictObject({
 });
 
 const VerdictSchema = z.strictObject({
-  metric: z.string().min(1),
+  metric: z.enum(HEADLINE_METRICS, { error: `expected one of the headline metrics: ${HEADLINE_METRICS.join(", ")}` }),
   comparator: z.enum(["<=", ">=", "<", ">", "between"]),
   threshold: z.union([z.number(), z.tuple([z.number(), z.number()])]),
 });
@@ -341,6 +342,15 @@ export const ScenarioSchema = z
       }
       if (a.startEpoch >= s.epochs) {
         ctx.addIssue({ code: "custom", path: ["agents", i, "startEpoch"], message: `expected < epochs (${s.epochs})` });
+      }
+    });
+    s.verdicts.forEach((v, i) => {
+      if ((v.comparator === "between") !== Array.isArray(v.threshold)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["verdicts", i, "threshold"],
+          message: v.comparator === "between" ? "expected [min, max] for 'between'" : `expected a number for '${v.comparator}'`,
+        });
       }
     });
     const names = s.agents.map((a, i) => a.name ?? `${a.kind}-${i}`);

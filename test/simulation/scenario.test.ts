@@ -74,6 +74,18 @@ describe("simulation/scenario", function () {
     expect(problems).to.include('agents[1].name: duplicate agent name "a"');
   });
 
+  it("checks verdicts name a headline metric and a threshold of the right shape", function () {
+    const typo = problemsOf({ verdicts: [{ metric: "leakgae", comparator: "<=", threshold: 0.05 }] });
+    expect(typo.some((p) => p.startsWith("verdicts[0].metric: expected one of the headline metrics"))).to.equal(true);
+    const shape = problemsOf({
+      verdicts: [
+        { metric: "leakage", comparator: "<=", threshold: 0.05 },
+        { metric: "leakage", comparator: "between", threshold: 0.05 },
+      ],
+    });
+    expect(shape).to.include("verdicts[1].threshold: expected [min, max] for 'between'");
+  });
+
   it("reports the protocol's emission checks under emission.<field>", function () {
     const problems = problemsOf({ emission: { curve: "constant", initialEmission: 10, cap: 100, factorWad: "5" } });
     expect(problems.some((p) => p.startsWith("emission.factorWad:")), problems.join("; ")).to.equal(true);
