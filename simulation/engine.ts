@@ -698,6 +698,15 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   /** Challenges and the anomaly detector: sets `flagged`, `eligible` and the flagged list. */
   function detectionPass(): void {
     const len = n;
+    if (!detectorOn && pDetect.every((p) => p === 0)) {
+      // nothing can be flagged: skip the pass (only undo last epoch's flags if any device kept one)
+      if (flaggedCount > 0) {
+        eligible.fill(1, 0, len);
+        flagged.fill(0, 0, len);
+      }
+      flaggedCount = 0;
+      return;
+    }
     flaggedCount = 0;
     const fl = flagged,
       el = eligible,
