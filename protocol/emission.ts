@@ -19,7 +19,7 @@
  * `0 ≤ C*(e) − C(e) < I·P·(k+1) / ((1e18 − factorWad)·1e18) + 2` wei, k = ⌊e/P⌋ (proof in docs/emission.md) —
  * in practice ≤ 2 wei; constant and linear are exact.
  */
-import { PRECISE_ONE, WAD, maxBigint, minBigint, mulDivDown, rpowUp } from "./math";
+import { BPS, PRECISE_ONE, WAD, maxBigint, minBigint, mulDivDown, rpowUp } from "./math";
 
 /** The four curve shapes; the same names (and order, as the Solidity enum `Curve`) as the contracts. */
 export const CURVES = ["constant", "linear", "step", "exponential"] as const;
@@ -83,7 +83,6 @@ export class ScheduleParamsError extends Error {
 /** A validated schedule with every parameter present (0 where unused) and the exponential factor derived. */
 export type ResolvedSchedule = Required<ScheduleParams>;
 
-const resolvedCache = new WeakMap<ScheduleParams, ResolvedSchedule>();
 const factorCache = new Map<bigint, bigint>();
 
 /**
@@ -137,8 +136,6 @@ function requireUnused(params: ScheduleParams, names: (keyof ScheduleParams)[]):
  * present. Throws {@link ScheduleParamsError} naming the first bad field.
  */
 export function resolveSchedule(params: ScheduleParams): ResolvedSchedule {
-  const cached = resolvedCache.get(params);
-  if (cached !== undefined) return cached;
   if (!CURVES.includes(params.curve)) {
     throw new ScheduleParamsError("curve", `expected one of ${CURVES.join(", ")}, got ${String(params.curve)}`);
   }
@@ -190,7 +187,6 @@ export function resolveSchedule(params: ScheduleParams): ResolvedSchedule {
       break;
     }
   }
-  resolvedCache.set(params, resolved);
   return resolved;
 }
 
@@ -337,4 +333,89 @@ export function capReachedEpoch(params: ScheduleParams): bigint | undefined {
     else lo = mid;
   }
   return maxBigint(hi, 0n);
+}
+
+/** One schedule segment of the emission controller: `schedule` applies from `fromEpoch`, at local epoch e − fromEpoch. */
+export type ScheduleSegment = { fromEpoch: bigint; schedule: ScheduleParams };
+
+function requireSegments(segments: readonly ScheduleSegment[]): void {
+  if (segments.length === 0 || segments[0].fromEpoch !== 0n) {
+    throw new RangeError("segments: expected a non-empty list whose first segment starts at epoch 0n");
+  }
+  for (let i = 1; i < segments.length; i++) {
+    if (segments[i].fromEpoch <= segments[i - 1].fromEpoch) {
+      throw new RangeError(
+        `segments[${i}].fromEpoch: expected > ${segments[i - 1].fromEpoch} (strictly increasing), got ${segments[i].fromEpoch}`,
+      );
+    }
+  }
+}
+
+/**
+ * Cumulative emission across schedule segments, capped by the token cap — equals `EmissionController.cumulative`.
+ * base_0 = 0, base_{i+1} = min(tokenCap, base_i + C_i(from_{i+1} − 1 − from_i)), and for the last segment i with
+ * from_i ≤ epoch: min(tokenCap, base_i + C_i(epoch − from_i)).
+ */
+export function segmentedCumulative(segments: readonly ScheduleSegment[], tokenCap: bigint, epoch: bigint): bigint {
+  requireSegments(segments);
+  requireEpoch(epoch);
+  let base = 0n;
+  let index = 0;
+  while (index + 1 < segments.length && segments[index + 1].fromEpoch <= epoch) {
+    const { fromEpoch, schedule } = segments[index];
+    base = minBigint(tokenCap, base + cumulative(schedule, segments[index + 1].fromEpoch - 1n - fromEpoch));
+    index++;
+  }
+  const { fromEpoch, schedule } = segments[index];
+  return minBigint(tokenCap, base + cumulative(schedule, epoch - fromEpoch));
+}
+
+/** Emission of one epoch across segments — equals `EmissionController.emission`. */
+export function segmentedEmission(segments: readonly ScheduleSegment[], tokenCap: bigint, epoch: bigint): bigint {
+  const current = segmentedCumulative(segments, tokenCap, epoch);
+  return epoch === 0n ? current : current - segmentedCumulative(segments, tokenCap, epoch - 1n);
+}
+
+/** Split of one epoch's emission in basis points (sum 10000), as `EmissionController.mintEpoch` does it. */
+export type EmissionSplits = { devicePoolBps: bigint; treasuryBps: bigint; ecosystemBps: bigint };
+
+/**
+ * Splits `amount` like `EmissionController.mintEpoch`: device pool and ecosystem rounded down, the treasury gets the
+ * rest (including the rounding dust), so the parts sum to `amount` exactly.
+ */
+export function splitEmission(
+  amount: bigint,
+  splits: EmissionSplits,
+): { devicePool: bigint; treasury: bigint; ecosystem: bigint } {
+  const { devicePoolBps, treasuryBps, ecosystemBps } = splits;
+  if (
+    devicePoolBps < 0n ||
+    treasuryBps < 0n ||
+    ecosystemBps < 0n ||
+    devicePoolBps + treasuryBps + ecosystemBps !== BPS
+  ) {
+    throw new RangeError(
+      `splits: expected non-negative basis points summing to ${BPS}, got ${devicePoolBps}/${treasuryBps}/${ecosystemBps}`,
+    );
+  }
+  const devicePool = (amount * devicePoolBps) / BPS;
+  const ecosystem = (amount * ecosystemBps) / BPS;
+  return { devicePool, treasury: amount - devicePool - ecosystem, ecosystem };
+}
+
+/** Start time (unix seconds) of `epoch`: genesis + epoch·epochLength — equals `EmissionController.epochStart`. */
+export function epochStart(genesis: bigint, epochLength: bigint, epoch: bigint): bigint {
+  if (epochLength <= 0n) throw new RangeError(`epochLength: expected > 0 seconds, got ${epochLength}`);
+  requireEpoch(epoch);
+  return genesis + epoch * epochLength;
+}
+
+/**
+ * The epoch containing `timestamp` (unix seconds): ⌊(timestamp − genesis) / epochLength⌋ — equals
+ * `EmissionController.currentEpoch` at that block time. Throws before genesis, like the contract.
+ */
+export function epochAt(genesis: bigint, epochLength: bigint, timestamp: bigint): bigint {
+  if (epochLength <= 0n) throw new RangeError(`epochLength: expected > 0 seconds, got ${epochLength}`);
+  if (timestamp < genesis) throw new RangeError(`timestamp: ${timestamp} is before genesis ${genesis}`);
+  return (timestamp - genesis) / epochLength;
 }
