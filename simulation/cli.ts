@@ -1,7 +1,8 @@
 /**
  * Command line of the simulator.
  *
- *   cli.ts [simulate] [--scenario <name|file>] [--seed N] [--runs N] [--epochs N] [--out DIR] [--param k=v]… [--quiet]
+ *   cli.ts [simulate] [--scenario <name|file>] [--seed N] [--runs N] [--epochs N] [--out DIR] [--param k=v]…
+ *                     [--workers N] [--mode fast|exact] [--quiet]
  *   cli.ts sweep --scenario <name|file> --param k=v1,v2 [--param …] [--runs N] [--workers N] [--shard i/n] [--out DIR]
  *   cli.ts merge [--out DIR] DIR…
  *   cli.ts schema            print the JSON Schema of scenario files
@@ -82,18 +83,19 @@ export function overridesOf(args: ParsedArgs, allowLists: boolean): Record<strin
   return o;
 }
 
-function runSimulate(args: ParsedArgs): number {
-  checkFlags(args, ["scenario", "seed", "runs", "epochs", "out", "param", "quiet", "mode", "help"]);
+async function runSimulate(args: ParsedArgs): Promise<number> {
+  checkFlags(args, ["scenario", "seed", "runs", "epochs", "out", "param", "quiet", "mode", "workers", "help"]);
   const quiet = flag(args, "quiet") === "true";
   const mode = (flag(args, "mode") ?? "fast") as "fast" | "exact";
   if (mode !== "fast" && mode !== "exact") throw new UsageError(`--mode: expected fast or exact, got "${mode}"`);
   const scenario = flag(args, "scenario") ?? args.positional[0] ?? "baseline";
   const started = process.hrtime.bigint();
-  const { summary, dir } = simulate({
+  const { summary, dir } = await simulate({
     scenario,
     overrides: overridesOf(args, false),
     out: flag(args, "out"),
     mode,
+    workers: intFlag(args, "workers", 1),
     onReplicate: quiet ? undefined : (done, total) => process.stderr.write(`\rrun ${done}/${total}`),
   });
   if (!quiet) {

@@ -1,7 +1,9 @@
 /**
  * One scenario, all its Monte Carlo replicates, and the files of simulation/OUTPUTS.md.
  */
+import os from "node:os";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { runReplicate, type ClassRow, type EngineMode, type RunResult } from "./engine";
 import { HEADLINE_METRICS, meanInterval, verdict, type Interval, type Verdict } from "./metrics";
 import { gitCommit, packageVersion, writeCsv, writeFileAtomic, writeJson } from "./output";
@@ -37,6 +39,8 @@ export interface RunOptions {
   overrides?: Record<string, unknown>;
   out?: string;
   mode?: EngineMode;
+  /** Worker threads for the replicates (default: {@link defaultWorkers}). */
+  workers?: number;
   /** Called after each replicate (progress). */
   onReplicate?: (done: number, total: number) => void;
 }
@@ -106,6 +110,53 @@ export function runAll(scenario: Scenario, mode: EngineMode = "fast", onReplicat
   return results;
 }
 
+/**
+ * Run the replicates on `workers` threads (one pool; results gathered in replicate order, so outputs do not depend
+ * on the number of workers). Falls back to the calling thread for one worker or one replicate.
+ */
+export async function runAllParallel(
+  nameOrFile: string,
+  overrides: Record<string, unknown>,
+  scenario: Scenario,
+  mode: EngineMode,
+  workers: number,
+  onReplicate?: (done: number, total: number) => void,
+): Promise<RunResult[]> {
+  const runs = scenario.runs;
+  const count = Math.max(1, Math.min(workers, runs));
+  if (count === 1) return runAll(scenario, mode, onReplicate);
+  const results: RunResult[] = new Array(runs);
+  let next = 0;
+  let done = 0;
+  const pool: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const give = (w: Worker): void => {
+        if (next >= runs) return;
+        const replicate = next++;
+        w.postMessage({ type: "task", task: { id: replicate, point: 0, replicate }, overrides: {}, full: { mode } });
+      };
+      for (let k = 0; k < count; k++) {
+        const w = new Worker(path.join(__dirname, "sweep-worker.js"), { workerData: { scenario: nameOrFile, base: overrides } });
+        pool.push(w);
+        w.on("message", (msg: { id: number; result?: RunResult; error?: string }) => {
+          if (msg.error || !msg.result) return reject(new Error(`replicate ${msg.id}: ${msg.error ?? "no result"}`));
+          results[msg.id] = msg.result;
+          done++; // not inside the optional call below: `f?.(++x)` skips the increment when f is undefined
+          onReplicate?.(done, runs);
+          if (done === runs) resolve();
+          else give(w);
+        });
+        w.on("error", reject);
+        give(w);
+      }
+    });
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return results;
+}
+
 /** Write the run files of OUTPUTS.md into `dir`. */
 export function writeRunOutputs(dir: string, scenario: Scenario, summary: Summary, results: RunResult[]): void {
   const tag = (r: RunResult) => ({ run: r.replicate, seed: r.seed });
@@ -117,11 +168,22 @@ export function writeRunOutputs(dir: string, scenario: Scenario, summary: Summar
   writeJson(path.join(dir, "summary.json"), summary);
 }
 
+/**
+ * Default worker count for `simulate`: all cores when the run is big enough to repay thread start-up
+ * (≈ 2e7 device-epochs across replicates), else 1.
+ */
+export function defaultWorkers(scenario: Scenario): number {
+  const deviceEpochs = scenario.agents.reduce((a, g) => a + g.count, 0) * scenario.epochs * scenario.runs;
+  return scenario.runs > 1 && deviceEpochs >= 2e7 ? Math.max(1, os.availableParallelism?.() ?? os.cpus().length) : 1;
+}
+
 /** Load, run and write a scenario; returns the summary and the output directory. */
-export function simulate(options: RunOptions): { summary: Summary; dir: string; results: RunResult[] } {
-  const { scenario, source } = loadScenario(options.scenario, options.overrides ?? {});
+export async function simulate(options: RunOptions): Promise<{ summary: Summary; dir: string; results: RunResult[] }> {
+  const overrides = options.overrides ?? {};
+  const { scenario, source } = loadScenario(options.scenario, overrides);
   const mode = options.mode ?? "fast";
-  const results = runAll(scenario, mode, options.onReplicate);
+  const workers = options.workers ?? defaultWorkers(scenario);
+  const results = await runAllParallel(options.scenario, overrides, scenario, mode, workers, options.onReplicate);
   const summary = summarise(scenario, source, results, mode);
   const dir = options.out ?? path.join("out", scenario.name);
   writeRunOutputs(dir, scenario, summary, results);

@@ -54,6 +54,17 @@ describe("simulation/cli", function () {
     expect(summary.scenario.name).to.equal("tiny");
   });
 
+  it("simulate on several worker threads writes the same bytes as on one", async function () {
+    const dirs = [1, 2].map(() => fs.mkdtempSync(path.join(os.tmpdir(), "cli-w-")));
+    for (const [k, dir] of dirs.entries()) {
+      const code = await main(["--scenario", TINY, "--runs", "3", "--epochs", "8", "--workers", String(k + 1), "--out", dir, "--quiet"]);
+      expect(code).to.equal(0);
+    }
+    for (const f of fs.readdirSync(dirs[0])) {
+      expect(fs.readFileSync(path.join(dirs[1], f)).equals(fs.readFileSync(path.join(dirs[0], f))), f).to.equal(true);
+    }
+  });
+
   it("refuses a bad scenario file with every problem by path and exit code 2", async function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cli-"));
     const bad = path.join(dir, "bad.json");
