@@ -26,7 +26,18 @@ import {
   type Role,
 } from "./agents";
 import { constantProductMarket, exogenousMarket, type Market } from "./market";
-import { captureRatio, gini, giniOfSorted, lorenz, nakamotoOfSorted, sortedNonNegative, type MetricValues } from "./metrics";
+import {
+  captureRatio,
+  gini,
+  giniOfSorted,
+  lorenz,
+  nakamotoOfSorted,
+  paybackEpochs,
+  profitUsd,
+  roi,
+  sortedNonNegative,
+  type MetricValues,
+} from "./metrics";
 import { Rng, replicateSeed } from "./random";
 import type { AgentKind, AgentSpec, Scenario } from "./scenario";
 
@@ -1084,7 +1095,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   for (const g of groups) {
     rewardAll += g.t[S_REWARD];
     realAll += g.t[S_REAL];
-    const profit = g.t[S_REWARD_USD] + g.revenueUsd - g.t[S_COST] - g.t[S_SLASHED_USD];
+    const profit = profitUsd(g.t[S_REWARD_USD], g.revenueUsd, g.t[S_COST], g.t[S_SLASHED_USD]);
     if (g.role === "farmer") {
       farmerReward += g.t[S_REWARD];
       farmerProfit += profit;
@@ -1097,7 +1108,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   }
   const classes: ClassRow[] = groups.map((g) => {
     const t = g.t;
-    const profitUsd = t[S_REWARD_USD] + g.revenueUsd - t[S_COST] - t[S_SLASHED_USD];
+    const profit = profitUsd(t[S_REWARD_USD], g.revenueUsd, t[S_COST], t[S_SLASHED_USD]);
     const netPerDeviceEpoch = t[S_DEVICE_EPOCHS] > 0 ? (t[S_REWARD_USD] + g.revenueUsd - g.opexUsd) / t[S_DEVICE_EPOCHS] : 0;
     const capexPerDevice = g.joinedTotal > 0 ? g.capexUsd / g.joinedTotal : 0;
     return {
@@ -1118,9 +1129,9 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       costUsd: t[S_COST],
       slashedTokens: t[S_SLASHED],
       slashedUsd: t[S_SLASHED_USD],
-      profitUsd,
-      roi: t[S_COST] > 0 ? profitUsd / t[S_COST] : null,
-      paybackEpochs: netPerDeviceEpoch > 0 ? capexPerDevice / netPerDeviceEpoch : null,
+      profitUsd: profit,
+      roi: roi(profit, t[S_COST]),
+      paybackEpochs: paybackEpochs(capexPerDevice, netPerDeviceEpoch),
       detected: t[S_DETECTED],
       falselySlashed: t[S_FALSE],
     };
@@ -1144,7 +1155,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     detectionPrecision: flagsAll > 0 ? flagsFraud / flagsAll : null,
     detectionRecall: fraudEver > 0 ? fraudCaught / fraudEver : null,
     farmerProfitUsd: farmerProfit,
-    honestRoi: honestCost > 0 ? honestNet / honestCost : null,
+    honestRoi: roi(honestNet, honestCost),
     emitted: supply.cumulative[epochs - 1] ?? 0,
     burned: cumulativeBurned,
     circulating: lastCirculating,

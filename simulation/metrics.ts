@@ -81,6 +81,37 @@ export function captureRatio(classRewards: number, totalRewards: number, classRe
   return classRewards / totalRewards / (classRealWork / totalRealWork);
 }
 
+/** Glossary of the per-class metrics (classes.csv, summary.json `classes`). */
+export const CLASS_GLOSSARY = {
+  rewardShare: "Share of all device rewards paid to the class.",
+  realWorkShare: "Share of all real work done by the class.",
+  captureRatio: "Reward share divided by real-work share (1 = paid for exactly the work done).",
+  profitUsd: "Farmer profit / operator profit: rewards (at each epoch's price) + USD revenue − costs − slashed bonds.",
+  roi: "Return on investment: profit divided by costs.",
+  paybackEpochs: "Epochs for the average net operating income per device to repay the up-front cost per device.",
+} as const;
+
+/**
+ * Profit of a class (and, for farmers, "farmer profit"): rewards valued at the price of each epoch plus USD revenue,
+ * minus costs (hardware or setup, fees, opex, bond capital cost) and slashed bonds valued at the price then.
+ */
+export function profitUsd(rewardsUsd: number, revenueUsd: number, costsUsd: number, slashedUsd: number): number {
+  return rewardsUsd + revenueUsd - costsUsd - slashedUsd;
+}
+
+/** ROI: profit ÷ costs; null without costs. */
+export function roi(profit: number, costsUsd: number): number | null {
+  return costsUsd > 0 ? profit / costsUsd : null;
+}
+
+/**
+ * Payback in epochs: up-front cost per device ÷ net operating income per device-epoch (rewards + revenue − opex);
+ * null when the income is not positive (never pays back).
+ */
+export function paybackEpochs(upfrontPerDevice: number, netIncomePerDeviceEpoch: number): number | null {
+  return netIncomePerDeviceEpoch > 0 ? upfrontPerDevice / netIncomePerDeviceEpoch : null;
+}
+
 /** Values sorted ascending, negatives refused. */
 export function sortedNonNegative(values: ArrayLike<number>): Float64Array {
   const sorted = Float64Array.from(values as ArrayLike<number>);

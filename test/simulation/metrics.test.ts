@@ -8,6 +8,9 @@ import {
   lorenz,
   meanInterval,
   nakamoto,
+  paybackEpochs,
+  profitUsd,
+  roi,
   verdict,
 } from "../../simulation/metrics";
 
@@ -87,6 +90,17 @@ describe("simulation/metrics", function () {
       const b = verdict({ metric: "x", comparator: "between", threshold: [0.9, 1.1] }, meanInterval([1, 1]));
       expect(b).to.include({ pass: true, robust: true, value: 1 });
       expect(verdict({ metric: "x", comparator: ">=", threshold: 1 }, undefined).pass).to.equal(false);
+    });
+  });
+
+  describe("profit, ROI and payback", function () {
+    it("match hand-computed cases", function () {
+      expect(profitUsd(1000, 200, 700, 100)).to.equal(400);
+      expect(roi(400, 800)).to.equal(0.5);
+      expect(roi(10, 0)).to.equal(null);
+      expect(paybackEpochs(400, 2)).to.equal(200);
+      expect(paybackEpochs(400, 0)).to.equal(null);
+      expect(paybackEpochs(400, -1)).to.equal(null);
     });
   });
 
