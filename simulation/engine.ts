@@ -1,0 +1,1281 @@
+/**
+ * The simulation engine: discrete epochs; agents act, the protocol model pays, the market reacts.
+ *
+ * Devices live in typed arrays (struct of arrays, dense in [0, n); a leaving device is swapped with the last one).
+ * Hot passes are small functions that each do one job over the arrays (work, detection, cell counts, the reward
+ * kernel from protocol/reward.ts, accounting). Everything per group (decisions, vesting, market orders) is outside
+ * the hot loop. Randomness comes from one seeded generator per replicate: same scenario + seed ⇒ same numbers.
+ */
+import { DensityModel } from "../protocol/density";
+import {
+  createFastRewardKernel,
+  rewardEpochExact,
+  type DeviceEpoch,
+  type FastRewardKernel,
+  type RewardParams,
+} from "../protocol/reward";
+import {
+  decideHonest,
+  decideMercenary,
+  decideSwarm,
+  fakeWorkInflation,
+  isFraudulent,
+  roleOf,
+  type Decision,
+  type Observation,
+  type Role,
+} from "./agents";
+import { constantProductMarket, exogenousMarket, type Market } from "./market";
+import {
+  captureRatio,
+  gini,
+  giniOfSorted,
+  lorenz,
+  nakamotoOfSorted,
+  paybackEpochs,
+  profitUsd,
+  roi,
+  sortedNonNegative,
+  type MetricValues,
+} from "./metrics";
+import { Rng, replicateSeed } from "./random";
+import type { AgentKind, AgentSpec, Scenario } from "./scenario";
+
+/** Emission of the scenario's schedule, precomputed from protocol/emission.ts. */
+export interface Supply {
+  /** Tokens emitted in each epoch (length ≥ epochs). */
+  emission: Float64Array;
+  /** Cumulative tokens emitted up to and including each epoch. */
+  cumulative: Float64Array;
+  /** Cap in tokens. */
+  cap: number;
+  /** Exact emission of an epoch in wei (exact mode). */
+  emissionWei?: (epoch: number) => bigint;
+}
+
+export type EngineMode = "fast" | "exact";
+
+export interface RunOptions {
+  /** Keep per-epoch series (timeseries.csv, network.csv) and Lorenz data; off in sweeps. */
+  series: boolean;
+  mode: EngineMode;
+  /** Check global invariants after every epoch and throw naming the broken one (tests; costs a pass). */
+  checkInvariants?: boolean;
+}
+
+/** A global invariant of the engine failed (a bug, never bad input). */
+export class InvariantError extends Error {
+  constructor(epoch: number, invariant: string) {
+    super(`engine invariant broken at epoch ${epoch}: ${invariant}`);
+    this.name = "InvariantError";
+  }
+}
+
+export interface GroupSeriesRow {
+  epoch: number;
+  agent: string;
+  kind: AgentKind;
+  role: Role;
+  devices: number;
+  joined: number;
+  left: number;
+  realWork: number;
+  reportedWork: number;
+  fakeWork: number;
+  rewardTokens: number;
+  rewardUsd: number;
+  rewardShare: number | null;
+  realWorkShare: number | null;
+  captureRatio: number | null;
+  costUsd: number;
+  slashedTokens: number;
+  detected: number;
+  falselySlashed: number;
+  meanDensityFactor: number | null;
+  tokensSold: number;
+}
+
+export interface NetworkSeriesRow {
+  epoch: number;
+  price: number;
+  emission: number;
+  cumulative: number;
+  cap: number;
+  workPool: number;
+  paid: number;
+  dust: number;
+  burned: number;
+  cumulativeBurned: number;
+  locked: number;
+  circulating: number;
+  inflationRate: number | null;
+  demandUsd: number;
+  servedWork: number;
+  leakage: number | null;
+  farmerCapture: number | null;
+  honestCaptureRatio: number | null;
+  devices: number;
+}
+
+export interface ClassRow {
+  agent: string;
+  kind: AgentKind;
+  role: Role;
+  devicesEnd: number;
+  devicesPeak: number;
+  deviceEpochs: number;
+  realWork: number;
+  reportedWork: number;
+  fakeWork: number;
+  rewardTokens: number;
+  rewardUsd: number;
+  rewardShare: number | null;
+  realWorkShare: number | null;
+  captureRatio: number | null;
+  costUsd: number;
+  slashedTokens: number;
+  slashedUsd: number;
+  profitUsd: number;
+  roi: number | null;
+  paybackEpochs: number | null;
+  detected: number;
+  falselySlashed: number;
+}
+
+export interface ExactCheck {
+  /** Σ exact rewards paid (wei) over the run. */
+  exactPaidWei: bigint;
+  /** Σ fast-kernel rewards on the same inputs (tokens). */
+  fastPaidTokens: number;
+  /** Largest per-epoch |exact − fast| in wei. */
+  maxEpochDiffWei: number;
+  /** Dust carried at the end (wei). */
+  dustWei: bigint;
+  /** Largest number of rewarded devices in one epoch (the tolerance is 1 wei per device). */
+  maxDevices: number;
+}
+
+export interface RunResult {
+  replicate: number;
+  seed: number;
+  metrics: MetricValues;
+  classes: ClassRow[];
+  groupSeries: GroupSeriesRow[];
+  networkSeries: NetworkSeriesRow[];
+  lorenz: Array<{ series: string; point: number; population: number; share: number }>;
+  exactCheck?: ExactCheck;
+  /** Device-epochs simulated (for the benchmark). */
+  deviceEpochs: number;
+}
+
+/** Tokens → wei (for exact mode inputs that are floats in the engine). */
+function tokensToWei(tokens: number): bigint {
+  return BigInt(Math.round(tokens * 1e6)) * 10n ** 12n;
+}
+
+/** Integer work units for exact mode: floor(work × 1000). */
+const WORK_QUANTUM = 1000;
+
+/** Reward parameters of the protocol from a scenario's levers. */
+export function rewardParamsOf(scenario: Scenario): RewardParams {
+  const l = scenario.levers;
+  return {
+    classWeightsBps: scenario.classes.map((c) => Math.round(c.weight * 10_000)),
+    demandWeightBps: Math.round(l.demandWeight * 10_000),
+    stakeFactor: {
+      enabled: l.stakeFactor.enabled,
+      referenceStakeWei: tokensToWei(Number(l.stakeFactor.referenceStake)),
+      maxBoostBps: Math.round(l.stakeFactor.maxBoost * 10_000),
+    },
+    establishment: { epochs: l.establishment.epochs, fractionBps: Math.round(l.establishment.fraction * 10_000) },
+  };
+}
+
+interface Group {
+  index: number;
+  spec: AgentSpec;
+  name: string;
+  kind: AgentKind;
+  role: Role;
+  fraud: boolean;
+  classId: number;
+  devices: number;
+  maxDevices: number;
+  /** Reward USD per unit of reported work (EMA), for expectations. */
+  emaUsdPerWork: number;
+  /** Current reported/real multiplier state. */
+  inflation: number;
+  homeCells: number[];
+  spreadShare: number;
+  ownerBase: number;
+  joinedTotal: number;
+  liquid: number;
+  vestRing: Float64Array;
+  unvested: number;
+  sellFraction: number;
+  // per-epoch
+  e: Float64Array;
+  // totals
+  t: Float64Array;
+  peak: number;
+  capexUsd: number;
+  opexUsd: number;
+  revenueUsd: number;
+  lastDensity: number;
+  activeEpochs: number;
+}
+
+// per-group per-epoch stat slots (Group.e) and run totals (Group.t)
+const S_DEVICES = 0,
+  S_JOINED = 1,
+  S_LEFT = 2,
+  S_REAL = 3,
+  S_REPORTED = 4,
+  S_REWARD = 5,
+  S_REWARD_USD = 6,
+  S_COST = 7,
+  S_SLASHED = 8,
+  S_DETECTED = 9,
+  S_FALSE = 10,
+  S_DENSITY = 11,
+  S_SOLD = 12,
+  S_DEVICE_EPOCHS = 13,
+  S_SLASHED_USD = 14,
+  S_ELIGIBLE = 15,
+  S_COUNT = 16;
+
+/** Run one replicate of a scenario. */
+export function runReplicate(scenario: Scenario, supply: Supply, replicate: number, options: RunOptions): RunResult {
+  const seed = replicateSeed(scenario.seed, replicate);
+  const rng = new Rng(seed);
+  const marketRng = rng.fork(1);
+  const epochs = scenario.epochs;
+  const epochsPerYear = (365.25 * 86_400) / scenario.epochLengthSeconds;
+  const L = scenario.levers;
+  const minBond = Number(L.minBond);
+  const fee = Number(L.onboardingFee);
+  const slashOn = L.slashing.enabled;
+  const slashFraction = L.slashing.fraction;
+  const workBps = scenario.splits.workPoolBps / 10_000;
+  const vestImmediate = L.vesting.durationEpochs > 0 ? L.vesting.immediateFraction : 1;
+  const vestDuration = L.vesting.durationEpochs;
+  const detectorOn = L.anomalyDetector.enabled;
+  const detectorThreshold = L.anomalyDetector.threshold;
+  const capitalCostPerEpoch = scenario.market.costOfCapital / epochsPerYear;
+  const rewardParams = rewardParamsOf(scenario);
+  const classCount = scenario.classes.length;
+  const classIndex = new Map(scenario.classes.map((c, i) => [c.name, i]));
+
+  // ---- world: cells and where people live ---------------------------------------------------------------
+  const grid = { width: scenario.world.width, height: scenario.world.height };
+  const density = new DensityModel(grid, {
+    enabled: L.densityScaling.enabled,
+    resolutions: L.densityScaling.resolutions,
+  });
+  const cells = density.cells;
+  const cityCdf = buildCityCdf(grid.width, grid.height, scenario.world.cities, scenario.world.citySpread, rng);
+  const sampleCityCell = (): number => {
+    const u = rng.next() * cityCdf[cells - 1];
+    let lo = 0;
+    let hi = cells - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cityCdf[mid] > u) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+
+  // ---- groups -----------------------------------------------------------------------------------------------
+  let ownerCount = 0;
+  const groups: Group[] = scenario.agents.map((spec, index) => {
+    const classId = spec.class !== undefined ? (classIndex.get(spec.class) as number) : 0;
+    const maxDevices =
+      spec.kind === "mercenary"
+        ? spec.maxDevices
+        : spec.kind === "sybil" || spec.kind === "spoofer" || spec.kind === "collusion"
+          ? (spec.maxDevices ?? spec.count * 5)
+          : Number.MAX_SAFE_INTEGER;
+    const homeCells: number[] = [];
+    if (spec.kind === "sybil" || spec.kind === "spoofer") {
+      const first = sampleCityCell();
+      homeCells.push(first);
+      const ring = neighboursOf(grid.width, grid.height, first);
+      for (let k = 1; k < spec.cells; k++) homeCells.push(k <= 6 ? ring[k - 1] : sampleCityCell());
+    } else if (spec.kind === "collusion") {
+      const first = sampleCityCell();
+      homeCells.push(first, ...neighboursOf(grid.width, grid.height, first).slice(0, spec.cells - 1));
+      for (let k = homeCells.length; k < spec.cells; k++) homeCells.push(sampleCityCell());
+    }
+    const ownerBase = ownerCount;
+    if (spec.kind !== "honest") ownerCount += 1;
+    return {
+      index,
+      spec,
+      name: spec.name ?? `${spec.kind}-${index}`,
+      kind: spec.kind,
+      role: roleOf(spec.kind),
+      fraud: isFraudulent(spec.kind),
+      classId,
+      devices: 0,
+      maxDevices,
+      emaUsdPerWork: -1,
+      inflation: spec.kind === "fakeWork" ? spec.inflation : 1,
+      homeCells,
+      spreadShare: 0,
+      ownerBase,
+      joinedTotal: 0,
+      liquid: 0,
+      vestRing: new Float64Array(Math.max(1, vestDuration)),
+      unvested: 0,
+      sellFraction: spec.sellFraction ?? (spec.kind === "honest" ? 0.5 : 1),
+      e: new Float64Array(S_COUNT),
+      t: new Float64Array(S_COUNT),
+      peak: 0,
+      capexUsd: 0,
+      opexUsd: 0,
+      revenueUsd: 0,
+      lastDensity: 1,
+      activeEpochs: 0,
+    };
+  });
+  const groupCount = groups.length;
+  /** Per-group per-epoch stats, flat: group g's slot k at g·S_COUNT + k (Group.e is a view of its slice). */
+  const groupStats = new Float64Array(groupCount * S_COUNT);
+  for (const g of groups) g.e = groupStats.subarray(g.index * S_COUNT, (g.index + 1) * S_COUNT);
+
+  // ---- device arrays (struct of arrays) ---------------------------------------------------------------------
+  // room for the initial devices and some growth; grow() doubles when agents need more
+  let capacity = Math.max(
+    1024,
+    Math.ceil(scenario.agents.reduce((s, a) => s + a.count, 0) * 1.25) +
+      scenario.agents.reduce((s, a) => s + ("maxJoinPerEpoch" in a ? Math.min(a.maxJoinPerEpoch * epochs, 100_000) : 0), 0),
+  );
+  let group = new Uint8Array(capacity);
+  let classId = new Uint8Array(capacity);
+  let owner = new Int32Array(capacity);
+  let cell = new Int32Array(capacity);
+  let joinEpoch = new Int32Array(capacity);
+  let realRate = new Float64Array(capacity);
+  let fakeRate = new Float64Array(capacity);
+  let amp = new Float64Array(capacity);
+  let real = new Float64Array(capacity);
+  let reported = new Float64Array(capacity);
+  let served = new Float64Array(capacity);
+  let stake = new Float64Array(capacity);
+  let eligible = new Uint8Array(capacity);
+  let flagged = new Uint8Array(capacity);
+  let caught = new Uint8Array(capacity);
+  let score = new Float64Array(capacity);
+  let reward = new Float64Array(capacity);
+  let cumReward = new Float64Array(capacity);
+  let cumReal = new Float64Array(capacity);
+  const cellFactor = new Float64Array(cells);
+  const cellCounts = new Float64Array(cells);
+  let n = 0;
+  let kernel: FastRewardKernel = buildKernel();
+
+  function buildKernel(): FastRewardKernel {
+    return createFastRewardKernel(rewardParams, {
+      classId,
+      reported,
+      served,
+      cell,
+      stake,
+      joinEpoch,
+      eligible,
+      cellFactor,
+      score,
+      reward,
+    });
+  }
+
+  function grow(min: number): void {
+    let next = capacity;
+    while (next < min) next *= 2;
+    const g8 = <T extends Uint8Array | Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (len: number) => T)(next);
+      b.set(a);
+      return b;
+    };
+    group = g8(group);
+    classId = g8(classId);
+    owner = g8(owner);
+    cell = g8(cell);
+    joinEpoch = g8(joinEpoch);
+    realRate = g8(realRate);
+    fakeRate = g8(fakeRate);
+    amp = g8(amp);
+    real = g8(real);
+    reported = g8(reported);
+    served = g8(served);
+    stake = g8(stake);
+    eligible = g8(eligible);
+    flagged = g8(flagged);
+    caught = g8(caught);
+    score = g8(score);
+    reward = g8(reward);
+    cumReward = g8(cumReward);
+    cumReal = g8(cumReal);
+    capacity = next;
+    kernel = buildKernel();
+  }
+
+  // lifetime records of devices that left (for pay equity and concentration)
+  const ownerRewards: number[] = [];
+  const payPerWork: number[] = [];
+  let earlyReward = 0,
+    earlyWork = 0,
+    lateReward = 0,
+    lateWork = 0;
+  const earlyCutoff = Math.max(1, Math.floor(epochs / 10));
+  let honestEver = 0;
+  let fraudEver = 0;
+  let fraudCaught = 0;
+  let flagsFraud = 0;
+  let flagsHonest = 0;
+
+  function addOwnerReward(o: number, r: number): void {
+    while (ownerRewards.length <= o) ownerRewards.push(0);
+    ownerRewards[o] += r;
+  }
+
+  function retire(i: number): void {
+    const g = groups[group[i]];
+    addOwnerReward(owner[i], cumReward[i]);
+    if (g.role === "honest" && cumReal[i] > 0) {
+      payPerWork.push(cumReward[i] / cumReal[i]);
+      if (joinEpoch[i] < earlyCutoff) {
+        earlyReward += cumReward[i];
+        earlyWork += cumReal[i];
+      } else {
+        lateReward += cumReward[i];
+        lateWork += cumReal[i];
+      }
+    }
+  }
+
+  function moveDevice(from: number, to: number): void {
+    group[to] = group[from];
+    classId[to] = classId[from];
+    owner[to] = owner[from];
+    cell[to] = cell[from];
+    joinEpoch[to] = joinEpoch[from];
+    realRate[to] = realRate[from];
+    fakeRate[to] = fakeRate[from];
+    amp[to] = amp[from];
+    real[to] = real[from];
+    reported[to] = reported[from];
+    served[to] = served[from];
+    stake[to] = stake[from];
+    eligible[to] = eligible[from];
+    flagged[to] = flagged[from];
+    caught[to] = caught[from];
+    score[to] = score[from];
+    reward[to] = reward[from];
+    cumReward[to] = cumReward[from];
+    cumReal[to] = cumReal[from];
+  }
+
+  // ---- supply, market, demand ------------------------------------------------------------------------------
+  const market: Market =
+    scenario.market.model === "amm"
+      ? constantProductMarket(scenario.market.initialPrice, scenario.market.liquidityUsd)
+      : exogenousMarket(scenario.market.initialPrice, scenario.market.drift, scenario.market.volatility, marketRng);
+  const genesisSupply =
+    scenario.market.genesisSupply !== undefined
+      ? Number(scenario.market.genesisSupply)
+      : scenario.market.liquidityUsd / scenario.market.initialPrice;
+  let cumulativeBurned = 0;
+  let bondsLocked = 0;
+  let carry = 0;
+  let paidTotal = 0;
+  let treasury = 0;
+  let deviceEpochs = 0;
+  let leakTotal = 0;
+  let networkUsdPerWork = -1;
+
+  const exact: ExactCheck | undefined =
+    options.mode === "exact"
+      ? { exactPaidWei: 0n, fastPaidTokens: 0, maxEpochDiffWei: 0, dustWei: 0n, maxDevices: 0 }
+      : undefined;
+  if (exact && !supply.emissionWei) throw new Error("engine: exact mode needs supply.emissionWei");
+  let carryWei = 0n;
+
+  const groupSeries: GroupSeriesRow[] = [];
+  const networkSeries: NetworkSeriesRow[] = [];
+
+  // ---- joins and leaves --------------------------------------------------------------------------------------
+  function expectedWork(g: Group): number {
+    const c = scenario.classes[g.classId];
+    const mult = "workMultiplier" in g.spec ? g.spec.workMultiplier : 1;
+    return c.workPerEpoch * mult * (g.kind === "fakeWork" ? g.inflation : 1);
+  }
+
+  function join(g: Group, k: number, epoch: number): void {
+    if (k <= 0) return;
+    if (n + k > capacity) grow(n + k);
+    const c = scenario.classes[g.classId];
+    const spec = g.spec;
+    const spreadH = "hardwareSpread" in spec ? spec.hardwareSpread : 0;
+    const mult = "workMultiplier" in spec ? spec.workMultiplier : 1;
+    const a = spec.workCv * Math.sqrt(3);
+    for (let j = 0; j < k; j++) {
+      const i = n++;
+      group[i] = g.index;
+      classId[i] = g.classId;
+      if (g.kind === "honest") {
+        const perOperator = (spec as Extract<AgentSpec, { kind: "honest" }>).devicesPerOperator;
+        if (g.joinedTotal % perOperator === 0) g.ownerBase = ownerCount++;
+        owner[i] = g.ownerBase;
+      } else owner[i] = g.ownerBase;
+      g.joinedTotal++;
+      if (g.homeCells.length > 0) {
+        cell[i] = g.kind === "spoofer" && g.spreadShare > 0.5 ? rng.int(cells) : g.homeCells[rng.int(g.homeCells.length)];
+      } else cell[i] = sampleCityCell();
+      joinEpoch[i] = epoch;
+      const hw = spreadH > 0 ? Math.max(0.05, 1 + spreadH * rng.normal()) : 1;
+      const base = c.workPerEpoch * mult * hw;
+      if (g.kind === "honest" || g.kind === "mercenary") {
+        realRate[i] = base;
+        fakeRate[i] = 0;
+      } else if (g.kind === "fakeWork") {
+        realRate[i] = base;
+        fakeRate[i] = base * (g.inflation - 1);
+      } else {
+        realRate[i] = 0;
+        fakeRate[i] = base;
+      }
+      amp[i] = a;
+      stake[i] = minBond;
+      eligible[i] = 1;
+      flagged[i] = 0;
+      caught[i] = 0;
+      cumReward[i] = 0;
+      cumReal[i] = 0;
+      reward[i] = 0;
+      if (g.fraud) fraudEver++;
+      else honestEver++;
+    }
+    g.devices += k;
+    g.e[S_JOINED] += k;
+    bondsLocked += k * minBond;
+    // bonds and fees are bought on the market; fees are burned
+    const tokensNeeded = k * (minBond + fee);
+    const usd = market.buyTokens(tokensNeeded);
+    cumulativeBurned += k * fee;
+    epochBurned += k * fee;
+    const hardware = g.kind === "honest" || g.kind === "mercenary" || g.kind === "fakeWork" ? c.hardwareCostUsd : (spec as { setupCostUsd: number }).setupCostUsd;
+    const feeUsd = tokensNeeded > 0 ? (usd * (k * fee)) / tokensNeeded : 0;
+    const capex = k * hardware + feeUsd;
+    g.capexUsd += capex;
+    g.e[S_COST] += capex;
+  }
+
+  /** Remove devices marked in `flagged` with `removeMark`, or `quota[g]` devices of group g (newest first). */
+  const quota = new Int32Array(groupCount);
+  function removePass(bySuspension: boolean): void {
+    if (bySuspension) {
+      // descending: every flagged index above i is already gone, so the device swapped into i is not flagged
+      for (let k = flaggedCount - 1; k >= 0; k--) removeAt(flaggedList[k], false);
+      return;
+    }
+    if (!quota.some((q) => q > 0)) return;
+    for (let i = n - 1; i >= 0; i--) {
+      const gi = group[i];
+      if (quota[gi] > 0) {
+        quota[gi]--;
+        removeAt(i, true);
+      }
+    }
+  }
+
+  /** Swap-remove device i; a leaving device gets its bond back (to sell), a suspended one does not. */
+  function removeAt(i: number, leaving: boolean): void {
+    const g = groups[group[i]];
+    retire(i);
+    bondsLocked -= stake[i];
+    if (leaving) {
+      g.liquid += stake[i];
+      g.e[S_LEFT] += 1;
+    }
+    g.devices--;
+    const last = n - 1;
+    if (i !== last) moveDevice(last, i);
+    n--;
+  }
+
+  /** Move up to k of the group's devices from home cells to random cells; update its spread share. */
+  function spreadOut(g: Group, k: number): void {
+    const home = new Uint8Array(cells);
+    for (const c of g.homeCells) home[c] = 1;
+    let away = 0;
+    for (let i = 0; i < n; i++) {
+      if (group[i] !== g.index) continue;
+      if (k > 0 && home[cell[i]] === 1) {
+        cell[i] = rng.int(cells);
+        k--;
+      }
+      if (home[cell[i]] === 0) away++;
+    }
+    g.spreadShare = g.devices > 0 ? away / g.devices : 0;
+  }
+
+  function setInflation(g: Group, inflation: number): void {
+    if (inflation === g.inflation) return;
+    g.inflation = inflation;
+    for (let i = 0; i < n; i++) if (group[i] === g.index) fakeRate[i] = realRate[i] * (inflation - 1);
+  }
+
+  // ---- hot passes ------------------------------------------------------------------------------------------
+  const classReported = new Float64Array(classCount);
+  const classDevices = new Float64Array(classCount);
+
+  /** Work of every device this epoch: real = rate × noise; reported = (real rate + fake rate) × the same noise. */
+  function workPass(): void {
+    const len = n;
+    const rr = realRate,
+      fr = fakeRate,
+      am = amp,
+      re = real,
+      rep = reported;
+    let s = rng.getState();
+    for (let i = 0; i < len; i++) {
+      // mulberry32 inlined (same generator as Rng.next)
+      s = (s + 0x6d2b79f5) | 0;
+      let t = Math.imul(s ^ (s >>> 15), 1 | s);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      const f = 1 + am[i] * (2 * u - 1);
+      re[i] = rr[i] * f;
+      rep[i] = (rr[i] + fr[i]) * f;
+    }
+    rng.setState(s);
+  }
+
+  /**
+   * Per-group sums of real and reported work, and per-class sums. A separate small pass: fused into workPass the
+   * accumulators cost ~2× the whole pass. Sums accumulate in registers over runs of equal group ids (devices sit
+   * in long runs); a scatter `gs[g] += x` per device would serialise on store-to-load forwarding.
+   */
+  function workSumsPass(): number {
+    const len = n;
+    const re = real,
+      rep = reported,
+      gr = group,
+      gs = groupStats;
+    let g = len > 0 ? gr[0] : 0;
+    let accReal = 0;
+    let accReported = 0;
+    for (let i = 0; i < len; i++) {
+      const gi = gr[i];
+      if (gi !== g) {
+        gs[g * S_COUNT + S_REAL] += accReal;
+        gs[g * S_COUNT + S_REPORTED] += accReported;
+        accReal = 0;
+        accReported = 0;
+        g = gi;
+      }
+      accReal += re[i];
+      accReported += rep[i];
+    }
+    gs[g * S_COUNT + S_REAL] += accReal;
+    gs[g * S_COUNT + S_REPORTED] += accReported;
+    classReported.fill(0);
+    classDevices.fill(0);
+    let totalReal = 0;
+    for (const grp of groups) {
+      classReported[grp.classId] += grp.e[S_REPORTED];
+      classDevices[grp.classId] += grp.devices;
+      totalReal += grp.e[S_REAL];
+    }
+    return totalReal;
+  }
+
+  function servedPass(fraction: number): void {
+    const len = n;
+    const re = real,
+      sv = served;
+    for (let i = 0; i < len; i++) sv[i] = re[i] * fraction;
+  }
+
+  /** Per-group detection probability this epoch (index by group). */
+  const pDetect = new Float64Array(groupCount);
+
+  /** Indices flagged this epoch, ascending; `flaggedCount` valid entries. */
+  let flaggedList = new Int32Array(1024);
+  let flaggedCount = 0;
+
+  /** Challenges and the anomaly detector: sets `flagged`, `eligible` and the flagged list. */
+  function detectionPass(): void {
+    const len = n;
+    if (!detectorOn && pDetect.every((p) => p === 0)) {
+      // nothing can be flagged: skip the pass (only undo last epoch's flags if any device kept one)
+      if (flaggedCount > 0) {
+        eligible.fill(1, 0, len);
+        flagged.fill(0, 0, len);
+      }
+      flaggedCount = 0;
+      return;
+    }
+    flaggedCount = 0;
+    const fl = flagged,
+      el = eligible,
+      gr = group,
+      rep = reported,
+      c = classId;
+    const limitByClass = new Float64Array(classCount);
+    for (let k = 0; k < classCount; k++) {
+      limitByClass[k] = detectorOn && classDevices[k] > 0 ? (detectorThreshold * classReported[k]) / classDevices[k] : Infinity;
+    }
+    for (let i = 0; i < len; i++) {
+      const p = pDetect[gr[i]];
+      let f = rep[i] > limitByClass[c[i]] ? 1 : 0;
+      if (p > 0 && rng.next() < p) f = 1;
+      fl[i] = f;
+      el[i] = 1 - f;
+      if (f === 1) {
+        if (flaggedCount === flaggedList.length) {
+          const bigger = new Int32Array(flaggedList.length * 2);
+          bigger.set(flaggedList);
+          flaggedList = bigger;
+        }
+        flaggedList[flaggedCount++] = i;
+      }
+    }
+  }
+
+  function countCells(): void {
+    const len = n;
+    cellCounts.fill(0);
+    const ce = cell,
+      el = eligible;
+    for (let i = 0; i < len; i++) cellCounts[ce[i]] += el[i];
+  }
+
+  /** Accounting: per-group reward and density sums (run-length accumulated, see workPass). */
+  function accountingPass(): void {
+    const len = n;
+    const gr = group,
+      rw = reward,
+      ce = cell,
+      gs = groupStats,
+      cf = cellFactor;
+    let g = len > 0 ? gr[0] : 0;
+    let accReward = 0;
+    let accDensity = 0;
+    for (let i = 0; i < len; i++) {
+      const gi = gr[i];
+      if (gi !== g) {
+        gs[g * S_COUNT + S_REWARD] += accReward;
+        gs[g * S_COUNT + S_DENSITY] += accDensity;
+        accReward = 0;
+        accDensity = 0;
+        g = gi;
+      }
+      accReward += rw[i];
+      accDensity += cf[ce[i]];
+    }
+    gs[g * S_COUNT + S_REWARD] += accReward;
+    gs[g * S_COUNT + S_DENSITY] += accDensity;
+    for (const grp of groups) grp.e[S_ELIGIBLE] = grp.devices;
+    for (let k = 0; k < flaggedCount; k++) groupStats[group[flaggedList[k]] * S_COUNT + S_DETECTED] += 1;
+  }
+
+  /** Lifetime per-device totals (pay equity, owner rewards). */
+  function lifetimePass(): void {
+    const len = n;
+    const re = real,
+      rw = reward,
+      cr = cumReward,
+      cw = cumReal;
+    for (let i = 0; i < len; i++) {
+      cr[i] += rw[i];
+      cw[i] += re[i];
+    }
+  }
+
+  // ---- exact mode -------------------------------------------------------------------------------------------
+  function exactRewards(epoch: number, poolTokensFast: number): number {
+    const check = exact as ExactCheck;
+    const devices: DeviceEpoch[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      // quantise work so both modes see identical integer inputs
+      const rep = Math.floor(reported[i] * WORK_QUANTUM);
+      const sv = Math.floor(served[i] * WORK_QUANTUM);
+      reported[i] = rep / WORK_QUANTUM;
+      served[i] = sv / WORK_QUANTUM;
+      devices[i] = {
+        classId: classId[i],
+        reportedWork: BigInt(rep),
+        servedWork: BigInt(sv),
+        cell: cell[i],
+        stakeWei: tokensToWei(stake[i]),
+        ageEpochs: epoch - joinEpoch[i],
+        eligible: eligible[i] === 1,
+      };
+    }
+    const poolWei = ((supply.emissionWei as (e: number) => bigint)(epoch) * BigInt(scenario.splits.workPoolBps)) / 10_000n;
+    const result = rewardEpochExact(rewardParams, density, devices, poolWei, carryWei);
+    carryWei = result.dust;
+    // fast shadow on the same inputs (the cell factors were computed from the same eligible counts)
+    const total = kernel.score(n, epoch);
+    const fastPaid = kernel.pay(n, poolTokensFast, total);
+    const diff = Math.abs(Number(result.paid) - fastPaid * 1e18);
+    check.maxEpochDiffWei = Math.max(check.maxEpochDiffWei, diff);
+    check.exactPaidWei += result.paid;
+    check.fastPaidTokens += fastPaid;
+    check.dustWei = carryWei;
+    check.maxDevices = Math.max(check.maxDevices, n);
+    let paid = 0;
+    for (let i = 0; i < n; i++) {
+      reward[i] = Number(result.rewards[i]) / 1e18;
+      paid += reward[i];
+    }
+    return paid;
+  }
+
+  // ---- the epoch loop ---------------------------------------------------------------------------------------
+  let epochBurned = 0;
+  let lastCirculating = 0;
+  const demand = scenario.demand;
+  const lastClassMean = new Float64Array(classCount);
+  let emission = 0;
+
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    epochBurned = 0;
+    for (const g of groups) g.e.fill(0);
+    const price = market.price();
+    emission = supply.emission[epoch] ?? 0;
+    const workPool = emission * workBps;
+    treasury += emission - workPool;
+
+    // 1. agents decide
+    const totalDevicesBefore = n;
+    for (const g of groups) {
+      if (epoch < g.spec.startEpoch) continue;
+      if (g.spec.kind === "fakeWork") {
+        // fake-work reporters know the detector's public threshold and the class mean they see on chain
+        const own = scenario.classes[g.classId].workPerEpoch;
+        const mean = lastClassMean[g.classId] > 0 ? lastClassMean[g.classId] : own;
+        setInflation(g, fakeWorkInflation(g.spec, L.anomalyDetector, mean, own));
+      }
+      if (epoch === g.spec.startEpoch) {
+        join(g, g.spec.count, epoch);
+        continue;
+      }
+      const decision = decide(g, epoch, price, totalDevicesBefore, workPool);
+      quota[g.index] = Math.min(decision.leave, g.devices);
+      if (decision.spread > 0) spreadOut(g, decision.spread);
+      if (decision.join > 0) join(g, decision.join, epoch);
+    }
+    removePass(false);
+    quota.fill(0);
+
+    // 2. work, demand, detection, density
+    workPass();
+    const totalReal = workSumsPass();
+    const demandUsd = demand.initialUsdPerEpoch * Math.pow(1 + demand.growthPerEpoch, epoch);
+    const demandWork = demandUsd / demand.usdPerWorkUnit;
+    const servedWork = Math.min(totalReal, demandWork);
+    const servedFraction = totalReal > 0 ? servedWork / totalReal : 0;
+    const paidDemandUsd = servedWork * demand.usdPerWorkUnit;
+    if (rewardParams.demandWeightBps > 0) servedPass(servedFraction);
+    for (const g of groups) pDetect[g.index] = detectProbability(g);
+    detectionPass();
+    countCells();
+    density.factors(cellCounts, cellFactor);
+
+    // 3. rewards (protocol/reward.ts)
+    let paid: number;
+    const pool = workPool + carry;
+    if (exact) {
+      paid = exactRewards(epoch, pool);
+      carry = 0;
+    } else {
+      const total = kernel.score(n, epoch);
+      paid = kernel.pay(n, pool, total);
+      carry = total > 0 ? 0 : pool;
+    }
+    paidTotal += paid;
+    deviceEpochs += n;
+    accountingPass();
+    lifetimePass();
+    for (let k = 0; k < classCount; k++) lastClassMean[k] = classDevices[k] > 0 ? classReported[k] / classDevices[k] : 0;
+
+    // 4. slashing / suspension of flagged devices; collateral damage counted
+    for (let k = 0; k < flaggedCount; k++) {
+      const i = flaggedList[k];
+      const g = groups[group[i]];
+      if (g.fraud) {
+        flagsFraud++;
+        if (caught[i] === 0) {
+          caught[i] = 1;
+          fraudCaught++;
+        }
+      } else {
+        flagsHonest++;
+        g.e[S_FALSE] += 1;
+      }
+      if (slashOn) {
+        const s = stake[i] * slashFraction;
+        stake[i] -= s;
+        g.e[S_SLASHED] += s;
+        g.e[S_SLASHED_USD] += s * price;
+        if (L.slashing.burn) {
+          cumulativeBurned += s;
+          epochBurned += s;
+        } else treasury += s;
+        bondsLocked -= s;
+      }
+    }
+    if (slashOn) {
+      // forfeit unvested rewards of caught devices, pro rata
+      for (const g of groups) {
+        const caughtHere = g.e[S_DETECTED];
+        if (caughtHere > 0 && g.devices > 0 && g.unvested > 0) {
+          const keep = 1 - Math.min(1, caughtHere / g.devices);
+          cumulativeBurned += g.unvested * (1 - keep);
+          epochBurned += g.unvested * (1 - keep);
+          g.unvested *= keep;
+          for (let k = 0; k < g.vestRing.length; k++) g.vestRing[k] *= keep;
+        }
+      }
+      removePass(true);
+    }
+
+    // 5. vesting, revenue, costs, sells, demand burn, market
+    let sells = 0;
+    let locked = bondsLocked;
+    for (const g of groups) {
+      const e = g.e;
+      const earned = e[S_REWARD];
+      e[S_REWARD_USD] = earned * price;
+      // vesting: immediate part liquid, the rest released linearly from the next epoch
+      g.liquid += earned * vestImmediate;
+      if (vestDuration > 0) {
+        const slot = epoch % vestDuration;
+        g.liquid += g.vestRing[slot];
+        g.unvested -= g.vestRing[slot];
+        g.vestRing[slot] = 0;
+        const perEpoch = (earned * (1 - vestImmediate)) / vestDuration;
+        for (let k = 1; k <= vestDuration; k++) g.vestRing[(epoch + k) % vestDuration] += perEpoch;
+        g.unvested += earned * (1 - vestImmediate);
+      }
+      locked += g.unvested;
+      const sell = g.liquid * g.sellFraction;
+      g.liquid -= sell;
+      e[S_SOLD] = sell;
+      sells += sell;
+      // running costs
+      const c = scenario.classes[g.classId];
+      const opexPerDevice = g.kind === "honest" || g.kind === "mercenary" || g.kind === "fakeWork" ? c.opexUsdPerEpoch : (g.spec as { opexUsdPerEpoch: number }).opexUsdPerEpoch;
+      const running = g.devices * (opexPerDevice + minBond * price * capitalCostPerEpoch);
+      e[S_COST] += running;
+      g.opexUsd += running;
+      // non-burn demand pays real work in USD
+      if (!demand.burnAndMint && totalReal > 0) g.revenueUsd += (paidDemandUsd * e[S_REAL]) / totalReal;
+      e[S_DEVICES] = g.devices;
+      e[S_DEVICE_EPOCHS] = g.devices;
+      if (g.devices > 0) g.activeEpochs++;
+      g.peak = Math.max(g.peak, g.devices);
+      // expectations for the next decision
+      if (e[S_REPORTED] > 0) {
+        const obs = (earned * price) / e[S_REPORTED];
+        g.emaUsdPerWork = g.emaUsdPerWork < 0 ? obs : 0.7 * g.emaUsdPerWork + 0.3 * obs;
+        g.lastDensity = e[S_DENSITY] / Math.max(1, e[S_ELIGIBLE]);
+      }
+      for (let k = 0; k < S_COUNT; k++) g.t[k] += e[k];
+    }
+    let reportedAll = 0;
+    for (const g of groups) reportedAll += g.e[S_REPORTED];
+    if (reportedAll > 0) {
+      const obs = (paid * price) / reportedAll;
+      networkUsdPerWork = networkUsdPerWork < 0 ? obs : 0.7 * networkUsdPerWork + 0.3 * obs;
+    }
+    if (demand.burnAndMint && servedWork > 0) {
+      const burnedTokens = market.buyWithUsd(paidDemandUsd);
+      cumulativeBurned += burnedTokens;
+      epochBurned += burnedTokens;
+    }
+    market.sell(sells);
+    market.step();
+
+    if (options.checkInvariants) checkInvariants(epoch, pool, paid);
+
+    // 6. series
+    let rewardAll = 0,
+      realAll = 0,
+      farmerReward = 0,
+      honestReward = 0,
+      honestReal = 0,
+      leakEpoch = 0;
+    for (const g of groups) {
+      rewardAll += g.e[S_REWARD];
+      realAll += g.e[S_REAL];
+      if (g.role === "farmer") farmerReward += g.e[S_REWARD];
+      else {
+        honestReward += g.e[S_REWARD];
+        honestReal += g.e[S_REAL];
+      }
+      if (g.e[S_REPORTED] > 0) leakEpoch += g.e[S_REWARD] * (1 - g.e[S_REAL] / g.e[S_REPORTED]);
+    }
+    leakTotal += leakEpoch;
+    const cumulative = supply.cumulative[epoch] ?? 0;
+    const circulating = genesisSupply + cumulative - cumulativeBurned - locked;
+    if (options.series) {
+      const endPrice = market.price();
+      networkSeries.push({
+        epoch,
+        price: endPrice,
+        emission,
+        cumulative,
+        cap: supply.cap,
+        workPool,
+        paid,
+        dust: exact ? Number(carryWei) / 1e18 : carry,
+        burned: epochBurned,
+        cumulativeBurned,
+        locked,
+        circulating,
+        inflationRate: circulating > 0 ? (emission * epochsPerYear) / circulating : null,
+        demandUsd,
+        servedWork,
+        leakage: rewardAll > 0 ? leakEpoch / rewardAll : null,
+        farmerCapture: rewardAll > 0 ? farmerReward / rewardAll : null,
+        honestCaptureRatio: captureRatio(honestReward, rewardAll, honestReal, realAll),
+        devices: n,
+      });
+      for (const g of groups) {
+        const e = g.e;
+        groupSeries.push({
+          epoch,
+          agent: g.name,
+          kind: g.kind,
+          role: g.role,
+          devices: e[S_DEVICES],
+          joined: e[S_JOINED],
+          left: e[S_LEFT],
+          realWork: e[S_REAL],
+          reportedWork: e[S_REPORTED],
+          fakeWork: Math.max(0, e[S_REPORTED] - e[S_REAL]),
+          rewardTokens: e[S_REWARD],
+          rewardUsd: e[S_REWARD_USD],
+          rewardShare: rewardAll > 0 ? e[S_REWARD] / rewardAll : null,
+          realWorkShare: realAll > 0 ? e[S_REAL] / realAll : null,
+          captureRatio: captureRatio(e[S_REWARD], rewardAll, e[S_REAL], realAll),
+          costUsd: e[S_COST],
+          slashedTokens: e[S_SLASHED],
+          detected: e[S_DETECTED],
+          falselySlashed: e[S_FALSE],
+          meanDensityFactor: e[S_ELIGIBLE] > 0 ? e[S_DENSITY] / e[S_ELIGIBLE] : null,
+          tokensSold: e[S_SOLD],
+        });
+      }
+    }
+    lastCirculating = circulating;
+  }
+
+  // ---- end of run: metrics -----------------------------------------------------------------------------------
+  for (let i = 0; i < n; i++) retire(i);
+  const ownerStake: number[] = new Array(ownerRewards.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    while (ownerStake.length <= owner[i]) ownerStake.push(0);
+    ownerStake[owner[i]] += stake[i];
+  }
+  const finalPrice = market.price();
+  let rewardAll = 0,
+    realAll = 0,
+    farmerReward = 0,
+    honestReward = 0,
+    honestReal = 0,
+    farmerProfit = 0,
+    honestCost = 0,
+    honestNet = 0;
+  for (const g of groups) {
+    rewardAll += g.t[S_REWARD];
+    realAll += g.t[S_REAL];
+    const profit = profitUsd(g.t[S_REWARD_USD], g.revenueUsd, g.t[S_COST], g.t[S_SLASHED_USD]);
+    if (g.role === "farmer") {
+      farmerReward += g.t[S_REWARD];
+      farmerProfit += profit;
+    } else {
+      honestReward += g.t[S_REWARD];
+      honestReal += g.t[S_REAL];
+      honestCost += g.t[S_COST];
+      honestNet += profit;
+    }
+  }
+  const classes: ClassRow[] = groups.map((g) => {
+    const t = g.t;
+    const profit = profitUsd(t[S_REWARD_USD], g.revenueUsd, t[S_COST], t[S_SLASHED_USD]);
+    const netPerDeviceEpoch = t[S_DEVICE_EPOCHS] > 0 ? (t[S_REWARD_USD] + g.revenueUsd - g.opexUsd) / t[S_DEVICE_EPOCHS] : 0;
+    const capexPerDevice = g.joinedTotal > 0 ? g.capexUsd / g.joinedTotal : 0;
+    return {
+      agent: g.name,
+      kind: g.kind,
+      role: g.role,
+      devicesEnd: g.devices,
+      devicesPeak: g.peak,
+      deviceEpochs: t[S_DEVICE_EPOCHS],
+      realWork: t[S_REAL],
+      reportedWork: t[S_REPORTED],
+      fakeWork: Math.max(0, t[S_REPORTED] - t[S_REAL]),
+      rewardTokens: t[S_REWARD],
+      rewardUsd: t[S_REWARD_USD],
+      rewardShare: rewardAll > 0 ? t[S_REWARD] / rewardAll : null,
+      realWorkShare: realAll > 0 ? t[S_REAL] / realAll : null,
+      captureRatio: captureRatio(t[S_REWARD], rewardAll, t[S_REAL], realAll),
+      costUsd: t[S_COST],
+      slashedTokens: t[S_SLASHED],
+      slashedUsd: t[S_SLASHED_USD],
+      profitUsd: profit,
+      roi: roi(profit, t[S_COST]),
+      paybackEpochs: paybackEpochs(capexPerDevice, netPerDeviceEpoch),
+      detected: t[S_DETECTED],
+      falselySlashed: t[S_FALSE],
+    };
+  });
+  const flagsAll = flagsFraud + flagsHonest;
+  const ownerRewardsSorted = sortedNonNegative(ownerRewards);
+  const ownerStakeSorted = sortedNonNegative(ownerStake);
+  const lastEmission = supply.emission[epochs - 1] ?? 0;
+  const metrics: MetricValues = {
+    leakage: rewardAll > 0 ? leakTotal / rewardAll : null,
+    farmerCapture: rewardAll > 0 ? farmerReward / rewardAll : null,
+    honestCaptureRatio: captureRatio(honestReward, rewardAll, honestReal, realAll),
+    payEquityGini: gini(payPerWork),
+    earlyLateRatio: earlyWork > 0 && lateWork > 0 && lateReward > 0 ? earlyReward / earlyWork / (lateReward / lateWork) : null,
+    rewardGini: giniOfSorted(ownerRewardsSorted),
+    rewardNakamoto: nakamotoOfSorted(ownerRewardsSorted),
+    stakeGini: giniOfSorted(ownerStakeSorted),
+    stakeNakamoto: nakamotoOfSorted(ownerStakeSorted),
+    falseSlashes: flagsHonest,
+    falseSlashRate: honestEver > 0 ? flagsHonest / honestEver : null,
+    detectionPrecision: flagsAll > 0 ? flagsFraud / flagsAll : null,
+    detectionRecall: fraudEver > 0 ? fraudCaught / fraudEver : null,
+    farmerProfitUsd: farmerProfit,
+    honestRoi: roi(honestNet, honestCost),
+    emitted: supply.cumulative[epochs - 1] ?? 0,
+    burned: cumulativeBurned,
+    circulating: lastCirculating,
+    inflationRate: lastCirculating > 0 ? (lastEmission * epochsPerYear) / lastCirculating : null,
+    finalPrice,
+    paid: paidTotal,
+    dust: exact ? Number(carryWei) / 1e18 : carry,
+  };
+  const lorenzRows: RunResult["lorenz"] = [];
+  if (options.series) {
+    const add = (series: string, values: ArrayLike<number>): void => {
+      lorenz(values).forEach(([population, share], point) => lorenzRows.push({ series, point, population, share }));
+    };
+    add("payPerWork", payPerWork);
+    add("ownerRewards", ownerRewards);
+    add("ownerStake", ownerStake);
+  }
+  void treasury;
+  return { replicate, seed, metrics, classes, groupSeries, networkSeries, lorenz: lorenzRows, exactCheck: exact, deviceEpochs };
+
+  // ---- helpers needing the closure ---------------------------------------------------------------------------
+  function checkInvariants(epoch: number, pool: number, paid: number): void {
+    const fail = (what: string): never => {
+      throw new InvariantError(epoch, what);
+    };
+    const devices = groups.reduce((a, g) => a + g.devices, 0);
+    if (devices !== n) fail(`Σ group devices (${devices}) = active devices (${n})`);
+    let stakes = 0;
+    for (let i = 0; i < n; i++) {
+      if (!(reward[i] >= 0)) fail(`reward of device ${i} is ${reward[i]}`);
+      if (!(stake[i] >= 0)) fail(`stake of device ${i} is ${stake[i]}`);
+      if (group[i] >= groupCount || cell[i] < 0 || cell[i] >= cells) fail(`device ${i} has group ${group[i]} / cell ${cell[i]}`);
+      stakes += stake[i];
+    }
+    const tol = 1e-9 * Math.max(1, stakes, pool);
+    if (Math.abs(stakes - bondsLocked) > tol) fail(`Σ stakes (${stakes}) = bonds locked (${bondsLocked})`);
+    if (paid > pool * (1 + 1e-12) + 1e-9) fail(`paid (${paid}) ≤ work pool + carried dust (${pool})`);
+    if ((supply.cumulative[epoch] ?? 0) > supply.cap * (1 + 1e-12)) fail(`cumulative emission ≤ cap`);
+    for (const g of groups) {
+      if (g.unvested < -tol || g.liquid < -tol) fail(`group ${g.name}: unvested ${g.unvested}, liquid ${g.liquid} ≥ 0`);
+    }
+    if (!(market.price() > 0 && Number.isFinite(market.price()))) fail(`price ${market.price()} is positive and finite`);
+  }
+
+  function detectProbability(g: Group): number {
+    const d = L.detection;
+    switch (g.kind) {
+      case "honest":
+      case "mercenary":
+        return d.honestFalsePositive;
+      case "sybil":
+        return d.sybil;
+      case "fakeWork":
+        return d.fakeWork;
+      case "collusion":
+        return d.collusion;
+      case "spoofer":
+        return Math.min(1, d.spoofer * (1 + (d.spreadMultiplier - 1) * g.spreadShare));
+    }
+  }
+
+  function decide(g: Group, epoch: number, price: number, totalDevices: number, workPool: number): Decision {
+    const c = scenario.classes[g.classId];
+    // expected reward per device: own history if any, else the network's reward per unit work
+    let usdPerWork = g.emaUsdPerWork >= 0 ? g.emaUsdPerWork : networkUsdPerWork;
+    if (usdPerWork < 0) usdPerWork = totalDevices > 0 ? (workPool * price) / (totalDevices * c.workPerEpoch) : 0;
+    const perDevice = usdPerWork * expectedWork(g);
+    const swarm = g.kind === "sybil" || g.kind === "spoofer" || g.kind === "collusion";
+    const opex = swarm ? (g.spec as { opexUsdPerEpoch: number }).opexUsdPerEpoch : c.opexUsdPerEpoch;
+    const entry = (swarm ? (g.spec as { setupCostUsd: number }).setupCostUsd : c.hardwareCostUsd) + fee * price;
+    const o: Observation = {
+      epoch,
+      devices: g.devices,
+      price,
+      rewardUsdPerDevice: perDevice,
+      runningCostUsd: opex + minBond * price * capitalCostPerEpoch,
+      entryCostUsd: entry,
+      bondUsd: minBond * price,
+      detectProbability: slashOn ? detectProbability(g) : 0,
+      slashFraction,
+      densityFactor: g.lastDensity,
+      epochsPerYear,
+    };
+    switch (g.spec.kind) {
+      case "honest":
+        return decideHonest(g.spec, o, (x) => rng.round(x));
+      case "mercenary":
+        return decideMercenary(g.spec, o);
+      case "fakeWork":
+        return { join: 0, leave: 0, spread: 0 };
+      default:
+        return decideSwarm(g.spec, o, g.maxDevices);
+    }
+  }
+}
+
+/** Six neighbours in the same layout as protocol/density (odd-row offset, torus). */
+function neighboursOf(width: number, height: number, c: number): number[] {
+  const col = c % width;
+  const row = (c - col) / width;
+  const d = row & 1 ? [[1, 0], [0, -1], [1, -1], [-1, 0], [0, 1], [1, 1]] : [[1, 0], [-1, -1], [0, -1], [-1, 0], [-1, 1], [0, 1]];
+  return d.map(([dc, dr]) => ((row + dr + height) % height) * width + ((col + dc + width) % width));
+}
+
+/** Cumulative weights of cells: a few Gaussian cities on the torus plus a thin rural background. */
+function buildCityCdf(width: number, height: number, cities: number, spread: number, rng: Rng): Float64Array {
+  const centres = Array.from({ length: cities }, () => [rng.next() * width, rng.next() * height, 0.5 + rng.next()]);
+  const cdf = new Float64Array(width * height);
+  let acc = 0;
+  for (let row = 0; row < height; row++) {
+    for (let col = 0; col < width; col++) {
+      let w = 0.02;
+      for (const [cx, cy, size] of centres) {
+        const dx = Math.min(Math.abs(col - cx), width - Math.abs(col - cx));
+        const dy = Math.min(Math.abs(row - cy), height - Math.abs(row - cy));
+        w += size * Math.exp(-(dx * dx + dy * dy) / (2 * spread * spread));
+      }
+      acc += w;
+      cdf[row * width + col] = acc;
+    }
+  }
+  return cdf;
+}

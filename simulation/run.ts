@@ -1,0 +1,191 @@
+/**
+ * One scenario, all its Monte Carlo replicates, and the files of simulation/OUTPUTS.md.
+ */
+import os from "node:os";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { runReplicate, type ClassRow, type EngineMode, type RunResult } from "./engine";
+import { HEADLINE_METRICS, meanInterval, verdict, type Interval, type Verdict } from "./metrics";
+import { gitCommit, packageVersion, writeCsv, writeFileAtomic, writeJson } from "./output";
+import { replicateSeeds } from "./random";
+import { canonicalJson, loadScenario, scenarioHash, type Scenario } from "./scenario";
+import { supplyOf } from "./supply";
+import { REWARD_FAST_EXACT_TOLERANCE } from "../protocol/reward";
+
+export const TIMESERIES_COLUMNS = [
+  "run", "seed", "epoch", "agent", "kind", "role", "devices", "joined", "left", "realWork", "reportedWork", "fakeWork",
+  "rewardTokens", "rewardUsd", "rewardShare", "realWorkShare", "captureRatio", "costUsd", "slashedTokens", "detected",
+  "falselySlashed", "meanDensityFactor", "tokensSold",
+] as const;
+export const NETWORK_COLUMNS = [
+  "run", "seed", "epoch", "price", "emission", "cumulative", "cap", "workPool", "paid", "dust", "burned",
+  "cumulativeBurned", "locked", "circulating", "inflationRate", "demandUsd", "servedWork", "leakage", "farmerCapture",
+  "honestCaptureRatio", "devices",
+] as const;
+export const CLASS_COLUMNS = [
+  "run", "seed", "agent", "kind", "role", "devicesEnd", "devicesPeak", "deviceEpochs", "realWork", "reportedWork",
+  "fakeWork", "rewardTokens", "rewardUsd", "rewardShare", "realWorkShare", "captureRatio", "costUsd", "slashedTokens",
+  "slashedUsd", "profitUsd", "roi", "paybackEpochs", "detected", "falselySlashed",
+] as const;
+export const LORENZ_COLUMNS = ["run", "seed", "series", "point", "population", "share"] as const;
+/** Class metrics summarised across replicates in summary.json. */
+export const CLASS_SUMMARY_METRICS = [
+  "rewardShare", "realWorkShare", "captureRatio", "roi", "paybackEpochs", "profitUsd", "devicesEnd", "slashedTokens",
+] as const satisfies ReadonlyArray<keyof ClassRow>;
+export const RUN_FILES = ["summary.json", "timeseries.csv", "network.csv", "classes.csv", "lorenz.csv", "scenario.resolved.json"];
+
+export interface RunOptions {
+  scenario: string;
+  overrides?: Record<string, unknown>;
+  out?: string;
+  mode?: EngineMode;
+  /** Worker threads for the replicates (default: {@link defaultWorkers}). */
+  workers?: number;
+  /** Called after each replicate (progress). */
+  onReplicate?: (done: number, total: number) => void;
+}
+
+export interface Summary {
+  schema: string;
+  scenario: { name: string; description: string; source: string; hash: string };
+  seed: number;
+  replicateSeeds: number[];
+  runs: number;
+  epochs: number;
+  epochLengthSeconds: number;
+  version: string;
+  commit: string;
+  mode: EngineMode;
+  rewardTolerance: typeof REWARD_FAST_EXACT_TOLERANCE;
+  metrics: Record<string, Interval & { values: number[] }>;
+  classes: Record<string, { kind: string; role: string; metrics: Record<string, Interval & { values: number[] }> }>;
+  verdicts: Verdict[];
+  pass: boolean;
+  files: string[];
+}
+
+function withValues(values: Array<number | null>): Interval & { values: number[] } {
+  return { ...meanInterval(values), values: values.filter((v): v is number => v !== null && Number.isFinite(v)) };
+}
+
+/** Summary of replicate results (pure; used by the CLI and tests). */
+export function summarise(scenario: Scenario, source: string, results: RunResult[], mode: EngineMode): Summary {
+  const metrics: Summary["metrics"] = {};
+  for (const key of HEADLINE_METRICS) metrics[key] = withValues(results.map((r) => r.metrics[key]));
+  const classes: Summary["classes"] = {};
+  for (const [idx, row] of results[0].classes.entries()) {
+    const m: Record<string, Interval & { values: number[] }> = {};
+    for (const key of CLASS_SUMMARY_METRICS) m[key] = withValues(results.map((r) => r.classes[idx][key] as number | null));
+    classes[row.agent] = { kind: row.kind, role: row.role, metrics: m };
+  }
+  const verdicts = scenario.verdicts.map((v) => verdict(v, metrics[v.metric]));
+  return {
+    schema: "depin-lab/simulation-summary@1",
+    scenario: { name: scenario.name, description: scenario.description, source, hash: scenarioHash(scenario) },
+    seed: scenario.seed,
+    replicateSeeds: replicateSeeds(scenario.seed, scenario.runs),
+    runs: scenario.runs,
+    epochs: scenario.epochs,
+    epochLengthSeconds: scenario.epochLengthSeconds,
+    version: packageVersion(),
+    commit: gitCommit(),
+    mode,
+    rewardTolerance: REWARD_FAST_EXACT_TOLERANCE,
+    metrics,
+    classes,
+    verdicts,
+    pass: verdicts.every((v) => v.pass),
+    files: RUN_FILES,
+  };
+}
+
+/** Run every replicate of a scenario. */
+export function runAll(scenario: Scenario, mode: EngineMode = "fast", onReplicate?: (done: number, total: number) => void): RunResult[] {
+  const supply = supplyOf(scenario);
+  const results: RunResult[] = [];
+  for (let r = 0; r < scenario.runs; r++) {
+    results.push(runReplicate(scenario, supply, r, { series: true, mode }));
+    onReplicate?.(r + 1, scenario.runs);
+  }
+  return results;
+}
+
+/**
+ * Run the replicates on `workers` threads (one pool; results gathered in replicate order, so outputs do not depend
+ * on the number of workers). Falls back to the calling thread for one worker or one replicate.
+ */
+export async function runAllParallel(
+  nameOrFile: string,
+  overrides: Record<string, unknown>,
+  scenario: Scenario,
+  mode: EngineMode,
+  workers: number,
+  onReplicate?: (done: number, total: number) => void,
+): Promise<RunResult[]> {
+  const runs = scenario.runs;
+  const count = Math.max(1, Math.min(workers, runs));
+  if (count === 1) return runAll(scenario, mode, onReplicate);
+  const results: RunResult[] = new Array(runs);
+  let next = 0;
+  let done = 0;
+  const pool: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const give = (w: Worker): void => {
+        if (next >= runs) return;
+        const replicate = next++;
+        w.postMessage({ type: "task", task: { id: replicate, point: 0, replicate }, overrides: {}, full: { mode } });
+      };
+      for (let k = 0; k < count; k++) {
+        const w = new Worker(path.join(__dirname, "sweep-worker.js"), { workerData: { scenario: nameOrFile, base: overrides } });
+        pool.push(w);
+        w.on("message", (msg: { id: number; result?: RunResult; error?: string }) => {
+          if (msg.error || !msg.result) return reject(new Error(`replicate ${msg.id}: ${msg.error ?? "no result"}`));
+          results[msg.id] = msg.result;
+          done++; // not inside the optional call below: `f?.(++x)` skips the increment when f is undefined
+          onReplicate?.(done, runs);
+          if (done === runs) resolve();
+          else give(w);
+        });
+        w.on("error", reject);
+        give(w);
+      }
+    });
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return results;
+}
+
+/** Write the run files of OUTPUTS.md into `dir`. */
+export function writeRunOutputs(dir: string, scenario: Scenario, summary: Summary, results: RunResult[]): void {
+  const tag = (r: RunResult) => ({ run: r.replicate, seed: r.seed });
+  writeCsv(path.join(dir, "timeseries.csv"), TIMESERIES_COLUMNS, results.flatMap((r) => r.groupSeries.map((row) => ({ ...tag(r), ...row }))));
+  writeCsv(path.join(dir, "network.csv"), NETWORK_COLUMNS, results.flatMap((r) => r.networkSeries.map((row) => ({ ...tag(r), ...row }))));
+  writeCsv(path.join(dir, "classes.csv"), CLASS_COLUMNS, results.flatMap((r) => r.classes.map((row) => ({ ...tag(r), ...row }))));
+  writeCsv(path.join(dir, "lorenz.csv"), LORENZ_COLUMNS, results.flatMap((r) => r.lorenz.map((row) => ({ ...tag(r), ...row }))));
+  writeFileAtomic(path.join(dir, "scenario.resolved.json"), canonicalJson(scenario));
+  writeJson(path.join(dir, "summary.json"), summary);
+}
+
+/**
+ * Default worker count for `simulate`: all cores when the run is big enough to repay thread start-up
+ * (≈ 2e7 device-epochs across replicates), else 1.
+ */
+export function defaultWorkers(scenario: Scenario): number {
+  const deviceEpochs = scenario.agents.reduce((a, g) => a + g.count, 0) * scenario.epochs * scenario.runs;
+  return scenario.runs > 1 && deviceEpochs >= 2e7 ? Math.max(1, os.availableParallelism?.() ?? os.cpus().length) : 1;
+}
+
+/** Load, run and write a scenario; returns the summary and the output directory. */
+export async function simulate(options: RunOptions): Promise<{ summary: Summary; dir: string; results: RunResult[] }> {
+  const overrides = options.overrides ?? {};
+  const { scenario, source } = loadScenario(options.scenario, overrides);
+  const mode = options.mode ?? "fast";
+  const workers = options.workers ?? defaultWorkers(scenario);
+  const results = await runAllParallel(options.scenario, overrides, scenario, mode, workers, options.onReplicate);
+  const summary = summarise(scenario, source, results, mode);
+  const dir = options.out ?? path.join("out", scenario.name);
+  writeRunOutputs(dir, scenario, summary, results);
+  return { summary, dir, results };
+}

@@ -1,0 +1,528 @@
+/**
+ * The scenario file: its zod schema (the single definition; the JSON Schema in
+ * simulation/scenario.schema.json is generated from it), loading from JSON or YAML, built-in lookup, and
+ * validation that lists every problem by path before anything runs.
+ *
+ * Units: token amounts in whole tokens (numbers or decimal strings), USD in dollars, fractions in [0, 1],
+ * probabilities per device per epoch. Emission parameters use the names of `protocol/emission.ts`.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { createHash } from "node:crypto";
+import YAML from "yaml";
+import { z } from "zod";
+import { HIP17_DEFAULT } from "../protocol/density";
+import { resolveSchedule, ScheduleParamsError } from "../protocol/emission";
+import { scheduleParamsOf } from "./supply";
+import { HEADLINE_METRICS } from "./metrics";
+
+// ---- primitives with messages a scenario author understands ------------------------------------------------
+const posInt = () =>
+  z
+    .number({ error: "expected a positive integer" })
+    .int({ error: "expected a positive integer" })
+    .positive({ error: "expected a positive integer" });
+const nonNegInt = () =>
+  z
+    .number({ error: "expected a non-negative integer" })
+    .int({ error: "expected a non-negative integer" })
+    .nonnegative({ error: "expected a non-negative integer" });
+const nonNeg = () =>
+  z
+    .number({ error: "expected a non-negative number" })
+    .nonnegative({ error: "expected a non-negative number" })
+    .finite({ error: "expected a finite number" });
+const positive = () =>
+  z.number({ error: "expected a positive number" }).positive({ error: "expected a positive number" }).finite();
+const fraction = () =>
+  z
+    .number({ error: "expected a number between 0 and 1" })
+    .min(0, { error: "expected a number between 0 and 1" })
+    .max(1, { error: "expected a number between 0 and 1" });
+/** Whole tokens: a non-negative number or a decimal string ("1.5", "2e6"). */
+const tokens = () =>
+  z.union([nonNeg(), z.string().regex(/^\d+(\.\d+)?([eE][+-]?\d+)?$/)], {
+    error: "expected a non-negative token amount (number or decimal string)",
+  });
+/** An integer in WAD (1e18 = 1.0), as in the contracts: a non-negative integer or an integer string. */
+const wad = () =>
+  z.union([nonNegInt(), z.string().regex(/^\d+$/)], { error: "expected a WAD integer (1e18 = 1.0)" });
+
+// ---- sections -----------------------------------------------------------------------------------------------
+export const EmissionSchema = z.strictObject({
+  curve: z.enum(["constant", "linear", "step", "exponential"]).default("constant"),
+  /** Tokens emitted in epoch 0. */
+  initialEmission: tokens().default(5_000).describe("Tokens emitted in epoch 0."),
+  /** Hard cap on cumulative emission (tokens). */
+  cap: tokens().default(50_000_000).describe("Hard cap on cumulative emission (tokens)."),
+  /** linear: tokens less per epoch. */
+  decrement: tokens().optional().describe("linear: tokens less per epoch."),
+  /** linear/step: emission never falls below this (tokens). */
+  floor: tokens().optional().describe("linear/step: emission never falls below this (tokens)."),
+  /** step: multiply by this WAD factor every periodEpochs (0.5e18 = halving). */
+  factorWad: wad().optional().describe("step: multiply by this WAD factor every periodEpochs (0.5e18 = halving)."),
+  periodEpochs: posInt().optional(),
+  /** exponential: half-life of the emission rate. */
+  halfLifeEpochs: posInt().optional().describe("exponential: half-life of the emission rate."),
+});
+
+export const SplitsSchema = z
+  .strictObject({
+    workPoolBps: nonNegInt().default(7_000),
+    treasuryBps: nonNegInt().default(2_000),
+    ecosystemBps: nonNegInt().default(1_000),
+  })
+  .refine((s) => s.workPoolBps + s.treasuryBps + s.ecosystemBps === 10_000, {
+    error: "splits must add up to 10000 bps",
+  });
+
+export const DeviceClassSchema = z.strictObject({
+  name: z.string().min(1),
+  /** Class weight in the reward function (1 = neutral). */
+  weight: nonNeg().default(1).describe("Class weight in the reward function (1 = neutral)."),
+  /** Mean verified work per device per epoch of an honest device (work units). */
+  workPerEpoch: positive().default(100).describe("Mean verified work per device per epoch of an honest device (work units)."),
+  hardwareCostUsd: nonNeg().default(500),
+  opexUsdPerEpoch: nonNeg().default(0.5),
+});
+
+const DensityResolutionSchema = z.strictObject({
+  level: nonNegInt(),
+  target: posInt(),
+  max: posInt(),
+  n: nonNegInt(),
+});
+
+export const LeversSchema = z.strictObject({
+  /** Bond per device (tokens): the price of a sybil. */
+  minBond: tokens().default(0).describe("Bond per device (tokens): the price of a sybil."),
+  slashing: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Share of the bond taken from a device caught cheating. */
+      fraction: fraction().default(1).describe("Share of the bond taken from a device caught cheating."),
+      /** Slashed tokens are burned (true) or sent to the treasury (false). */
+      burn: z.boolean().default(true).describe("Slashed tokens are burned (true) or sent to the treasury (false)."),
+    })
+    .prefault({}),
+  densityScaling: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** HIP-17 style table; level k = blocks of 2^k × 2^k cells. */
+      resolutions: z
+        .array(DensityResolutionSchema)
+        .min(1)
+        .default(() => HIP17_DEFAULT.resolutions.map((r) => ({ ...r }))),
+    })
+    .prefault({}),
+  stakeFactor: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      referenceStake: tokens().default(1_000),
+      maxBoost: nonNeg().default(0.5),
+    })
+    .prefault({}),
+  establishment: z
+    .strictObject({ epochs: nonNegInt().default(0), fraction: fraction().default(0.1) })
+    .prefault({}),
+  vesting: z
+    .strictObject({ immediateFraction: fraction().default(1), durationEpochs: nonNegInt().default(0) })
+    .prefault({}),
+  /** Tokens burned per device at registration. */
+  onboardingFee: tokens().default(0).describe("Tokens burned per device at registration."),
+  /** Share of the score taken from served (paid) work rather than reported work. */
+  demandWeight: fraction().default(0).describe("Share of the score taken from served (paid) work rather than reported work."),
+  /** Probability per device per epoch that a challenge / witness check catches the fraud of each kind. */
+  detection: z
+    .strictObject({
+      sybil: fraction().default(0),
+      spoofer: fraction().default(0),
+      fakeWork: fraction().default(0),
+      collusion: fraction().default(0),
+      /** Probability per honest device per epoch of a wrong flag by challenges. */
+      honestFalsePositive: fraction().default(0).describe("Probability per honest device per epoch of a wrong flag by challenges."),
+      /** Detection of a spoofer device multiplies by this once it has spread far from home. */
+      spreadMultiplier: nonNeg().default(2).describe("Detection of a spoofer device multiplies by this once it has spread far from home."),
+    })
+    .prefault({}),
+  /** Flags devices whose reported work exceeds threshold × their class's mean reported work. */
+  anomalyDetector: z
+    .strictObject({ enabled: z.boolean().default(false), threshold: positive().default(3) })
+    .prefault({}),
+});
+
+const AgentBase = {
+  /** Group name used in outputs (default: `<kind>-<index>`). */
+  name: z.string().min(1).optional().describe("Group name used in outputs (default: `<kind>-<index>`)."),
+  /** Devices at `startEpoch`. */
+  count: nonNegInt().describe("Devices at `startEpoch`."),
+  /** Device class name (default: the first class). */
+  class: z.string().optional().describe("Device class name (default: the first class)."),
+  startEpoch: nonNegInt().default(0),
+  /** Adapt behaviour to the levers (false = fixed strategy). */
+  adaptive: z.boolean().default(true).describe("Adapt behaviour to the levers (false = fixed strategy)."),
+  /** Share of liquid reward tokens sold each epoch. */
+  sellFraction: fraction().optional().describe("Share of liquid reward tokens sold each epoch."),
+  /** Per-device spread of work (coefficient of variation of the epoch noise). */
+  workCv: nonNeg().default(0.2).describe("Per-device spread of work (coefficient of variation of the epoch noise)."),
+};
+
+const HonestAgent = z.strictObject({
+  ...AgentBase,
+  kind: z.literal("honest"),
+  devicesPerOperator: posInt().default(1),
+  /** Device work relative to the class mean (better hardware > 1). */
+  workMultiplier: positive().default(1).describe("Device work relative to the class mean (better hardware > 1)."),
+  /** Spread of work rate between devices (coefficient of variation, fixed per device). */
+  hardwareSpread: nonNeg().default(0.2).describe("Spread of work rate between devices (coefficient of variation, fixed per device)."),
+  /** Most devices that join per epoch when the expected payback is immediate. */
+  maxJoinPerEpoch: nonNegInt().default(0).describe("Most devices that join per epoch when the expected payback is immediate."),
+  /** Devices join while payback is shorter than this many epochs. */
+  paybackHorizonEpochs: posInt().default(365).describe("Devices join while payback is shorter than this many epochs."),
+  /** Share of devices leaving per epoch while they lose money. */
+  churnPerEpoch: fraction().default(0.01).describe("Share of devices leaving per epoch while they lose money."),
+});
+
+const SwarmFields = {
+  /** The swarm never grows beyond this many devices. */
+  maxDevices: nonNegInt().optional().describe("The swarm never grows beyond this many devices."),
+  /** Share of the swarm it adds or removes per epoch as profit dictates. */
+  resizePerEpoch: fraction().default(0.1).describe("Share of the swarm it adds or removes per epoch as profit dictates."),
+  /** Cost of running one fake device per epoch (USD): servers, SIMs, GPS spoofers. */
+  opexUsdPerEpoch: nonNeg().default(0.05).describe("Cost of running one fake device per epoch (USD): servers, SIMs, GPS spoofers."),
+  /** Up-front cost per device besides bond and fee (USD). */
+  setupCostUsd: nonNeg().default(0).describe("Up-front cost per device besides bond and fee (USD)."),
+  /** Reported work per device relative to the class mean. */
+  workMultiplier: positive().default(1).describe("Reported work per device relative to the class mean."),
+};
+
+const SybilAgent = z.strictObject({
+  ...AgentBase,
+  ...SwarmFields,
+  kind: z.literal("sybil"),
+  /** Cells the swarm sits in (a server farm claims few locations). */
+  cells: posInt().default(2).describe("Cells the swarm sits in (a server farm claims few locations)."),
+});
+
+const SpooferAgent = z.strictObject({
+  ...AgentBase,
+  ...SwarmFields,
+  kind: z.literal("spoofer"),
+  /** Cells claimed at first (clustered near home). */
+  cells: posInt().default(3).describe("Cells claimed at first (clustered near home)."),
+  /** Spread out when the swarm's mean density factor falls below this. */
+  spreadThreshold: fraction().default(0.8).describe("Spread out when the swarm's mean density factor falls below this."),
+  /** Share of devices moved to empty cells per epoch while spreading. */
+  spreadPerEpoch: fraction().default(0.25).describe("Share of devices moved to empty cells per epoch while spreading."),
+});
+
+const FakeWorkAgent = z.strictObject({
+  ...AgentBase,
+  kind: z.literal("fakeWork"),
+  /** Reported work ÷ real work. */
+  inflation: z.number().min(1, { error: "expected a number ≥ 1" }).default(3).describe("Reported work ÷ real work."),
+  hardwareSpread: nonNeg().default(0.2),
+});
+
+const CollusionAgent = z.strictObject({
+  ...AgentBase,
+  ...SwarmFields,
+  kind: z.literal("collusion"),
+  /** Neighbouring cells the ring spreads over (members witness each other). */
+  cells: posInt().default(7).describe("Neighbouring cells the ring spreads over (members witness each other)."),
+});
+
+const MercenaryAgent = z.strictObject({
+  ...AgentBase,
+  kind: z.literal("mercenary"),
+  maxDevices: nonNegInt().default(1_000),
+  /** Enters in bulk when the annualised reward yield on hardware + bond exceeds this. */
+  entryApr: nonNeg().default(1).describe("Enters in bulk when the annualised reward yield on hardware + bond exceeds this."),
+  /** Leaves (and dumps its bond) when it falls below this. */
+  exitApr: nonNeg().default(0.3).describe("Leaves (and dumps its bond) when it falls below this."),
+  maxJoinPerEpoch: nonNegInt().default(200),
+  workMultiplier: positive().default(1),
+  hardwareSpread: nonNeg().default(0.1),
+});
+
+export const AgentSchema = z.discriminatedUnion("kind", [
+  HonestAgent,
+  SybilAgent,
+  SpooferAgent,
+  FakeWorkAgent,
+  CollusionAgent,
+  MercenaryAgent,
+]);
+
+export const MarketSchema = z.strictObject({
+  /** `amm`: constant-product pool fed by sells and buys; `exogenous`: a price path. */
+  model: z.enum(["amm", "exogenous"]).default("amm").describe("`amm`: constant-product pool fed by sells and buys; `exogenous`: a price path."),
+  initialPrice: positive().default(1),
+  /** amm: USD on each side of the pool at start. */
+  liquidityUsd: positive().default(2_000_000).describe("amm: USD on each side of the pool at start."),
+  /** exogenous: log drift per epoch (−0.005 ≈ −84% a year). */
+  drift: z.number().default(0).describe("exogenous: log drift per epoch (−0.005 ≈ −84% a year)."),
+  /** exogenous: log volatility per epoch. */
+  volatility: nonNeg().default(0).describe("exogenous: log volatility per epoch."),
+  /** Tokens in existence before epoch 0 (genesis allocation, pool float); default: the pool's token side. */
+  genesisSupply: tokens().optional().describe("Tokens in existence before epoch 0 (genesis allocation, pool float); default: the pool's token side."),
+  /** Yearly cost of capital for bonds (opportunity cost). */
+  costOfCapital: nonNeg().default(0.1).describe("Yearly cost of capital for bonds (opportunity cost)."),
+});
+
+export const DemandSchema = z.strictObject({
+  /** Paid demand in epoch 0 (USD). */
+  initialUsdPerEpoch: nonNeg().default(1_000).describe("Paid demand in epoch 0 (USD)."),
+  /** Growth of demand per epoch (0.002 ≈ +107% a year; negative = shrinking). */
+  growthPerEpoch: z.number().min(-1).default(0.002).describe("Growth of demand per epoch (0.002 ≈ +107% a year; negative = shrinking)."),
+  /** USD paid per unit of served work. */
+  usdPerWorkUnit: positive().default(0.02).describe("USD paid per unit of served work."),
+  /** Demand buys tokens and burns them (Helium data credits); otherwise it pays operators in USD. */
+  burnAndMint: z.boolean().default(true).describe("Demand buys tokens and burns them (Helium data credits); otherwise it pays operators in USD."),
+});
+
+const VerdictSchema = z.strictObject({
+  metric: z.enum(HEADLINE_METRICS, { error: `expected one of the headline metrics: ${HEADLINE_METRICS.join(", ")}` }),
+  comparator: z.enum(["<=", ">=", "<", ">", "between"]),
+  threshold: z.union([z.number(), z.tuple([z.number(), z.number()])]),
+});
+
+export const DEFAULT_VERDICTS: z.input<typeof VerdictSchema>[] = [
+  { metric: "leakage", comparator: "<=", threshold: 0.05 },
+  { metric: "honestCaptureRatio", comparator: "between", threshold: [0.9, 1.1] },
+  { metric: "falseSlashRate", comparator: "<=", threshold: 0.001 },
+];
+
+export const ScenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().min(1).default("scenario"),
+    description: z.string().default(""),
+    /** Scenario seed; replicate r runs with a seed derived from (seed, r). */
+    seed: nonNegInt().default(1).describe("Scenario seed; replicate r runs with a seed derived from (seed, r)."),
+    /** Monte Carlo replicates. */
+    runs: posInt().default(1).describe("Monte Carlo replicates."),
+    epochs: posInt().default(365),
+    epochLengthSeconds: posInt().default(86_400),
+    /** Default when the section is absent: Helium-like halving of 5,000 tokens a day every two years. */
+    emission: EmissionSchema.prefault({
+      curve: "step",
+      initialEmission: 5_000,
+      cap: 50_000_000,
+      factorWad: "500000000000000000",
+      periodEpochs: 730,
+    }),
+    splits: SplitsSchema.prefault({}),
+    classes: z.array(DeviceClassSchema).min(1).prefault([{ name: "hotspot" }]),
+    world: z
+      .strictObject({
+        width: posInt().default(64),
+        height: posInt().default(64),
+        /** Population centres honest devices cluster around. */
+        cities: posInt().default(12).describe("Population centres honest devices cluster around."),
+        /** Radius (cells) of a city. */
+        citySpread: positive().default(3).describe("Radius (cells) of a city."),
+      })
+      .prefault({}),
+    levers: LeversSchema.prefault({}),
+    market: MarketSchema.prefault({}),
+    demand: DemandSchema.prefault({}),
+    agents: z.array(AgentSchema).min(1).prefault([{ kind: "honest", count: 1_000 }]),
+    verdicts: z.array(VerdictSchema).prefault(DEFAULT_VERDICTS),
+  })
+  .superRefine((s, ctx) => {
+    const classNames = new Set(s.classes.map((c) => c.name));
+    s.agents.forEach((a, i) => {
+      if (a.class !== undefined && !classNames.has(a.class)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["agents", i, "class"],
+          message: `expected one of the classes ${[...classNames].join(", ")}`,
+        });
+      }
+      if (a.startEpoch >= s.epochs) {
+        ctx.addIssue({ code: "custom", path: ["agents", i, "startEpoch"], message: `expected < epochs (${s.epochs})` });
+      }
+    });
+    s.verdicts.forEach((v, i) => {
+      if ((v.comparator === "between") !== Array.isArray(v.threshold)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["verdicts", i, "threshold"],
+          message: v.comparator === "between" ? "expected [min, max] for 'between'" : `expected a number for '${v.comparator}'`,
+        });
+      }
+    });
+    const names = s.agents.map((a, i) => a.name ?? `${a.kind}-${i}`);
+    names.forEach((n, i) => {
+      if (names.indexOf(n) !== i) ctx.addIssue({ code: "custom", path: ["agents", i, "name"], message: `duplicate agent name "${n}"` });
+    });
+    if (s.classes.length > 255) ctx.addIssue({ code: "custom", path: ["classes"], message: "expected at most 255 classes" });
+    if (s.agents.length > 255) ctx.addIssue({ code: "custom", path: ["agents"], message: "expected at most 255 agent groups" });
+    const e = s.emission;
+    const need = (field: keyof typeof e, curve: string): void => {
+      if (e[field] === undefined) {
+        ctx.addIssue({ code: "custom", path: ["emission", field], message: `required for the ${curve} curve` });
+      }
+    };
+    if (e.curve === "linear") need("decrement", "linear");
+    if (e.curve === "step") {
+      need("factorWad", "step");
+      need("periodEpochs", "step");
+    }
+    if (e.curve === "exponential") need("halfLifeEpochs", "exponential");
+    if (!ctx.value || ctx.issues.length === 0) {
+      // the protocol's own checks (ranges, unused parameters), reported under emission.<field>
+      try {
+        resolveSchedule(scheduleParamsOf(s as Scenario));
+      } catch (err) {
+        const field = err instanceof ScheduleParamsError ? err.field : "curve";
+        const message = err instanceof ScheduleParamsError ? err.message.replace(/^ScheduleParams\.\w+: /, "") : String(err);
+        ctx.addIssue({ code: "custom", path: ["emission", field], message });
+      }
+    }
+  });
+
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type Scenario = z.output<typeof ScenarioSchema>;
+export type AgentSpec = z.output<typeof AgentSchema>;
+export type AgentKind = AgentSpec["kind"];
+
+/** A scenario file that failed validation; `problems` lists every issue as `path: message`. */
+export class ScenarioError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`${source}: invalid scenario\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ScenarioError";
+  }
+}
+
+/** `agents[2].count` from a zod path. */
+export function formatPath(p: readonly PropertyKey[]): string {
+  let out = "";
+  for (const k of p) out += typeof k === "number" ? `[${k}]` : out === "" ? String(k) : `.${String(k)}`;
+  return out === "" ? "(root)" : out;
+}
+
+/** Validate an already-parsed object; throws ScenarioError listing every problem. */
+export function parseScenario(raw: unknown, source = "scenario"): Scenario {
+  const result = ScenarioSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+    throw new ScenarioError(source, problems);
+  }
+  return result.data;
+}
+
+/** Directory of the built-in scenario library. */
+export const SCENARIO_DIR = path.join(__dirname, "scenarios");
+
+/** Names of the built-in scenarios. */
+export function builtInScenarios(): string[] {
+  if (!fs.existsSync(SCENARIO_DIR)) return [];
+  return fs
+    .readdirSync(SCENARIO_DIR)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .map((f) => f.replace(/\.(ya?ml|json)$/, ""))
+    .sort();
+}
+
+/** Resolve `name|file` to a file path: an existing file wins, else a built-in scenario name. */
+export function resolveScenarioPath(nameOrFile: string): string {
+  if (fs.existsSync(nameOrFile) && fs.statSync(nameOrFile).isFile()) return nameOrFile;
+  for (const ext of [".yaml", ".yml", ".json"]) {
+    const p = path.join(SCENARIO_DIR, nameOrFile + ext);
+    if (fs.existsSync(p)) return p;
+  }
+  throw new Error(
+    `scenario "${nameOrFile}" is neither a file nor a built-in scenario (built-ins: ${builtInScenarios().join(", ")})`,
+  );
+}
+
+/** Read a scenario file (JSON or YAML by extension) without validating it. */
+export function readScenarioFile(nameOrFile: string): { raw: Record<string, unknown>; source: string } {
+  const file = resolveScenarioPath(nameOrFile);
+  const text = fs.readFileSync(file, "utf8");
+  let raw: unknown;
+  try {
+    raw = file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
+  } catch (err) {
+    const kind = file.endsWith(".json") ? "JSON" : "YAML";
+    throw new ScenarioError(file, [`(file): not valid ${kind}: ${(err as Error).message}`]);
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new ScenarioError(file, ["(root): expected an object"]);
+  }
+  const source = path.relative(process.cwd(), file) || file;
+  return { raw: raw as Record<string, unknown>, source };
+}
+
+/**
+ * Load and validate a scenario, applying `overrides` (dotted path → value, e.g. `levers.minBond` → 100) to the raw
+ * file first, so overridden values are validated like the rest.
+ */
+export function loadScenario(
+  nameOrFile: string,
+  overrides: Readonly<Record<string, unknown>> = {},
+): { scenario: Scenario; source: string } {
+  const { raw, source } = readScenarioFile(nameOrFile);
+  const copy = structuredClone(raw);
+  for (const [k, v] of Object.entries(overrides)) setPath(copy, k, v);
+  return { scenario: parseScenario(copy, source), source };
+}
+
+/** Deterministic JSON (sorted keys) used for hashing and for `scenario.resolved.json`. */
+export function canonicalJson(value: unknown): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v !== null && typeof v === "object") {
+      return Object.fromEntries(
+        Object.keys(v as object)
+          .sort()
+          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+      );
+    }
+    return v;
+  };
+  return JSON.stringify(sort(value), null, 2) + "\n";
+}
+
+/** sha256 of the canonical resolved scenario. */
+export function scenarioHash(scenario: Scenario): string {
+  return createHash("sha256").update(canonicalJson(scenario)).digest("hex");
+}
+
+/**
+ * Set `a.b[2].c = value` on a raw scenario object (for `--param` / `--epochs` overrides), creating objects on the
+ * way. Values are parsed as JSON where possible ("100" → 100, "true" → true), else kept as strings.
+ */
+export function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted
+    .replace(/\[(\d+)\]/g, ".$1")
+    .split(".")
+    .filter((k) => k !== "");
+  if (keys.length === 0) throw new Error(`empty parameter path "${dotted}"`);
+  let node: Record<string, unknown> = target;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const k = keys[i];
+    if (node[k] === undefined || node[k] === null || typeof node[k] !== "object") node[k] = /^\d+$/.test(keys[i + 1]) ? [] : {};
+    node = node[k] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+/** Parse a CLI value: JSON if it parses, else the string. */
+export function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The JSON Schema of scenario files (input side: defaults shown, optional fields optional). */
+export function scenarioJsonSchema(): unknown {
+  return z.toJSONSchema(ScenarioSchema, { io: "input", unrepresentable: "any" });
+}

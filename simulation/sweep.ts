@@ -1,0 +1,452 @@
+/**
+ * Parameter sweeps: a cartesian grid of `--param key=v1,v2,…` lists × Monte Carlo replicates, run on one pool of
+ * worker threads kept busy for the whole sweep. Rows stream to disk in point order (a small reorder buffer absorbs
+ * out-of-order completions); only per-point aggregates stay in memory, so a 10,000-point sweep runs in bounded
+ * memory. `--shard i/n` runs a contiguous slice of points; `merge` joins shards. Ctrl-C keeps completed points and a
+ * rerun of the same command resumes after them.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createHash } from "node:crypto";
+import { Worker } from "node:worker_threads";
+import cliProgress from "cli-progress";
+import { flag, intFlag, UsageError, type ParsedArgs } from "./cli";
+import { HEADLINE_METRICS, meanInterval, type MetricValues } from "./metrics";
+import { csvText, gitCommit, packageVersion, writeFileAtomic, writeJson } from "./output";
+import { replicateSeeds } from "./random";
+import { loadScenario, parseValue, readScenarioFile, scenarioHash, type Scenario } from "./scenario";
+
+export interface SweepParam {
+  key: string;
+  values: unknown[];
+}
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+export interface SweepManifest {
+  schema: "depin-lab/sweep@1";
+  scenario: { name: string; source: string; hash: string };
+  /** Cartesian grid: points in row-major order, the last parameter varying fastest. */
+  grid: "cartesian";
+  params: SweepParam[];
+  points: number;
+  runs: number;
+  seed: number;
+  replicateSeeds: number[];
+  shard: { index: number; count: number; firstPoint: number; endPoint: number } | null;
+  /** Identifies the sweep (scenario, grid, runs) for resume and merge. */
+  sweepHash: string;
+  version: string;
+  commit: string;
+  completedPoints: number;
+  complete: boolean;
+  files: string[];
+}
+
+/** Parse `key=v1,v2,…` (values as JSON where they parse, e.g. numbers, booleans; else strings). */
+export function parseParam(text: string): SweepParam {
+  const eq = text.indexOf("=");
+  if (eq <= 0) throw new UsageError(`--param: expected key=v1,v2,…, got "${text}"`);
+  const key = text.slice(0, eq).trim();
+  const list = text.slice(eq + 1);
+  const values = list.trim().startsWith("[") ? (parseValue(list) as unknown[]) : list.split(",").map((v) => parseValue(v.trim()));
+  if (!Array.isArray(values) || values.length === 0 || values.some((v) => v === "")) {
+    throw new UsageError(`--param ${key}: expected a non-empty comma-separated list of values`);
+  }
+  return { key, values };
+}
+
+/** Number of points of the cartesian grid. */
+export function gridSize(params: readonly SweepParam[]): number {
+  return params.reduce((n, p) => n * p.values.length, 1);
+}
+
+/** Overrides of point `index` (row-major: the last parameter varies fastest). */
+export function pointOverrides(params: readonly SweepParam[], index: number): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  let rest = index;
+  for (let k = params.length - 1; k >= 0; k--) {
+    const p = params[k];
+    o[p.key] = p.values[rest % p.values.length];
+    rest = Math.floor(rest / p.values.length);
+  }
+  return o;
+}
+
+/** `i/n` → shard; points [⌊i·P/n⌋, ⌊(i+1)·P/n⌋). */
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) {
+    throw new UsageError(`--shard: expected i/n with 0 ≤ i < n, got "${text}"`);
+  }
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+export function shardRange(points: number, shard: Shard | null): [number, number] {
+  if (!shard) return [0, points];
+  return [Math.floor((shard.index * points) / shard.count), Math.floor(((shard.index + 1) * points) / shard.count)];
+}
+
+const cellText = (v: unknown): string | number | boolean | null => (typeof v === "number" || typeof v === "boolean" || v === null ? v : typeof v === "string" ? v : JSON.stringify(v));
+
+export function rowColumns(params: readonly SweepParam[]): string[] {
+  return ["point", "replicate", "seed", ...params.map((p) => p.key), ...HEADLINE_METRICS];
+}
+
+export function pointColumns(params: readonly SweepParam[]): string[] {
+  return ["point", ...params.map((p) => p.key), "n", ...HEADLINE_METRICS.flatMap((m) => [`${m}_mean`, `${m}_lo`, `${m}_hi`])];
+}
+
+export interface SweepOptions {
+  scenario: string;
+  params: SweepParam[];
+  /** Overrides applied to every point (e.g. --runs/--seed/--epochs). */
+  base: Record<string, unknown>;
+  workers: number;
+  shard: Shard | null;
+  out?: string;
+  quiet: boolean;
+  /** Stop after this many points (tests of interruption). */
+  stopAfterPoints?: number;
+}
+
+interface Task {
+  id: number;
+  point: number;
+  replicate: number;
+}
+
+interface TaskResult {
+  id: number;
+  metrics: MetricValues;
+  seed: number;
+  error?: string;
+}
+
+/** Validate every point before anything runs; returns the base scenario. */
+function validateGrid(options: SweepOptions, first: number, end: number): { scenario: Scenario; source: string } {
+  const base = loadScenario(options.scenario, options.base);
+  for (let p = first; p < end; p++) {
+    try {
+      loadScenario(options.scenario, { ...options.base, ...pointOverrides(options.params, p) });
+    } catch (err) {
+      throw new Error(`sweep point ${p} (${JSON.stringify(pointOverrides(options.params, p))}): ${(err as Error).message}`);
+    }
+  }
+  return base;
+}
+
+/** Run a sweep (or one shard of it). Resolves with the manifest; `interrupted` when stopped early. */
+export async function runSweep(options: SweepOptions): Promise<{ manifest: SweepManifest; dir: string; interrupted: boolean }> {
+  const params = options.params;
+  const points = gridSize(params);
+  const [first, end] = shardRange(points, options.shard);
+  const { scenario, source } = validateGrid(options, first, end);
+  const runs = scenario.runs;
+  const dir =
+    options.out ??
+    path.join("out", `sweep-${scenario.name}${options.shard ? `-shard${options.shard.index}of${options.shard.count}` : ""}`);
+  const sweepHash = createHash("sha256")
+    .update(JSON.stringify({ scenario: scenarioHash(scenario), params, runs, shard: options.shard }))
+    .digest("hex");
+  const manifest: SweepManifest = {
+    schema: "depin-lab/sweep@1",
+    scenario: { name: scenario.name, source, hash: scenarioHash(scenario) },
+    grid: "cartesian",
+    params,
+    points,
+    runs,
+    seed: scenario.seed,
+    replicateSeeds: replicateSeeds(scenario.seed, runs),
+    shard: options.shard ? { ...options.shard, firstPoint: first, endPoint: end } : null,
+    sweepHash,
+    version: packageVersion(),
+    commit: gitCommit(),
+    completedPoints: 0,
+    complete: false,
+    files: ["sweep.json", "sweep.csv", "sweep-points.csv"],
+  };
+  fs.mkdirSync(dir, { recursive: true });
+  const rowsPartial = path.join(dir, "sweep.partial.csv");
+  const pointsPartial = path.join(dir, "sweep-points.partial.csv");
+  const manifestFile = path.join(dir, "sweep.json");
+  const rowCols = rowColumns(params);
+  const pointCols = pointColumns(params);
+
+  // ---- resume ------------------------------------------------------------------------------------------------
+  let donePoints = 0;
+  if (fs.existsSync(manifestFile) && fs.existsSync(pointsPartial) && fs.existsSync(rowsPartial)) {
+    const old = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as SweepManifest;
+    if (old.sweepHash === sweepHash && !old.complete) {
+      donePoints = countLines(pointsPartial) - 1;
+      truncateToLines(pointsPartial, donePoints + 1);
+      truncateToLines(rowsPartial, 1 + donePoints * runs);
+    }
+  }
+  if (donePoints <= 0) {
+    donePoints = 0;
+    writeFileAtomic(rowsPartial, csvText(rowCols, []));
+    writeFileAtomic(pointsPartial, csvText(pointCols, []));
+  }
+  manifest.completedPoints = donePoints;
+  writeJson(manifestFile, manifest);
+
+  const startPoint = first + donePoints;
+  const lastPoint = options.stopAfterPoints !== undefined ? Math.min(end, startPoint + options.stopAfterPoints) : end;
+  // tasks are generated lazily from an index so a huge grid costs no memory
+  const totalTasks = (lastPoint - startPoint) * runs;
+  const taskAt = (id: number): Task => ({ id, point: startPoint + Math.floor(id / runs), replicate: id % runs });
+
+  const workerCount = Math.max(1, Math.min(options.workers, totalTasks));
+  if (!options.quiet) {
+    process.stderr.write(
+      `sweep ${scenario.name}: ${params.map((p) => `${p.key} (${p.values.length})`).join(" × ")} = ${points} points (cartesian grid)` +
+        `${options.shard ? `, shard ${options.shard.index}/${options.shard.count} = points ${first}–${end - 1}` : ""}` +
+        ` × ${runs} replicates = ${(end - first) * runs} runs` +
+        `${donePoints > 0 ? `, resuming after ${donePoints} completed points` : ""}; ${workerCount} worker thread(s) → ${dir}/\n`,
+    );
+  }
+
+  // ---- the pool ----------------------------------------------------------------------------------------------
+  const rowsFd = fs.openSync(rowsPartial, "a");
+  const pointsFd = fs.openSync(pointsPartial, "a");
+  const buffer = new Map<number, TaskResult>();
+  let nextToWrite = 0;
+  let nextToDispatch = 0;
+  let pointMetrics: MetricValues[] = [];
+  let interrupted = false;
+  let failure: Error | undefined;
+  const bar =
+    options.quiet || totalTasks === 0
+      ? undefined
+      : new cliProgress.SingleBar(
+          { format: "{bar} {percentage}% | {value}/{total} runs | ETA {eta_formatted}", stream: process.stderr, etaBuffer: 50 },
+          cliProgress.Presets.shades_classic,
+        );
+  bar?.start(totalTasks, 0);
+
+  const flush = (): void => {
+    while (buffer.has(nextToWrite)) {
+      const result = buffer.get(nextToWrite) as TaskResult;
+      buffer.delete(nextToWrite);
+      const task = taskAt(nextToWrite);
+      const overrides = pointOverrides(params, task.point);
+      const row: Record<string, string | number | boolean | null> = { point: task.point, replicate: task.replicate, seed: result.seed };
+      for (const p of params) row[p.key] = cellText(overrides[p.key]);
+      for (const m of HEADLINE_METRICS) row[m] = result.metrics[m];
+      fs.writeSync(rowsFd, csvText(rowCols, [row], false));
+      pointMetrics.push(result.metrics);
+      if (pointMetrics.length === runs) {
+        const prow: Record<string, string | number | boolean | null> = { point: task.point, n: runs };
+        for (const p of params) prow[p.key] = cellText(overrides[p.key]);
+        for (const m of HEADLINE_METRICS) {
+          const i = meanInterval(pointMetrics.map((x) => x[m]));
+          prow[`${m}_mean`] = i.mean;
+          prow[`${m}_lo`] = i.lo;
+          prow[`${m}_hi`] = i.hi;
+        }
+        fs.writeSync(pointsFd, csvText(pointCols, [prow], false));
+        pointMetrics = [];
+        manifest.completedPoints++;
+      }
+      nextToWrite++;
+      bar?.increment();
+    }
+  };
+
+  const workers: Worker[] = [];
+  await new Promise<void>((resolve) => {
+    if (totalTasks === 0) return resolve();
+    let alive = 0;
+    const stop = (): void => {
+      if (interrupted) return;
+      interrupted = true;
+      for (const w of workers) void w.terminate();
+    };
+    const onSigint = (): void => stop();
+    process.once("SIGINT", onSigint);
+    const finish = (): void => {
+      if (alive > 0) return;
+      process.removeListener("SIGINT", onSigint);
+      resolve();
+    };
+    const idle = new Set<Worker>();
+    const dispatch = (w: Worker): void => {
+      if (interrupted || failure || nextToDispatch >= totalTasks) return;
+      // bound the reorder buffer: never run too far ahead of the oldest unwritten task
+      if (nextToDispatch - nextToWrite >= workerCount * 64) {
+        idle.add(w);
+        return;
+      }
+      const task = taskAt(nextToDispatch++);
+      w.postMessage({ type: "task", task, overrides: pointOverrides(params, task.point) });
+    };
+    for (let k = 0; k < workerCount; k++) {
+      const w = new Worker(path.join(__dirname, "sweep-worker.js"), {
+        workerData: { scenario: options.scenario, base: options.base },
+      });
+      alive++;
+      workers.push(w);
+      w.on("message", (msg: TaskResult) => {
+        if (msg.error) {
+          failure = new Error(`sweep task ${msg.id}: ${msg.error}`);
+          stop();
+          return;
+        }
+        buffer.set(msg.id, msg);
+        flush();
+        if (nextToWrite >= totalTasks) {
+          for (const x of workers) void x.terminate();
+          return;
+        }
+        dispatch(w);
+        for (const x of [...idle]) {
+          idle.delete(x);
+          dispatch(x);
+        }
+      });
+      w.on("error", (err) => {
+        failure = err;
+        stop();
+      });
+      w.on("exit", () => {
+        alive--;
+        finish();
+      });
+      // two tasks in flight per worker keep it busy while the main thread writes
+      dispatch(w);
+      dispatch(w);
+    }
+  });
+  bar?.stop();
+  fs.closeSync(rowsFd);
+  fs.closeSync(pointsFd);
+  if (failure) throw failure;
+
+  const completeAll = !interrupted && first + manifest.completedPoints === end;
+  manifest.complete = completeAll;
+  if (completeAll) {
+    fs.renameSync(rowsPartial, path.join(dir, "sweep.csv"));
+    fs.renameSync(pointsPartial, path.join(dir, "sweep-points.csv"));
+  }
+  writeJson(manifestFile, manifest);
+  return { manifest, dir, interrupted: !completeAll };
+}
+
+function countLines(file: string): number {
+  const text = fs.readFileSync(file, "utf8");
+  return text.split("\n").length - 1;
+}
+
+/** Keep the first `lines` complete lines of a file. */
+function truncateToLines(file: string, lines: number): void {
+  const text = fs.readFileSync(file, "utf8");
+  let pos = 0;
+  for (let k = 0; k < lines; k++) {
+    const next = text.indexOf("\n", pos);
+    if (next < 0) break;
+    pos = next + 1;
+  }
+  fs.truncateSync(file, pos);
+}
+
+/** Merge shard directories (same sweep, disjoint slices covering every point) into `out`. */
+export function mergeShards(dirs: string[], out: string): SweepManifest {
+  if (dirs.length === 0) throw new UsageError("merge: give the shard directories to merge");
+  const manifests = dirs.map((d) => {
+    const file = path.join(d, "sweep.json");
+    if (!fs.existsSync(file)) throw new UsageError(`merge: ${d} has no sweep.json`);
+    const m = JSON.parse(fs.readFileSync(file, "utf8")) as SweepManifest;
+    if (!m.complete) throw new UsageError(`merge: ${d} is not complete (${m.completedPoints} points done); resume it first`);
+    return { dir: d, m };
+  });
+  const key = (m: SweepManifest) => JSON.stringify([m.scenario.hash, m.params, m.runs, m.shard?.count ?? 1]);
+  for (const { dir, m } of manifests) {
+    if (key(m) !== key(manifests[0].m)) throw new UsageError(`merge: ${dir} belongs to a different sweep than ${manifests[0].dir}`);
+  }
+  manifests.sort((a, b) => (a.m.shard?.firstPoint ?? 0) - (b.m.shard?.firstPoint ?? 0));
+  let expected = 0;
+  for (const { dir, m } of manifests) {
+    const [f, e] = m.shard ? [m.shard.firstPoint, m.shard.endPoint] : [0, m.points];
+    if (f !== expected) throw new UsageError(`merge: points ${expected}–${f - 1} are missing or overlap at ${dir}`);
+    expected = e;
+  }
+  if (expected !== manifests[0].m.points) throw new UsageError(`merge: points ${expected}–${manifests[0].m.points - 1} are missing`);
+  fs.mkdirSync(out, { recursive: true });
+  for (const file of ["sweep.csv", "sweep-points.csv"]) {
+    const target = path.join(out, file);
+    const tmp = `${target}.tmp-${process.pid}`;
+    const fd = fs.openSync(tmp, "w");
+    manifests.forEach(({ dir }, k) => {
+      const text = fs.readFileSync(path.join(dir, file), "utf8");
+      fs.writeSync(fd, k === 0 ? text : text.slice(text.indexOf("\n") + 1));
+    });
+    fs.closeSync(fd);
+    fs.renameSync(tmp, target);
+  }
+  const first = manifests[0].m;
+  const merged: SweepManifest = {
+    ...first,
+    shard: null,
+    sweepHash: createHash("sha256").update(JSON.stringify({ merged: manifests.map((x) => x.m.sweepHash) })).digest("hex"),
+    completedPoints: first.points,
+    complete: true,
+  };
+  writeJson(path.join(out, "sweep.json"), merged);
+  return merged;
+}
+
+// ---- CLI -------------------------------------------------------------------------------------------------------
+
+export async function sweepCommand(args: ParsedArgs): Promise<number> {
+  for (const k of args.flags.keys()) {
+    if (!["scenario", "param", "runs", "workers", "shard", "out", "quiet", "seed", "epochs"].includes(k)) {
+      throw new UsageError(`sweep: unknown option --${k}`);
+    }
+  }
+  const scenario = flag(args, "scenario") ?? args.positional[0];
+  if (!scenario) throw new UsageError("sweep: --scenario <name|file> is required");
+  readScenarioFile(scenario); // fail early on a missing file
+  const params = (args.flags.get("param") ?? []).map(parseParam);
+  if (params.length === 0) throw new UsageError("sweep: give at least one --param key=v1,v2,…");
+  const base: Record<string, unknown> = {};
+  const runs = intFlag(args, "runs", 1);
+  const seed = intFlag(args, "seed");
+  const epochs = intFlag(args, "epochs", 1);
+  if (runs !== undefined) base.runs = runs;
+  if (seed !== undefined) base.seed = seed;
+  if (epochs !== undefined) base.epochs = epochs;
+  const workers = intFlag(args, "workers", 1) ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  const shardText = flag(args, "shard");
+  const quiet = flag(args, "quiet") === "true";
+  const { manifest, dir, interrupted } = await runSweep({
+    scenario,
+    params,
+    base,
+    workers,
+    shard: shardText ? parseShard(shardText) : null,
+    out: flag(args, "out"),
+    quiet,
+  });
+  if (interrupted) {
+    const total = (manifest.shard ? manifest.shard.endPoint - manifest.shard.firstPoint : manifest.points);
+    console.error(
+      `interrupted: ${manifest.completedPoints} of ${total} points are complete in ${dir}/ (sweep.partial.csv). ` +
+        `Run the same command again to resume.`,
+    );
+    return 130;
+  }
+  if (!quiet) console.log(`sweep complete: ${dir}/sweep.csv, ${dir}/sweep-points.csv`);
+  return 0;
+}
+
+export async function mergeCommand(args: ParsedArgs): Promise<number> {
+  const out = flag(args, "out") ?? path.join("out", "sweep-merged");
+  const manifest = mergeShards(args.positional, out);
+  if (flag(args, "quiet") !== "true") console.log(`merged ${args.positional.length} shard(s), ${manifest.points} points → ${out}/`);
+  return 0;
+}
