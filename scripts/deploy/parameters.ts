@@ -1,0 +1,301 @@
+/**
+ * Deploy parameters: the schema of `ignition/parameters/<network>.json`, validated with zod before anything is sent,
+ * and the resolution of the two placeholders a file may use (`"deployer"` for an address, `"auto"` for genesis).
+ *
+ * File format (JSON; every amount in token wei as a decimal string, optionally with an exponent: `"1e27"`,
+ * `"164383e18"`, `"1.5e18"` — the value must be a whole number of wei):
+ * ```
+ * { "token":      { "name", "symbol", "cap" },
+ *   "epochs":     { "genesis": unix seconds | "auto", "epochLength": seconds },
+ *   "schedule":   { "curve", "initialEmission", "cap", "decrement"?, "floor"?, "factorWad"?, "periodEpochs"?,
+ *                   "halfLifeEpochs"? }                       — names as in protocol/emission.ts
+ *   "splits":     { "devicePoolBps", "treasuryBps", "ecosystemBps" }  — sum 10000
+ *   "recipients": { "treasury", "ecosystem" (address or null) },
+ *   "rewards":    { "challengeWindow", "immediateBps", "vestingDuration" },
+ *   "registry":   { "name", "symbol", "deviceClasses": [{ "id", "name", "rewardWeightBps", "minBond", "enabled" }],
+ *                   "makers": [address] },
+ *   "staking":    { "unbondingDelay", "slashToTreasury" },
+ *   "roles":      { "oracles", "guardians", "distributorPausers", "registryPausers", "fraudReviewers", "slashers" },
+ *   "timelock":   { "minDelay", "proposers", "executors" } }
+ * ```
+ * An address may be written `"deployer"` (the account that sends the deployment); a recipient or role holder may be
+ * written `"timelock"` (the TimelockController of this deployment, e.g. treasury = governance, slasher = governance). `"genesis": "auto"` means the
+ * timestamp of the latest block when the deployment starts; it is resolved once and kept for resumed runs.
+ * This module has no dependency on compiled artifacts (task files import it at load time).
+ */
+import fs from "node:fs";
+import { getAddress, isAddress } from "ethers";
+import { z } from "zod";
+import { CURVES, type ScheduleParams, ScheduleParamsError, resolveSchedule } from "../../protocol/emission";
+
+/** Bounds enforced by the contracts, repeated here so a bad file fails before the first transaction. */
+export const LIMITS = {
+  maxChallengeWindow: 30n * 86_400n,
+  maxVestingDuration: 4n * 365n * 86_400n,
+  maxUnbondingDelay: 365n * 86_400n,
+  maxClassWeightBps: 100_000n,
+  maxUint128: (1n << 128n) - 1n,
+  maxTimelockDelay: 365n * 86_400n,
+  bps: 10_000n,
+} as const;
+
+/** A placeholder for the deploying account. */
+export const DEPLOYER = "deployer";
+/** A placeholder for the TimelockController deployed by the module (allowed for recipients and role holders). */
+export const TIMELOCK = "timelock";
+
+/** Thrown for an invalid parameter file; `field` is the dotted path of the first bad field. */
+export class DeployParametersError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`Invalid deploy parameters in ${file}: field "${field}": ${reason}`);
+    this.name = "DeployParametersError";
+  }
+}
+
+const AMOUNT = /^(\d+)(?:\.(\d+))?(?:e(\d+))?$/;
+
+/** Parses `"123"`, `"1e27"`, `"1.5e18"` (or a safe JSON integer) into an exact bigint; rejects fractions of a wei. */
+function parseAmount(value: string | number): bigint | undefined {
+  if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : undefined;
+  const match = AMOUNT.exec(value.trim());
+  if (match === null) return undefined;
+  const [, whole, fraction = "", exponent = "0"] = match;
+  if (exponent.length > 2) return undefined; // at most e99: a uint256 has 78 digits
+  const digits = BigInt(whole + fraction);
+  const shift = Number(exponent) - fraction.length;
+  if (shift >= 0) return digits * 10n ** BigInt(shift);
+  const divisor = 10n ** BigInt(-shift);
+  return digits % divisor === 0n ? digits / divisor : undefined;
+}
+
+function amount(max: bigint = (1n << 256n) - 1n, min = 0n) {
+  return z.union([z.string(), z.number()]).transform((raw, ctx) => {
+    const value = parseAmount(raw);
+    if (value === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected a whole non-negative number of wei as a string like "1000", "1e27" or "1.5e18", got ${JSON.stringify(raw)}`,
+      });
+      return z.NEVER;
+    }
+    if (value < min || value > max) {
+      ctx.addIssue({ code: "custom", message: `expected ${min} ≤ value ≤ ${max}, got ${value}` });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+function addressOr(placeholders: string[]) {
+  return z.string().transform((raw, ctx) => {
+    if (placeholders.includes(raw)) return raw;
+    if (!isAddress(raw)) {
+      const allowed = placeholders.map((k) => `"${k}"`).join(" or ");
+      ctx.addIssue({ code: "custom", message: `expected a 0x address or ${allowed}, got ${JSON.stringify(raw)}` });
+      return z.NEVER;
+    }
+    return getAddress(raw);
+  });
+}
+
+const address = addressOr([DEPLOYER]);
+const nonZeroAddress = addressOr([DEPLOYER, TIMELOCK]).refine(
+  (a) => a !== "0x0000000000000000000000000000000000000000",
+  {
+    message: "expected a non-zero address",
+  },
+);
+
+const addressList = z
+  .array(nonZeroAddress)
+  .refine((list) => new Set(list).size === list.length, { message: "expected no duplicate addresses" });
+
+const bps = amount(LIMITS.bps);
+
+const deviceClass = z.strictObject({
+  id: z.number().int().min(0).max(255),
+  name: z.string().min(1),
+  rewardWeightBps: amount(LIMITS.maxClassWeightBps, 1n),
+  minBond: amount(LIMITS.maxUint128),
+  enabled: z.boolean(),
+});
+
+const schedule = z.strictObject({
+  curve: z.enum(CURVES),
+  initialEmission: amount(),
+  cap: amount(),
+  decrement: amount().optional(),
+  floor: amount().optional(),
+  factorWad: amount().optional(),
+  periodEpochs: amount().optional(),
+  halfLifeEpochs: amount().optional(),
+});
+
+export const deployParametersSchema = z.strictObject({
+  $comment: z.string().optional(),
+  token: z.strictObject({
+    name: z.string().min(1),
+    symbol: z.string().min(1),
+    cap: amount(LIMITS.maxUint128, 1n),
+  }),
+  epochs: z.strictObject({
+    genesis: z.union([z.literal("auto"), amount((1n << 64n) - 1n)]),
+    epochLength: amount((1n << 64n) - 1n, 1n),
+  }),
+  schedule,
+  splits: z
+    .strictObject({ devicePoolBps: bps, treasuryBps: bps, ecosystemBps: bps })
+    .refine((s) => s.devicePoolBps + s.treasuryBps + s.ecosystemBps === LIMITS.bps, {
+      message: "expected devicePoolBps + treasuryBps + ecosystemBps = 10000",
+    }),
+  recipients: z.strictObject({ treasury: nonZeroAddress, ecosystem: nonZeroAddress.nullable() }),
+  rewards: z
+    .strictObject({
+      challengeWindow: amount(LIMITS.maxChallengeWindow),
+      immediateBps: bps,
+      vestingDuration: amount(LIMITS.maxVestingDuration),
+    })
+    .refine((r) => (r.immediateBps === LIMITS.bps) === (r.vestingDuration === 0n), {
+      message: "expected vestingDuration = 0 exactly when immediateBps = 10000",
+      path: ["vestingDuration"],
+    }),
+  registry: z.strictObject({
+    name: z.string().min(1),
+    symbol: z.string().min(1),
+    deviceClasses: z.array(deviceClass).refine((list) => new Set(list.map((c) => c.id)).size === list.length, {
+      message: "expected each class id once",
+    }),
+    makers: z
+      .array(address.refine((a) => a !== "0x0000000000000000000000000000000000000000", "expected a non-zero address"))
+      .refine((list) => new Set(list).size === list.length, { message: "expected no duplicate addresses" }),
+  }),
+  staking: z.strictObject({
+    unbondingDelay: amount(LIMITS.maxUnbondingDelay, 1n),
+    slashToTreasury: z.boolean(),
+  }),
+  roles: z.strictObject({
+    oracles: addressList,
+    guardians: addressList,
+    distributorPausers: addressList,
+    registryPausers: addressList,
+    fraudReviewers: addressList,
+    slashers: addressList,
+  }),
+  timelock: z.strictObject({
+    minDelay: amount(LIMITS.maxTimelockDelay),
+    proposers: z
+      .array(address)
+      .min(1, { message: "expected at least one proposer" })
+      .refine((list) => new Set(list).size === list.length, { message: "expected no duplicate addresses" }),
+    // The zero address as executor means "anyone may execute a ready operation" (OpenZeppelin semantics).
+    executors: z
+      .array(address)
+      .min(1, { message: "expected at least one executor (the zero address lets anyone execute)" }),
+  }),
+});
+
+/** A validated parameter file, before placeholders are resolved. */
+export type DeployParameters = z.output<typeof deployParametersSchema>;
+
+/**
+ * Parameters with `"deployer"` and `"auto"` resolved: concrete addresses (except `"timelock"`, which the module
+ * maps to its TimelockController future) and a concrete genesis.
+ */
+export type ResolvedDeployParameters = Omit<DeployParameters, "epochs"> & {
+  epochs: { genesis: bigint; epochLength: bigint };
+};
+
+/** The schedule section as `protocol/emission.ts` parameters (absent fields stay absent). */
+export function scheduleParamsOf(p: Pick<DeployParameters, "schedule">): ScheduleParams {
+  const { curve, initialEmission, cap, ...rest } = p.schedule;
+  const params: ScheduleParams = { curve, initialEmission, cap };
+  for (const [key, value] of Object.entries(rest)) {
+    if (value !== undefined) (params as Record<string, unknown>)[key] = value;
+  }
+  return params;
+}
+
+/** Validates raw JSON; throws {@link DeployParametersError} naming the first bad field. */
+export function parseDeployParameters(raw: unknown, file = "<parameters>"): DeployParameters {
+  const result = deployParametersSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue.path.map(String).join(".") || "(root)";
+    throw new DeployParametersError(file, field, issue.message);
+  }
+  const parameters = result.data;
+  try {
+    resolveSchedule(scheduleParamsOf(parameters));
+  } catch (err) {
+    if (err instanceof ScheduleParamsError) throw new DeployParametersError(file, `schedule.${err.field}`, err.message);
+    throw err;
+  }
+  if (parameters.splits.ecosystemBps > 0n && parameters.recipients.ecosystem === null) {
+    throw new DeployParametersError(file, "recipients.ecosystem", "required (non-null) when splits.ecosystemBps > 0");
+  }
+  return parameters;
+}
+
+/** Reads and validates a parameter file. */
+export function loadDeployParameters(file: string): DeployParameters {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new DeployParametersError(file, "(file)", `cannot read: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new DeployParametersError(file, "(file)", `not valid JSON: ${(err as Error).message}`);
+  }
+  return parseDeployParameters(raw, file);
+}
+
+/**
+ * Replaces `"deployer"` by `deployer` and `"auto"` genesis by `autoGenesis` (the caller passes the genesis kept from
+ * an earlier, interrupted run, or the latest block's timestamp).
+ */
+export function resolveDeployParameters(
+  parameters: DeployParameters,
+  context: { deployer: string; autoGenesis: bigint },
+): ResolvedDeployParameters {
+  const deployer = getAddress(context.deployer);
+  const one = (a: string): string => (a === DEPLOYER ? deployer : a);
+  const list = (l: string[]): string[] => l.map(one);
+  return {
+    ...parameters,
+    epochs: {
+      genesis: parameters.epochs.genesis === "auto" ? context.autoGenesis : parameters.epochs.genesis,
+      epochLength: parameters.epochs.epochLength,
+    },
+    recipients: {
+      treasury: one(parameters.recipients.treasury),
+      ecosystem: parameters.recipients.ecosystem === null ? null : one(parameters.recipients.ecosystem),
+    },
+    registry: { ...parameters.registry, makers: list(parameters.registry.makers) },
+    roles: {
+      oracles: list(parameters.roles.oracles),
+      guardians: list(parameters.roles.guardians),
+      distributorPausers: list(parameters.roles.distributorPausers),
+      registryPausers: list(parameters.roles.registryPausers),
+      fraudReviewers: list(parameters.roles.fraudReviewers),
+      slashers: list(parameters.roles.slashers),
+    },
+    timelock: {
+      ...parameters.timelock,
+      proposers: list(parameters.timelock.proposers),
+      executors: list(parameters.timelock.executors),
+    },
+  };
+}
+
+/** The parameter file of a network: `ignition/parameters/<network>.json` under `root`. */
+export function defaultParametersFile(root: string, network: string): string {
+  return `${root}/ignition/parameters/${network}.json`;
+}
