@@ -13,22 +13,22 @@ export const DEFAULT_OUT_DIR = "out/epochs";
 interface CommonArgs {
   epoch: string;
   outDir: string;
-  deployments?: string;
+  manifestDir?: string;
 }
 
-async function loadOracleSystem(hre: HardhatRuntimeEnvironment, deployments?: string) {
-  return loadSystem(hre, { dir: deployments });
+async function loadOracleSystem(hre: HardhatRuntimeEnvironment, manifestDir?: string) {
+  return loadSystem(hre, { dir: manifestDir });
 }
 
 task("epoch:mint", "Mints an epoch's emission and funds its device pool (anyone may; in order, once the epoch started)")
   .addParam("epoch", "Epoch to mint (must be the next one: controller.mintedEpochs())", undefined, types.string)
   .addOptionalParam("from", "Sender: an address or index of the network's accounts (default: account 0)")
-  .addOptionalParam("deployments", "Folder of deployment manifests (default: deployments/)")
-  .setAction(async (args: { epoch: string; from?: string; deployments?: string }, hre) =>
+  .addOptionalParam("manifestDir", "Folder of the deployment manifest (default deployments/)")
+  .setAction(async (args: { epoch: string; from?: string; manifestDir?: string }, hre) =>
     runTask("epoch:mint", async () => {
       const epoch = parseEpoch(args.epoch);
       const sender = await resolveSigner(hre, args.from, "from");
-      const system = await loadOracleSystem(hre, args.deployments);
+      const system = await loadOracleSystem(hre, args.manifestDir);
       const minted = await system.controller.mintedEpochs();
       if (BigInt(epoch) < minted) refuse("epoch:mint", `epoch ${epoch} is already minted (${minted} epoch(s) minted)`);
       if (BigInt(epoch) > minted) refuse("epoch:mint", `epochs are minted in order: the next one is ${minted}`);
@@ -60,11 +60,11 @@ task("epoch:post", "Computes an epoch's rewards from work reports, writes its fi
   .addFlag("dryRun", "Compute and write the files, but do not post")
   .addOptionalParam("outDir", "Folder of the epochs' files", DEFAULT_OUT_DIR)
   .addOptionalParam("from", "Oracle account: an address or index (default: the first account holding ORACLE_ROLE)")
-  .addOptionalParam("deployments", "Folder of deployment manifests (default: deployments/)")
+  .addOptionalParam("manifestDir", "Folder of the deployment manifest (default deployments/)")
   .setAction(async (args: CommonArgs & { reports: string; dryRun: boolean; from?: string }, hre) =>
     runTask("epoch:post", async () => {
       const epoch = parseEpoch(args.epoch);
-      const system = await loadOracleSystem(hre, args.deployments);
+      const system = await loadOracleSystem(hre, args.manifestDir);
       const oracleRole = await system.distributor.ORACLE_ROLE();
       const signer = args.dryRun
         ? undefined
@@ -92,11 +92,11 @@ task(
   .addParam("reports", "The epoch's published work reports (.csv or .json)")
   .addOptionalParam("outDir", "Folder holding the previous epoch's files (rewards.csv of epoch − 1)", DEFAULT_OUT_DIR)
   .addFlag("write", "On a pass, write the recomputed files to --out-dir (to verify the next epoch from them)")
-  .addOptionalParam("deployments", "Folder of deployment manifests (default: deployments/)")
+  .addOptionalParam("manifestDir", "Folder of the deployment manifest (default deployments/)")
   .setAction(async (args: CommonArgs & { reports: string; write: boolean }, hre) =>
     runTask("epoch:verify", async () => {
       const epoch = parseEpoch(args.epoch);
-      const system = await loadOracleSystem(hre, args.deployments);
+      const system = await loadOracleSystem(hre, args.manifestDir);
       const outcome = await verifyEpochRewards({
         system,
         provider: hre.ethers.provider,

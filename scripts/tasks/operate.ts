@@ -26,12 +26,12 @@ import {
 } from "../lib/taskArgs";
 import { writeFileAtomic, toJson } from "../lib/atomicFile";
 
-const DEPLOYMENTS_HELP = "Folder of deployment manifests (default: deployments/)";
+const DEPLOYMENTS_HELP = "Folder of the deployment manifest (default deployments/)";
 const SIGNATURE_VALIDITY_SECONDS = 3600n;
 const STATUS_NAMES = ["None", "Active", "Suspended", "Deregistered"];
 
-async function loadOperateSystem(hre: HardhatRuntimeEnvironment, deployments?: string) {
-  return loadSystem(hre, { dir: deployments });
+async function loadOperateSystem(hre: HardhatRuntimeEnvironment, manifestDir?: string) {
+  return loadSystem(hre, { dir: manifestDir });
 }
 
 /** A device key file: `{ "address": "0x…", "privateKey": "0x…" }` (a bare 0x-hex private key is accepted too). */
@@ -70,6 +70,26 @@ async function latestTimestamp(hre: HardhatRuntimeEnvironment): Promise<bigint> 
   return BigInt(block!.timestamp);
 }
 
+/** Approves (if needed) and stakes `amount` on `deviceId` from `sender`. */
+async function stakeOn(
+  system: Pick<Awaited<ReturnType<typeof loadOperateSystem>>, "staking" | "token">,
+  sender: Signer,
+  deviceId: bigint,
+  amount: bigint,
+): Promise<void> {
+  const { staking, token } = system;
+  const from = await sender.getAddress();
+  const stakingAddress = await staking.getAddress();
+  if ((await token.allowance(from, stakingAddress)) < amount) {
+    await (await token.connect(sender).approve(stakingAddress, amount)).wait();
+  }
+  const tx = await staking.connect(sender).stake(deviceId, amount);
+  await tx.wait();
+  console.log(
+    `staked ${tokens(amount)} on device ${hexId(deviceId)}; bond now ${tokens(await staking.bondOf(deviceId))}; active ${await staking.isActive(deviceId)}; tx ${tx.hash}`,
+  );
+}
+
 task(
   "device:register",
   "Registers a device: signs Register with the device key and Attest with a maker key, then sends",
@@ -86,7 +106,8 @@ task(
     "makerKeyFile",
     "Maker key file (same format); on hardhat/localhost the approved dev maker account is used when absent",
   )
-  .addOptionalParam("deployments", DEPLOYMENTS_HELP)
+  .addOptionalParam("bond", "Also stake this many tokens on the device right after registering (paid by the sender)")
+  .addOptionalParam("manifestDir", DEPLOYMENTS_HELP)
   .setAction(
     async (
       args: {
@@ -96,7 +117,8 @@ task(
         owner?: string;
         from?: string;
         makerKeyFile?: string;
-        deployments?: string;
+        bond?: string;
+        manifestDir?: string;
       },
       hre,
     ) =>
@@ -119,8 +141,9 @@ task(
         const existingKey = args.keyFile !== undefined && fs.existsSync(args.keyFile);
         const deviceKey = existingKey ? readDeviceKey(args.keyFile!) : new Wallet(Wallet.createRandom().privateKey);
         const makerFromFile = args.makerKeyFile === undefined ? undefined : readDeviceKey(args.makerKeyFile);
+        const bond = args.bond === undefined ? undefined : parseTokenAmount(args.bond, "bond");
 
-        const system = await loadOperateSystem(hre, args.deployments);
+        const system = await loadOperateSystem(hre, args.manifestDir);
         const { registry } = system;
         const config = await registry.classConfig(deviceClass);
         if (!config.enabled) refuse("device:register", `--class: class ${deviceClass} is not enabled in the registry`);
@@ -142,6 +165,10 @@ task(
           maker = await resolveSigner(hre, undefined, "maker-key-file", (a) => registry.isApprovedMaker(a));
         }
         if (await registry.paused()) refuse("device:register", "registration is paused");
+        if (bond !== undefined) {
+          const balance = await system.token.balanceOf(await sender.getAddress());
+          if (balance < bond) refuse("device:register", `--bond: the sender holds ${tokens(balance)} tokens, less than ${tokens(bond)}`);
+        }
 
         const chainId = (await hre.ethers.provider.getNetwork()).chainId;
         const domain = deviceRegistryDomain(await registry.name(), chainId, await registry.getAddress());
@@ -170,6 +197,7 @@ task(
         console.log(
           `registered device ${deviceKey.address} (id ${deviceId}) class ${deviceClass} cell ${cell} owner ${owner}; key file ${keyFile}; tx ${tx.hash}`,
         );
+        if (bond !== undefined) await stakeOn(system, sender, deviceId, bond);
         return { deviceId, deviceKey: deviceKey.address, keyFile };
       }),
   );
@@ -178,8 +206,8 @@ task("device:move", "Moves an active device to a new cell (device key signs Move
   .addParam("keyFile", "The device key file")
   .addParam("cell", "New cell: uint64 (decimal or 0x-hex) inside the oracle's grid")
   .addOptionalParam("from", "Sender, the device owner: address or account index (default: the owner if configured)")
-  .addOptionalParam("deployments", DEPLOYMENTS_HELP)
-  .setAction(async (args: { keyFile: string; cell: string; from?: string; deployments?: string }, hre) =>
+  .addOptionalParam("manifestDir", DEPLOYMENTS_HELP)
+  .setAction(async (args: { keyFile: string; cell: string; from?: string; manifestDir?: string }, hre) =>
     runTask("device:move", async () => {
       const cell = parseCell(args.cell, "cell");
       if (gridCellOf(cell) === undefined) {
@@ -189,7 +217,7 @@ task("device:move", "Moves an active device to a new cell (device key signs Move
         );
       }
       const deviceKey = readDeviceKey(args.keyFile);
-      const { registry } = await loadOperateSystem(hre, args.deployments);
+      const { registry } = await loadOperateSystem(hre, args.manifestDir);
       const deviceId = deviceIdOf(deviceKey.address);
       const status = Number(await registry.status(deviceId));
       if (status !== 1)
@@ -220,13 +248,13 @@ task("stake", "Adds tokens to a device's bond (anyone may top up; approves the s
   .addParam("device", "Device id: the device key address or its decimal value")
   .addParam("amount", "Tokens to add, in whole tokens with up to 18 decimals (e.g. 100 or 0.5)")
   .addOptionalParam("from", "Sender: address or account index (default: account 0)")
-  .addOptionalParam("deployments", DEPLOYMENTS_HELP)
-  .setAction(async (args: { device: string; amount: string; from?: string; deployments?: string }, hre) =>
+  .addOptionalParam("manifestDir", DEPLOYMENTS_HELP)
+  .setAction(async (args: { device: string; amount: string; from?: string; manifestDir?: string }, hre) =>
     runTask("stake", async () => {
       const deviceId = parseDeviceId(args.device);
       const amount = parseTokenAmount(args.amount);
       const sender = await resolveSigner(hre, args.from, "from");
-      const { registry, staking, token } = await loadOperateSystem(hre, args.deployments);
+      const { registry, staking, token } = await loadOperateSystem(hre, args.manifestDir);
       const status = Number(await registry.status(deviceId));
       if (status !== 1 && status !== 2)
         refuse("stake", `--device: device ${hexId(deviceId)} is not registered (status ${STATUS_NAMES[status]})`);
@@ -234,14 +262,7 @@ task("stake", "Adds tokens to a device's bond (anyone may top up; approves the s
       const balance = await token.balanceOf(from);
       if (balance < amount)
         refuse("stake", `--amount: ${from} holds ${tokens(balance)} tokens, less than ${tokens(amount)}`);
-      const stakingAddress = await staking.getAddress();
-      if ((await token.allowance(from, stakingAddress)) < amount)
-        await (await token.connect(sender).approve(stakingAddress, amount)).wait();
-      const tx = await staking.connect(sender).stake(deviceId, amount);
-      await tx.wait();
-      console.log(
-        `staked ${tokens(amount)} on device ${hexId(deviceId)}; bond now ${tokens(await staking.bondOf(deviceId))}; active ${await staking.isActive(deviceId)}; tx ${tx.hash}`,
-      );
+      await stakeOn({ staking, token }, sender, deviceId, amount);
     }),
   );
 
@@ -252,12 +273,12 @@ task(
   .addParam("device", "Device id: the device key address or its decimal value")
   .addParam("amount", "Tokens to unbond, in whole tokens with up to 18 decimals")
   .addOptionalParam("from", "Sender, the device owner: address or account index (default: the owner if configured)")
-  .addOptionalParam("deployments", DEPLOYMENTS_HELP)
-  .setAction(async (args: { device: string; amount: string; from?: string; deployments?: string }, hre) =>
+  .addOptionalParam("manifestDir", DEPLOYMENTS_HELP)
+  .setAction(async (args: { device: string; amount: string; from?: string; manifestDir?: string }, hre) =>
     runTask("unstake", async () => {
       const deviceId = parseDeviceId(args.device);
       const amount = parseTokenAmount(args.amount);
-      const { registry, staking } = await loadOperateSystem(hre, args.deployments);
+      const { registry, staking } = await loadOperateSystem(hre, args.manifestDir);
       const status = Number(await registry.status(deviceId));
       if (status === 0) refuse("unstake", `--device: device ${hexId(deviceId)} is not registered`);
       if (status === 2)
@@ -288,12 +309,12 @@ task(
 task("withdraw", "Pays a released unbonding to its beneficiary (anyone may send)")
   .addParam("device", "Device id: the device key address or its decimal value")
   .addOptionalParam("from", "Sender: address or account index (default: account 0)")
-  .addOptionalParam("deployments", DEPLOYMENTS_HELP)
-  .setAction(async (args: { device: string; from?: string; deployments?: string }, hre) =>
+  .addOptionalParam("manifestDir", DEPLOYMENTS_HELP)
+  .setAction(async (args: { device: string; from?: string; manifestDir?: string }, hre) =>
     runTask("withdraw", async () => {
       const deviceId = parseDeviceId(args.device);
       const sender = await resolveSigner(hre, args.from, "from");
-      const { staking } = await loadOperateSystem(hre, args.deployments);
+      const { staking } = await loadOperateSystem(hre, args.manifestDir);
       const pending = await staking.unbondingOf(deviceId);
       if (pending.amount === 0n) refuse("withdraw", `--device: nothing is unbonding for device ${hexId(deviceId)}`);
       const now = await latestTimestamp(hre);
@@ -312,8 +333,8 @@ task("claim", "Claims an account's rewards with its proof from an epoch's proofs
     "Account to claim for: address or account index (default: the sender); tokens always go to it",
   )
   .addOptionalParam("from", "Sender: address or account index (default: account 0)")
-  .addOptionalParam("deployments", DEPLOYMENTS_HELP)
-  .setAction(async (args: { proofs: string; account?: string; from?: string; deployments?: string }, hre) =>
+  .addOptionalParam("manifestDir", DEPLOYMENTS_HELP)
+  .setAction(async (args: { proofs: string; account?: string; from?: string; manifestDir?: string }, hre) =>
     runTask("claim", async () => {
       const proofs = readProofsFile(args.proofs);
       const sender = await resolveSigner(hre, args.from, "from");
@@ -326,7 +347,7 @@ task("claim", "Claims an account's rewards with its proof from an epoch's proofs
       const entry = Object.entries(proofs.claims).find(([a]) => a.toLowerCase() === account.toLowerCase());
       if (!entry) refuse("claim", `--account: ${account} has no leaf in ${args.proofs}`);
       const cumulativeAmount = BigInt(entry[1].cumulativeAmount);
-      const { distributor } = await loadOperateSystem(hre, args.deployments);
+      const { distributor } = await loadOperateSystem(hre, args.manifestDir);
       const root = await distributor.epochRoot(proofs.epoch);
       if (root !== proofs.root)
         refuse("claim", `--proofs: its root ${proofs.root} is not the root posted for epoch ${proofs.epoch} (${root})`);
@@ -347,10 +368,10 @@ task("claim", "Claims an account's rewards with its proof from an epoch's proofs
 
 task("status", "Prints devices (owner, class, cell, status, bond) and per account: balance, claimed, claimable")
   .addOptionalParam("outDir", "Folder of the oracle's epoch files, for claimable amounts", "out/epochs")
-  .addOptionalParam("deployments", DEPLOYMENTS_HELP)
-  .setAction(async (args: { outDir: string; deployments?: string }, hre) =>
+  .addOptionalParam("manifestDir", DEPLOYMENTS_HELP)
+  .setAction(async (args: { outDir: string; manifestDir?: string }, hre) =>
     runTask("status", async () => {
-      const system = await loadOperateSystem(hre, args.deployments);
+      const system = await loadOperateSystem(hre, args.manifestDir);
       const { registry, staking, token, distributor, manifest } = system;
       const fromBlock = manifest.contracts.registry.blockNumber;
       const events = await registry.queryFilter(registry.filters.DeviceRegistered(), fromBlock);

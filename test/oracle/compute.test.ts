@@ -168,10 +168,10 @@ describe("oracle: computeEpochRewards", function () {
     it("is deterministic: the row order of the reports does not change the root or the digest", function () {
       fc.assert(
         fc.property(
-          fc.array(fc.record({ id: fc.integer({ min: 1, max: 40 }), work: fc.bigInt({ min: 0n, max: E18 }), cell: fc.integer({ min: 0, max: 60 }), owner: fc.integer({ min: 0, max: 2 }) }), {
+          fc.uniqueArray(fc.record({ id: fc.integer({ min: 1, max: 40 }), work: fc.bigInt({ min: 0n, max: E18 }), cell: fc.integer({ min: 0, max: 60 }), owner: fc.integer({ min: 0, max: 2 }) }), {
             minLength: 1,
             maxLength: 12,
-            selector: (r) => r.id,
+            selector: (r: { id: number }) => r.id,
           }),
           fc.integer(),
           (rows, seed) => {
