@@ -4,7 +4,7 @@
  * done on chain is skipped, so an interrupted handover resumes where it stopped and a second run sends nothing.
  * Shared by `npx hardhat deploy` and the governed test fixture.
  */
-import type { Signer } from "ethers";
+import { Interface, type Provider, type Signer, getAddress, zeroPadValue } from "ethers";
 import type { DePINLabSystem, ManifestTransaction } from "./manifest";
 
 const DEFAULT_ADMIN_ROLE = "0x0000000000000000000000000000000000000000000000000000000000000000";
@@ -133,4 +133,61 @@ export async function handOverToTimelock(
     }
   }
   return sent;
+}
+
+const ACCESS_EVENTS = new Interface([
+  "event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender)",
+  "event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender)",
+]);
+
+/**
+ * The handover as it happened on chain, from the RoleGranted (to the timelock) and RoleRevoked (from the deployer)
+ * events the deployer caused since `fromBlock`: one entry per transaction, in chain order. Derived from the chain, so
+ * the manifest is the same whether the handover ran in one go, was resumed, or the manifest was lost and rebuilt.
+ */
+export async function handoverRecord(
+  provider: Provider,
+  system: DePINLabSystem,
+  deployer: string,
+  fromBlock: number,
+  chunk = 10_000,
+): Promise<ManifestTransaction[]> {
+  const timelock = getAddress(await system.timelock.getAddress());
+  const from = getAddress(deployer);
+  const entries = await adminRolesOf(system);
+  const byAddress = new Map<string, (typeof entries)[number]>();
+  for (const entry of entries) byAddress.set(getAddress(await entry.contract.getAddress()), entry);
+  const latest = await provider.getBlockNumber();
+  const topics = [
+    [ACCESS_EVENTS.getEvent("RoleGranted")!.topicHash, ACCESS_EVENTS.getEvent("RoleRevoked")!.topicHash],
+    null,
+    null,
+    zeroPadValue(from, 32),
+  ];
+  const found: (ManifestTransaction & { logIndex: number })[] = [];
+  for (let start = fromBlock; start <= latest; start += chunk) {
+    const logs = await provider.getLogs({
+      address: [...byAddress.keys()],
+      fromBlock: start,
+      toBlock: Math.min(latest, start + chunk - 1),
+      topics,
+    });
+    for (const log of logs) {
+      const entry = byAddress.get(getAddress(log.address))!;
+      const parsed = ACCESS_EVENTS.parseLog(log)!;
+      const role = entry.roles.find((r) => r.id === parsed.args.role);
+      const account = getAddress(parsed.args.account as string);
+      if (role === undefined) continue;
+      const granted = parsed.name === "RoleGranted";
+      if (granted ? account !== timelock : account !== from) continue;
+      found.push({
+        id: `handover:${entry.name}:${granted ? "grant" : "renounce"}:${role.name}`,
+        txHash: log.transactionHash,
+        blockNumber: log.blockNumber,
+        logIndex: log.index,
+      });
+    }
+  }
+  found.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+  return found.map(({ id, txHash, blockNumber }) => ({ id, txHash, blockNumber }));
 }
