@@ -13,19 +13,28 @@ import { formatScenarioTable, runDemoScenario } from "./demo/steps";
 const EPOCHS = 5;
 
 async function main(): Promise<void> {
-  if (hre.network.name !== "hardhat") throw new Error(`the demo runs on the in-process hardhat network, not ${hre.network.name}`);
+  if (hre.network.name !== "hardhat")
+    throw new Error(`the demo runs on the in-process hardhat network, not ${hre.network.name}`);
   const workDir = path.join(hre.config.paths.root, "out", "demo");
   fs.rmSync(workDir, { recursive: true, force: true });
   const manifestDir = path.join(workDir, "deployments");
   const parametersFile = path.join(hre.config.paths.root, "ignition", "parameters", "hardhat.json");
 
-  await hre.run("deploy", { parameters: parametersFile, manifestDir, journal: path.join(workDir, "ignition"), quiet: true });
+  await hre.run("deploy", {
+    parameters: parametersFile,
+    manifestDir,
+    journal: path.join(workDir, "ignition"),
+    quiet: true,
+  });
   const signers = await hre.ethers.getSigners();
   const operators = signers.slice(7, 10).map((s) => s.address);
 
   const result = await runDemoScenario({
     run: (task, args) => hre.run(task, args),
-    chain: { send: (method, params) => hre.network.provider.send(method, params), getSigner: (a) => hre.ethers.getSigner(a) },
+    chain: {
+      send: (method, params) => hre.network.provider.send(method, params),
+      getSigner: (a) => hre.ethers.getSigner(a),
+    },
     manifestDir,
     network: hre.network.name,
     parametersFile,
@@ -35,7 +44,9 @@ async function main(): Promise<void> {
     log: (line) => console.log(line),
   });
   await hre.run("status", { outDir: path.join(workDir, "epochs"), manifestDir });
-  console.log(`\nsummary after ${EPOCHS} epochs (wei); expected = protocol/ emission split + rewardEpochExact, independent of the oracle:`);
+  console.log(
+    `\nsummary after ${EPOCHS} epochs (wei); expected = protocol/ emission split + rewardEpochExact, independent of the oracle:`,
+  );
   console.log(formatScenarioTable(result.rows));
   console.log(`posted totals per epoch: ${result.totals.join(", ")}`);
   if (!result.ok) {
@@ -43,7 +54,9 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  console.log(`\nOK: every claimed amount, balance and posted total equals the protocol/ computation to the wei (files in ${path.relative(process.cwd(), workDir)})`);
+  console.log(
+    `\nOK: every claimed amount, balance and posted total equals the protocol/ computation to the wei (files in ${path.relative(process.cwd(), workDir)})`,
+  );
 }
 
 main().catch((err) => {

@@ -117,7 +117,8 @@ export function expectedCumulative(
       cell: d.row * ORACLE_CONFIG.grid.width + d.col,
       stakeWei: parseUnits(d.bond, 18),
       ageEpochs: 0,
-      eligible: !reports[i].denylisted && parseUnits(d.bond, 18) >= (economics.classes.get(d.deviceClass)?.minBond ?? 0n),
+      eligible:
+        !reports[i].denylisted && parseUnits(d.bond, 18) >= (economics.classes.get(d.deviceClass)?.minBond ?? 0n),
     }));
     const pool = splitEmission(emission(economics.schedule, BigInt(epoch)), economics.splits).devicePool;
     const result = rewardEpochExact(params, density, inputs, pool, dust);

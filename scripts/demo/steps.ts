@@ -64,7 +64,9 @@ export function economicsOf(p: DeployParameters): DemoEconomics {
   return {
     schedule: scheduleParamsOf(p),
     splits: p.splits,
-    classes: new Map(p.registry.deviceClasses.map((c) => [c.id, { rewardWeightBps: Number(c.rewardWeightBps), minBond: c.minBond }])),
+    classes: new Map(
+      p.registry.deviceClasses.map((c) => [c.id, { rewardWeightBps: Number(c.rewardWeightBps), minBond: c.minBond }]),
+    ),
   };
 }
 
@@ -77,7 +79,9 @@ const VIEW_ABI = [
   "function epochPost(uint256) view returns (tuple(uint128 total, uint64 postedAt, bool revoked))",
 ];
 
-export async function runDemoScenario(options: ScenarioOptions): Promise<{ rows: ScenarioRow[]; totals: bigint[]; ok: boolean }> {
+export async function runDemoScenario(
+  options: ScenarioOptions,
+): Promise<{ rows: ScenarioRow[]; totals: bigint[]; ok: boolean }> {
   const { run, chain, manifestDir, workDir, operators } = options;
   const devices = options.devices ?? DEMO_DEVICES;
   const log = options.log ?? (() => {});
@@ -104,7 +108,9 @@ export async function runDemoScenario(options: ScenarioOptions): Promise<{ rows:
   for (const device of devices) {
     const key = demoDeviceKey(device.label);
     const keyFile = path.join(keyDir, `${device.label}.json`);
-    fs.writeFileSync(keyFile, JSON.stringify({ address: key.address, privateKey: key.privateKey }) + "\n", { mode: 0o600 });
+    fs.writeFileSync(keyFile, JSON.stringify({ address: key.address, privateKey: key.privateKey }) + "\n", {
+      mode: 0o600,
+    });
     await run("device:register", {
       class: String(device.deviceClass),
       cell: demoCell(device).toString(),
@@ -154,7 +160,8 @@ export async function runDemoScenario(options: ScenarioOptions): Promise<{ rows:
   for (let epoch = 0; epoch <= last; epoch++) {
     const post = (await distributor.epochPost(epoch)) as { total: bigint };
     totalsOk.push(post.total === expected.totals[epoch]);
-    if (post.total !== expected.totals[epoch]) log(`epoch ${epoch}: posted total ${post.total} != protocol/ total ${expected.totals[epoch]}`);
+    if (post.total !== expected.totals[epoch])
+      log(`epoch ${epoch}: posted total ${post.total} != protocol/ total ${expected.totals[epoch]}`);
   }
   return { rows, totals: expected.totals, ok: rows.every((r) => r.ok) && totalsOk.every(Boolean) };
 }
@@ -162,7 +169,15 @@ export async function runDemoScenario(options: ScenarioOptions): Promise<{ rows:
 /** The summary as a printable table (wei, exact). */
 export function formatScenarioTable(rows: readonly ScenarioRow[]): string {
   const header = ["operator", "devices", "bonded", "expected (protocol/)", "claimed on chain", "balance", "match"];
-  const body = rows.map((r) => [r.operator, String(r.devices), r.bonded, r.expected.toString(), r.claimed.toString(), r.balance.toString(), r.ok ? "yes" : "NO"]);
+  const body = rows.map((r) => [
+    r.operator,
+    String(r.devices),
+    r.bonded,
+    r.expected.toString(),
+    r.claimed.toString(),
+    r.balance.toString(),
+    r.ok ? "yes" : "NO",
+  ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c].length)));
   const line = (cells: string[]) => cells.map((cell, c) => cell.padStart(widths[c])).join("  ");
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");

@@ -167,7 +167,8 @@ task(
         if (await registry.paused()) refuse("device:register", "registration is paused");
         if (bond !== undefined) {
           const balance = await system.token.balanceOf(await sender.getAddress());
-          if (balance < bond) refuse("device:register", `--bond: the sender holds ${tokens(balance)} tokens, less than ${tokens(bond)}`);
+          if (balance < bond)
+            refuse("device:register", `--bond: the sender holds ${tokens(balance)} tokens, less than ${tokens(bond)}`);
         }
 
         const chainId = (await hre.ethers.provider.getNetwork()).chainId;

@@ -48,7 +48,9 @@ describe("e2e: oracle and operate tasks against a hardhat node", function () {
     provider?.destroy();
     await node?.stop();
     if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-    console.log(`    e2e wall time ${((Date.now() - started) / 1000).toFixed(1)} s (${commands.length} hardhat child processes: ${commands.join(", ")})`);
+    console.log(
+      `    e2e wall time ${((Date.now() - started) / 1000).toFixed(1)} s (${commands.length} hardhat child processes: ${commands.join(", ")})`,
+    );
   });
 
   it("deploys through the task, and deploying again is a no-op", async function () {
@@ -91,7 +93,11 @@ describe("e2e: oracle and operate tasks against a hardhat node", function () {
 
     const tampered = path.join(workDir, "tampered.csv");
     fs.writeFileSync(tampered, demoReportsCsv(EPOCHS)); // another epoch's work
-    const fail = await task("epoch:verify", { epoch: String(EPOCHS - 1), reports: tampered, outDir, manifestDir }, true);
+    const fail = await task(
+      "epoch:verify",
+      { epoch: String(EPOCHS - 1), reports: tampered, outDir, manifestDir },
+      true,
+    );
     expect(fail.code).to.not.equal(0);
     expect(fail.stderr + fail.stdout).to.match(/FAIL/);
   });

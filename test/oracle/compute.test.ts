@@ -13,7 +13,13 @@ import {
   type EpochInputs,
 } from "../../scripts/oracle/compute";
 import { densityModelOf, gridCellOf, ORACLE_CONFIG } from "../../scripts/oracle/config";
-import { readRewardsCsv, renderEpochFiles, writeEpochFiles, epochSummary, EpochFilesError } from "../../scripts/oracle/outputs";
+import {
+  readRewardsCsv,
+  renderEpochFiles,
+  writeEpochFiles,
+  epochSummary,
+  EpochFilesError,
+} from "../../scripts/oracle/outputs";
 import { readWorkReports, ReportsFileError, type WorkReport } from "../../scripts/oracle/reports";
 import { distributeExact, scoreExact, DEFAULT_REWARD_PARAMS } from "../../protocol/reward";
 import { buildRewardTree, verifyRewardClaim } from "../../protocol/merkle";
@@ -24,7 +30,16 @@ const ALICE = getAddress("0x00000000000000000000000000000000000a11ce");
 const BOB = getAddress("0x0000000000000000000000000000000000000b0b");
 
 function device(id: bigint, overrides: Partial<DeviceSnapshot> = {}): DeviceSnapshot {
-  return { deviceId: id, owner: ALICE, status: 1, deviceClass: 0, cell: 0n, bond: 100n * E18, stakingActive: true, ...overrides };
+  return {
+    deviceId: id,
+    owner: ALICE,
+    status: 1,
+    deviceClass: 0,
+    cell: 0n,
+    bond: 100n * E18,
+    stakingActive: true,
+    ...overrides,
+  };
 }
 
 function report(id: bigint, work: bigint, flags: WorkReport["flags"] = []): WorkReport {
@@ -56,7 +71,15 @@ function expectedRewards(
   const scores = devs.map((d) =>
     scoreExact(
       params,
-      { classId: d.class, reportedWork: d.work, servedWork: 0n, cell: 0, stakeWei: 0n, ageEpochs: 0, eligible: d.eligible },
+      {
+        classId: d.class,
+        reportedWork: d.work,
+        servedWork: 0n,
+        cell: 0,
+        stakeWei: 0n,
+        ageEpochs: 0,
+        eligible: d.eligible,
+      },
       d.densityWad,
     ),
   );
@@ -94,9 +117,14 @@ describe("oracle: computeEpochRewards", function () {
 
     it("builds the StandardMerkleTree of (owner, cumulative) and its proofs verify", function () {
       const result = computeEpochRewards(
-        inputs([device(1n, { owner: ALICE }), device(2n, { owner: BOB, cell: 30n })], [report(1n, E18), report(2n, E18)]),
+        inputs(
+          [device(1n, { owner: ALICE }), device(2n, { owner: BOB, cell: 30n })],
+          [report(1n, E18), report(2n, E18)],
+        ),
       );
-      const reference = buildRewardTree(result.accounts.map((a) => ({ account: a.account, cumulativeAmount: a.cumulativeAmount })));
+      const reference = buildRewardTree(
+        result.accounts.map((a) => ({ account: a.account, cumulativeAmount: a.cumulativeAmount })),
+      );
       expect(result.root).to.equal(reference.root);
       for (const a of result.accounts) {
         expect(verifyRewardClaim(result.root, result.tree.claimOf(a.account))).to.equal(true);
@@ -112,7 +140,10 @@ describe("oracle: computeEpochRewards", function () {
       const result = computeEpochRewards(inputs([device(1n, { owner: ALICE })], [report(1n, E18)], { previous }));
       const alice = result.accounts.find((a) => a.account === ALICE)!;
       expect(alice.cumulativeAmount).to.equal(5n * E18 + alice.epochReward);
-      expect(result.accounts.find((a) => a.account === carol)).to.deep.include({ cumulativeAmount: 3n, epochReward: 0n });
+      expect(result.accounts.find((a) => a.account === carol)).to.deep.include({
+        cumulativeAmount: 3n,
+        epochReward: 0n,
+      });
     });
 
     it("scales crowded cells with the HIP-17 density model and counts only eligible devices as present", function () {
@@ -126,7 +157,9 @@ describe("oracle: computeEpochRewards", function () {
       expect(result.devices.every((d) => d.densityWad === factor)).to.equal(true);
 
       // Denylisting one: only two are present, so the factor is the model's for a count of 2.
-      const fewer = computeEpochRewards(inputs(crowd, [report(1n, E18), report(2n, E18), report(3n, E18, ["denylisted"])]));
+      const fewer = computeEpochRewards(
+        inputs(crowd, [report(1n, E18), report(2n, E18), report(3n, E18, ["denylisted"])]),
+      );
       counts[0] = 2;
       expect(fewer.devices[0].densityWad).to.equal(densityModelOf().factorsWad(counts)[0]);
       expect(fewer.devices[2]).to.deep.include({ eligible: false, reason: "denylisted", reward: 0n });
@@ -168,17 +201,27 @@ describe("oracle: computeEpochRewards", function () {
     it("is deterministic: the row order of the reports does not change the root or the digest", function () {
       fc.assert(
         fc.property(
-          fc.uniqueArray(fc.record({ id: fc.integer({ min: 1, max: 40 }), work: fc.bigInt({ min: 0n, max: E18 }), cell: fc.integer({ min: 0, max: 60 }), owner: fc.integer({ min: 0, max: 2 }) }), {
-            minLength: 1,
-            maxLength: 12,
-            selector: (r: { id: number }) => r.id,
-          }),
+          fc.uniqueArray(
+            fc.record({
+              id: fc.integer({ min: 1, max: 40 }),
+              work: fc.bigInt({ min: 0n, max: E18 }),
+              cell: fc.integer({ min: 0, max: 60 }),
+              owner: fc.integer({ min: 0, max: 2 }),
+            }),
+            {
+              minLength: 1,
+              maxLength: 12,
+              selector: (r: { id: number }) => r.id,
+            },
+          ),
           fc.integer(),
           (rows, seed) => {
             const owner = [ALICE, BOB, getAddress("0x00000000000000000000000000000000000ca201")];
             const devices = rows.map((r) => device(BigInt(r.id), { cell: BigInt(r.cell), owner: owner[r.owner] }));
             const reports = rows.map((r) => report(BigInt(r.id), r.work));
-            const shuffled = [...reports].sort((a, b) => ((Number(a.deviceId) * 7919 + seed) % 41) - ((Number(b.deviceId) * 7919 + seed) % 41));
+            const shuffled = [...reports].sort(
+              (a, b) => ((Number(a.deviceId) * 7919 + seed) % 41) - ((Number(b.deviceId) * 7919 + seed) % 41),
+            );
             const a = computeEpochRewards(inputs(devices, reports));
             const b = computeEpochRewards(inputs(devices, shuffled));
             expect(b.root).to.equal(a.root);
@@ -195,7 +238,10 @@ describe("oracle: computeEpochRewards", function () {
     it("refuses a report for a device that is not registered, naming the report's line", function () {
       const err = (() => {
         try {
-          computeEpochRewards({ ...inputs([device(1n)], [report(1n, E18), report(9n, E18)]), locate: (i) => `r.csv: line ${i + 2}` });
+          computeEpochRewards({
+            ...inputs([device(1n)], [report(1n, E18), report(9n, E18)]),
+            locate: (i) => `r.csv: line ${i + 2}`,
+          });
         } catch (e) {
           return e as OracleInputError;
         }
@@ -205,8 +251,14 @@ describe("oracle: computeEpochRewards", function () {
     });
 
     it("refuses negative funding and a class without a weight", function () {
-      expect(() => computeEpochRewards(inputs([device(1n)], [report(1n, E18)], { funding: -1n }))).to.throw(OracleInputError, /funding/);
-      expect(() => computeEpochRewards(inputs([device(1n, { deviceClass: 7 })], [report(1n, E18)]))).to.throw(OracleInputError, /class 7/);
+      expect(() => computeEpochRewards(inputs([device(1n)], [report(1n, E18)], { funding: -1n }))).to.throw(
+        OracleInputError,
+        /funding/,
+      );
+      expect(() => computeEpochRewards(inputs([device(1n, { deviceClass: 7 })], [report(1n, E18)]))).to.throw(
+        OracleInputError,
+        /class 7/,
+      );
     });
   });
 });
@@ -232,11 +284,20 @@ describe("oracle: epoch files", function () {
 
   function sampleFiles() {
     const rewards = computeEpochRewards(
-      inputs([device(1n, { owner: ALICE }), device(2n, { owner: BOB, cell: 30n })], [report(1n, E18), report(2n, E18 / 3n)]),
+      inputs(
+        [device(1n, { owner: ALICE }), device(2n, { owner: BOB, cell: 30n })],
+        [report(1n, E18), report(2n, E18 / 3n)],
+      ),
     );
     const summary = epochSummary(
       rewards,
-      { network: "hardhat", chainId: 31337n, distributor: ALICE, block: { number: 5, hash: "0x00", timestamp: 1 }, previousRoot: "0x00" },
+      {
+        network: "hardhat",
+        chainId: 31337n,
+        distributor: ALICE,
+        block: { number: 5, hash: "0x00", timestamp: 1 },
+        previousRoot: "0x00",
+      },
       "0xdigest",
     );
     return { rewards, files: renderEpochFiles(rewards, summary) };
@@ -249,8 +310,16 @@ describe("oracle: epoch files", function () {
     const leaves = readRewardsCsv(path.join(target, "rewards.csv"));
     expect(buildRewardTree(leaves).root).to.equal(rewards.root);
     const proofs = JSON.parse(fs.readFileSync(path.join(target, "proofs.json"), "utf8"));
-    for (const [account, claim] of Object.entries(proofs.claims as Record<string, { cumulativeAmount: string; proof: string[] }>)) {
-      expect(verifyRewardClaim(rewards.root, { account, cumulativeAmount: BigInt(claim.cumulativeAmount), proof: claim.proof })).to.equal(true);
+    for (const [account, claim] of Object.entries(
+      proofs.claims as Record<string, { cumulativeAmount: string; proof: string[] }>,
+    )) {
+      expect(
+        verifyRewardClaim(rewards.root, {
+          account,
+          cumulativeAmount: BigInt(claim.cumulativeAmount),
+          proof: claim.proof,
+        }),
+      ).to.equal(true);
     }
     // Rewriting replaces the set; no staging folders are left behind.
     writeEpochFiles(dir, 3, files);
@@ -287,8 +356,18 @@ describe("oracle: work reports file", function () {
   };
 
   it("reads CSV and JSON into the same reports", function () {
-    const csv = readWorkReports(write("r.csv", "deviceId,work,flags\n0x00000000000000000000000000000000000000aa,0.5,\n187,1,denylisted\n"));
-    const json = readWorkReports(write("r.json", JSON.stringify([{ deviceId: "0xaa", work: "0.5" }, { deviceId: 187, work: 1, flags: ["denylisted"] }])));
+    const csv = readWorkReports(
+      write("r.csv", "deviceId,work,flags\n0x00000000000000000000000000000000000000aa,0.5,\n187,1,denylisted\n"),
+    );
+    const json = readWorkReports(
+      write(
+        "r.json",
+        JSON.stringify([
+          { deviceId: "0xaa", work: "0.5" },
+          { deviceId: 187, work: 1, flags: ["denylisted"] },
+        ]),
+      ),
+    );
     expect(csv).to.deep.equal(json);
     expect(csv[0].workWad).to.equal(E18 / 2n);
   });
