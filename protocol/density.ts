@@ -148,8 +148,11 @@ export class DensityModel {
     for (let r = 0; r < resolutions.length; r++) {
       const parents = this.parents[r];
       const coarse = this.coarseCounts[r];
-      coarse.fill(0);
-      for (let cell = 0; cell < this.cells; cell++) coarse[parents[cell]] += counts[cell];
+      if (resolutions[r].level === 0) coarse.set(counts);
+      else {
+        coarse.fill(0);
+        for (let cell = 0; cell < this.cells; cell++) coarse[parents[cell]] += counts[cell];
+      }
       const table = this.coarseNeighbours[r];
       const limits = this.coarseLimits[r];
       const resolution = resolutions[r];

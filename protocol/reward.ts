@@ -219,6 +219,10 @@ export function createFastRewardKernel(params: RewardParams, arrays: FastRewardA
       score[i] = (reportedW * reported[i] + demandW * served[i]) * weight[classId[i]] * cellFactor[cell[i]] * eligible[i];
     }
   }
+  /** baseScores without demand weighting (one array less to stream). */
+  function reportedScores(n: number): void {
+    for (let i = 0; i < n; i++) score[i] = reported[i] * weight[classId[i]] * cellFactor[cell[i]] * eligible[i];
+  }
   function applyStake(n: number): void {
     for (let i = 0; i < n; i++) {
       const s = stake[i];
@@ -236,7 +240,8 @@ export function createFastRewardKernel(params: RewardParams, arrays: FastRewardA
   }
   return {
     score(n, epoch) {
-      baseScores(n);
+      if (demandW > 0) baseScores(n);
+      else reportedScores(n);
       if (stakeOn) applyStake(n);
       if (estEpochs > 0) applyEstablishment(n, epoch);
       return sum(n);
