@@ -58,6 +58,11 @@ export interface DeployOptions {
   journalDir?: string;
   /** Log sink (default console.log). */
   log?: (line: string) => void;
+  /**
+   * Tests only: abort (as a crash or Ctrl-C would) when the confirmation of Ignition's n-th transaction arrives,
+   * before it is journaled, to prove that the next run resumes from the journal.
+   */
+  interruptAfterTransactions?: number;
 }
 
 export interface DeployResult {
@@ -75,6 +80,14 @@ export class DeployError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "DeployError";
+  }
+}
+
+/** Raised by `interruptAfterTransactions` (tests). */
+export class DeployInterrupted extends Error {
+  constructor(readonly sent: number) {
+    super(`deploy interrupted after ${sent} transaction(s) (test hook); re-run to resume`);
+    this.name = "DeployInterrupted";
   }
 }
 
@@ -170,13 +183,21 @@ function confirmedTx(state: JournalState, futureId: string): { txHash: string; b
 }
 
 /** Counts transactions Ignition sends and reports progress. */
-function progressListener(log: (line: string) => void, counter: { sent: number }): ExecutionEventListener {
+function progressListener(
+  log: (line: string) => void,
+  counter: { sent: number },
+  interruptAfter?: number,
+): ExecutionEventListener {
   return new Proxy({} as ExecutionEventListener, {
     get(_target, type: string) {
       return (event: { futureId?: string; hash?: string; warnings?: string[] }) => {
         if (type === "transactionSend") {
           counter.sent++;
           log(`  ${event.futureId}  tx ${event.hash}`);
+        } else if (type === "transactionConfirm" && counter.sent === interruptAfter) {
+          // Ignition journals an event after handing it to the listener: the crash lands between "sent and
+          // mined" and "confirmation recorded", and the next run must pick the transaction up from its hash.
+          throw new DeployInterrupted(counter.sent);
         } else if (type === "reconciliationWarnings" && event.warnings !== undefined) {
           for (const warning of event.warnings) log(`  warning: ${warning}`);
         }
@@ -246,7 +267,7 @@ export async function deploySystem(hre: HardhatRuntimeEnvironment, options: Depl
   const result = await ignitionDeploy({
     config: hre.config.ignition,
     provider: hre.network.provider,
-    executionEventListener: progressListener(log, counter),
+    executionEventListener: progressListener(log, counter, options.interruptAfterTransactions),
     artifactResolver: new HardhatArtifactResolver(hre),
     deploymentDir: journalDir,
     ignitionModule: buildDePINLabModule(parameters, deployer),

@@ -4,6 +4,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ROLES } from "../../ignition/modules/DePINLab";
 import { cumulative, emission, splitEmission } from "../../protocol/emission";
 import { deployGovernedSystemFixture, deploySystemFixture } from "../fixtures/system";
+import { handOverToTimelock } from "../../scripts/deploy/handover";
 
 describe("DePINLab Ignition module (deploySystemFixture)", function () {
   describe("wiring", function () {
@@ -124,6 +125,25 @@ describe("DePINLab Ignition module (deploySystemFixture)", function () {
       await expect(s.registry.connect(s.admin).approveMaker(s.stranger.address))
         .to.be.revertedWithCustomError(s.registry, "AccessControlUnauthorizedAccount")
         .withArgs(s.admin.address, ROLES.DEFAULT_ADMIN_ROLE);
+    });
+
+    it("the handover skips what is already done and a second run sends nothing", async function () {
+      const s = await loadFixture(deploySystemFixture);
+      // as if a first run stopped after two grants
+      await s.controller.connect(s.admin).grantRole(ROLES.DEFAULT_ADMIN_ROLE, s.addresses.timelock);
+      await s.registry.connect(s.admin).grantRole(ROLES.DEFAULT_ADMIN_ROLE, s.addresses.timelock);
+      const sent = await handOverToTimelock(s, s.admin);
+      expect(sent.map((t) => t.id)).to.deep.equal([
+        "handover:controller:grant:SCHEDULE_MANAGER_ROLE",
+        "handover:distributor:grant:DEFAULT_ADMIN_ROLE",
+        "handover:staking:grant:DEFAULT_ADMIN_ROLE",
+        "handover:controller:renounce:SCHEDULE_MANAGER_ROLE",
+        "handover:controller:renounce:DEFAULT_ADMIN_ROLE",
+        "handover:distributor:renounce:DEFAULT_ADMIN_ROLE",
+        "handover:registry:renounce:DEFAULT_ADMIN_ROLE",
+        "handover:staking:renounce:DEFAULT_ADMIN_ROLE",
+      ]);
+      expect(await handOverToTimelock(s, s.admin)).to.deep.equal([]);
     });
 
     it("a schedule switch goes through the timelock: scheduled, refused before minDelay, executed after", async function () {

@@ -1,0 +1,116 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect } from "chai";
+import {
+  DeployParametersError,
+  loadDeployParameters,
+  parseDeployParameters,
+  resolveDeployParameters,
+  scheduleParamsOf,
+} from "../../scripts/deploy/parameters";
+import { exponentialFactorWad, resolveSchedule, toSolidityParams } from "../../protocol/emission";
+
+const DIR = path.join(__dirname, "..", "..", "ignition", "parameters");
+const local = () => JSON.parse(fs.readFileSync(path.join(DIR, "hardhat.json"), "utf8"));
+const DEPLOYER = "0x00000000000000000000000000000000000000d1";
+
+describe("deploy parameter files", function () {
+  for (const network of ["hardhat", "localhost", "sepolia", "baseSepolia"]) {
+    it(`ignition/parameters/${network}.json is valid`, function () {
+      const p = loadDeployParameters(path.join(DIR, `${network}.json`));
+      expect(p.splits.devicePoolBps + p.splits.treasuryBps + p.splits.ecosystemBps).to.equal(10_000n);
+      expect(() => resolveSchedule(scheduleParamsOf(p))).to.not.throw();
+    });
+  }
+
+  it("local files: short epochs and no challenge window; testnets: daily epochs, a challenge window and vesting", function () {
+    for (const network of ["hardhat", "localhost"]) {
+      const p = loadDeployParameters(path.join(DIR, `${network}.json`));
+      expect(p.epochs.epochLength).to.be.lessThanOrEqual(3600n);
+      expect(p.rewards.challengeWindow).to.equal(0n);
+    }
+    for (const network of ["sepolia", "baseSepolia"]) {
+      const p = loadDeployParameters(path.join(DIR, `${network}.json`));
+      expect(p.epochs.epochLength).to.equal(86_400n);
+      expect(p.rewards.challengeWindow).to.be.greaterThan(0n);
+      expect(p.rewards.vestingDuration).to.be.greaterThan(0n);
+      expect(p.timelock.minDelay).to.be.greaterThanOrEqual(86_400n);
+    }
+  });
+
+  it("amounts are exact: plain wei, exponents and decimals with an exponent", function () {
+    const raw = local();
+    raw.token.cap = "1.5e27";
+    raw.schedule.initialEmission = "164383e18";
+    raw.schedule.factorWad = "0.85e18";
+    raw.registry.deviceClasses[0].minBond = "100000000000000000000";
+    const p = parseDeployParameters(raw);
+    expect(p.token.cap).to.equal(1_500_000_000n * 10n ** 18n);
+    expect(p.schedule.initialEmission).to.equal(164_383n * 10n ** 18n);
+    expect(p.schedule.factorWad).to.equal(850_000_000_000_000_000n);
+    expect(p.registry.deviceClasses[0].minBond).to.equal(100n * 10n ** 18n);
+  });
+
+  it("the schedule reaches the contract through toSolidityParams (the exponential factor is derived on chain)", function () {
+    const p = loadDeployParameters(path.join(DIR, "baseSepolia.json"));
+    const solidity = toSolidityParams(scheduleParamsOf(p));
+    expect(solidity.curve).to.equal(3);
+    expect(solidity.halfLifeEpochs).to.equal(2191n);
+    expect(solidity.factorWad).to.equal(0n);
+    expect(resolveSchedule(scheduleParamsOf(p)).factorWad).to.equal(exponentialFactorWad(2191n));
+  });
+
+  it('"deployer" and "auto" are resolved; "timelock" is kept for the module to map', function () {
+    const p = loadDeployParameters(path.join(DIR, "sepolia.json"));
+    const r = resolveDeployParameters(p, { deployer: DEPLOYER, autoGenesis: 5n });
+    expect(r.roles.oracles).to.deep.equal(["0x00000000000000000000000000000000000000D1"]);
+    expect(r.timelock.proposers).to.deep.equal(["0x00000000000000000000000000000000000000D1"]);
+    expect(r.roles.slashers).to.deep.equal(["timelock"]);
+    expect(r.recipients.treasury).to.equal("timelock");
+    expect(r.epochs.genesis).to.equal(1_798_761_600n); // absolute on testnets
+    const l = resolveDeployParameters(loadDeployParameters(path.join(DIR, "hardhat.json")), {
+      deployer: DEPLOYER,
+      autoGenesis: 5n,
+    });
+    expect(l.epochs.genesis).to.equal(5n);
+  });
+
+  describe("errors name the field", function () {
+    const cases: [string, (raw: any) => void, string][] = [
+      ["treasury placeholder misspelt", (raw) => (raw.recipients.treasury = "timelok"), "recipients.treasury"],
+      ["a proposer cannot be the timelock", (raw) => (raw.timelock.proposers = ["timelock"]), "timelock.proposers.0"],
+      ["duplicate class id", (raw) => (raw.registry.deviceClasses[1].id = 0), "registry.deviceClasses"],
+      [
+        "class weight 0",
+        (raw) => (raw.registry.deviceClasses[0].rewardWeightBps = 0),
+        "registry.deviceClasses.0.rewardWeightBps",
+      ],
+      [
+        "challenge window above 30 days",
+        (raw) => (raw.rewards.challengeWindow = 30 * 86400 + 1),
+        "rewards.challengeWindow",
+      ],
+      ["ecosystem share without address", (raw) => (raw.recipients.ecosystem = null), "recipients.ecosystem"],
+      ["unknown curve", (raw) => (raw.schedule.curve = "sigmoid"), "schedule.curve"],
+      ["initial emission above the cap", (raw) => (raw.schedule.initialEmission = "2e24"), "schedule.initialEmission"],
+      ["duplicate oracle", (raw) => raw.roles.oracles.push(raw.roles.oracles[0]), "roles.oracles"],
+      ["negative delay", (raw) => (raw.staking.unbondingDelay = -1), "staking.unbondingDelay"],
+      ["unbonding delay 0", (raw) => (raw.staking.unbondingDelay = 0), "staking.unbondingDelay"],
+    ];
+    for (const [name, change, field] of cases) {
+      it(name, function () {
+        const raw = local();
+        change(raw);
+        let error: unknown;
+        try {
+          parseDeployParameters(raw, "x.json");
+        } catch (err) {
+          error = err;
+        }
+        expect(error).to.be.instanceOf(DeployParametersError);
+        expect((error as DeployParametersError).field).to.equal(field);
+        expect((error as Error).message).to.contain(`Invalid deploy parameters in x.json: field "${field}"`);
+      });
+    }
+  });
+});
