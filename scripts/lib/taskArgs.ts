@@ -140,3 +140,8 @@ export async function resolveSigner(
 export function isLocalNetwork(hre: HardhatRuntimeEnvironment): boolean {
   return hre.network.name === "hardhat" || hre.network.name === "localhost";
 }
+
+/** Compiles first when the artifacts the tasks attach to are missing (a fresh clone); a no-op otherwise. */
+export async function ensureCompiled(hre: HardhatRuntimeEnvironment): Promise<void> {
+  if (!(await hre.artifacts.artifactExists("RewardDistributor"))) await hre.run("compile", { quiet: true });
+}

@@ -6,7 +6,7 @@ import { loadSystem } from "../deploy/manifest";
 import { postEpochRewards, verifyEpochRewards } from "../oracle/run";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { parseEpoch, refuse, resolveSigner, runTask } from "../lib/taskArgs";
+import { ensureCompiled, parseEpoch, refuse, resolveSigner, runTask } from "../lib/taskArgs";
 
 export const DEFAULT_OUT_DIR = "out/epochs";
 
@@ -17,6 +17,7 @@ interface CommonArgs {
 }
 
 async function loadOracleSystem(hre: HardhatRuntimeEnvironment, manifestDir?: string) {
+  await ensureCompiled(hre);
   return loadSystem(hre, { dir: manifestDir });
 }
 

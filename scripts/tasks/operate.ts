@@ -14,6 +14,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { formatUnits, Wallet, type Signer } from "ethers";
 import {
   ArgumentError,
+  ensureCompiled,
   isLocalNetwork,
   parseAddress,
   parseCell,
@@ -31,6 +32,7 @@ const SIGNATURE_VALIDITY_SECONDS = 3600n;
 const STATUS_NAMES = ["None", "Active", "Suspended", "Deregistered"];
 
 async function loadOperateSystem(hre: HardhatRuntimeEnvironment, manifestDir?: string) {
+  await ensureCompiled(hre);
   return loadSystem(hre, { dir: manifestDir });
 }
 
