@@ -25,6 +25,7 @@ describe("e2e: oracle and operate tasks against a hardhat node", function () {
   let provider: JsonRpcProvider;
   const started = Date.now();
   const commands: string[] = [];
+  let nodeReady = 0;
 
   async function task(name: string, args: Record<string, string | boolean>, expectFailure = false) {
     const t0 = Date.now();
@@ -41,6 +42,7 @@ describe("e2e: oracle and operate tasks against a hardhat node", function () {
     manifestDir = path.join(workDir, "deployments");
     journal = path.join(workDir, "ignition");
     node = await startLocalNode();
+    nodeReady = (Date.now() - started) / 1000;
     provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
   });
 
@@ -49,7 +51,7 @@ describe("e2e: oracle and operate tasks against a hardhat node", function () {
     await node?.stop();
     if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
     console.log(
-      `    e2e wall time ${((Date.now() - started) / 1000).toFixed(1)} s (${commands.length} hardhat child processes: ${commands.join(", ")})`,
+      `    e2e wall time ${((Date.now() - started) / 1000).toFixed(1)} s (node answered after ${nodeReady.toFixed(1)} s; ${commands.length} hardhat child processes: ${commands.join(", ")})`,
     );
   });
 
