@@ -125,7 +125,9 @@ export async function runDemoScenario(
     const reports = path.join(reportsDir, `epoch-${epoch}.csv`);
     fs.writeFileSync(reports, demoReportsCsv(epoch, devices));
     const next = (await controller.epochStart(epoch + 1)) as bigint;
-    await chain.send("evm_setNextBlockTimestamp", [Number(next)]);
+    // A node's clock follows the wall clock: only move it forward if the epoch has not ended on its own.
+    const latest = (await chain.send("eth_getBlockByNumber", ["latest", false])) as { timestamp: string };
+    if (BigInt(latest.timestamp) < next) await chain.send("evm_setNextBlockTimestamp", [Number(next)]);
     await chain.send("evm_mine", []);
     await run("epoch:mint", { epoch: String(epoch + 1), ...common });
     await run("epoch:post", { epoch: String(epoch), reports, outDir, ...common });
