@@ -276,6 +276,23 @@ describe("oracle and operate tasks (in-process)", function () {
     });
   });
 
+  describe("epoch:mint", function () {
+    it("mints the next started epoch and refuses a bad, minted, skipped or unstarted epoch", async function () {
+      const f = await loadFixture(tasksFixture);
+      const m = f.manifestDir;
+      await expectRefused(
+        () => hre.run("epoch:mint", { epoch: "x", manifestDir: m }),
+        /--epoch: expected a non-negative integer/,
+      );
+      await expectRefused(() => hre.run("epoch:mint", { epoch: "0", manifestDir: m }), /epoch 0 is already minted/);
+      await expectRefused(() => hre.run("epoch:mint", { epoch: "2", manifestDir: m }), /the next one is 1/);
+      await expectRefused(() => hre.run("epoch:mint", { epoch: "1", manifestDir: m }), /epoch 1 starts at/);
+      await time.increaseTo(await f.system.controller.epochStart(1));
+      await hre.run("epoch:mint", { epoch: "1", manifestDir: m });
+      expect(await f.system.controller.mintedEpochs()).to.equal(2n);
+    });
+  });
+
   describe("epoch:verify", function () {
     it("passes for the posted epoch and fails (rejects) for other reports or an unposted epoch", async function () {
       const f = await loadFixture(tasksFixture);
