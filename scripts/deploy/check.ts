@@ -275,3 +275,10 @@ export class CheckFailedError extends Error {
     this.name = "CheckFailedError";
   }
 }
+
+/** `check (expected …, got …)` for the first few failed rows, then how many more (the table has them all). */
+export function describeFailures(failed: CheckRow[], shown = 3): string {
+  const head = failed.slice(0, shown).map((r) => `${r.check} (expected ${r.expected}, got ${r.actual})`);
+  if (failed.length > shown) head.push(`and ${failed.length - shown} more (see the table above)`);
+  return head.join("; ");
+}

@@ -44,7 +44,7 @@ import {
   readManifestFile,
 } from "./manifest";
 import { handOverToTimelock, handoverRecord } from "./handover";
-import { CheckFailedError, type CheckRow, checkDeployment, formatCheckTable } from "./check";
+import { CheckFailedError, type CheckRow, checkDeployment, describeFailures, formatCheckTable } from "./check";
 
 export interface DeployOptions {
   /** Parameter file; default `ignition/parameters/<network>.json`. */
@@ -219,6 +219,13 @@ export async function deploySystem(hre: HardhatRuntimeEnvironment, options: Depl
   // 1. Validate the parameter file before anything is sent.
   const fileParameters: DeployParameters = loadDeployParameters(parametersFile);
 
+  const url = (hre.network.config as { url?: string }).url;
+  if (url === "http://127.0.0.1:0") {
+    const prefix = network === "baseSepolia" ? "BASE_SEPOLIA" : network.toUpperCase();
+    throw new DeployError(
+      `network ${network} has no RPC URL: set ${prefix}_RPC_URL (npx hardhat vars set ${prefix}_RPC_URL, or the environment)`,
+    );
+  }
   const accounts = (await hre.network.provider.request({ method: "eth_accounts" })) as string[];
   if (accounts.length === 0) {
     throw new DeployError(
@@ -278,8 +285,13 @@ export async function deploySystem(hre: HardhatRuntimeEnvironment, options: Depl
     maxPriorityFeePerGas: hre.config.networks[network]?.ignition?.maxPriorityFeePerGas,
   });
   if (result.type !== DeploymentResultType.SUCCESSFUL_DEPLOYMENT) {
+    const hint =
+      result.type === DeploymentResultType.RECONCILIATION_ERROR
+        ? `the parameter file differs from what ${deploymentId} deployed; once deployed, changes are timelock ` +
+          `proposals (docs/deploy.md), or deploy afresh with another --journal`
+        : "re-run to resume from the journal";
     throw new DeployError(
-      `Ignition deployment ${deploymentId} did not complete (re-run to resume):\n` +
+      `Ignition deployment ${deploymentId} did not complete (${hint}):\n` +
         errorDeploymentResultToExceptionMessage(result),
     );
   }
@@ -348,7 +360,7 @@ export async function deploySystem(hre: HardhatRuntimeEnvironment, options: Depl
     log(formatCheckTable(checks));
     throw new CheckFailedError(
       `deploy: ${failed.length} check(s) failed after deployment, the manifest was not written: ` +
-        failed.map((r) => `${r.check} (expected ${r.expected}, got ${r.actual})`).join("; "),
+        describeFailures(failed),
       failed,
     );
   }

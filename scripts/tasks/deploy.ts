@@ -71,7 +71,7 @@ task(
     const { readDeployment } = require("../deploy/manifest") as typeof import("../deploy/manifest");
     const { loadDeployParameters, defaultParametersFile } =
       require("../deploy/parameters") as typeof import("../deploy/parameters");
-    const { checkDeployment, formatCheckTable, CheckFailedError } =
+    const { checkDeployment, formatCheckTable, CheckFailedError, describeFailures } =
       require("../deploy/check") as typeof import("../deploy/check");
     return clearErrors(async () => {
       const manifest = await readDeployment(hre, { dir: args.manifestDir });
@@ -84,7 +84,7 @@ task(
         throw new CheckFailedError(
           `deploy:check on ${hre.network.name} against ${path.relative(hre.config.paths.root, file)}: ` +
             `${failed.length} of ${rows.length} checks failed: ` +
-            failed.map((r) => `${r.check} (expected ${r.expected}, got ${r.actual})`).join("; "),
+            describeFailures(failed),
           failed,
         );
       }

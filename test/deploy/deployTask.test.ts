@@ -89,6 +89,18 @@ describe("npx hardhat deploy / deploy:check", function () {
     expect(after.parameters).to.deep.equal(before.parameters);
   });
 
+  it("a parameter changed after deployment is refused by Ignition's reconciliation; nothing is sent", async function () {
+    await deploy();
+    const blockBefore = await ethers.provider.getBlockNumber();
+    const changed = variantFile((raw) => {
+      raw.rewards.challengeWindow = 3600;
+    });
+    await expect(deploy({ parameters: changed })).to.be.rejectedWith(
+      /parameter file differs from what depinlab-hardhat deployed[\s\S]*DePINLab#RewardDistributor: Argument at index 1 has been changed/,
+    );
+    expect(await ethers.provider.getBlockNumber()).to.equal(blockBefore);
+  });
+
   it("loadSystem returns typed contracts at the manifest's addresses", async function () {
     await deploy();
     const system = await loadSystem(hre, { dir: manifestDir });
@@ -109,7 +121,7 @@ describe("npx hardhat deploy / deploy:check", function () {
   it("deploy:check fails, naming the role, after the timelock grants ORACLE_ROLE to a stranger", async function () {
     const { manifest } = await deploy();
     const [admin] = await ethers.getSigners();
-    const stranger = ethers.Wallet.createRandom().address;
+    const stranger = new ethers.Wallet(ethers.id("stranger")).address; // deterministic
     const system = await loadSystem(hre, { dir: manifestDir, runner: admin });
     const data = system.distributor.interface.encodeFunctionData("grantRole", [ROLES.ORACLE_ROLE, stranger]);
     const target = manifest.contracts.distributor.address;
