@@ -35,7 +35,8 @@ const config: HardhatUserConfig = {
   },
   networks: {
     hardhat: {},
-    localhost: { url: "http://127.0.0.1:8545" },
+    // LOCALHOST_RPC_URL: a node on another port (the end-to-end tests start one on a free port).
+    localhost: { url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545" },
     sepolia: testnet("SEPOLIA", 11155111),
     baseSepolia: testnet("BASE_SEPOLIA", 84532),
   },

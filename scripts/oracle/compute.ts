@@ -1,0 +1,252 @@
+/**
+ * The epoch oracle's computation: pure (no provider, no files, no clock). Given an epoch's work reports, the on-chain
+ * state of each reported device at the snapshot block, the class weights, the epoch's funding, the dust carried from
+ * the previous epoch and the previous cumulative amounts, it returns every device's reward, every account's new
+ * cumulative amount and the merkle tree to post. The reward function itself is `protocol/reward.ts`
+ * (`rewardEpochExact`); this module only maps chain state onto its inputs and aggregates per owner.
+ *
+ * Rules (docs/oracle.md):
+ * - devices = the reported devices; a report for a device that is not registered at the snapshot block is an error;
+ * - eligible = registry status Active, `Staking.isActive` (bond ≥ class minimum), not flagged `denylisted`, cell
+ *   inside the oracle's grid (scripts/oracle/config.ts); present in a cell for density = eligible;
+ * - pool = funding of the epoch + dust carried from the previous epoch; dust = pool − Σ rewards;
+ * - a device's reward goes to its owner at the snapshot block; cumulative = previous cumulative + this epoch's.
+ */
+import { getAddress, keccak256, toUtf8Bytes, ZeroAddress } from "ethers";
+import { rewardEpochExact, validateRewardParams, type DeviceEpoch, type RewardParams } from "../../protocol/reward";
+import { buildRewardTreeFast, type RewardLeaf, type RewardTree } from "../../protocol/merkle";
+import { toJson } from "../lib/atomicFile";
+import type { WorkReport } from "./reports";
+import { configDigest, densityModelOf, gridCellOf, ORACLE_CONFIG, type OracleConfig } from "./config";
+
+/** `IDeviceRegistry.DeviceStatus`. */
+export const DEVICE_STATUS = ["None", "Active", "Suspended", "Deregistered"] as const;
+export const STATUS_ACTIVE = 1;
+
+/** On-chain state of one device at the snapshot block. */
+export interface DeviceSnapshot {
+  deviceId: bigint;
+  /** `IDeviceRegistry.deviceOwner` (zero for an unknown device). */
+  owner: string;
+  /** Index into `DEVICE_STATUS`. */
+  status: number;
+  deviceClass: number;
+  cell: bigint;
+  /** `IStaking.bondOf`. */
+  bond: bigint;
+  /** `IStaking.isActive`: registered, not suspended, bond ≥ class minimum. */
+  stakingActive: boolean;
+}
+
+/** Why a reported device earns nothing (empty when eligible). */
+export type IneligibleReason =
+  "" | "denylisted" | "suspended" | "deregistered" | "bond-below-minimum" | "cell-outside-grid";
+
+export interface EpochInputs {
+  epoch: number;
+  /** The reports in file order (as `readWorkReports` returns them). */
+  reports: readonly WorkReport[];
+  /** Where report `i` is in its file, for errors ("line 7", "[5]"). */
+  locate?: (index: number) => string;
+  /** Snapshot of every reported device, by device id. */
+  devices: ReadonlyMap<bigint, DeviceSnapshot>;
+  /** `IDeviceRegistry.classWeightBps` of every class of a reported device. */
+  classWeightsBps: ReadonlyMap<number, number>;
+  /** `IRewardDistributor.fundingOf(epoch)`. */
+  funding: bigint;
+  /** Dust left unpaid by epochs before this one. */
+  carriedDust: bigint;
+  /** Cumulative amounts posted for the previous epoch (empty for epoch 0). */
+  previous: readonly RewardLeaf[];
+  config?: OracleConfig;
+}
+
+export interface DeviceReward {
+  deviceId: bigint;
+  owner: string;
+  deviceClass: number;
+  cell: bigint;
+  workWad: bigint;
+  bond: bigint;
+  eligible: boolean;
+  reason: IneligibleReason;
+  /** Density factor of the device's cell in WAD (0 when the cell is outside the grid). */
+  densityWad: bigint;
+  score: bigint;
+  reward: bigint;
+}
+
+export interface AccountReward {
+  /** Checksummed address. */
+  account: string;
+  epochReward: bigint;
+  cumulativeAmount: bigint;
+}
+
+export interface EpochRewards {
+  epoch: number;
+  funding: bigint;
+  carriedDust: bigint;
+  /** funding + carriedDust. */
+  pool: bigint;
+  /** Σ rewards of this epoch: the `total` posted with the root. */
+  total: bigint;
+  /** pool − total, carried into the next epoch. */
+  dust: bigint;
+  /** Devices sorted by id. */
+  devices: DeviceReward[];
+  /** Accounts with a positive cumulative amount, sorted by lowercase address. */
+  accounts: AccountReward[];
+  tree: RewardTree;
+  root: string;
+  /** Digest of the canonical reports (independent of file format and row order). */
+  reportsDigest: string;
+  configDigest: string;
+}
+
+/** Inputs the oracle refuses; `problems` name the report line and field, or the input. */
+export class OracleInputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `${problems.length} problem(s) in the epoch's inputs; nothing was written or posted:\n  ${problems.join("\n  ")}`,
+    );
+    this.name = "OracleInputError";
+  }
+}
+
+/**
+ * The leaf posted when no account has earned anything yet: `(address(0), 0)`. Posting must go on (epochs are posted
+ * in order), a zero root is refused, and a claim for the zero address pays nothing.
+ */
+export const EMPTY_EPOCH_LEAF: RewardLeaf = { account: ZeroAddress, cumulativeAmount: 0n };
+
+/** keccak256 of the reports sorted by device id, as `deviceId,workWad,flags` lines. */
+export function reportsDigest(reports: readonly WorkReport[]): string {
+  const lines = [...reports]
+    .sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0))
+    .map((r) => `${r.deviceId.toString()},${r.workWad.toString()},${[...r.flags].sort().join("|")}`);
+  return keccak256(toUtf8Bytes(lines.join("\n")));
+}
+
+function ineligibleReason(report: WorkReport, device: DeviceSnapshot, gridCell: number | undefined): IneligibleReason {
+  if (report.flags.includes("denylisted")) return "denylisted";
+  if (device.status === 2) return "suspended";
+  if (device.status === 3) return "deregistered";
+  if (!device.stakingActive) return "bond-below-minimum";
+  if (gridCell === undefined) return "cell-outside-grid";
+  return "";
+}
+
+/** Computes an epoch's rewards. Throws `OracleInputError` on a report for an unregistered device or bad inputs. */
+export function computeEpochRewards(inputs: EpochInputs): EpochRewards {
+  const config = inputs.config ?? ORACLE_CONFIG;
+  const locate = inputs.locate ?? ((i: number) => `reports[${i}]`);
+  const problems: string[] = [];
+  if (!Number.isSafeInteger(inputs.epoch) || inputs.epoch < 0)
+    problems.push(`epoch: expected a non-negative integer, got ${inputs.epoch}`);
+  if (inputs.funding < 0n) problems.push(`funding: expected ≥ 0, got ${inputs.funding}`);
+  if (inputs.carriedDust < 0n) problems.push(`carriedDust: expected ≥ 0, got ${inputs.carriedDust}`);
+
+  const model = densityModelOf(config);
+  const devices: DeviceReward[] = [];
+  const modelInputs: DeviceEpoch[] = [];
+  const modelIndex: number[] = []; // devices[] index of each model input
+  let maxClass = 0;
+  inputs.reports.forEach((report, i) => {
+    const device = inputs.devices.get(report.deviceId);
+    if (device === undefined || device.status === 0) {
+      problems.push(
+        `${locate(i)}: deviceId: device ${report.deviceId} (0x${report.deviceId.toString(16).padStart(40, "0")}) is not registered at the snapshot block`,
+      );
+      return;
+    }
+    const gridCell = gridCellOf(device.cell, config);
+    const reason = ineligibleReason(report, device, gridCell);
+    devices.push({
+      deviceId: report.deviceId,
+      owner: getAddress(device.owner),
+      deviceClass: device.deviceClass,
+      cell: device.cell,
+      workWad: report.workWad,
+      bond: device.bond,
+      eligible: reason === "",
+      reason,
+      densityWad: 0n,
+      score: 0n,
+      reward: 0n,
+    });
+    if (gridCell === undefined) return; // earns nothing, present nowhere
+    if (!inputs.classWeightsBps.has(device.deviceClass)) {
+      problems.push(`classWeightsBps: no weight for class ${device.deviceClass} of device ${report.deviceId}`);
+      return;
+    }
+    maxClass = Math.max(maxClass, device.deviceClass);
+    modelInputs.push({
+      classId: device.deviceClass,
+      reportedWork: report.workWad,
+      servedWork: 0n,
+      cell: gridCell,
+      stakeWei: device.bond,
+      ageEpochs: 0,
+      eligible: reason === "",
+    });
+    modelIndex.push(devices.length - 1);
+  });
+  if (problems.length) throw new OracleInputError(problems);
+
+  const params: RewardParams = {
+    classWeightsBps: Array.from({ length: maxClass + 1 }, (_, c) => inputs.classWeightsBps.get(c) ?? 0),
+    demandWeightBps: 0,
+    stakeFactor: config.stakeFactor,
+    establishment: config.establishment,
+  };
+  validateRewardParams(params);
+  const pool = inputs.funding + inputs.carriedDust;
+  const result = rewardEpochExact(params, model, modelInputs, inputs.funding, inputs.carriedDust);
+  modelIndex.forEach((d, k) => {
+    devices[d].densityWad = result.densityWad[k];
+    devices[d].score = result.scores[k];
+    devices[d].reward = result.rewards[k];
+  });
+  devices.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
+
+  // Per owner: previous cumulative + this epoch's rewards.
+  const byAccount = new Map<string, AccountReward>();
+  for (const leaf of inputs.previous) {
+    const key = leaf.account.toLowerCase();
+    if (leaf.cumulativeAmount === 0n) continue;
+    byAccount.set(key, { account: getAddress(leaf.account), epochReward: 0n, cumulativeAmount: leaf.cumulativeAmount });
+  }
+  for (const device of devices) {
+    if (device.reward === 0n) continue;
+    const key = device.owner.toLowerCase();
+    const entry = byAccount.get(key) ?? { account: device.owner, epochReward: 0n, cumulativeAmount: 0n };
+    entry.epochReward += device.reward;
+    entry.cumulativeAmount += device.reward;
+    byAccount.set(key, entry);
+  }
+  const accounts = [...byAccount.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  const leaves: RewardLeaf[] = accounts.length
+    ? accounts.map((a) => ({ account: a.account, cumulativeAmount: a.cumulativeAmount }))
+    : [EMPTY_EPOCH_LEAF];
+  const tree = buildRewardTreeFast(leaves);
+  return {
+    epoch: inputs.epoch,
+    funding: inputs.funding,
+    carriedDust: inputs.carriedDust,
+    pool,
+    total: result.paid,
+    dust: result.dust,
+    devices,
+    accounts,
+    tree,
+    root: tree.root,
+    reportsDigest: reportsDigest(inputs.reports),
+    configDigest: configDigest(config),
+  };
+}
+
+/** Canonical JSON digest of anything (bigints as decimal strings). */
+export function jsonDigest(value: unknown): string {
+  return keccak256(toUtf8Bytes(toJson(value)));
+}
