@@ -2,8 +2,10 @@
  * Command line of the simulator.
  *
  *   cli.ts [simulate] [--scenario <name|file>] [--seed N] [--runs N] [--epochs N] [--out DIR] [--param k=v]…
- *                     [--workers N] [--mode fast|exact] [--quiet]
+ *                     [--workers N] [--mode fast|exact] [--no-report] [--quiet]
  *   cli.ts sweep --scenario <name|file> --param k=v1,v2 [--param …] [--runs N] [--workers N] [--shard i/n] [--out DIR]
+ *                [--no-report] [--quiet]
+ *   Both end by writing the governance report (report.html + report.md) into the output folder unless --no-report.
  *   cli.ts merge [--out DIR] DIR…
  *   cli.ts schema            print the JSON Schema of scenario files
  *   cli.ts list              list the built-in scenarios
@@ -19,7 +21,7 @@ export interface ParsedArgs {
   positional: string[];
 }
 
-const BOOLEAN_FLAGS = new Set(["quiet", "help"]);
+const BOOLEAN_FLAGS = new Set(["quiet", "help", "no-report"]);
 
 /** `--key value`, `--key=value`, repeated keys collect; booleans take no value. */
 export function parseArgs(argv: string[]): ParsedArgs {
@@ -84,7 +86,7 @@ export function overridesOf(args: ParsedArgs, allowLists: boolean): Record<strin
 }
 
 async function runSimulate(args: ParsedArgs): Promise<number> {
-  checkFlags(args, ["scenario", "seed", "runs", "epochs", "out", "param", "quiet", "mode", "workers", "help"]);
+  checkFlags(args, ["scenario", "seed", "runs", "epochs", "out", "param", "quiet", "mode", "workers", "no-report", "help"]);
   const quiet = flag(args, "quiet") === "true";
   const mode = (flag(args, "mode") ?? "fast") as "fast" | "exact";
   if (mode !== "fast" && mode !== "exact") throw new UsageError(`--mode: expected fast or exact, got "${mode}"`);
@@ -115,7 +117,16 @@ async function runSimulate(args: ParsedArgs): Promise<number> {
       console.log(`  ${v.pass ? "PASS" : "FAIL"} ${v.metric} ${v.comparator} ${thr} (value ${v.value === null ? "n/a" : v.value.toPrecision(4)})`);
     }
   }
+  await reportUnlessDisabled(args, dir, quiet);
   return 0;
+}
+
+/** The governance report closes every run and sweep, so a reviewer always gets the picture with the numbers. */
+export async function reportUnlessDisabled(args: ParsedArgs, dir: string, quiet: boolean): Promise<void> {
+  if (flag(args, "no-report") === "true") return;
+  const { writeReport } = require("./report") as typeof import("./report");
+  const written = await writeReport(dir);
+  if (!quiet) console.log(`report: ${written.html}${written.markdown ? ` and ${written.markdown}` : ""}`);
 }
 
 export async function main(argv: string[]): Promise<number> {

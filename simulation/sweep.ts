@@ -11,7 +11,7 @@ import path from "node:path";
 import { createHash } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import cliProgress from "cli-progress";
-import { flag, intFlag, UsageError, type ParsedArgs } from "./cli";
+import { flag, intFlag, reportUnlessDisabled, UsageError, type ParsedArgs } from "./cli";
 import { HEADLINE_METRICS, meanInterval, type MetricValues } from "./metrics";
 import { csvText, gitCommit, packageVersion, writeFileAtomic, writeJson } from "./output";
 import { replicateSeeds } from "./random";
@@ -404,7 +404,7 @@ export function mergeShards(dirs: string[], out: string): SweepManifest {
 
 export async function sweepCommand(args: ParsedArgs): Promise<number> {
   for (const k of args.flags.keys()) {
-    if (!["scenario", "param", "runs", "workers", "shard", "out", "quiet", "seed", "epochs"].includes(k)) {
+    if (!["scenario", "param", "runs", "workers", "shard", "out", "quiet", "seed", "epochs", "no-report"].includes(k)) {
       throw new UsageError(`sweep: unknown option --${k}`);
     }
   }
@@ -441,6 +441,8 @@ export async function sweepCommand(args: ParsedArgs): Promise<number> {
     return 130;
   }
   if (!quiet) console.log(`sweep complete: ${dir}/sweep.csv, ${dir}/sweep-points.csv`);
+  // A shard is one slice of a grid: its report is written once the slices are merged.
+  if (flag(args, "shard") === undefined) await reportUnlessDisabled(args, dir, quiet);
   return 0;
 }
 
@@ -448,5 +450,6 @@ export async function mergeCommand(args: ParsedArgs): Promise<number> {
   const out = flag(args, "out") ?? path.join("out", "sweep-merged");
   const manifest = mergeShards(args.positional, out);
   if (flag(args, "quiet") !== "true") console.log(`merged ${args.positional.length} shard(s), ${manifest.points} points → ${out}/`);
+  await reportUnlessDisabled(args, out, flag(args, "quiet") === "true");
   return 0;
 }
