@@ -6,8 +6,7 @@
  * `release` pays what has vested and keeps the end. Pure, no I/O.
  */
 
-/** Basis points in one whole. */
-export const BPS = 10_000n;
+import { BPS } from "./math";
 
 /** An account's stream: `locked` vests linearly from `start` to `end` (unix seconds). */
 export interface VestingStream {

@@ -7,6 +7,7 @@
  * the hot loop. Randomness comes from one seeded generator per replicate: same scenario + seed ⇒ same numbers.
  */
 import { DensityModel } from "../protocol/density";
+import { splitEmission, type EmissionSplits } from "../protocol/emission";
 import {
   createFastRewardKernel,
   rewardEpochExact,
@@ -500,6 +501,11 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       ? { exactPaidWei: 0n, fastPaidTokens: 0, maxEpochDiffWei: 0, dustWei: 0n, maxDevices: 0 }
       : undefined;
   if (exact && !supply.emissionWei) throw new Error("engine: exact mode needs supply.emissionWei");
+  const exactSplits: EmissionSplits = {
+    devicePoolBps: BigInt(scenario.splits.workPoolBps),
+    treasuryBps: BigInt(scenario.splits.treasuryBps),
+    ecosystemBps: BigInt(scenario.splits.ecosystemBps),
+  };
   let carryWei = 0n;
 
   const groupSeries: GroupSeriesRow[] = [];
@@ -815,7 +821,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
         eligible: eligible[i] === 1,
       };
     }
-    const poolWei = ((supply.emissionWei as (e: number) => bigint)(epoch) * BigInt(scenario.splits.workPoolBps)) / 10_000n;
+    const poolWei = splitEmission((supply.emissionWei as (e: number) => bigint)(epoch), exactSplits).devicePool;
     const result = rewardEpochExact(rewardParams, density, devices, poolWei, carryWei);
     carryWei = result.dust;
     // fast shadow on the same inputs (the cell factors were computed from the same eligible counts)

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { stringify } from "csv-stringify/sync";
+import { writeFileAtomic } from "../scripts/lib/atomicFile";
 
 export const REPO_ROOT = path.join(__dirname, "..");
 
@@ -30,13 +31,7 @@ export function gitCommit(): string {
   return commitCache;
 }
 
-/** Write `content` to `file` atomically (temp name in the same directory, then rename). */
-export function writeFileAtomic(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, content);
-  fs.renameSync(tmp, file);
-}
+export { writeFileAtomic };
 
 export type Cell = string | number | boolean | null | undefined;
 

@@ -14,6 +14,7 @@ import { renderHtml, escapeHtml } from "./html";
 import { renderMarkdown } from "./markdown";
 import { prefixSvgIds, renderSvg } from "./render";
 import type { ChartDef } from "./specs";
+import { writeFileAtomic } from "../output";
 
 export interface ReportOptions {
   /** HTML file to write; default `<dir>/report.html` (A/B: `<proposal dir>/compare.html`). */
@@ -32,13 +33,6 @@ export interface WrittenReport {
   outcome: ReportDocument["overall"];
 }
 
-/** Writes a file atomically: a temporary name in the same folder, then a rename. */
-export function writeFileAtomic(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, content);
-  fs.renameSync(tmp, file);
-}
 
 function chartsOf(doc: ReportDocument): ChartDef[] {
   return doc.sections.flatMap((s) => (s.charts ?? []).flatMap((slot) => slot.charts.map((c) => c.chart)));

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { BPS, EMPTY_STREAM, VestingStream, applyClaim, applyRelease, vestedAmount } from "../../protocol/vesting";
+import { EMPTY_STREAM, VestingStream, applyClaim, applyRelease, vestedAmount } from "../../protocol/vesting";
+import { BPS } from "../../protocol/math";
 
 const PARAMS = { immediateBps: 2_500n, vestingDuration: 180n * 86_400n };
 

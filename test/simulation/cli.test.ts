@@ -5,6 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { main, parseArgs, UsageError } from "../../simulation/cli";
 
+/** What one simulate run writes before its report. */
+const RUN_FILES = ["classes.csv", "lorenz.csv", "network.csv", "scenario.resolved.json", "summary.json", "timeseries.csv"];
+
 const ROOT = path.join(__dirname, "../..");
 const TINY = path.join(__dirname, "fixtures", "tiny.yaml");
 
@@ -35,7 +38,7 @@ describe("simulation/cli", function () {
     expect(() => parseArgs(["--runs"])).to.throw(UsageError);
   });
 
-  it("simulate writes the run files to --out and --quiet prints nothing", async function () {
+  it("simulate writes the run files and the governance report to --out and --quiet prints nothing", async function () {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "cli-"));
     const log = console.log;
     const lines: string[] = [];
@@ -47,11 +50,18 @@ describe("simulation/cli", function () {
     }
     expect(lines).to.deep.equal([]);
     expect(fs.readdirSync(out).sort()).to.deep.equal(
-      ["classes.csv", "lorenz.csv", "network.csv", "scenario.resolved.json", "summary.json", "timeseries.csv"].sort(),
+      [...RUN_FILES, "report-charts", "report.html", "report.md"].sort(),
     );
+    expect(fs.readdirSync(path.join(out, "report-charts")).filter((f) => f.endsWith(".svg"))).to.not.be.empty;
     const summary = JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8"));
     expect(summary.epochs).to.equal(5);
     expect(summary.scenario.name).to.equal("tiny");
+  });
+
+  it("simulate --no-report writes only the run files", async function () {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "cli-"));
+    expect(await main(["--scenario", TINY, "--epochs", "3", "--runs", "1", "--out", out, "--quiet", "--no-report"])).to.equal(0);
+    expect(fs.readdirSync(out).sort()).to.deep.equal([...RUN_FILES].sort());
   });
 
   it("simulate on several worker threads writes the same bytes as on one", async function () {
@@ -60,8 +70,13 @@ describe("simulation/cli", function () {
       const code = await main(["--scenario", TINY, "--runs", "3", "--epochs", "8", "--workers", String(k + 1), "--out", dir, "--quiet"]);
       expect(code).to.equal(0);
     }
-    for (const f of fs.readdirSync(dirs[0])) {
-      expect(fs.readFileSync(path.join(dirs[1], f)).equals(fs.readFileSync(path.join(dirs[0], f))), f).to.equal(true);
+    const files = fs.readdirSync(dirs[0], { recursive: true, encoding: "utf8" });
+    expect(files).to.include("report.html");
+    for (const f of files) {
+      if (fs.statSync(path.join(dirs[0], f)).isDirectory()) continue;
+      // The report names its own folder in the reproduce block; everything else must match byte for byte.
+      const [a, b] = dirs.map((dir) => fs.readFileSync(path.join(dir, f), "latin1").split(dir).join("<out>"));
+      expect(a === b, f).to.equal(true);
     }
   });
 
