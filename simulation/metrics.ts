@@ -89,6 +89,8 @@ export const CLASS_GLOSSARY = {
   profitUsd: "Farmer profit / operator profit: rewards (at each epoch's price) + USD revenue − costs − slashed bonds.",
   roi: "Return on investment: profit divided by costs.",
   paybackEpochs: "Epochs for the average net operating income per device to repay the up-front cost per device.",
+  devicesEnd: "Active devices of the class after the last epoch.",
+  slashedTokens: "Bond slashed from the class over the run.",
 } as const;
 
 /**

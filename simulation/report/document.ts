@@ -171,10 +171,9 @@ function glossarySection(metricKeys: readonly string[]): Section {
         term: `${m.label} (${m.unit})`,
         definition: m.definition + (m.better ? ` Better: ${m.better}.` : ""),
       })),
-    ...Object.values(CLASS_METRICS).map((m) => ({
-      term: `${m.label}, per class (${m.unit})`,
-      definition: m.definition,
-    })),
+    ...Object.keys(CLASS_METRICS)
+      .map((k) => metricInfo(k))
+      .map((m) => ({ term: `${m.label}, per class (${m.unit})`, definition: m.definition })),
     ...[...shown]
       .filter((k) => !(k in METRICS))
       .map((k) => ({ term: metricInfo(k).label, definition: metricInfo(k).definition })),

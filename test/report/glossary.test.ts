@@ -1,53 +1,21 @@
 import { expect } from "chai";
 import { CLASS_METRICS, METRICS, TERMS, metricInfo } from "../../simulation/report/glossary";
+import { CLASS_GLOSSARY, HEADLINE_METRICS } from "../../simulation/metrics";
 
-/** Headline metric keys of summary.json as listed in simulation/OUTPUTS.md ("Headline metrics"). */
-const HEADLINE_KEYS = [
-  "leakage",
-  "farmerCapture",
-  "honestCaptureRatio",
-  "payEquityGini",
-  "earlyLateRatio",
-  "rewardGini",
-  "rewardNakamoto",
-  "stakeGini",
-  "stakeNakamoto",
-  "falseSlashes",
-  "falseSlashRate",
-  "detectionPrecision",
-  "detectionRecall",
-  "farmerProfitUsd",
-  "honestRoi",
-  "emitted",
-  "burned",
-  "circulating",
-  "inflationRate",
-  "finalPrice",
-  "paid",
-  "dust",
-];
-/** Per-class metric keys of summary.json.classes[*].metrics (OUTPUTS.md). */
-const CLASS_KEYS = [
-  "rewardShare",
-  "realWorkShare",
-  "captureRatio",
-  "roi",
-  "paybackEpochs",
-  "profitUsd",
-  "devicesEnd",
-  "slashedTokens",
-];
 
 describe("report glossary", function () {
   it("defines every headline and per-class metric the simulator writes, with a label and a unit", function () {
-    for (const key of HEADLINE_KEYS) {
+    for (const key of HEADLINE_METRICS) {
       expect(METRICS, key).to.have.property(key);
       const info = metricInfo(key);
       expect(info.label, key).to.not.equal(key);
       expect(info.unit, key).to.be.a("string").and.not.empty;
       expect(info.definition.length, key).to.be.greaterThan(20);
     }
-    for (const key of CLASS_KEYS) expect(CLASS_METRICS, key).to.have.property(key);
+    for (const key of Object.keys(CLASS_GLOSSARY)) {
+      expect(CLASS_METRICS, key).to.have.property(key);
+      expect(metricInfo(key).definition, key).to.equal(CLASS_GLOSSARY[key as keyof typeof CLASS_GLOSSARY]);
+    }
   });
 
   it("explains the verdict words and the interval used in the verdict table", function () {
