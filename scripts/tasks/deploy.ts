@@ -8,6 +8,7 @@ import path from "node:path";
 import { task, types } from "hardhat/config";
 import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { ensureCompiled } from "../lib/taskArgs";
 
 const PLUGIN = "depin-lab";
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy loading: these modules need compiled artifacts */
@@ -41,7 +42,7 @@ task(
   .addOptionalParam("journal", "Ignition journal folder (default ignition/deployments/depinlab-<network>)")
   .addFlag("quiet", "Print nothing (tests)")
   .setAction(async (args: DeployArgs, hre: HardhatRuntimeEnvironment) => {
-    await hre.run("compile", { quiet: true });
+    await ensureCompiled(hre);
     const { deploySystem } = require("../deploy/deploySystem") as typeof import("../deploy/deploySystem");
     return clearErrors(() =>
       deploySystem(hre, {
@@ -67,7 +68,7 @@ task(
   .addOptionalParam("manifestDir", "Folder of the manifest (default deployments/)")
   .addFlag("quiet", "Print only failures")
   .setAction(async (args: CheckArgs, hre: HardhatRuntimeEnvironment) => {
-    await hre.run("compile", { quiet: true });
+    await ensureCompiled(hre);
     const { readDeployment } = require("../deploy/manifest") as typeof import("../deploy/manifest");
     const { loadDeployParameters, defaultParametersFile } =
       require("../deploy/parameters") as typeof import("../deploy/parameters");
