@@ -13,11 +13,6 @@ library EmissionMath {
         return Math.mulDiv(a, b, denominator);
     }
 
-    /// @notice ⌈a·b / denominator⌉ with a 512-bit intermediate product.
-    function mulDivUp(uint256 a, uint256 b, uint256 denominator) internal pure returns (uint256) {
-        return Math.mulDiv(a, b, denominator, Math.Rounding.Ceil);
-    }
-
     /// @notice x^n in fixed point with `scale` as 1.0, every product rounded down (result ≤ exact).
     /// @dev Folds the squares x^(2^i) of the set bits of n into the result from the lowest bit up.
     /// For x ≤ scale: non-increasing in n, non-decreasing in x, and 0 ≤ x^n − result < n units of 1/scale

@@ -11,11 +11,6 @@ contract EmissionMathHarness {
         return EmissionMath.mulDivDown(a, b, denominator);
     }
 
-    /// @notice See `EmissionMath.mulDivUp`.
-    function mulDivUp(uint256 a, uint256 b, uint256 denominator) external pure returns (uint256) {
-        return EmissionMath.mulDivUp(a, b, denominator);
-    }
-
     /// @notice See `EmissionMath.rpowDown`.
     function rpowDown(uint256 x, uint256 n, uint256 scale) external pure returns (uint256) {
         return EmissionMath.rpowDown(x, n, scale);
