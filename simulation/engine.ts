@@ -17,8 +17,11 @@ import {
 import {
   decideHonest,
   decideMercenary,
+  chooseStrategy,
   decideSwarm,
   fakeWorkInflation,
+  strategyEstimate,
+  type StrategyEstimate,
   isFraudulent,
   roleOf,
   type Decision,
@@ -39,7 +42,7 @@ import {
   type MetricValues,
 } from "./metrics";
 import { Rng, replicateSeed } from "./random";
-import type { AgentKind, AgentSpec, Scenario } from "./scenario";
+import type { AgentKind, AgentSpec, FarmerStrategy, LeverChange, Scenario } from "./scenario";
 
 /** Emission of the scenario's schedule, precomputed from protocol/emission.ts. */
 export interface Supply {
@@ -93,6 +96,21 @@ export interface GroupSeriesRow {
   falselySlashed: number;
   meanDensityFactor: number | null;
   tokensSold: number;
+}
+
+/** One epoch of an adaptive farmer group (strategies.csv). */
+export interface StrategySeriesRow {
+  epoch: number;
+  agent: string;
+  /** Attack run this epoch, or "idle". */
+  strategy: FarmerStrategy | "idle";
+  /** 1 when the strategy changed at the start of this epoch. */
+  switched: number;
+  devices: number;
+  /** Latest expected annual return on capital of each candidate (null: not a candidate or not estimated yet). */
+  aprSybil: number | null;
+  aprSpoofer: number | null;
+  aprFakeWork: number | null;
 }
 
 export interface NetworkSeriesRow {
@@ -162,6 +180,8 @@ export interface RunResult {
   classes: ClassRow[];
   groupSeries: GroupSeriesRow[];
   networkSeries: NetworkSeriesRow[];
+  /** Adaptive farmer groups only (empty when the scenario has none). */
+  strategySeries: StrategySeriesRow[];
   lorenz: Array<{ series: string; point: number; population: number; share: number }>;
   exactCheck?: ExactCheck;
   /** Device-epochs simulated (for the benchmark). */
@@ -196,6 +216,13 @@ interface Group {
   spec: AgentSpec;
   name: string;
   kind: AgentKind;
+  /** Behaviour run now: `kind`, or for an adaptive farmer its current attack (`farm`). */
+  strategy: AgentKind;
+  /** Adaptive farmer: the attack it runs (null = idle). */
+  farm: FarmerStrategy | null;
+  /** Adaptive farmer: latest estimates per candidate. */
+  estimates: Partial<Record<FarmerStrategy, StrategyEstimate & { entryUsd: number }>>;
+  switched: number;
   role: Role;
   fraud: boolean;
   classId: number;
@@ -251,16 +278,17 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   const marketRng = rng.fork(1);
   const epochs = scenario.epochs;
   const epochsPerYear = (365.25 * 86_400) / scenario.epochLengthSeconds;
-  const L = scenario.levers;
-  const minBond = Number(L.minBond);
-  const fee = Number(L.onboardingFee);
+  // levers are mutable: scripted `leverChanges` apply at the start of their epoch
+  const L = structuredClone(scenario.levers);
+  let minBond = Number(L.minBond);
+  let fee = Number(L.onboardingFee);
   const slashOn = L.slashing.enabled;
   const slashFraction = L.slashing.fraction;
   const workBps = scenario.splits.workPoolBps / 10_000;
   const vestImmediate = L.vesting.durationEpochs > 0 ? L.vesting.immediateFraction : 1;
   const vestDuration = L.vesting.durationEpochs;
-  const detectorOn = L.anomalyDetector.enabled;
-  const detectorThreshold = L.anomalyDetector.threshold;
+  let detectorOn = L.anomalyDetector.enabled;
+  let detectorThreshold = L.anomalyDetector.threshold;
   const capitalCostPerEpoch = scenario.market.costOfCapital / epochsPerYear;
   const rewardParams = rewardParamsOf(scenario);
   const classCount = scenario.classes.length;
@@ -268,7 +296,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
 
   // ---- world: cells and where people live ---------------------------------------------------------------
   const grid = { width: scenario.world.width, height: scenario.world.height };
-  const density = new DensityModel(grid, {
+  let density = new DensityModel(grid, {
     enabled: L.densityScaling.enabled,
     resolutions: L.densityScaling.resolutions,
   });
@@ -295,13 +323,16 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
         ? spec.maxDevices
         : spec.kind === "sybil" || spec.kind === "spoofer" || spec.kind === "collusion"
           ? (spec.maxDevices ?? spec.count * 5)
-          : Number.MAX_SAFE_INTEGER;
+          : spec.kind === "adaptive"
+            ? spec.count
+            : Number.MAX_SAFE_INTEGER;
     const homeCells: number[] = [];
-    if (spec.kind === "sybil" || spec.kind === "spoofer") {
+    if (spec.kind === "sybil" || spec.kind === "spoofer" || spec.kind === "adaptive") {
       const first = sampleCityCell();
       homeCells.push(first);
       const ring = neighboursOf(grid.width, grid.height, first);
-      for (let k = 1; k < spec.cells; k++) homeCells.push(k <= 6 ? ring[k - 1] : sampleCityCell());
+      const want = spec.kind === "adaptive" ? spec.sybil.cells : spec.cells;
+      for (let k = 1; k < want; k++) homeCells.push(k <= 6 ? ring[k - 1] : sampleCityCell());
     } else if (spec.kind === "collusion") {
       const first = sampleCityCell();
       homeCells.push(first, ...neighboursOf(grid.width, grid.height, first).slice(0, spec.cells - 1));
@@ -309,20 +340,25 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     }
     const ownerBase = ownerCount;
     if (spec.kind !== "honest") ownerCount += 1;
+    const farm: FarmerStrategy | null = spec.kind === "adaptive" ? (spec.initialStrategy ?? spec.strategies[0]) : null;
     return {
       index,
       spec,
       name: spec.name ?? `${spec.kind}-${index}`,
       kind: spec.kind,
+      strategy: farm ?? spec.kind,
+      farm,
+      estimates: {},
+      switched: 0,
       role: roleOf(spec.kind),
       fraud: isFraudulent(spec.kind),
       classId,
       devices: 0,
       maxDevices,
       emaUsdPerWork: -1,
-      inflation: spec.kind === "fakeWork" ? spec.inflation : 1,
+      inflation: spec.kind === "fakeWork" ? spec.inflation : spec.kind === "adaptive" && farm === "fakeWork" ? spec.fakeWork.inflation : 1,
       homeCells,
-      spreadShare: 0,
+      spreadShare: farm === "spoofer" ? 1 : 0,
       ownerBase,
       joinedTotal: 0,
       liquid: 0,
@@ -509,7 +545,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   function expectedWork(g: Group): number {
     const c = scenario.classes[g.classId];
     const mult = "workMultiplier" in g.spec ? g.spec.workMultiplier : 1;
-    return c.workPerEpoch * mult * (g.kind === "fakeWork" ? g.inflation : 1);
+    return c.workPerEpoch * mult * (g.strategy === "fakeWork" ? g.inflation : 1);
   }
 
   function join(g: Group, k: number, epoch: number): void {
@@ -517,29 +553,35 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     if (n + k > capacity) grow(n + k);
     const c = scenario.classes[g.classId];
     const spec = g.spec;
-    const spreadH = "hardwareSpread" in spec ? spec.hardwareSpread : 0;
+    const spreadH =
+      "hardwareSpread" in spec ? spec.hardwareSpread : spec.kind === "adaptive" && g.strategy === "fakeWork" ? spec.fakeWork.hardwareSpread : 0;
     const mult = "workMultiplier" in spec ? spec.workMultiplier : 1;
     const a = spec.workCv * Math.sqrt(3);
     for (let j = 0; j < k; j++) {
       const i = n++;
       group[i] = g.index;
       classId[i] = g.classId;
-      if (g.kind === "honest") {
+      if (g.strategy === "honest") {
         const perOperator = (spec as Extract<AgentSpec, { kind: "honest" }>).devicesPerOperator;
         if (g.joinedTotal % perOperator === 0) g.ownerBase = ownerCount++;
         owner[i] = g.ownerBase;
       } else owner[i] = g.ownerBase;
       g.joinedTotal++;
       if (g.homeCells.length > 0) {
-        cell[i] = g.kind === "spoofer" && g.spreadShare > 0.5 ? rng.int(cells) : g.homeCells[rng.int(g.homeCells.length)];
+        cell[i] =
+          g.strategy === "spoofer" && g.spreadShare > 0.5
+            ? rng.int(cells)
+            : g.strategy === "fakeWork"
+              ? sampleCityCell()
+              : g.homeCells[rng.int(g.homeCells.length)];
       } else cell[i] = sampleCityCell();
       joinEpoch[i] = epoch;
       const hw = spreadH > 0 ? Math.max(0.05, 1 + spreadH * rng.normal()) : 1;
       const base = c.workPerEpoch * mult * hw;
-      if (g.kind === "honest" || g.kind === "mercenary") {
+      if (g.strategy === "honest" || g.strategy === "mercenary") {
         realRate[i] = base;
         fakeRate[i] = 0;
-      } else if (g.kind === "fakeWork") {
+      } else if (g.strategy === "fakeWork") {
         realRate[i] = base;
         fakeRate[i] = base * (g.inflation - 1);
       } else {
@@ -565,7 +607,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     const usd = market.buyTokens(tokensNeeded);
     cumulativeBurned += k * fee;
     epochBurned += k * fee;
-    const hardware = g.kind === "honest" || g.kind === "mercenary" || g.kind === "fakeWork" ? c.hardwareCostUsd : (spec as { setupCostUsd: number }).setupCostUsd;
+    const hardware = setupCostOf(g);
     const feeUsd = tokensNeeded > 0 ? (usd * (k * fee)) / tokensNeeded : 0;
     const capex = k * hardware + feeUsd;
     g.capexUsd += capex;
@@ -625,6 +667,191 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     if (inflation === g.inflation) return;
     g.inflation = inflation;
     for (let i = 0; i < n; i++) if (group[i] === g.index) fakeRate[i] = realRate[i] * (inflation - 1);
+  }
+
+  /** Running cost per device per epoch (USD) of the behaviour the group runs now. */
+  function opexOf(g: Group): number {
+    const spec = g.spec;
+    if (spec.kind === "adaptive") {
+      return g.farm === "sybil" ? spec.sybil.opexUsdPerEpoch : g.farm === "spoofer" ? spec.spoofer.opexUsdPerEpoch : scenario.classes[g.classId].opexUsdPerEpoch;
+    }
+    return g.kind === "honest" || g.kind === "mercenary" || g.kind === "fakeWork"
+      ? scenario.classes[g.classId].opexUsdPerEpoch
+      : (spec as { opexUsdPerEpoch: number }).opexUsdPerEpoch;
+  }
+
+  /** Up-front cost per device besides bond and fee (USD): hardware of the class, or a fake device's setup. */
+  function setupCostOf(g: Group): number {
+    const spec = g.spec;
+    if (spec.kind === "adaptive") {
+      return g.farm === "sybil" ? spec.sybil.setupCostUsd : g.farm === "spoofer" ? spec.spoofer.setupCostUsd : scenario.classes[g.classId].hardwareCostUsd;
+    }
+    return g.kind === "honest" || g.kind === "mercenary" || g.kind === "fakeWork"
+      ? scenario.classes[g.classId].hardwareCostUsd
+      : (spec as { setupCostUsd: number }).setupCostUsd;
+  }
+
+  // ---- scripted lever changes ------------------------------------------------------------------------------
+  const leverChanges: readonly LeverChange[] = scenario.leverChanges ?? [];
+  let nextLeverChange = 0;
+
+  /** Apply one scripted change; a raised bond is topped up on every active device (tokens bought on the market). */
+  function applyLeverChange(ch: LeverChange): void {
+    if (ch.onboardingFee !== undefined) fee = Number((L.onboardingFee = ch.onboardingFee));
+    if (ch.detection) Object.assign(L.detection, ch.detection);
+    if (ch.anomalyDetector) {
+      Object.assign(L.anomalyDetector, ch.anomalyDetector);
+      detectorOn = L.anomalyDetector.enabled;
+      detectorThreshold = L.anomalyDetector.threshold;
+    }
+    if (ch.densityScaling) {
+      Object.assign(L.densityScaling, ch.densityScaling);
+      density = new DensityModel(grid, { enabled: L.densityScaling.enabled, resolutions: L.densityScaling.resolutions });
+    }
+    if (ch.minBond !== undefined) {
+      L.minBond = ch.minBond;
+      minBond = Number(ch.minBond);
+      let topUp = 0;
+      for (let i = 0; i < n; i++) {
+        if (stake[i] < minBond) {
+          topUp += minBond - stake[i];
+          stake[i] = minBond;
+        }
+      }
+      if (topUp > 0) {
+        bondsLocked += topUp;
+        market.buyTokens(topUp);
+      }
+    }
+  }
+
+  // ---- adaptive farmers --------------------------------------------------------------------------------------
+  /** Network pay (USD at the epoch's price) per unit of reward score, per epoch (NaN when nothing was scored). */
+  const usdPerScore = new Float64Array(epochs).fill(NaN);
+  let lastServedFraction = 0;
+  const hasAdaptive = groups.some((g) => g.kind === "adaptive");
+  const scratchCounts = hasAdaptive ? new Float64Array(cells) : new Float64Array(0);
+  const scratchFactors = hasAdaptive ? new Float64Array(cells) : new Float64Array(0);
+
+  /** Mean density factor of `devices` new devices spread evenly over `where` (null = every cell), others as now. */
+  function hypotheticalDensity(g: Group, devices: number, where: readonly number[] | null): number {
+    scratchCounts.set(cellCounts);
+    for (let i = 0; i < n; i++) if (group[i] === g.index) scratchCounts[cell[i]] -= eligible[i];
+    if (where === null) {
+      const add = devices / cells;
+      for (let c = 0; c < cells; c++) scratchCounts[c] += add;
+    } else for (const c of where) scratchCounts[c] += devices / where.length;
+    density.factors(scratchCounts, scratchFactors);
+    let sum = 0;
+    if (where === null) for (let c = 0; c < cells; c++) sum += scratchFactors[c];
+    else for (const c of where) sum += scratchFactors[c];
+    return sum / (where === null ? cells : where.length);
+  }
+
+  /** Expected return on capital of each candidate attack under the current levers (into g.estimates). */
+  function estimateStrategies(g: Group, spec: Extract<AgentSpec, { kind: "adaptive" }>, epoch: number, price: number): void {
+    let sum = 0;
+    let count = 0;
+    for (let k = Math.max(0, epoch - spec.windowEpochs); k < epoch; k++) {
+      if (!Number.isNaN(usdPerScore[k])) {
+        sum += usdPerScore[k];
+        count++;
+      }
+    }
+    if (count === 0) return;
+    const pay = sum / count;
+    const c = scenario.classes[g.classId];
+    const d = L.detection;
+    const reportedW = 1 - rewardParams.demandWeightBps / 10_000;
+    const E = L.establishment.epochs;
+    const H = spec.horizonEpochs;
+    const establishment = E > 0 ? (Math.min(E, H) * L.establishment.fraction + Math.max(0, H - E)) / H : 1;
+    let honestDensity = 0;
+    let honestDevices = 0;
+    for (const h of groups) {
+      if (h.role === "honest" && h.devices > 0) {
+        honestDensity += h.lastDensity * h.devices;
+        honestDevices += h.devices;
+      }
+    }
+    const work = c.workPerEpoch * spec.workMultiplier;
+    const common = {
+      usdPerScore: pay,
+      establishment,
+      suspended: slashOn,
+      slashFraction,
+      bondUsd: minBond * price,
+      capitalCostPerEpoch,
+      epochsPerYear,
+    };
+    const est = (s: FarmerStrategy): StrategyEstimate & { entryUsd: number } => {
+      let inputs;
+      if (s === "sybil") {
+        inputs = {
+          ...common,
+          score: c.weight * reportedW * work,
+          densityFactor: hypotheticalDensity(g, spec.count, g.homeCells),
+          detectProbability: d.sybil,
+          opexUsd: spec.sybil.opexUsdPerEpoch,
+          entryUsd: spec.sybil.setupCostUsd + fee * price,
+        };
+      } else if (s === "spoofer") {
+        inputs = {
+          ...common,
+          score: c.weight * reportedW * work,
+          densityFactor: hypotheticalDensity(g, spec.count, null),
+          detectProbability: Math.min(1, d.spoofer * d.spreadMultiplier),
+          opexUsd: spec.spoofer.opexUsdPerEpoch,
+          entryUsd: spec.spoofer.setupCostUsd + fee * price,
+        };
+      } else {
+        const own = c.workPerEpoch;
+        const mean = lastClassMean[g.classId] > 0 ? lastClassMean[g.classId] : own;
+        const inflation = fakeWorkInflation({ adaptive: spec.adaptive, inflation: spec.fakeWork.inflation }, L.anomalyDetector, mean, own);
+        inputs = {
+          ...common,
+          score: c.weight * (reportedW * work * inflation + (1 - reportedW) * work * lastServedFraction),
+          densityFactor: honestDevices > 0 ? honestDensity / honestDevices : 1,
+          detectProbability: d.fakeWork,
+          opexUsd: c.opexUsdPerEpoch,
+          entryUsd: c.hardwareCostUsd + fee * price,
+        };
+      }
+      return { ...strategyEstimate(inputs), entryUsd: inputs.entryUsd };
+    };
+    g.estimates = {};
+    for (const s of spec.strategies) g.estimates[s] = est(s);
+  }
+
+  /** Every K epochs: estimate, choose, and switch (all devices leave, the new attack's devices join). */
+  function decideAdaptive(g: Group, spec: Extract<AgentSpec, { kind: "adaptive" }>, epoch: number, price: number): void {
+    if ((epoch - spec.startEpoch) % spec.decideEveryEpochs !== 0) return;
+    estimateStrategies(g, spec, epoch, price);
+    const next = chooseStrategy(spec, g.farm, g.estimates, epochsPerYear);
+    if (next === g.farm) {
+      // same attack: replace devices that were caught and suspended (the budget stays `count` devices)
+      if (next !== null) join(g, spec.count - g.devices, epoch);
+      return;
+    }
+    const had = g.devices;
+    // leaving returns the bonds (sold); the old kit is sunk
+    for (let i = n - 1; i >= 0; i--) if (group[i] === g.index) removeAt(i, true);
+    if (next !== null && g.farm !== null && had > 0) {
+      const cost = spec.switchCostUsd * spec.count;
+      g.e[S_COST] += cost;
+      g.capexUsd += cost;
+    }
+    g.farm = next;
+    g.strategy = next ?? "adaptive";
+    g.switched = 1;
+    if (next === null) return;
+    g.spreadShare = next === "spoofer" ? 1 : 0;
+    if (next === "fakeWork") {
+      const own = scenario.classes[g.classId].workPerEpoch;
+      const mean = lastClassMean[g.classId] > 0 ? lastClassMean[g.classId] : own;
+      g.inflation = fakeWorkInflation({ adaptive: spec.adaptive, inflation: spec.fakeWork.inflation }, L.anomalyDetector, mean, own);
+    } else g.inflation = 1;
+    join(g, spec.count, epoch);
   }
 
   // ---- hot passes ------------------------------------------------------------------------------------------
@@ -820,6 +1047,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     carryWei = result.dust;
     // fast shadow on the same inputs (the cell factors were computed from the same eligible counts)
     const total = kernel.score(n, epoch);
+    lastScoreTotal = total;
     const fastPaid = kernel.pay(n, poolTokensFast, total);
     const diff = Math.abs(Number(result.paid) - fastPaid * 1e18);
     check.maxEpochDiffWei = Math.max(check.maxEpochDiffWei, diff);
@@ -837,14 +1065,20 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
 
   // ---- the epoch loop ---------------------------------------------------------------------------------------
   let epochBurned = 0;
+  let lastScoreTotal = 0;
   let lastCirculating = 0;
   const demand = scenario.demand;
   const lastClassMean = new Float64Array(classCount);
   let emission = 0;
 
+  const strategySeries: StrategySeriesRow[] = [];
+
   for (let epoch = 0; epoch < epochs; epoch++) {
     epochBurned = 0;
     for (const g of groups) g.e.fill(0);
+    while (nextLeverChange < leverChanges.length && leverChanges[nextLeverChange].epoch === epoch) {
+      applyLeverChange(leverChanges[nextLeverChange++]);
+    }
     const price = market.price();
     emission = supply.emission[epoch] ?? 0;
     const workPool = emission * workBps;
@@ -859,6 +1093,19 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
         const own = scenario.classes[g.classId].workPerEpoch;
         const mean = lastClassMean[g.classId] > 0 ? lastClassMean[g.classId] : own;
         setInflation(g, fakeWorkInflation(g.spec, L.anomalyDetector, mean, own));
+      }
+      if (g.spec.kind === "adaptive") {
+        g.switched = 0;
+        if (g.farm === "fakeWork") {
+          const own = scenario.classes[g.classId].workPerEpoch;
+          const mean = lastClassMean[g.classId] > 0 ? lastClassMean[g.classId] : own;
+          const spec = g.spec;
+          setInflation(g, fakeWorkInflation({ adaptive: spec.adaptive, inflation: spec.fakeWork.inflation }, L.anomalyDetector, mean, own));
+        }
+        if (epoch > g.spec.startEpoch) {
+          decideAdaptive(g, g.spec, epoch, price);
+          continue;
+        }
       }
       if (epoch === g.spec.startEpoch) {
         join(g, g.spec.count, epoch);
@@ -879,6 +1126,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     const demandWork = demandUsd / demand.usdPerWorkUnit;
     const servedWork = Math.min(totalReal, demandWork);
     const servedFraction = totalReal > 0 ? servedWork / totalReal : 0;
+    lastServedFraction = servedFraction;
     const paidDemandUsd = servedWork * demand.usdPerWorkUnit;
     if (rewardParams.demandWeightBps > 0) servedPass(servedFraction);
     for (const g of groups) pDetect[g.index] = detectProbability(g);
@@ -896,7 +1144,9 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       const total = kernel.score(n, epoch);
       paid = kernel.pay(n, pool, total);
       carry = total > 0 ? 0 : pool;
+      lastScoreTotal = total;
     }
+    if (lastScoreTotal > 0) usdPerScore[epoch] = (paid * price) / lastScoreTotal;
     paidTotal += paid;
     deviceEpochs += n;
     accountingPass();
@@ -968,8 +1218,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       e[S_SOLD] = sell;
       sells += sell;
       // running costs
-      const c = scenario.classes[g.classId];
-      const opexPerDevice = g.kind === "honest" || g.kind === "mercenary" || g.kind === "fakeWork" ? c.opexUsdPerEpoch : (g.spec as { opexUsdPerEpoch: number }).opexUsdPerEpoch;
+      const opexPerDevice = opexOf(g);
       const running = g.devices * (opexPerDevice + minBond * price * capitalCostPerEpoch);
       e[S_COST] += running;
       g.opexUsd += running;
@@ -1070,6 +1319,23 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
           falselySlashed: e[S_FALSE],
           meanDensityFactor: e[S_ELIGIBLE] > 0 ? e[S_DENSITY] / e[S_ELIGIBLE] : null,
           tokensSold: e[S_SOLD],
+        });
+      }
+      for (const g of groups) {
+        if (g.spec.kind !== "adaptive" || epoch < g.spec.startEpoch) continue;
+        const apr = (s: FarmerStrategy): number | null => {
+          const a = g.estimates[s]?.apr;
+          return a === undefined || !Number.isFinite(a) ? null : a;
+        };
+        strategySeries.push({
+          epoch,
+          agent: g.name,
+          strategy: g.farm ?? "idle",
+          switched: g.switched,
+          devices: g.devices,
+          aprSybil: apr("sybil"),
+          aprSpoofer: apr("spoofer"),
+          aprFakeWork: apr("fakeWork"),
         });
       }
     }
@@ -1174,7 +1440,18 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     add("ownerStake", ownerStake);
   }
   void treasury;
-  return { replicate, seed, metrics, classes, groupSeries, networkSeries, lorenz: lorenzRows, exactCheck: exact, deviceEpochs };
+  return {
+    replicate,
+    seed,
+    metrics,
+    classes,
+    groupSeries,
+    networkSeries,
+    strategySeries,
+    lorenz: lorenzRows,
+    exactCheck: exact,
+    deviceEpochs,
+  };
 
   // ---- helpers needing the closure ---------------------------------------------------------------------------
   function checkInvariants(epoch: number, pool: number, paid: number): void {
@@ -1202,7 +1479,9 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
 
   function detectProbability(g: Group): number {
     const d = L.detection;
-    switch (g.kind) {
+    switch (g.strategy) {
+      case "adaptive":
+        return 0;
       case "honest":
       case "mercenary":
         return d.honestFalsePositive;
@@ -1223,7 +1502,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     let usdPerWork = g.emaUsdPerWork >= 0 ? g.emaUsdPerWork : networkUsdPerWork;
     if (usdPerWork < 0) usdPerWork = totalDevices > 0 ? (workPool * price) / (totalDevices * c.workPerEpoch) : 0;
     const perDevice = usdPerWork * expectedWork(g);
-    const swarm = g.kind === "sybil" || g.kind === "spoofer" || g.kind === "collusion";
+    const swarm = g.strategy === "sybil" || g.strategy === "spoofer" || g.strategy === "collusion";
     const opex = swarm ? (g.spec as { opexUsdPerEpoch: number }).opexUsdPerEpoch : c.opexUsdPerEpoch;
     const entry = (swarm ? (g.spec as { setupCostUsd: number }).setupCostUsd : c.hardwareCostUsd) + fee * price;
     const o: Observation = {
@@ -1245,6 +1524,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       case "mercenary":
         return decideMercenary(g.spec, o);
       case "fakeWork":
+      case "adaptive":
         return { join: 0, leave: 0, spread: 0 };
       default:
         return decideSwarm(g.spec, o, g.maxDevices);
