@@ -93,6 +93,29 @@ export function hexLimit(resolution: DensityResolution, occupied: number): numbe
   return Math.min(resolution.max, resolution.target * Math.max(occupied - resolution.n + 1, 1));
 }
 
+/** HIP-17 scale (1, or limit ÷ present) of every parent cell of one resolution into `scale`. */
+function scalesOf(
+  resolution: DensityResolution,
+  present: ArrayLike<number>,
+  table: Int32Array,
+  scale: Float64Array,
+): void {
+  const target = resolution.target;
+  // the limit is never below min(max, target): a parent holding no more than that is never crowded
+  const floor = Math.min(resolution.max, target);
+  for (let h = 0; h < scale.length; h++) {
+    const p = present[h];
+    if (p <= floor) {
+      scale[h] = 1;
+      continue;
+    }
+    let occupied = p >= target ? 1 : 0;
+    for (let k = 0; k < 6; k++) if (present[table[h * 6 + k]] >= target) occupied++;
+    const limit = hexLimit(resolution, occupied);
+    scale[h] = p > limit ? limit / p : 1;
+  }
+}
+
 /**
  * Precomputed topology (parents and neighbour tables per resolution) and scratch buffers, so that computing the
  * density factor of every cell each epoch allocates nothing. Build once per grid and parameters.
@@ -166,22 +189,42 @@ export class DensityModel {
     return { counts: this.coarseCounts, limits: this.coarseLimits };
   }
 
-  /** Float64 density factor of every cell into `out` (length = cells). All 1 when scaling is disabled. */
+  /**
+   * Float64 density factor of every cell into `out` (length = cells). All 1 when scaling is disabled.
+   * Same numbers as `limits()` + scale per parent + product over resolutions, but a parent whose count cannot exceed
+   * any limit (count ≤ min(max, target) ≤ limit) skips the neighbour scan, and the finest level needs no copy.
+   */
   factors(counts: ArrayLike<number>, out: Float64Array): Float64Array {
     if (!this.params.enabled) return out.fill(1);
-    const { counts: coarseCounts, limits } = this.limits(counts);
-    // scale per parent cell and resolution, then one branch-free product per cell
-    for (let r = 0; r < this.parents.length; r++) {
-      const present = coarseCounts[r];
-      const limit = limits[r];
-      const scale = this.coarseScales[r];
-      for (let h = 0; h < present.length; h++) scale[h] = present[h] > limit[h] ? limit[h] / present[h] : 1;
+    if (counts.length !== this.cells) {
+      throw new Error(`density: expected ${this.cells} cell counts, got ${counts.length}`);
     }
-    out.fill(1);
-    for (let r = 0; r < this.parents.length; r++) {
-      const parents = this.parents[r];
+    const resolutions = this.params.resolutions;
+    const cells = this.cells;
+    for (let r = 0; r < resolutions.length; r++) {
+      const resolution = resolutions[r];
+      let present: ArrayLike<number>;
+      if (resolution.level === 0) present = counts;
+      else {
+        const parents = this.parents[r];
+        const coarse = this.coarseCounts[r];
+        coarse.fill(0);
+        for (let cell = 0; cell < cells; cell++) coarse[parents[cell]] += counts[cell];
+        present = coarse;
+      }
+      scalesOf(resolution, present, this.coarseNeighbours[r], this.coarseScales[r]);
+    }
+    // one product per cell and resolution, in resolution order (1 × s0 × s1 … as before: the first factor is exact)
+    for (let r = 0; r < resolutions.length; r++) {
       const scale = this.coarseScales[r];
-      for (let cell = 0; cell < this.cells; cell++) out[cell] *= scale[parents[cell]];
+      if (resolutions[r].level === 0) {
+        if (r === 0) out.set(scale);
+        else for (let cell = 0; cell < cells; cell++) out[cell] *= scale[cell];
+      } else {
+        const parents = this.parents[r];
+        if (r === 0) for (let cell = 0; cell < cells; cell++) out[cell] = scale[parents[cell]];
+        else for (let cell = 0; cell < cells; cell++) out[cell] *= scale[parents[cell]];
+      }
     }
     return out;
   }

@@ -238,11 +238,40 @@ export function createFastRewardKernel(params: RewardParams, arrays: FastRewardA
     for (let i = 0; i < n; i++) total += score[i];
     return total;
   }
+  /**
+   * Without a stake factor (the common case): score, establishment and the sum in one pass over the devices, the
+   * same products in the same order as the separate passes (so the same bits).
+   */
+  function reportedScoresSum(n: number, epoch: number): number {
+    const firstFull = epoch - estEpochs;
+    const est = estEpochs > 0;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      let s = reported[i] * weight[classId[i]] * cellFactor[cell[i]] * eligible[i];
+      if (est && joinEpoch[i] > firstFull) s *= estFraction;
+      score[i] = s;
+      total += s;
+    }
+    return total;
+  }
+  function baseScoresSum(n: number, epoch: number): number {
+    const firstFull = epoch - estEpochs;
+    const est = estEpochs > 0;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      let s = (reportedW * reported[i] + demandW * served[i]) * weight[classId[i]] * cellFactor[cell[i]] * eligible[i];
+      if (est && joinEpoch[i] > firstFull) s *= estFraction;
+      score[i] = s;
+      total += s;
+    }
+    return total;
+  }
   return {
     score(n, epoch) {
+      if (!stakeOn) return demandW > 0 ? baseScoresSum(n, epoch) : reportedScoresSum(n, epoch);
       if (demandW > 0) baseScores(n);
       else reportedScores(n);
-      if (stakeOn) applyStake(n);
+      applyStake(n);
       if (estEpochs > 0) applyEstablishment(n, epoch);
       return sum(n);
     },

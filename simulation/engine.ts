@@ -193,6 +193,9 @@ function tokensToWei(tokens: number): bigint {
   return BigInt(Math.round(tokens * 1e6)) * 10n ** 12n;
 }
 
+/** 2^-32: u32 × this = u32 / 2^32 exactly (a power of two), without a division. */
+const TWO_POW_MINUS_32 = 1 / 4294967296;
+
 /** Integer work units for exact mode: floor(work × 1000). */
 const WORK_QUANTUM = 1000;
 
@@ -400,7 +403,6 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   let served = new Float64Array(capacity);
   let stake = new Float64Array(capacity);
   let eligible = new Uint8Array(capacity);
-  let flagged = new Uint8Array(capacity);
   let caught = new Uint8Array(capacity);
   let score = new Float64Array(capacity);
   let reward = new Float64Array(capacity);
@@ -447,7 +449,6 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     served = g8(served);
     stake = g8(stake);
     eligible = g8(eligible);
-    flagged = g8(flagged);
     caught = g8(caught);
     score = g8(score);
     reward = g8(reward);
@@ -505,7 +506,6 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     served[to] = served[from];
     stake[to] = stake[from];
     eligible[to] = eligible[from];
-    flagged[to] = flagged[from];
     caught[to] = caught[from];
     score[to] = score[from];
     reward[to] = reward[from];
@@ -591,7 +591,6 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       amp[i] = a;
       stake[i] = minBond;
       eligible[i] = 1;
-      flagged[i] = 0;
       caught[i] = 0;
       cumReward[i] = 0;
       cumReal[i] = 0;
@@ -614,7 +613,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     g.e[S_COST] += capex;
   }
 
-  /** Remove devices marked in `flagged` with `removeMark`, or `quota[g]` devices of group g (newest first). */
+  /** Remove the devices in the flagged list (suspension), or `quota[g]` devices of group g (newest first). */
   const quota = new Int32Array(groupCount);
   function removePass(bySuspension: boolean): void {
     if (bySuspension) {
@@ -622,11 +621,15 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       for (let k = flaggedCount - 1; k >= 0; k--) removeAt(flaggedList[k], false);
       return;
     }
-    if (!quota.some((q) => q > 0)) return;
-    for (let i = n - 1; i >= 0; i--) {
+    let left = 0;
+    for (let g = 0; g < groupCount; g++) left += quota[g];
+    if (left === 0) return;
+    // newest first; stop once every quota is met (the scan used to run on to index 0 with nothing to do)
+    for (let i = n - 1; i >= 0 && left > 0; i--) {
       const gi = group[i];
       if (quota[gi] > 0) {
         quota[gi]--;
+        left--;
         removeAt(i, true);
       }
     }
@@ -860,24 +863,32 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
 
   /** Work of every device this epoch: real = rate × noise; reported = (real rate + fake rate) × the same noise. */
   function workPass(): void {
-    const len = n;
+    rng.setState(workKernel(n, rng.getState()));
+  }
+
+  /**
+   * The loop of workPass, returning the generator state. Nothing follows the loop but the return: V8 compiles this
+   * function on-stack mid-loop the first time, and a property access after the loop (no type feedback yet) made it
+   * deoptimise at the end of every call.
+   */
+  function workKernel(len: number, state: number): number {
     const rr = realRate,
       fr = fakeRate,
       am = amp,
       re = real,
       rep = reported;
-    let s = rng.getState();
+    let s = state;
     for (let i = 0; i < len; i++) {
       // mulberry32 inlined (same generator as Rng.next)
       s = (s + 0x6d2b79f5) | 0;
       let t = Math.imul(s ^ (s >>> 15), 1 | s);
       t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      const u = ((t ^ (t >>> 14)) >>> 0) * TWO_POW_MINUS_32;
       const f = 1 + am[i] * (2 * u - 1);
       re[i] = rr[i] * f;
       rep[i] = (rr[i] + fr[i]) * f;
     }
-    rng.setState(s);
+    return s;
   }
 
   /**
@@ -933,43 +944,57 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   let flaggedList = new Int32Array(1024);
   let flaggedCount = 0;
 
-  /** Challenges and the anomaly detector: sets `flagged`, `eligible` and the flagged list. */
+  /** Anomaly limit on reported work per class this epoch (Infinity = no detector). */
+  const limitByClass = new Float64Array(classCount);
+
+  /** Challenges and the anomaly detector: sets `eligible` and the flagged list. */
   function detectionPass(): void {
     const len = n;
     if (!detectorOn && pDetect.every((p) => p === 0)) {
       // nothing can be flagged: skip the pass (only undo last epoch's flags if any device kept one)
-      if (flaggedCount > 0) {
-        eligible.fill(1, 0, len);
-        flagged.fill(0, 0, len);
-      }
+      if (flaggedCount > 0) eligible.fill(1, 0, len);
       flaggedCount = 0;
       return;
     }
-    flaggedCount = 0;
-    const fl = flagged,
-      el = eligible,
-      gr = group,
-      rep = reported,
-      c = classId;
-    const limitByClass = new Float64Array(classCount);
     for (let k = 0; k < classCount; k++) {
       limitByClass[k] = detectorOn && classDevices[k] > 0 ? (detectorThreshold * classReported[k]) / classDevices[k] : Infinity;
     }
+    // room for every device flagged, so the pass appends without a check
+    if (flaggedList.length <= len) flaggedList = new Int32Array(Math.max(2 * flaggedList.length, len + 1));
+    flaggedCount = detectionKernel(len, rng.getState());
+    rng.setState(detectionState);
+  }
+  let detectionState = 0;
+
+  /**
+   * One pass: flag devices over their class's anomaly limit or caught by a challenge (a draw per device of a group
+   * with p > 0, mulberry32 inlined: the same stream as Rng.next); append flagged indices branch-free.
+   */
+  function detectionKernel(len: number, state: number): number {
+    const el = eligible,
+      gr = group,
+      rep = reported,
+      c = classId,
+      pd = pDetect,
+      lim = limitByClass,
+      list = flaggedList;
+    let s = state;
+    let count = 0;
     for (let i = 0; i < len; i++) {
-      const p = pDetect[gr[i]];
-      let f = rep[i] > limitByClass[c[i]] ? 1 : 0;
-      if (p > 0 && rng.next() < p) f = 1;
-      fl[i] = f;
-      el[i] = 1 - f;
-      if (f === 1) {
-        if (flaggedCount === flaggedList.length) {
-          const bigger = new Int32Array(flaggedList.length * 2);
-          bigger.set(flaggedList);
-          flaggedList = bigger;
-        }
-        flaggedList[flaggedCount++] = i;
+      const p = pd[gr[i]];
+      let f = rep[i] > lim[c[i]] ? 1 : 0;
+      if (p > 0) {
+        s = (s + 0x6d2b79f5) | 0;
+        let t = Math.imul(s ^ (s >>> 15), 1 | s);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        if (((t ^ (t >>> 14)) >>> 0) * TWO_POW_MINUS_32 < p) f = 1;
       }
+      el[i] = 1 - f;
+      list[count] = i;
+      count += f;
     }
+    detectionState = s;
+    return count;
   }
 
   function countCells(): void {
