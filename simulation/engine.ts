@@ -28,6 +28,8 @@ import {
   type Observation,
   type Role,
 } from "./agents";
+import { createHotPasses, warmUp, type HotArrays, type HotPasses } from "./kernels";
+import { freshCopy } from "../protocol/jit";
 import { constantProductMarket, exogenousMarket, type Market } from "./market";
 import {
   captureRatio,
@@ -192,9 +194,6 @@ export interface RunResult {
 function tokensToWei(tokens: number): bigint {
   return BigInt(Math.round(tokens * 1e6)) * 10n ** 12n;
 }
-
-/** 2^-32: u32 × this = u32 / 2^32 exactly (a power of two), without a division. */
-const TWO_POW_MINUS_32 = 1 / 4294967296;
 
 /** Integer work units for exact mode: floor(work × 1000). */
 const WORK_QUANTUM = 1000;
@@ -411,9 +410,12 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   const cellFactor = new Float64Array(cells);
   const cellCounts = new Float64Array(cells);
   let n = 0;
+  /** The per-device hot loops over the current arrays (built before the first epoch and after every grow()). */
+  let passes: HotPasses | undefined;
   let kernel: FastRewardKernel = buildKernel();
 
   function buildKernel(): FastRewardKernel {
+    if (passes !== undefined) passes = buildPasses();
     return createFastRewardKernel(rewardParams, {
       classId,
       reported,
@@ -425,7 +427,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       cellFactor,
       score,
       reward,
-    });
+    }, { fresh: true });
   }
 
   function grow(min: number): void {
@@ -863,33 +865,11 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
 
   /** Work of every device this epoch: real = rate × noise; reported = (real rate + fake rate) × the same noise. */
   function workPass(): void {
-    rng.setState(workKernel(n, rng.getState()));
+    rngState[0] = rng.getState();
+    (passes as HotPasses).work(0, n);
+    rng.setState(rngState[0]);
   }
 
-  /**
-   * The loop of workPass, returning the generator state. Nothing follows the loop but the return: V8 compiles this
-   * function on-stack mid-loop the first time, and a property access after the loop (no type feedback yet) made it
-   * deoptimise at the end of every call.
-   */
-  function workKernel(len: number, state: number): number {
-    const rr = realRate,
-      fr = fakeRate,
-      am = amp,
-      re = real,
-      rep = reported;
-    let s = state;
-    for (let i = 0; i < len; i++) {
-      // mulberry32 inlined (same generator as Rng.next)
-      s = (s + 0x6d2b79f5) | 0;
-      let t = Math.imul(s ^ (s >>> 15), 1 | s);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      const u = ((t ^ (t >>> 14)) >>> 0) * TWO_POW_MINUS_32;
-      const f = 1 + am[i] * (2 * u - 1);
-      re[i] = rr[i] * f;
-      rep[i] = (rr[i] + fr[i]) * f;
-    }
-    return s;
-  }
 
   /**
    * Per-group sums of real and reported work, and per-class sums. A separate small pass: fused into workPass the
@@ -897,28 +877,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
    * in long runs); a scatter `gs[g] += x` per device would serialise on store-to-load forwarding.
    */
   function workSumsPass(): number {
-    const len = n;
-    const re = real,
-      rep = reported,
-      gr = group,
-      gs = groupStats;
-    let g = len > 0 ? gr[0] : 0;
-    let accReal = 0;
-    let accReported = 0;
-    for (let i = 0; i < len; i++) {
-      const gi = gr[i];
-      if (gi !== g) {
-        gs[g * S_COUNT + S_REAL] += accReal;
-        gs[g * S_COUNT + S_REPORTED] += accReported;
-        accReal = 0;
-        accReported = 0;
-        g = gi;
-      }
-      accReal += re[i];
-      accReported += rep[i];
-    }
-    gs[g * S_COUNT + S_REAL] += accReal;
-    gs[g * S_COUNT + S_REPORTED] += accReported;
+    (passes as HotPasses).workSums(0, n);
     classReported.fill(0);
     classDevices.fill(0);
     let totalReal = 0;
@@ -940,8 +899,44 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   /** Per-group detection probability this epoch (index by group). */
   const pDetect = new Float64Array(groupCount);
 
-  /** Indices flagged this epoch, ascending; `flaggedCount` valid entries. */
-  let flaggedList = new Int32Array(1024);
+  /** Indices flagged this epoch, ascending; `flaggedCount` valid entries (room for every device). */
+  let flaggedList = new Int32Array(capacity + 1);
+  /** Generator state handed to and from the hot passes that draw. */
+  const rngState = new Int32Array(1);
+
+  function buildPasses(): HotPasses {
+    if (flaggedList.length <= capacity) flaggedList = new Int32Array(capacity + 1);
+    const arrays: HotArrays = {
+        group,
+        classId,
+        cell,
+        realRate,
+        fakeRate,
+        amp,
+        real,
+        reported,
+        eligible,
+        reward,
+        cumReward,
+        cumReal,
+        groupStats,
+        pDetect,
+        limitByClass,
+        flaggedList,
+        cellCounts,
+        cellFactor,
+        rngState,
+      };
+    const built = freshCopy(createHotPasses)(arrays, {
+      stride: S_COUNT,
+      real: S_REAL,
+      reported: S_REPORTED,
+      reward: S_REWARD,
+      density: S_DENSITY,
+    });
+    warmUp(built, arrays, n);
+    return built;
+  }
   let flaggedCount = 0;
 
   /** Anomaly limit on reported work per class this epoch (Infinity = no detector). */
@@ -959,92 +954,27 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     for (let k = 0; k < classCount; k++) {
       limitByClass[k] = detectorOn && classDevices[k] > 0 ? (detectorThreshold * classReported[k]) / classDevices[k] : Infinity;
     }
-    // room for every device flagged, so the pass appends without a check
-    if (flaggedList.length <= len) flaggedList = new Int32Array(Math.max(2 * flaggedList.length, len + 1));
-    flaggedCount = detectionKernel(len, rng.getState());
-    rng.setState(detectionState);
+    rngState[0] = rng.getState();
+    flaggedCount = (passes as HotPasses).detection(0, len);
+    rng.setState(rngState[0]);
   }
-  let detectionState = 0;
 
-  /**
-   * One pass: flag devices over their class's anomaly limit or caught by a challenge (a draw per device of a group
-   * with p > 0, mulberry32 inlined: the same stream as Rng.next); append flagged indices branch-free.
-   */
-  function detectionKernel(len: number, state: number): number {
-    const el = eligible,
-      gr = group,
-      rep = reported,
-      c = classId,
-      pd = pDetect,
-      lim = limitByClass,
-      list = flaggedList;
-    let s = state;
-    let count = 0;
-    for (let i = 0; i < len; i++) {
-      const p = pd[gr[i]];
-      let f = rep[i] > lim[c[i]] ? 1 : 0;
-      if (p > 0) {
-        s = (s + 0x6d2b79f5) | 0;
-        let t = Math.imul(s ^ (s >>> 15), 1 | s);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        if (((t ^ (t >>> 14)) >>> 0) * TWO_POW_MINUS_32 < p) f = 1;
-      }
-      el[i] = 1 - f;
-      list[count] = i;
-      count += f;
-    }
-    detectionState = s;
-    return count;
-  }
 
   function countCells(): void {
-    const len = n;
     cellCounts.fill(0);
-    const ce = cell,
-      el = eligible;
-    for (let i = 0; i < len; i++) cellCounts[ce[i]] += el[i];
+    (passes as HotPasses).countCells(0, n);
   }
 
   /** Accounting: per-group reward and density sums (run-length accumulated, see workPass). */
   function accountingPass(): void {
-    const len = n;
-    const gr = group,
-      rw = reward,
-      ce = cell,
-      gs = groupStats,
-      cf = cellFactor;
-    let g = len > 0 ? gr[0] : 0;
-    let accReward = 0;
-    let accDensity = 0;
-    for (let i = 0; i < len; i++) {
-      const gi = gr[i];
-      if (gi !== g) {
-        gs[g * S_COUNT + S_REWARD] += accReward;
-        gs[g * S_COUNT + S_DENSITY] += accDensity;
-        accReward = 0;
-        accDensity = 0;
-        g = gi;
-      }
-      accReward += rw[i];
-      accDensity += cf[ce[i]];
-    }
-    gs[g * S_COUNT + S_REWARD] += accReward;
-    gs[g * S_COUNT + S_DENSITY] += accDensity;
+    (passes as HotPasses).accounting(0, n);
     for (const grp of groups) grp.e[S_ELIGIBLE] = grp.devices;
     for (let k = 0; k < flaggedCount; k++) groupStats[group[flaggedList[k]] * S_COUNT + S_DETECTED] += 1;
   }
 
   /** Lifetime per-device totals (pay equity, owner rewards). */
   function lifetimePass(): void {
-    const len = n;
-    const re = real,
-      rw = reward,
-      cr = cumReward,
-      cw = cumReal;
-    for (let i = 0; i < len; i++) {
-      cr[i] += rw[i];
-      cw[i] += re[i];
-    }
+    (passes as HotPasses).lifetime(0, n);
   }
 
   // ---- exact mode -------------------------------------------------------------------------------------------
@@ -1097,6 +1027,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   let emission = 0;
 
   const strategySeries: StrategySeriesRow[] = [];
+  passes = buildPasses();
 
   for (let epoch = 0; epoch < epochs; epoch++) {
     epochBurned = 0;

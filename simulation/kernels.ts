@@ -1,0 +1,216 @@
+/**
+ * The engine's per-device hot loops, one small job each, over the device arrays (struct of arrays).
+ *
+ * `createHotPasses` is self-contained (it uses only its arguments) so the engine can build it with
+ * `freshCopy` (protocol/jit.ts) for every run and after every reallocation: V8 then compiles each loop
+ * specialised to these exact arrays. The engine warms each pass up over a few devices around group boundaries
+ * (`warmUp`) so every branch has type feedback before V8 compiles a loop on-stack: compiled without it, the loop
+ * deoptimised at the first rare branch (a group change, a challenge draw) in every call, and Node 20 kept re-entering
+ * the same on-stack code. Passes work on devices [from, to).
+ * The loops are the same arithmetic in the same order as before they moved here (outputs are byte-identical).
+ */
+
+/** Device arrays and per-epoch scratch the hot passes read and write (valid until the engine reallocates). */
+export interface HotArrays {
+  readonly group: Uint8Array;
+  readonly classId: Uint8Array;
+  readonly cell: Int32Array;
+  readonly realRate: Float64Array;
+  readonly fakeRate: Float64Array;
+  readonly amp: Float64Array;
+  readonly real: Float64Array;
+  readonly reported: Float64Array;
+  readonly eligible: Uint8Array;
+  readonly reward: Float64Array;
+  readonly cumReward: Float64Array;
+  readonly cumReal: Float64Array;
+  /** Per-group stats, group g's slot k at g × stride + k. */
+  readonly groupStats: Float64Array;
+  /** Detection probability per group this epoch. */
+  readonly pDetect: Float64Array;
+  /** Anomaly limit of reported work per class this epoch (Infinity = none). */
+  readonly limitByClass: Float64Array;
+  /** Output: indices flagged this epoch (length > devices capacity). */
+  readonly flaggedList: Int32Array;
+  readonly cellCounts: Float64Array;
+  readonly cellFactor: Float64Array;
+  /** [0]: generator state in and out of the passes that draw random numbers (mulberry32, as Rng). */
+  readonly rngState: Int32Array;
+}
+
+/** Slots of `groupStats` the passes accumulate into. */
+export interface HotSlots {
+  stride: number;
+  real: number;
+  reported: number;
+  reward: number;
+  density: number;
+}
+
+export interface HotPasses {
+  /** real = rate × noise; reported = (real rate + fake rate) × the same noise; one uniform per device. */
+  work(from: number, to: number): void;
+  /** Per-group Σ real and Σ reported, accumulated over runs of equal group ids. */
+  workSums(from: number, to: number): void;
+  /** Flags by anomaly limit or challenge (a draw per device of a group with p > 0); returns the flagged count. */
+  detection(from: number, to: number): number;
+  /** Eligible devices per cell (cellCounts must be zeroed by the caller). */
+  countCells(from: number, to: number): void;
+  /** Per-group Σ reward and Σ density factor, accumulated over runs of equal group ids. */
+  accounting(from: number, to: number): void;
+  /** Lifetime per-device totals of reward and real work. */
+  lifetime(from: number, to: number): void;
+}
+
+export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
+  const group = a.group,
+    classId = a.classId,
+    cell = a.cell,
+    realRate = a.realRate,
+    fakeRate = a.fakeRate,
+    amp = a.amp,
+    real = a.real,
+    reported = a.reported,
+    eligible = a.eligible,
+    reward = a.reward,
+    cumReward = a.cumReward,
+    cumReal = a.cumReal,
+    groupStats = a.groupStats,
+    pDetect = a.pDetect,
+    limitByClass = a.limitByClass,
+    flaggedList = a.flaggedList,
+    cellCounts = a.cellCounts,
+    cellFactor = a.cellFactor,
+    rngState = a.rngState;
+  const STRIDE = slots.stride,
+    REAL = slots.real,
+    REPORTED = slots.reported,
+    REWARD = slots.reward,
+    DENSITY = slots.density;
+  // 2^-32: u32 × this = u32 / 2^32 exactly (a power of two), without a division
+  const TWO_POW_MINUS_32 = 1 / 4294967296;
+
+  function work(from: number, to: number): void {
+    let s = rngState[0];
+    for (let i = from; i < to; i++) {
+      // mulberry32 inlined (same generator as Rng.next)
+      s = (s + 0x6d2b79f5) | 0;
+      let t = Math.imul(s ^ (s >>> 15), 1 | s);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      const u = ((t ^ (t >>> 14)) >>> 0) * TWO_POW_MINUS_32;
+      const f = 1 + amp[i] * (2 * u - 1);
+      real[i] = realRate[i] * f;
+      reported[i] = (realRate[i] + fakeRate[i]) * f;
+    }
+    rngState[0] = s;
+  }
+
+  function workSums(from: number, to: number): void {
+    let g = to > from ? group[from] : 0;
+    let accReal = 0;
+    let accReported = 0;
+    for (let i = from; i < to; i++) {
+      const gi = group[i];
+      if (gi !== g) {
+        groupStats[g * STRIDE + REAL] += accReal;
+        groupStats[g * STRIDE + REPORTED] += accReported;
+        accReal = 0;
+        accReported = 0;
+        g = gi;
+      }
+      accReal += real[i];
+      accReported += reported[i];
+    }
+    groupStats[g * STRIDE + REAL] += accReal;
+    groupStats[g * STRIDE + REPORTED] += accReported;
+  }
+
+  function detection(from: number, to: number): number {
+    let s = rngState[0];
+    let count = 0;
+    for (let i = from; i < to; i++) {
+      const p = pDetect[group[i]];
+      let f = reported[i] > limitByClass[classId[i]] ? 1 : 0;
+      if (p > 0) {
+        s = (s + 0x6d2b79f5) | 0;
+        let t = Math.imul(s ^ (s >>> 15), 1 | s);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        if (((t ^ (t >>> 14)) >>> 0) * TWO_POW_MINUS_32 < p) f = 1;
+      }
+      eligible[i] = 1 - f;
+      flaggedList[count] = i;
+      count += f;
+    }
+    rngState[0] = s;
+    return count;
+  }
+
+  function countCells(from: number, to: number): void {
+    for (let i = from; i < to; i++) cellCounts[cell[i]] += eligible[i];
+  }
+
+  function accounting(from: number, to: number): void {
+    let g = to > from ? group[from] : 0;
+    let accReward = 0;
+    let accDensity = 0;
+    for (let i = from; i < to; i++) {
+      const gi = group[i];
+      if (gi !== g) {
+        groupStats[g * STRIDE + REWARD] += accReward;
+        groupStats[g * STRIDE + DENSITY] += accDensity;
+        accReward = 0;
+        accDensity = 0;
+        g = gi;
+      }
+      accReward += reward[i];
+      accDensity += cellFactor[cell[i]];
+    }
+    groupStats[g * STRIDE + REWARD] += accReward;
+    groupStats[g * STRIDE + DENSITY] += accDensity;
+  }
+
+  function lifetime(from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      cumReward[i] += reward[i];
+      cumReal[i] += real[i];
+    }
+  }
+
+  return { work, workSums, detection, countCells, accounting, lifetime };
+}
+
+/**
+ * Run every pass over a few devices on each side of the first group boundaries (and with every detection
+ * probability set, so the draw path runs) and put back everything they wrote: afterwards each loop has seen all its
+ * branches. Cheap (a few devices, a copy of the small per-group and per-cell arrays).
+ */
+export function warmUp(p: HotPasses, a: HotArrays, n: number): void {
+  const spans: Array<[number, number]> = [];
+  for (let i = 1; i < n && spans.length < 8; i++) if (a.group[i] !== a.group[i - 1]) spans.push([i - 1, i + 1]);
+  if (spans.length === 0) spans.push([0, Math.min(n, 2)]);
+  const stats = a.groupStats.slice();
+  const counts = a.cellCounts.slice();
+  const pDetect = a.pDetect.slice();
+  const flagged = a.flaggedList.slice(0, 4);
+  const state = a.rngState[0];
+  a.pDetect.fill(0.5);
+  for (const [from, to] of spans) {
+    const saved = [a.real, a.reported, a.cumReward, a.cumReal].map((x) => x.slice(from, to));
+    const eligible = a.eligible.slice(from, to);
+    for (let k = 0; k < 3; k++) {
+      p.work(from, to);
+      p.workSums(from, to);
+      p.detection(from, to);
+      p.countCells(from, to);
+      p.accounting(from, to);
+      p.lifetime(from, to);
+    }
+    [a.real, a.reported, a.cumReward, a.cumReal].forEach((x, k) => x.set(saved[k], from));
+    a.eligible.set(eligible, from);
+  }
+  a.groupStats.set(stats);
+  a.cellCounts.set(counts);
+  a.pDetect.set(pDetect);
+  a.flaggedList.set(flagged);
+  a.rngState[0] = state;
+}
