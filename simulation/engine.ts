@@ -28,7 +28,7 @@ import {
   type Observation,
   type Role,
 } from "./agents";
-import { createHotPasses, warmUp, type HotArrays, type HotPasses } from "./kernels";
+import { CHUNK, createHotPasses, warmUp, WARM_UP_CALLS, type HotArrays, type HotPasses } from "./kernels";
 import { freshCopy } from "../protocol/jit";
 import { constantProductMarket, exogenousMarket, type Market } from "./market";
 import {
@@ -416,18 +416,42 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
 
   function buildKernel(): FastRewardKernel {
     if (passes !== undefined) passes = buildPasses();
-    return createFastRewardKernel(rewardParams, {
-      classId,
-      reported,
-      served,
-      cell,
-      stake,
-      joinEpoch,
-      eligible,
-      cellFactor,
-      score,
-      reward,
-    }, { fresh: true });
+    const built = createFastRewardKernel(
+      rewardParams,
+      { classId, reported, served, cell, stake, joinEpoch, eligible, cellFactor, score, reward },
+      { fresh: true },
+    );
+    warmUpKernel(built);
+    return built;
+  }
+
+  /**
+   * Run the fresh reward kernel over slots 0 and 1 (capacity ≥ 1024) with fractional inputs, one device in its
+   * establishment period and one established, then restore every value touched: its loops then have feedback for
+   * both branches and for doubles before V8 compiles them on-stack (see kernels.ts).
+   */
+  function warmUpKernel(k: FastRewardKernel): void {
+    const floats = [reported, served, stake, score, reward];
+    const savedFloats = floats.map((x) => x.slice(0, 2));
+    const savedJoin = joinEpoch.slice(0, 2);
+    const savedEligible = eligible.slice(0, 2);
+    const savedClass = classId.slice(0, 2);
+    const savedCell = cell.slice(0, 2);
+    const savedFactors = cellFactor.slice();
+    for (const x of floats) x.fill(0.625, 0, 2);
+    joinEpoch[0] = 1e9;
+    joinEpoch[1] = -1e9;
+    eligible.fill(1, 0, 2);
+    classId.fill(0, 0, 2);
+    cell.fill(0, 0, 2);
+    cellFactor[0] = 0.5;
+    for (let r = 0; r < WARM_UP_CALLS; r++) k.pay(2, 1.5, k.score(2, 0));
+    floats.forEach((x, j) => x.set(savedFloats[j]));
+    joinEpoch.set(savedJoin);
+    eligible.set(savedEligible);
+    classId.set(savedClass);
+    cell.set(savedCell);
+    cellFactor.set(savedFactors);
   }
 
   function grow(min: number): void {
@@ -866,7 +890,8 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   /** Work of every device this epoch: real = rate × noise; reported = (real rate + fake rate) × the same noise. */
   function workPass(): void {
     rngState[0] = rng.getState();
-    (passes as HotPasses).work(0, n);
+    const p = passes as HotPasses;
+    for (let from = 0; from < n; from += CHUNK) p.work(from, Math.min(n, from + CHUNK));
     rng.setState(rngState[0]);
   }
 
@@ -877,7 +902,9 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
    * in long runs); a scatter `gs[g] += x` per device would serialise on store-to-load forwarding.
    */
   function workSumsPass(): number {
-    (passes as HotPasses).workSums(0, n);
+    const p = passes as HotPasses;
+    if (n === 0) p.workSums(0, 0, true);
+    for (let from = 0; from < n; from += CHUNK) p.workSums(from, Math.min(n, from + CHUNK), from + CHUNK >= n);
     classReported.fill(0);
     classDevices.fill(0);
     let totalReal = 0;
@@ -903,6 +930,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   let flaggedList = new Int32Array(capacity + 1);
   /** Generator state handed to and from the hot passes that draw. */
   const rngState = new Int32Array(1);
+  const runCarry = new Float64Array(3);
 
   function buildPasses(): HotPasses {
     if (flaggedList.length <= capacity) flaggedList = new Int32Array(capacity + 1);
@@ -926,6 +954,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
         cellCounts,
         cellFactor,
         rngState,
+        carry: runCarry,
       };
     const built = freshCopy(createHotPasses)(arrays, {
       stride: S_COUNT,
@@ -955,26 +984,33 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       limitByClass[k] = detectorOn && classDevices[k] > 0 ? (detectorThreshold * classReported[k]) / classDevices[k] : Infinity;
     }
     rngState[0] = rng.getState();
-    flaggedCount = (passes as HotPasses).detection(0, len);
+    const p = passes as HotPasses;
+    let count = 0;
+    for (let from = 0; from < len; from += CHUNK) count = p.detection(from, Math.min(len, from + CHUNK), count);
+    flaggedCount = count;
     rng.setState(rngState[0]);
   }
 
 
   function countCells(): void {
     cellCounts.fill(0);
-    (passes as HotPasses).countCells(0, n);
+    const p = passes as HotPasses;
+    for (let from = 0; from < n; from += CHUNK) p.countCells(from, Math.min(n, from + CHUNK));
   }
 
   /** Accounting: per-group reward and density sums (run-length accumulated, see workPass). */
   function accountingPass(): void {
-    (passes as HotPasses).accounting(0, n);
+    const p = passes as HotPasses;
+    if (n === 0) p.accounting(0, 0, true);
+    for (let from = 0; from < n; from += CHUNK) p.accounting(from, Math.min(n, from + CHUNK), from + CHUNK >= n);
     for (const grp of groups) grp.e[S_ELIGIBLE] = grp.devices;
     for (let k = 0; k < flaggedCount; k++) groupStats[group[flaggedList[k]] * S_COUNT + S_DETECTED] += 1;
   }
 
   /** Lifetime per-device totals (pay equity, owner rewards). */
   function lifetimePass(): void {
-    (passes as HotPasses).lifetime(0, n);
+    const p = passes as HotPasses;
+    for (let from = 0; from < n; from += CHUNK) p.lifetime(from, Math.min(n, from + CHUNK));
   }
 
   // ---- exact mode -------------------------------------------------------------------------------------------
@@ -1028,6 +1064,8 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
 
   const strategySeries: StrategySeriesRow[] = [];
   passes = buildPasses();
+  /** The epoch after the first devices joined: the passes are rebuilt there, warmed up on real devices. */
+  const startOfWarmData = Math.min(epochs - 1, Math.max(1, Math.min(...scenario.agents.map((g) => g.startEpoch))));
 
   for (let epoch = 0; epoch < epochs; epoch++) {
     epochBurned = 0;
@@ -1074,6 +1112,9 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     }
     removePass(false);
     quota.fill(0);
+
+    // hot loops compiled afresh once devices exist, so the warm-up crosses real group boundaries (kernels.ts)
+    if (epoch === startOfWarmData) kernel = buildKernel();
 
     // 2. work, demand, detection, density
     workPass();

@@ -36,6 +36,8 @@ export interface HotArrays {
   readonly cellFactor: Float64Array;
   /** [0]: generator state in and out of the passes that draw random numbers (mulberry32, as Rng). */
   readonly rngState: Int32Array;
+  /** [group, acc1, acc2]: a run-length sum carried from one chunk of devices to the next (length 3). */
+  readonly carry: Float64Array;
 }
 
 /** Slots of `groupStats` the passes accumulate into. */
@@ -50,14 +52,14 @@ export interface HotSlots {
 export interface HotPasses {
   /** real = rate × noise; reported = (real rate + fake rate) × the same noise; one uniform per device. */
   work(from: number, to: number): void;
-  /** Per-group Σ real and Σ reported, accumulated over runs of equal group ids. */
-  workSums(from: number, to: number): void;
+  /** Per-group Σ real and Σ reported over runs of equal group ids; a run continues into the next chunk unless `last`. */
+  workSums(from: number, to: number, last: boolean): void;
   /** Flags by anomaly limit or challenge (a draw per device of a group with p > 0); returns the flagged count. */
-  detection(from: number, to: number): number;
+  detection(from: number, to: number, flaggedSoFar: number): number;
   /** Eligible devices per cell (cellCounts must be zeroed by the caller). */
   countCells(from: number, to: number): void;
-  /** Per-group Σ reward and Σ density factor, accumulated over runs of equal group ids. */
-  accounting(from: number, to: number): void;
+  /** Per-group Σ reward and Σ density factor over runs of equal group ids (chunked as workSums). */
+  accounting(from: number, to: number, last: boolean): void;
   /** Lifetime per-device totals of reward and real work. */
   lifetime(from: number, to: number): void;
 }
@@ -81,7 +83,8 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     flaggedList = a.flaggedList,
     cellCounts = a.cellCounts,
     cellFactor = a.cellFactor,
-    rngState = a.rngState;
+    rngState = a.rngState,
+    carry = a.carry;
   const STRIDE = slots.stride,
     REAL = slots.real,
     REPORTED = slots.reported,
@@ -105,10 +108,10 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     rngState[0] = s;
   }
 
-  function workSums(from: number, to: number): void {
-    let g = to > from ? group[from] : 0;
-    let accReal = 0;
-    let accReported = 0;
+  function workSums(from: number, to: number, last: boolean): void {
+    let g = from === 0 ? (to > 0 ? group[0] : 0) : carry[0];
+    let accReal = from === 0 ? 0 : carry[1];
+    let accReported = from === 0 ? 0 : carry[2];
     for (let i = from; i < to; i++) {
       const gi = group[i];
       if (gi !== g) {
@@ -121,13 +124,19 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
       accReal += real[i];
       accReported += reported[i];
     }
-    groupStats[g * STRIDE + REAL] += accReal;
-    groupStats[g * STRIDE + REPORTED] += accReported;
+    if (last) {
+      groupStats[g * STRIDE + REAL] += accReal;
+      groupStats[g * STRIDE + REPORTED] += accReported;
+    } else {
+      carry[0] = g;
+      carry[1] = accReal;
+      carry[2] = accReported;
+    }
   }
 
-  function detection(from: number, to: number): number {
+  function detection(from: number, to: number, flaggedSoFar: number): number {
     let s = rngState[0];
-    let count = 0;
+    let count = flaggedSoFar;
     for (let i = from; i < to; i++) {
       const p = pDetect[group[i]];
       let f = reported[i] > limitByClass[classId[i]] ? 1 : 0;
@@ -149,10 +158,10 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     for (let i = from; i < to; i++) cellCounts[cell[i]] += eligible[i];
   }
 
-  function accounting(from: number, to: number): void {
-    let g = to > from ? group[from] : 0;
-    let accReward = 0;
-    let accDensity = 0;
+  function accounting(from: number, to: number, last: boolean): void {
+    let g = from === 0 ? (to > 0 ? group[0] : 0) : carry[0];
+    let accReward = from === 0 ? 0 : carry[1];
+    let accDensity = from === 0 ? 0 : carry[2];
     for (let i = from; i < to; i++) {
       const gi = group[i];
       if (gi !== g) {
@@ -165,8 +174,14 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
       accReward += reward[i];
       accDensity += cellFactor[cell[i]];
     }
-    groupStats[g * STRIDE + REWARD] += accReward;
-    groupStats[g * STRIDE + DENSITY] += accDensity;
+    if (last) {
+      groupStats[g * STRIDE + REWARD] += accReward;
+      groupStats[g * STRIDE + DENSITY] += accDensity;
+    } else {
+      carry[0] = g;
+      carry[1] = accReward;
+      carry[2] = accDensity;
+    }
   }
 
   function lifetime(from: number, to: number): void {
@@ -180,37 +195,52 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
 }
 
 /**
- * Run every pass over a few devices on each side of the first group boundaries (and with every detection
- * probability set, so the draw path runs) and put back everything they wrote: afterwards each loop has seen all its
- * branches. Cheap (a few devices, a copy of the small per-group and per-cell arrays).
+ * Run every pass over a few devices on each side of the first group boundaries, with fractional values in every
+ * float input (so the feedback says "double", not "small integer": at the first epoch most values are still 0) and
+ * every detection probability set (so the draw path runs); then put back everything. Afterwards each loop has seen
+ * all its branches and types. Cheap: a few devices and a copy of the small per-group and per-cell arrays. (Before
+ * the first epoch there are no devices yet: the spans are empty and only the code after each loop is warmed; the
+ * loop bodies collect feedback in the first real pass before V8 compiles them.)
  */
+/** Calls per pass in a warm-up (more than V8's calls before it allocates feedback, 8 on Node 20). */
+export const WARM_UP_CALLS = 16;
+
 export function warmUp(p: HotPasses, a: HotArrays, n: number): void {
   const spans: Array<[number, number]> = [];
   for (let i = 1; i < n && spans.length < 8; i++) if (a.group[i] !== a.group[i - 1]) spans.push([i - 1, i + 1]);
   if (spans.length === 0) spans.push([0, Math.min(n, 2)]);
-  const stats = a.groupStats.slice();
-  const counts = a.cellCounts.slice();
-  const pDetect = a.pDetect.slice();
+  const perDevice = [a.realRate, a.fakeRate, a.amp, a.real, a.reported, a.reward, a.cumReward, a.cumReal];
+  const small = [a.groupStats, a.cellCounts, a.cellFactor, a.pDetect, a.limitByClass, a.carry];
+  const savedSmall = small.map((x) => x.slice());
   const flagged = a.flaggedList.slice(0, 4);
   const state = a.rngState[0];
   a.pDetect.fill(0.5);
+  a.limitByClass.fill(0.75);
+  a.cellFactor.fill(0.5);
   for (const [from, to] of spans) {
-    const saved = [a.real, a.reported, a.cumReward, a.cumReal].map((x) => x.slice(from, to));
+    const saved = perDevice.map((x) => x.slice(from, to));
     const eligible = a.eligible.slice(from, to);
-    for (let k = 0; k < 3; k++) {
+    for (const x of perDevice) x.fill(0.625, from, to);
+    // V8 allocates a function's feedback vector only after several calls: enough calls that feedback is recorded
+    for (let k = 0; k < WARM_UP_CALLS; k++) {
       p.work(from, to);
-      p.workSums(from, to);
-      p.detection(from, to);
+      p.workSums(from, to, true);
+      p.detection(from, to, 0);
       p.countCells(from, to);
-      p.accounting(from, to);
+      p.accounting(from, to, true);
       p.lifetime(from, to);
     }
-    [a.real, a.reported, a.cumReward, a.cumReal].forEach((x, k) => x.set(saved[k], from));
+    perDevice.forEach((x, k) => x.set(saved[k], from));
     a.eligible.set(eligible, from);
   }
-  a.groupStats.set(stats);
-  a.cellCounts.set(counts);
-  a.pDetect.set(pDetect);
+  small.forEach((x, k) => x.set(savedSmall[k]));
   a.flaggedList.set(flagged);
   a.rngState[0] = state;
 }
+
+/**
+ * Devices per call of a pass. The engine runs each pass over the devices in chunks: with many short calls V8
+ * compiles each pass as a whole function soon and never relies on on-stack replacement of a long loop, whose cached
+ * code, compiled before a rare branch had feedback, Node 20 kept re-entering and deoptimising every epoch.
+ */
+export const CHUNK = 4096;
