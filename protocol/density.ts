@@ -13,6 +13,7 @@
  * and a device's density factor is the product of scale_r over the configured resolutions of its cell's parents.
  * The integer part (present, limit) is computed once here and shared by the float64 and the bigint (WAD) paths.
  */
+import { freshCopy } from "./jit";
 import { WAD } from "./math";
 
 /** A hexagonal grid of integer cell ids `row × width + col` at the finest resolution. */
@@ -93,27 +94,70 @@ export function hexLimit(resolution: DensityResolution, occupied: number): numbe
   return Math.min(resolution.max, resolution.target * Math.max(occupied - resolution.n + 1, 1));
 }
 
-/** HIP-17 scale (1, or limit ÷ present) of every parent cell of one resolution into `scale`. */
-function scalesOf(
-  resolution: DensityResolution,
-  present: ArrayLike<number>,
-  table: Int32Array,
-  scale: Float64Array,
-): void {
-  const target = resolution.target;
-  // the limit is never below min(max, target): a parent holding no more than that is never crowded
-  const floor = Math.min(resolution.max, target);
-  for (let h = 0; h < scale.length; h++) {
-    const p = present[h];
-    if (p <= floor) {
-      scale[h] = 1;
-      continue;
+/**
+ * The float64 factor loops over one model's tables (self-contained, for `freshCopy`): per resolution the device
+ * count of every parent cell, its HIP-17 scale (1, or limit ÷ present; `hexLimit` written out), then one product per
+ * cell and resolution in resolution order (1 × s0 × s1 …: the first factor is exact, so `out = s0` is the same bits).
+ * Occupancy is a byte per parent and the limit a lookup by occupied count (the same `hexLimit` numbers), so the
+ * loop has no data-dependent branch but the final select; the finest level reads the counts in place.
+ */
+function densityFactorLoops(
+  cells: number,
+  levels: Int32Array,
+  targets: Float64Array,
+  maxs: Float64Array,
+  ns: Float64Array,
+  parentsByLevel: Int32Array[],
+  tables: Int32Array[],
+  coarseCounts: Float64Array[],
+  scales: Float64Array[],
+): (counts: ArrayLike<number>, out: Float64Array) => void {
+  const R = levels.length;
+  // per resolution: 1 where a parent holds at least `target` devices, and the HIP-17 limit by occupied count (0…7)
+  const occupancy = scales.map((x) => new Uint8Array(x.length));
+  const limitByOccupied = Array.from({ length: R }, (_, r) => {
+    const lut = new Float64Array(8);
+    for (let o = 0; o < 8; o++) lut[o] = Math.min(maxs[r], targets[r] * Math.max(o - ns[r] + 1, 1));
+    return lut;
+  });
+  function scalesOf(r: number, present: ArrayLike<number>): void {
+    const target = targets[r];
+    const table = tables[r];
+    const scale = scales[r];
+    const occ = occupancy[r];
+    const lut = limitByOccupied[r];
+    const len = scale.length;
+    for (let h = 0; h < len; h++) occ[h] = present[h] >= target ? 1 : 0;
+    for (let h = 0; h < len; h++) {
+      const t = h * 6;
+      const occupied = occ[h] + occ[table[t]] + occ[table[t + 1]] + occ[table[t + 2]] + occ[table[t + 3]] + occ[table[t + 4]] + occ[table[t + 5]];
+      const limit = lut[occupied];
+      const p = present[h];
+      scale[h] = p > limit ? limit / p : 1;
     }
-    let occupied = p >= target ? 1 : 0;
-    for (let k = 0; k < 6; k++) if (present[table[h * 6 + k]] >= target) occupied++;
-    const limit = hexLimit(resolution, occupied);
-    scale[h] = p > limit ? limit / p : 1;
   }
+  function coarseSum(r: number, counts: ArrayLike<number>): Float64Array {
+    const parents = parentsByLevel[r];
+    const coarse = coarseCounts[r];
+    coarse.fill(0);
+    for (let cell = 0; cell < cells; cell++) coarse[parents[cell]] += counts[cell];
+    return coarse;
+  }
+  function multiply(r: number, out: Float64Array): void {
+    const scale = scales[r];
+    if (levels[r] === 0) {
+      if (r === 0) out.set(scale);
+      else for (let cell = 0; cell < cells; cell++) out[cell] *= scale[cell];
+    } else {
+      const parents = parentsByLevel[r];
+      if (r === 0) for (let cell = 0; cell < cells; cell++) out[cell] = scale[parents[cell]];
+      else for (let cell = 0; cell < cells; cell++) out[cell] *= scale[parents[cell]];
+    }
+  }
+  return function factors(counts: ArrayLike<number>, out: Float64Array): void {
+    for (let r = 0; r < R; r++) scalesOf(r, levels[r] === 0 ? counts : coarseSum(r, counts));
+    for (let r = 0; r < R; r++) multiply(r, out);
+  };
 }
 
 /**
@@ -127,6 +171,8 @@ export class DensityModel {
   private readonly coarseCounts: Float64Array[];
   private readonly coarseLimits: Float64Array[];
   private readonly coarseScales: Float64Array[];
+  /** The float64 factor loops, compiled for this model alone (protocol/jit.ts). */
+  private readonly fastFactors: (counts: ArrayLike<number>, out: Float64Array) => void;
 
   constructor(
     readonly grid: HexGrid,
@@ -157,6 +203,18 @@ export class DensityModel {
       this.coarseLimits.push(new Float64Array(coarseCells));
       this.coarseScales.push(new Float64Array(coarseCells));
     }
+    const rs = params.resolutions;
+    this.fastFactors = freshCopy(densityFactorLoops)(
+      this.cells,
+      Int32Array.from(rs, (r) => r.level),
+      Float64Array.from(rs, (r) => r.target),
+      Float64Array.from(rs, (r) => r.max),
+      Float64Array.from(rs, (r) => r.n),
+      this.parents,
+      this.coarseNeighbours,
+      this.coarseCounts,
+      this.coarseScales,
+    );
   }
 
   /**
@@ -199,33 +257,7 @@ export class DensityModel {
     if (counts.length !== this.cells) {
       throw new Error(`density: expected ${this.cells} cell counts, got ${counts.length}`);
     }
-    const resolutions = this.params.resolutions;
-    const cells = this.cells;
-    for (let r = 0; r < resolutions.length; r++) {
-      const resolution = resolutions[r];
-      let present: ArrayLike<number>;
-      if (resolution.level === 0) present = counts;
-      else {
-        const parents = this.parents[r];
-        const coarse = this.coarseCounts[r];
-        coarse.fill(0);
-        for (let cell = 0; cell < cells; cell++) coarse[parents[cell]] += counts[cell];
-        present = coarse;
-      }
-      scalesOf(resolution, present, this.coarseNeighbours[r], this.coarseScales[r]);
-    }
-    // one product per cell and resolution, in resolution order (1 × s0 × s1 … as before: the first factor is exact)
-    for (let r = 0; r < resolutions.length; r++) {
-      const scale = this.coarseScales[r];
-      if (resolutions[r].level === 0) {
-        if (r === 0) out.set(scale);
-        else for (let cell = 0; cell < cells; cell++) out[cell] *= scale[cell];
-      } else {
-        const parents = this.parents[r];
-        if (r === 0) for (let cell = 0; cell < cells; cell++) out[cell] = scale[parents[cell]];
-        else for (let cell = 0; cell < cells; cell++) out[cell] *= scale[parents[cell]];
-      }
-    }
+    this.fastFactors(counts, out);
     return out;
   }
 
