@@ -235,6 +235,9 @@ interface Group {
   /** Current reported/real multiplier state. */
   inflation: number;
   homeCells: number[];
+  /** 1 on the group's home cells (groups with home cells), and how many of its devices sit elsewhere. */
+  homeMask: Uint8Array | null;
+  away: number;
   spreadShare: number;
   ownerBase: number;
   joinedTotal: number;
@@ -360,6 +363,8 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       emaUsdPerWork: -1,
       inflation: spec.kind === "fakeWork" ? spec.inflation : spec.kind === "adaptive" && farm === "fakeWork" ? spec.fakeWork.inflation : 1,
       homeCells,
+      homeMask: homeCells.length > 0 ? maskOf(cells, homeCells) : null,
+      away: 0,
       spreadShare: farm === "spoofer" ? 1 : 0,
       ownerBase,
       joinedTotal: 0,
@@ -601,6 +606,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
               ? sampleCityCell()
               : g.homeCells[rng.int(g.homeCells.length)];
       } else cell[i] = sampleCityCell();
+      if (g.homeMask !== null && g.homeMask[cell[i]] === 0) g.away++;
       joinEpoch[i] = epoch;
       const hw = spreadH > 0 ? Math.max(0.05, 1 + spreadH * rng.normal()) : 1;
       const base = c.workPerEpoch * mult * hw;
@@ -664,6 +670,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   /** Swap-remove device i; a leaving device gets its bond back (to sell), a suspended one does not. */
   function removeAt(i: number, leaving: boolean): void {
     const g = groups[group[i]];
+    if (g.homeMask !== null && g.homeMask[cell[i]] === 0) g.away--;
     retire(i);
     bondsLocked -= stake[i];
     if (leaving) {
@@ -678,18 +685,18 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
 
   /** Move up to k of the group's devices from home cells to random cells; update its spread share. */
   function spreadOut(g: Group, k: number): void {
-    const home = new Uint8Array(cells);
-    for (const c of g.homeCells) home[c] = 1;
-    let away = 0;
-    for (let i = 0; i < n; i++) {
-      if (group[i] !== g.index) continue;
-      if (k > 0 && home[cell[i]] === 1) {
-        cell[i] = rng.int(cells);
-        k--;
-      }
-      if (home[cell[i]] === 0) away++;
+    const home = g.homeMask as Uint8Array;
+    // the first min(k, devices at home) of its devices at home, in index order, move (as a full scan would);
+    // the scan stops there, and the away count is kept up to date by join and removeAt
+    let toMove = Math.min(k, g.devices - g.away);
+    const gi = g.index;
+    for (let i = 0; i < n && toMove > 0; i++) {
+      if (group[i] !== gi || home[cell[i]] === 0) continue;
+      cell[i] = rng.int(cells);
+      toMove--;
+      if (home[cell[i]] === 0) g.away++;
     }
-    g.spreadShare = g.devices > 0 ? away / g.devices : 0;
+    g.spreadShare = g.devices > 0 ? g.away / g.devices : 0;
   }
 
   function setInflation(g: Group, inflation: number): void {
@@ -1470,6 +1477,11 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     if ((supply.cumulative[epoch] ?? 0) > supply.cap * (1 + 1e-12)) fail(`cumulative emission ≤ cap`);
     for (const g of groups) {
       if (g.unvested < -tol || g.liquid < -tol) fail(`group ${g.name}: unvested ${g.unvested}, liquid ${g.liquid} ≥ 0`);
+      if (g.homeMask !== null) {
+        let away = 0;
+        for (let i = 0; i < n; i++) if (group[i] === g.index && g.homeMask[cell[i]] === 0) away++;
+        if (away !== g.away) fail(`group ${g.name}: ${away} devices away from home cells = the kept count ${g.away}`);
+      }
     }
     if (!(market.price() > 0 && Number.isFinite(market.price()))) fail(`price ${market.price()} is positive and finite`);
   }
@@ -1527,6 +1539,13 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
         return decideSwarm(g.spec, o, g.maxDevices);
     }
   }
+}
+
+/** A byte per cell: 1 on `on`. */
+function maskOf(cells: number, on: readonly number[]): Uint8Array {
+  const mask = new Uint8Array(cells);
+  for (const c of on) mask[c] = 1;
+  return mask;
 }
 
 /** Six neighbours in the same layout as protocol/density (odd-row offset, torus). */
