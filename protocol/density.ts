@@ -13,6 +13,7 @@
  * and a device's density factor is the product of scale_r over the configured resolutions of its cell's parents.
  * The integer part (present, limit) is computed once here and shared by the float64 and the bigint (WAD) paths.
  */
+import { freshCopy } from "./jit";
 import { WAD } from "./math";
 
 /** A hexagonal grid of integer cell ids `row × width + col` at the finest resolution. */
@@ -94,6 +95,72 @@ export function hexLimit(resolution: DensityResolution, occupied: number): numbe
 }
 
 /**
+ * The float64 factor loops over one model's tables (self-contained, for `freshCopy`): per resolution the device
+ * count of every parent cell, its HIP-17 scale (1, or limit ÷ present; `hexLimit` written out), then one product per
+ * cell and resolution in resolution order (1 × s0 × s1 …: the first factor is exact, so `out = s0` is the same bits).
+ * Occupancy is a byte per parent and the limit a lookup by occupied count (the same `hexLimit` numbers), so the
+ * loop has no data-dependent branch but the final select; the finest level reads the counts in place.
+ */
+function densityFactorLoops(
+  cells: number,
+  levels: Int32Array,
+  targets: Float64Array,
+  maxs: Float64Array,
+  ns: Float64Array,
+  parentsByLevel: Int32Array[],
+  tables: Int32Array[],
+  coarseCounts: Float64Array[],
+  scales: Float64Array[],
+): (counts: ArrayLike<number>, out: Float64Array) => void {
+  const R = levels.length;
+  // per resolution: 1 where a parent holds at least `target` devices, and the HIP-17 limit by occupied count (0…7)
+  const occupancy = scales.map((x) => new Uint8Array(x.length));
+  const limitByOccupied = Array.from({ length: R }, (_, r) => {
+    const lut = new Float64Array(8);
+    for (let o = 0; o < 8; o++) lut[o] = Math.min(maxs[r], targets[r] * Math.max(o - ns[r] + 1, 1));
+    return lut;
+  });
+  function scalesOf(r: number, present: ArrayLike<number>): void {
+    const target = targets[r];
+    const table = tables[r];
+    const scale = scales[r];
+    const occ = occupancy[r];
+    const lut = limitByOccupied[r];
+    const len = scale.length;
+    for (let h = 0; h < len; h++) occ[h] = present[h] >= target ? 1 : 0;
+    for (let h = 0; h < len; h++) {
+      const t = h * 6;
+      const occupied = occ[h] + occ[table[t]] + occ[table[t + 1]] + occ[table[t + 2]] + occ[table[t + 3]] + occ[table[t + 4]] + occ[table[t + 5]];
+      const limit = lut[occupied];
+      const p = present[h];
+      scale[h] = p > limit ? limit / p : 1;
+    }
+  }
+  function coarseSum(r: number, counts: ArrayLike<number>): Float64Array {
+    const parents = parentsByLevel[r];
+    const coarse = coarseCounts[r];
+    coarse.fill(0);
+    for (let cell = 0; cell < cells; cell++) coarse[parents[cell]] += counts[cell];
+    return coarse;
+  }
+  function multiply(r: number, out: Float64Array): void {
+    const scale = scales[r];
+    if (levels[r] === 0) {
+      if (r === 0) out.set(scale);
+      else for (let cell = 0; cell < cells; cell++) out[cell] *= scale[cell];
+    } else {
+      const parents = parentsByLevel[r];
+      if (r === 0) for (let cell = 0; cell < cells; cell++) out[cell] = scale[parents[cell]];
+      else for (let cell = 0; cell < cells; cell++) out[cell] *= scale[parents[cell]];
+    }
+  }
+  return function factors(counts: ArrayLike<number>, out: Float64Array): void {
+    for (let r = 0; r < R; r++) scalesOf(r, levels[r] === 0 ? counts : coarseSum(r, counts));
+    for (let r = 0; r < R; r++) multiply(r, out);
+  };
+}
+
+/**
  * Precomputed topology (parents and neighbour tables per resolution) and scratch buffers, so that computing the
  * density factor of every cell each epoch allocates nothing. Build once per grid and parameters.
  */
@@ -104,6 +171,8 @@ export class DensityModel {
   private readonly coarseCounts: Float64Array[];
   private readonly coarseLimits: Float64Array[];
   private readonly coarseScales: Float64Array[];
+  /** The float64 factor loops, compiled for this model alone (protocol/jit.ts). */
+  private readonly fastFactors: (counts: ArrayLike<number>, out: Float64Array) => void;
 
   constructor(
     readonly grid: HexGrid,
@@ -134,6 +203,18 @@ export class DensityModel {
       this.coarseLimits.push(new Float64Array(coarseCells));
       this.coarseScales.push(new Float64Array(coarseCells));
     }
+    const rs = params.resolutions;
+    this.fastFactors = freshCopy(densityFactorLoops)(
+      this.cells,
+      Int32Array.from(rs, (r) => r.level),
+      Float64Array.from(rs, (r) => r.target),
+      Float64Array.from(rs, (r) => r.max),
+      Float64Array.from(rs, (r) => r.n),
+      this.parents,
+      this.coarseNeighbours,
+      this.coarseCounts,
+      this.coarseScales,
+    );
   }
 
   /**
@@ -166,23 +247,17 @@ export class DensityModel {
     return { counts: this.coarseCounts, limits: this.coarseLimits };
   }
 
-  /** Float64 density factor of every cell into `out` (length = cells). All 1 when scaling is disabled. */
+  /**
+   * Float64 density factor of every cell into `out` (length = cells). All 1 when scaling is disabled.
+   * Same numbers as `limits()` + scale per parent + product over resolutions, but a parent whose count cannot exceed
+   * any limit (count ≤ min(max, target) ≤ limit) skips the neighbour scan, and the finest level needs no copy.
+   */
   factors(counts: ArrayLike<number>, out: Float64Array): Float64Array {
     if (!this.params.enabled) return out.fill(1);
-    const { counts: coarseCounts, limits } = this.limits(counts);
-    // scale per parent cell and resolution, then one branch-free product per cell
-    for (let r = 0; r < this.parents.length; r++) {
-      const present = coarseCounts[r];
-      const limit = limits[r];
-      const scale = this.coarseScales[r];
-      for (let h = 0; h < present.length; h++) scale[h] = present[h] > limit[h] ? limit[h] / present[h] : 1;
+    if (counts.length !== this.cells) {
+      throw new Error(`density: expected ${this.cells} cell counts, got ${counts.length}`);
     }
-    out.fill(1);
-    for (let r = 0; r < this.parents.length; r++) {
-      const parents = this.parents[r];
-      const scale = this.coarseScales[r];
-      for (let cell = 0; cell < this.cells; cell++) out[cell] *= scale[parents[cell]];
-    }
+    this.fastFactors(counts, out);
     return out;
   }
 

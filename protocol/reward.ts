@@ -16,6 +16,7 @@
  */
 import type { DensityModel } from "./density";
 import { BPS, WAD } from "./math";
+import { freshCopy } from "./jit";
 
 /** Relative tolerance between exact and fast totals (plus one wei per device); see the module comment. */
 export const REWARD_FAST_EXACT_TOLERANCE = { relative: 1e-9, absoluteWeiPerDevice: 1 } as const;
@@ -198,21 +199,47 @@ export interface FastRewardKernel {
   pay(n: number, pool: number, total: number): number;
 }
 
+/** The kernel's parameters as floats. */
+interface FastRewardSettings {
+  weight: Float64Array;
+  demandW: number;
+  reportedW: number;
+  stakeOn: boolean;
+  reference: number;
+  boost: number;
+  estEpochs: number;
+  estFraction: number;
+}
+
 /**
  * Build the fast kernel over fixed arrays. The arrays are captured in the closure (V8 reads closure-held typed
- * arrays about twice as fast as parameters); build a new kernel when the arrays are reallocated.
+ * arrays about twice as fast as parameters); build a new kernel when the arrays are reallocated. `fresh` compiles
+ * the loops anew for this kernel (protocol/jit.ts: specialised code for every instance; same results).
  */
-export function createFastRewardKernel(params: RewardParams, arrays: FastRewardArrays): FastRewardKernel {
+export function createFastRewardKernel(
+  params: RewardParams,
+  arrays: FastRewardArrays,
+  options: { fresh?: boolean } = {},
+): FastRewardKernel {
   validateRewardParams(params);
-  const { classId, reported, served, cell, stake, joinEpoch, eligible, cellFactor, score, reward } = arrays;
-  const weight = Float64Array.from(params.classWeightsBps, (w) => w / 10_000);
   const demandW = params.demandWeightBps / 10_000;
-  const reportedW = 1 - demandW;
-  const stakeOn = params.stakeFactor.enabled;
-  const reference = Number(params.stakeFactor.referenceStakeWei) / 1e18;
-  const boost = params.stakeFactor.maxBoostBps / 10_000;
-  const estEpochs = params.establishment.epochs;
-  const estFraction = params.establishment.fractionBps / 10_000;
+  const settings: FastRewardSettings = {
+    weight: Float64Array.from(params.classWeightsBps, (w) => w / 10_000),
+    demandW,
+    reportedW: 1 - demandW,
+    stakeOn: params.stakeFactor.enabled,
+    reference: Number(params.stakeFactor.referenceStakeWei) / 1e18,
+    boost: params.stakeFactor.maxBoostBps / 10_000,
+    estEpochs: params.establishment.epochs,
+    estFraction: params.establishment.fractionBps / 10_000,
+  };
+  return (options.fresh ? freshCopy(fastRewardLoops) : fastRewardLoops)(arrays, settings);
+}
+
+/** The kernel's loops (self-contained: only its arguments, so it can be a fresh copy). */
+function fastRewardLoops(arrays: FastRewardArrays, settings: FastRewardSettings): FastRewardKernel {
+  const { classId, reported, served, cell, stake, joinEpoch, eligible, cellFactor, score, reward } = arrays;
+  const { weight, demandW, reportedW, stakeOn, reference, boost, estEpochs, estFraction } = settings;
 
   function baseScores(n: number): void {
     for (let i = 0; i < n; i++) {
@@ -238,11 +265,40 @@ export function createFastRewardKernel(params: RewardParams, arrays: FastRewardA
     for (let i = 0; i < n; i++) total += score[i];
     return total;
   }
+  /**
+   * Without a stake factor (the common case): score, establishment and the sum in one pass over the devices, the
+   * same products in the same order as the separate passes (so the same bits).
+   */
+  function reportedScoresSum(n: number, epoch: number): number {
+    const firstFull = epoch - estEpochs;
+    const est = estEpochs > 0;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      let s = reported[i] * weight[classId[i]] * cellFactor[cell[i]] * eligible[i];
+      if (est && joinEpoch[i] > firstFull) s *= estFraction;
+      score[i] = s;
+      total += s;
+    }
+    return total;
+  }
+  function baseScoresSum(n: number, epoch: number): number {
+    const firstFull = epoch - estEpochs;
+    const est = estEpochs > 0;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      let s = (reportedW * reported[i] + demandW * served[i]) * weight[classId[i]] * cellFactor[cell[i]] * eligible[i];
+      if (est && joinEpoch[i] > firstFull) s *= estFraction;
+      score[i] = s;
+      total += s;
+    }
+    return total;
+  }
   return {
     score(n, epoch) {
+      if (!stakeOn) return demandW > 0 ? baseScoresSum(n, epoch) : reportedScoresSum(n, epoch);
       if (demandW > 0) baseScores(n);
       else reportedScores(n);
-      if (stakeOn) applyStake(n);
+      applyStake(n);
       if (estEpochs > 0) applyEstablishment(n, epoch);
       return sum(n);
     },

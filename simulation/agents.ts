@@ -8,9 +8,11 @@
  *   A spoofer additionally spreads over empty cells when density scaling bites.
  * - fakeWork: inflates reported work; under an anomaly detector it keeps just below the threshold.
  * - mercenary: enters in bulk when the yield is high, leaves all at once (dumping) when it falls.
+ * - adaptive: a farmer that switches attack (sybil, spoofer, fake work) to the one with the best expected return on
+ *   capital under the current levers, paying a switching cost; it stops farming when none beats its hurdle.
  * Non-adaptive groups keep their configured size and strategy (replacing nothing).
  */
-import type { AgentKind, AgentSpec } from "./scenario";
+import type { AgentKind, AgentSpec, FarmerStrategy } from "./scenario";
 
 export type Role = "honest" | "farmer";
 
@@ -20,7 +22,7 @@ export function roleOf(kind: AgentKind): Role {
 
 /** Whether a kind's reported work is (partly) fake. Mercenary work is real. */
 export function isFraudulent(kind: AgentKind): boolean {
-  return kind === "sybil" || kind === "spoofer" || kind === "fakeWork" || kind === "collusion";
+  return kind === "sybil" || kind === "spoofer" || kind === "fakeWork" || kind === "collusion" || kind === "adaptive";
 }
 
 /** What a group knows when it decides (USD values at the current price). */
@@ -96,7 +98,7 @@ export function decideSwarm(
 
 /** Fake-work inflation to report: the configured one, or just under the anomaly threshold when adapting. */
 export function fakeWorkInflation(
-  spec: Extract<AgentSpec, { kind: "fakeWork" }>,
+  spec: { adaptive: boolean; inflation: number },
   detector: { enabled: boolean; threshold: number },
   classMeanReported: number,
   ownMeanReal: number,
@@ -116,4 +118,84 @@ export function decideMercenary(spec: Extract<AgentSpec, { kind: "mercenary" }>,
   }
   if (apr < spec.exitApr) return { join: 0, leave: o.devices, spread: 0 };
   return NONE;
+}
+
+/** What an adaptive farmer expects one device of a strategy to earn and cost, per epoch, under the current levers. */
+export interface StrategyInputs {
+  /** Network pay (USD) per unit of reward score, averaged over the trailing window. */
+  usdPerScore: number;
+  /** Reward score per device before density and establishment: class weight × reported work. */
+  score: number;
+  /** Density factor its devices would get. */
+  densityFactor: number;
+  /** Mean establishment multiplier over the decision horizon (1 without an establishment period). */
+  establishment: number;
+  /** Probability per device per epoch of being caught (flagged devices earn nothing that epoch). */
+  detectProbability: number;
+  /** Caught devices are slashed and suspended (and must be replaced). */
+  suspended: boolean;
+  slashFraction: number;
+  bondUsd: number;
+  /** Running cost per device per epoch (USD), without the bond's capital cost. */
+  opexUsd: number;
+  /** Cost of capital per epoch (fraction). */
+  capitalCostPerEpoch: number;
+  /** Up-front cost of a device besides its bond (USD): setup or hardware, onboarding fee. */
+  entryUsd: number;
+  epochsPerYear: number;
+}
+
+export interface StrategyEstimate {
+  /** Expected profit per device per epoch (USD). */
+  profitUsd: number;
+  /** Capital per device (USD): entry cost + bond. */
+  capitalUsd: number;
+  /** Expected annual profit per unit of capital. */
+  apr: number;
+}
+
+/** Expected profit and return on capital of one device of a strategy. */
+export function strategyEstimate(i: StrategyInputs): StrategyEstimate {
+  const p = i.detectProbability;
+  const reward = i.usdPerScore * i.score * i.densityFactor * i.establishment * (1 - p);
+  const running = i.opexUsd + i.bondUsd * i.capitalCostPerEpoch;
+  const caughtCost = i.suspended ? p * (i.slashFraction * i.bondUsd + i.entryUsd) : 0;
+  const profitUsd = reward - running - caughtCost;
+  const capitalUsd = i.entryUsd + i.bondUsd;
+  const apr = capitalUsd > 0 ? (profitUsd * i.epochsPerYear) / capitalUsd : profitUsd > 0 ? Infinity : profitUsd < 0 ? -Infinity : 0;
+  return { profitUsd, capitalUsd, apr };
+}
+
+/**
+ * The strategy an adaptive farmer runs next (null = stop farming). Candidates are ranked by expected annual return on
+ * capital (ties keep the earlier strategy in the list). An active farmer whose attack still beats `hurdleApr` moves
+ * only when the extra return over `horizonEpochs` repays the switching cost plus the new kit (per device, relative to
+ * the new capital). A farmer that is idle, or whose attack fell below the hurdle, (re)enters the best attack only when
+ * its return over the horizon repays the kit (and the switching cost when it had devices); otherwise it stops.
+ */
+export function chooseStrategy(
+  spec: { adaptive: boolean; strategies: readonly FarmerStrategy[]; switchCostUsd: number; horizonEpochs: number; hurdleApr: number },
+  current: FarmerStrategy | null,
+  estimates: Readonly<Partial<Record<FarmerStrategy, StrategyEstimate & { entryUsd: number }>>>,
+  epochsPerYear: number,
+): FarmerStrategy | null {
+  if (!spec.adaptive) return current;
+  let best: FarmerStrategy | null = null;
+  for (const s of spec.strategies) {
+    const e = estimates[s];
+    if (e && (best === null || e.apr > (estimates[best] as StrategyEstimate).apr)) best = s;
+  }
+  if (best === null) return current;
+  const b = estimates[best] as StrategyEstimate & { entryUsd: number };
+  const c = current === null ? undefined : estimates[current];
+  const overHorizon = spec.horizonEpochs / epochsPerYear;
+  const costShare = (usd: number): number => (b.capitalUsd > 0 ? usd / b.capitalUsd : 0);
+  if (c && c.apr >= spec.hurdleApr) {
+    if (best === current) return current;
+    return (b.apr - c.apr) * overHorizon > costShare(spec.switchCostUsd + b.entryUsd) ? best : current;
+  }
+  if (!(b.apr >= spec.hurdleApr)) return null;
+  const cost = costShare((current !== null && best !== current ? spec.switchCostUsd : 0) + b.entryUsd);
+  if (best === current) return current;
+  return b.apr * overHorizon > cost ? best : null;
 }

@@ -18,14 +18,19 @@ import {
 import {
   decideHonest,
   decideMercenary,
+  chooseStrategy,
   decideSwarm,
   fakeWorkInflation,
+  strategyEstimate,
+  type StrategyEstimate,
   isFraudulent,
   roleOf,
   type Decision,
   type Observation,
   type Role,
 } from "./agents";
+import { CHUNK, createHotPasses, warmUp, WARM_UP_CALLS, type HotArrays, type HotPasses } from "./kernels";
+import { freshCopy } from "../protocol/jit";
 import { constantProductMarket, exogenousMarket, type Market } from "./market";
 import {
   captureRatio,
@@ -40,7 +45,7 @@ import {
   type MetricValues,
 } from "./metrics";
 import { Rng, replicateSeed } from "./random";
-import type { AgentKind, AgentSpec, Scenario } from "./scenario";
+import type { AgentKind, AgentSpec, FarmerStrategy, LeverChange, Scenario } from "./scenario";
 
 /** Emission of the scenario's schedule, precomputed from protocol/emission.ts. */
 export interface Supply {
@@ -94,6 +99,21 @@ export interface GroupSeriesRow {
   falselySlashed: number;
   meanDensityFactor: number | null;
   tokensSold: number;
+}
+
+/** One epoch of an adaptive farmer group (strategies.csv). */
+export interface StrategySeriesRow {
+  epoch: number;
+  agent: string;
+  /** Attack run this epoch, or "idle". */
+  strategy: FarmerStrategy | "idle";
+  /** 1 when the strategy changed at the start of this epoch. */
+  switched: number;
+  devices: number;
+  /** Latest expected annual return on capital of each candidate (null: not a candidate or not estimated yet). */
+  aprSybil: number | null;
+  aprSpoofer: number | null;
+  aprFakeWork: number | null;
 }
 
 export interface NetworkSeriesRow {
@@ -163,6 +183,8 @@ export interface RunResult {
   classes: ClassRow[];
   groupSeries: GroupSeriesRow[];
   networkSeries: NetworkSeriesRow[];
+  /** Adaptive farmer groups only (empty when the scenario has none). */
+  strategySeries: StrategySeriesRow[];
   lorenz: Array<{ series: string; point: number; population: number; share: number }>;
   exactCheck?: ExactCheck;
   /** Device-epochs simulated (for the benchmark). */
@@ -197,6 +219,13 @@ interface Group {
   spec: AgentSpec;
   name: string;
   kind: AgentKind;
+  /** Behaviour run now: `kind`, or for an adaptive farmer its current attack (`farm`). */
+  strategy: AgentKind;
+  /** Adaptive farmer: the attack it runs (null = idle). */
+  farm: FarmerStrategy | null;
+  /** Adaptive farmer: latest estimates per candidate. */
+  estimates: Partial<Record<FarmerStrategy, StrategyEstimate & { entryUsd: number }>>;
+  switched: number;
   role: Role;
   fraud: boolean;
   classId: number;
@@ -207,6 +236,9 @@ interface Group {
   /** Current reported/real multiplier state. */
   inflation: number;
   homeCells: number[];
+  /** 1 on the group's home cells (groups with home cells), and how many of its devices sit elsewhere. */
+  homeMask: Uint8Array | null;
+  away: number;
   spreadShare: number;
   ownerBase: number;
   joinedTotal: number;
@@ -252,16 +284,17 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   const marketRng = rng.fork(1);
   const epochs = scenario.epochs;
   const epochsPerYear = (365.25 * 86_400) / scenario.epochLengthSeconds;
-  const L = scenario.levers;
-  const minBond = Number(L.minBond);
-  const fee = Number(L.onboardingFee);
+  // levers are mutable: scripted `leverChanges` apply at the start of their epoch
+  const L = structuredClone(scenario.levers);
+  let minBond = Number(L.minBond);
+  let fee = Number(L.onboardingFee);
   const slashOn = L.slashing.enabled;
   const slashFraction = L.slashing.fraction;
   const workBps = scenario.splits.workPoolBps / 10_000;
   const vestImmediate = L.vesting.durationEpochs > 0 ? L.vesting.immediateFraction : 1;
   const vestDuration = L.vesting.durationEpochs;
-  const detectorOn = L.anomalyDetector.enabled;
-  const detectorThreshold = L.anomalyDetector.threshold;
+  let detectorOn = L.anomalyDetector.enabled;
+  let detectorThreshold = L.anomalyDetector.threshold;
   const capitalCostPerEpoch = scenario.market.costOfCapital / epochsPerYear;
   const rewardParams = rewardParamsOf(scenario);
   const classCount = scenario.classes.length;
@@ -269,7 +302,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
 
   // ---- world: cells and where people live ---------------------------------------------------------------
   const grid = { width: scenario.world.width, height: scenario.world.height };
-  const density = new DensityModel(grid, {
+  let density = new DensityModel(grid, {
     enabled: L.densityScaling.enabled,
     resolutions: L.densityScaling.resolutions,
   });
@@ -296,13 +329,16 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
         ? spec.maxDevices
         : spec.kind === "sybil" || spec.kind === "spoofer" || spec.kind === "collusion"
           ? (spec.maxDevices ?? spec.count * 5)
-          : Number.MAX_SAFE_INTEGER;
+          : spec.kind === "adaptive"
+            ? spec.count
+            : Number.MAX_SAFE_INTEGER;
     const homeCells: number[] = [];
-    if (spec.kind === "sybil" || spec.kind === "spoofer") {
+    if (spec.kind === "sybil" || spec.kind === "spoofer" || spec.kind === "adaptive") {
       const first = sampleCityCell();
       homeCells.push(first);
       const ring = neighboursOf(grid.width, grid.height, first);
-      for (let k = 1; k < spec.cells; k++) homeCells.push(k <= 6 ? ring[k - 1] : sampleCityCell());
+      const want = spec.kind === "adaptive" ? spec.sybil.cells : spec.cells;
+      for (let k = 1; k < want; k++) homeCells.push(k <= 6 ? ring[k - 1] : sampleCityCell());
     } else if (spec.kind === "collusion") {
       const first = sampleCityCell();
       homeCells.push(first, ...neighboursOf(grid.width, grid.height, first).slice(0, spec.cells - 1));
@@ -310,20 +346,27 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     }
     const ownerBase = ownerCount;
     if (spec.kind !== "honest") ownerCount += 1;
+    const farm: FarmerStrategy | null = spec.kind === "adaptive" ? (spec.initialStrategy ?? spec.strategies[0]) : null;
     return {
       index,
       spec,
       name: spec.name ?? `${spec.kind}-${index}`,
       kind: spec.kind,
+      strategy: farm ?? spec.kind,
+      farm,
+      estimates: {},
+      switched: 0,
       role: roleOf(spec.kind),
       fraud: isFraudulent(spec.kind),
       classId,
       devices: 0,
       maxDevices,
       emaUsdPerWork: -1,
-      inflation: spec.kind === "fakeWork" ? spec.inflation : 1,
+      inflation: spec.kind === "fakeWork" ? spec.inflation : spec.kind === "adaptive" && farm === "fakeWork" ? spec.fakeWork.inflation : 1,
       homeCells,
-      spreadShare: 0,
+      homeMask: homeCells.length > 0 ? maskOf(cells, homeCells) : null,
+      away: 0,
+      spreadShare: farm === "spoofer" ? 1 : 0,
       ownerBase,
       joinedTotal: 0,
       liquid: 0,
@@ -365,7 +408,6 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   let served = new Float64Array(capacity);
   let stake = new Float64Array(capacity);
   let eligible = new Uint8Array(capacity);
-  let flagged = new Uint8Array(capacity);
   let caught = new Uint8Array(capacity);
   let score = new Float64Array(capacity);
   let reward = new Float64Array(capacity);
@@ -374,21 +416,48 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   const cellFactor = new Float64Array(cells);
   const cellCounts = new Float64Array(cells);
   let n = 0;
+  /** The per-device hot loops over the current arrays (built before the first epoch and after every grow()). */
+  let passes: HotPasses | undefined;
   let kernel: FastRewardKernel = buildKernel();
 
   function buildKernel(): FastRewardKernel {
-    return createFastRewardKernel(rewardParams, {
-      classId,
-      reported,
-      served,
-      cell,
-      stake,
-      joinEpoch,
-      eligible,
-      cellFactor,
-      score,
-      reward,
-    });
+    if (passes !== undefined) passes = buildPasses();
+    const built = createFastRewardKernel(
+      rewardParams,
+      { classId, reported, served, cell, stake, joinEpoch, eligible, cellFactor, score, reward },
+      { fresh: true },
+    );
+    warmUpKernel(built);
+    return built;
+  }
+
+  /**
+   * Run the fresh reward kernel over slots 0 and 1 (capacity ≥ 1024) with fractional inputs, one device in its
+   * establishment period and one established, then restore every value touched: its loops then have feedback for
+   * both branches and for doubles before V8 compiles them on-stack (see kernels.ts).
+   */
+  function warmUpKernel(k: FastRewardKernel): void {
+    const floats = [reported, served, stake, score, reward];
+    const savedFloats = floats.map((x) => x.slice(0, 2));
+    const savedJoin = joinEpoch.slice(0, 2);
+    const savedEligible = eligible.slice(0, 2);
+    const savedClass = classId.slice(0, 2);
+    const savedCell = cell.slice(0, 2);
+    const savedFactors = cellFactor.slice();
+    for (const x of floats) x.fill(0.625, 0, 2);
+    joinEpoch[0] = 1e9;
+    joinEpoch[1] = -1e9;
+    eligible.fill(1, 0, 2);
+    classId.fill(0, 0, 2);
+    cell.fill(0, 0, 2);
+    cellFactor[0] = 0.5;
+    for (let r = 0; r < WARM_UP_CALLS; r++) k.pay(2, 1.5, k.score(2, 0));
+    floats.forEach((x, j) => x.set(savedFloats[j]));
+    joinEpoch.set(savedJoin);
+    eligible.set(savedEligible);
+    classId.set(savedClass);
+    cell.set(savedCell);
+    cellFactor.set(savedFactors);
   }
 
   function grow(min: number): void {
@@ -412,7 +481,6 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     served = g8(served);
     stake = g8(stake);
     eligible = g8(eligible);
-    flagged = g8(flagged);
     caught = g8(caught);
     score = g8(score);
     reward = g8(reward);
@@ -470,7 +538,6 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     served[to] = served[from];
     stake[to] = stake[from];
     eligible[to] = eligible[from];
-    flagged[to] = flagged[from];
     caught[to] = caught[from];
     score[to] = score[from];
     reward[to] = reward[from];
@@ -515,7 +582,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   function expectedWork(g: Group): number {
     const c = scenario.classes[g.classId];
     const mult = "workMultiplier" in g.spec ? g.spec.workMultiplier : 1;
-    return c.workPerEpoch * mult * (g.kind === "fakeWork" ? g.inflation : 1);
+    return c.workPerEpoch * mult * (g.strategy === "fakeWork" ? g.inflation : 1);
   }
 
   function join(g: Group, k: number, epoch: number): void {
@@ -523,29 +590,36 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     if (n + k > capacity) grow(n + k);
     const c = scenario.classes[g.classId];
     const spec = g.spec;
-    const spreadH = "hardwareSpread" in spec ? spec.hardwareSpread : 0;
+    const spreadH =
+      "hardwareSpread" in spec ? spec.hardwareSpread : spec.kind === "adaptive" && g.strategy === "fakeWork" ? spec.fakeWork.hardwareSpread : 0;
     const mult = "workMultiplier" in spec ? spec.workMultiplier : 1;
     const a = spec.workCv * Math.sqrt(3);
     for (let j = 0; j < k; j++) {
       const i = n++;
       group[i] = g.index;
       classId[i] = g.classId;
-      if (g.kind === "honest") {
+      if (g.strategy === "honest") {
         const perOperator = (spec as Extract<AgentSpec, { kind: "honest" }>).devicesPerOperator;
         if (g.joinedTotal % perOperator === 0) g.ownerBase = ownerCount++;
         owner[i] = g.ownerBase;
       } else owner[i] = g.ownerBase;
       g.joinedTotal++;
       if (g.homeCells.length > 0) {
-        cell[i] = g.kind === "spoofer" && g.spreadShare > 0.5 ? rng.int(cells) : g.homeCells[rng.int(g.homeCells.length)];
+        cell[i] =
+          g.strategy === "spoofer" && g.spreadShare > 0.5
+            ? rng.int(cells)
+            : g.strategy === "fakeWork"
+              ? sampleCityCell()
+              : g.homeCells[rng.int(g.homeCells.length)];
       } else cell[i] = sampleCityCell();
+      if (g.homeMask !== null && g.homeMask[cell[i]] === 0) g.away++;
       joinEpoch[i] = epoch;
       const hw = spreadH > 0 ? Math.max(0.05, 1 + spreadH * rng.normal()) : 1;
       const base = c.workPerEpoch * mult * hw;
-      if (g.kind === "honest" || g.kind === "mercenary") {
+      if (g.strategy === "honest" || g.strategy === "mercenary") {
         realRate[i] = base;
         fakeRate[i] = 0;
-      } else if (g.kind === "fakeWork") {
+      } else if (g.strategy === "fakeWork") {
         realRate[i] = base;
         fakeRate[i] = base * (g.inflation - 1);
       } else {
@@ -555,7 +629,6 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       amp[i] = a;
       stake[i] = minBond;
       eligible[i] = 1;
-      flagged[i] = 0;
       caught[i] = 0;
       cumReward[i] = 0;
       cumReal[i] = 0;
@@ -571,14 +644,14 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     const usd = market.buyTokens(tokensNeeded);
     cumulativeBurned += k * fee;
     epochBurned += k * fee;
-    const hardware = g.kind === "honest" || g.kind === "mercenary" || g.kind === "fakeWork" ? c.hardwareCostUsd : (spec as { setupCostUsd: number }).setupCostUsd;
+    const hardware = setupCostOf(g);
     const feeUsd = tokensNeeded > 0 ? (usd * (k * fee)) / tokensNeeded : 0;
     const capex = k * hardware + feeUsd;
     g.capexUsd += capex;
     g.e[S_COST] += capex;
   }
 
-  /** Remove devices marked in `flagged` with `removeMark`, or `quota[g]` devices of group g (newest first). */
+  /** Remove the devices in the flagged list (suspension), or `quota[g]` devices of group g (newest first). */
   const quota = new Int32Array(groupCount);
   function removePass(bySuspension: boolean): void {
     if (bySuspension) {
@@ -586,11 +659,15 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       for (let k = flaggedCount - 1; k >= 0; k--) removeAt(flaggedList[k], false);
       return;
     }
-    if (!quota.some((q) => q > 0)) return;
-    for (let i = n - 1; i >= 0; i--) {
+    let left = 0;
+    for (let g = 0; g < groupCount; g++) left += quota[g];
+    if (left === 0) return;
+    // newest first; stop once every quota is met (the scan used to run on to index 0 with nothing to do)
+    for (let i = n - 1; i >= 0 && left > 0; i--) {
       const gi = group[i];
       if (quota[gi] > 0) {
         quota[gi]--;
+        left--;
         removeAt(i, true);
       }
     }
@@ -599,6 +676,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   /** Swap-remove device i; a leaving device gets its bond back (to sell), a suspended one does not. */
   function removeAt(i: number, leaving: boolean): void {
     const g = groups[group[i]];
+    if (g.homeMask !== null && g.homeMask[cell[i]] === 0) g.away--;
     retire(i);
     bondsLocked -= stake[i];
     if (leaving) {
@@ -613,18 +691,18 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
 
   /** Move up to k of the group's devices from home cells to random cells; update its spread share. */
   function spreadOut(g: Group, k: number): void {
-    const home = new Uint8Array(cells);
-    for (const c of g.homeCells) home[c] = 1;
-    let away = 0;
-    for (let i = 0; i < n; i++) {
-      if (group[i] !== g.index) continue;
-      if (k > 0 && home[cell[i]] === 1) {
-        cell[i] = rng.int(cells);
-        k--;
-      }
-      if (home[cell[i]] === 0) away++;
+    const home = g.homeMask as Uint8Array;
+    // the first min(k, devices at home) of its devices at home, in index order, move (as a full scan would);
+    // the scan stops there, and the away count is kept up to date by join and removeAt
+    let toMove = Math.min(k, g.devices - g.away);
+    const gi = g.index;
+    for (let i = 0; i < n && toMove > 0; i++) {
+      if (group[i] !== gi || home[cell[i]] === 0) continue;
+      cell[i] = rng.int(cells);
+      toMove--;
+      if (home[cell[i]] === 0) g.away++;
     }
-    g.spreadShare = g.devices > 0 ? away / g.devices : 0;
+    g.spreadShare = g.devices > 0 ? g.away / g.devices : 0;
   }
 
   function setInflation(g: Group, inflation: number): void {
@@ -633,31 +711,203 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     for (let i = 0; i < n; i++) if (group[i] === g.index) fakeRate[i] = realRate[i] * (inflation - 1);
   }
 
+  /** Running cost per device per epoch (USD) of the behaviour the group runs now. */
+  function opexOf(g: Group): number {
+    const spec = g.spec;
+    if (spec.kind === "adaptive") {
+      return g.farm === "sybil" ? spec.sybil.opexUsdPerEpoch : g.farm === "spoofer" ? spec.spoofer.opexUsdPerEpoch : scenario.classes[g.classId].opexUsdPerEpoch;
+    }
+    return g.kind === "honest" || g.kind === "mercenary" || g.kind === "fakeWork"
+      ? scenario.classes[g.classId].opexUsdPerEpoch
+      : (spec as { opexUsdPerEpoch: number }).opexUsdPerEpoch;
+  }
+
+  /** Up-front cost per device besides bond and fee (USD): hardware of the class, or a fake device's setup. */
+  function setupCostOf(g: Group): number {
+    const spec = g.spec;
+    if (spec.kind === "adaptive") {
+      return g.farm === "sybil" ? spec.sybil.setupCostUsd : g.farm === "spoofer" ? spec.spoofer.setupCostUsd : scenario.classes[g.classId].hardwareCostUsd;
+    }
+    return g.kind === "honest" || g.kind === "mercenary" || g.kind === "fakeWork"
+      ? scenario.classes[g.classId].hardwareCostUsd
+      : (spec as { setupCostUsd: number }).setupCostUsd;
+  }
+
+  // ---- scripted lever changes ------------------------------------------------------------------------------
+  const leverChanges: readonly LeverChange[] = scenario.leverChanges ?? [];
+  let nextLeverChange = 0;
+
+  /** Apply one scripted change; a raised bond is topped up on every active device (tokens bought on the market). */
+  function applyLeverChange(ch: LeverChange): void {
+    if (ch.onboardingFee !== undefined) fee = Number((L.onboardingFee = ch.onboardingFee));
+    if (ch.detection) Object.assign(L.detection, ch.detection);
+    if (ch.anomalyDetector) {
+      Object.assign(L.anomalyDetector, ch.anomalyDetector);
+      detectorOn = L.anomalyDetector.enabled;
+      detectorThreshold = L.anomalyDetector.threshold;
+    }
+    if (ch.densityScaling) {
+      Object.assign(L.densityScaling, ch.densityScaling);
+      density = new DensityModel(grid, { enabled: L.densityScaling.enabled, resolutions: L.densityScaling.resolutions });
+    }
+    if (ch.minBond !== undefined) {
+      L.minBond = ch.minBond;
+      minBond = Number(ch.minBond);
+      let topUp = 0;
+      for (let i = 0; i < n; i++) {
+        if (stake[i] < minBond) {
+          topUp += minBond - stake[i];
+          stake[i] = minBond;
+        }
+      }
+      if (topUp > 0) {
+        bondsLocked += topUp;
+        market.buyTokens(topUp);
+      }
+    }
+  }
+
+  // ---- adaptive farmers --------------------------------------------------------------------------------------
+  /** Network pay (USD at the epoch's price) per unit of reward score, per epoch (NaN when nothing was scored). */
+  const usdPerScore = new Float64Array(epochs).fill(NaN);
+  let lastServedFraction = 0;
+  const hasAdaptive = groups.some((g) => g.kind === "adaptive");
+  const scratchCounts = hasAdaptive ? new Float64Array(cells) : new Float64Array(0);
+  const scratchFactors = hasAdaptive ? new Float64Array(cells) : new Float64Array(0);
+
+  /** Mean density factor of `devices` new devices spread evenly over `where` (null = every cell), others as now. */
+  function hypotheticalDensity(g: Group, devices: number, where: readonly number[] | null): number {
+    scratchCounts.set(cellCounts);
+    for (let i = 0; i < n; i++) if (group[i] === g.index) scratchCounts[cell[i]] -= eligible[i];
+    if (where === null) {
+      const add = devices / cells;
+      for (let c = 0; c < cells; c++) scratchCounts[c] += add;
+    } else for (const c of where) scratchCounts[c] += devices / where.length;
+    density.factors(scratchCounts, scratchFactors);
+    let sum = 0;
+    if (where === null) for (let c = 0; c < cells; c++) sum += scratchFactors[c];
+    else for (const c of where) sum += scratchFactors[c];
+    return sum / (where === null ? cells : where.length);
+  }
+
+  /** Expected return on capital of each candidate attack under the current levers (into g.estimates). */
+  function estimateStrategies(g: Group, spec: Extract<AgentSpec, { kind: "adaptive" }>, epoch: number, price: number): void {
+    let sum = 0;
+    let count = 0;
+    for (let k = Math.max(0, epoch - spec.windowEpochs); k < epoch; k++) {
+      if (!Number.isNaN(usdPerScore[k])) {
+        sum += usdPerScore[k];
+        count++;
+      }
+    }
+    if (count === 0) return;
+    const pay = sum / count;
+    const c = scenario.classes[g.classId];
+    const d = L.detection;
+    const reportedW = 1 - rewardParams.demandWeightBps / 10_000;
+    const E = L.establishment.epochs;
+    const H = spec.horizonEpochs;
+    const establishment = E > 0 ? (Math.min(E, H) * L.establishment.fraction + Math.max(0, H - E)) / H : 1;
+    let honestDensity = 0;
+    let honestDevices = 0;
+    for (const h of groups) {
+      if (h.role === "honest" && h.devices > 0) {
+        honestDensity += h.lastDensity * h.devices;
+        honestDevices += h.devices;
+      }
+    }
+    const work = c.workPerEpoch * spec.workMultiplier;
+    const common = {
+      usdPerScore: pay,
+      establishment,
+      suspended: slashOn,
+      slashFraction,
+      bondUsd: minBond * price,
+      capitalCostPerEpoch,
+      epochsPerYear,
+    };
+    const est = (s: FarmerStrategy): StrategyEstimate & { entryUsd: number } => {
+      let inputs;
+      if (s === "sybil") {
+        inputs = {
+          ...common,
+          score: c.weight * reportedW * work,
+          densityFactor: hypotheticalDensity(g, spec.count, g.homeCells),
+          detectProbability: d.sybil,
+          opexUsd: spec.sybil.opexUsdPerEpoch,
+          entryUsd: spec.sybil.setupCostUsd + fee * price,
+        };
+      } else if (s === "spoofer") {
+        inputs = {
+          ...common,
+          score: c.weight * reportedW * work,
+          densityFactor: hypotheticalDensity(g, spec.count, null),
+          detectProbability: Math.min(1, d.spoofer * d.spreadMultiplier),
+          opexUsd: spec.spoofer.opexUsdPerEpoch,
+          entryUsd: spec.spoofer.setupCostUsd + fee * price,
+        };
+      } else {
+        const own = c.workPerEpoch;
+        const mean = lastClassMean[g.classId] > 0 ? lastClassMean[g.classId] : own;
+        const inflation = fakeWorkInflation({ adaptive: spec.adaptive, inflation: spec.fakeWork.inflation }, L.anomalyDetector, mean, own);
+        inputs = {
+          ...common,
+          score: c.weight * (reportedW * work * inflation + (1 - reportedW) * work * lastServedFraction),
+          densityFactor: honestDevices > 0 ? honestDensity / honestDevices : 1,
+          detectProbability: d.fakeWork,
+          opexUsd: c.opexUsdPerEpoch,
+          entryUsd: c.hardwareCostUsd + fee * price,
+        };
+      }
+      return { ...strategyEstimate(inputs), entryUsd: inputs.entryUsd };
+    };
+    g.estimates = {};
+    for (const s of spec.strategies) g.estimates[s] = est(s);
+  }
+
+  /** Every K epochs: estimate, choose, and switch (all devices leave, the new attack's devices join). */
+  function decideAdaptive(g: Group, spec: Extract<AgentSpec, { kind: "adaptive" }>, epoch: number, price: number): void {
+    if ((epoch - spec.startEpoch) % spec.decideEveryEpochs !== 0) return;
+    estimateStrategies(g, spec, epoch, price);
+    const next = chooseStrategy(spec, g.farm, g.estimates, epochsPerYear);
+    if (next === g.farm) {
+      // same attack: replace devices that were caught and suspended (the budget stays `count` devices)
+      if (next !== null) join(g, spec.count - g.devices, epoch);
+      return;
+    }
+    const had = g.devices;
+    // leaving returns the bonds (sold); the old kit is sunk
+    for (let i = n - 1; i >= 0; i--) if (group[i] === g.index) removeAt(i, true);
+    if (next !== null && g.farm !== null && had > 0) {
+      const cost = spec.switchCostUsd * spec.count;
+      g.e[S_COST] += cost;
+      g.capexUsd += cost;
+    }
+    g.farm = next;
+    g.strategy = next ?? "adaptive";
+    g.switched = 1;
+    if (next === null) return;
+    g.spreadShare = next === "spoofer" ? 1 : 0;
+    if (next === "fakeWork") {
+      const own = scenario.classes[g.classId].workPerEpoch;
+      const mean = lastClassMean[g.classId] > 0 ? lastClassMean[g.classId] : own;
+      g.inflation = fakeWorkInflation({ adaptive: spec.adaptive, inflation: spec.fakeWork.inflation }, L.anomalyDetector, mean, own);
+    } else g.inflation = 1;
+    join(g, spec.count, epoch);
+  }
+
   // ---- hot passes ------------------------------------------------------------------------------------------
   const classReported = new Float64Array(classCount);
   const classDevices = new Float64Array(classCount);
 
   /** Work of every device this epoch: real = rate × noise; reported = (real rate + fake rate) × the same noise. */
   function workPass(): void {
-    const len = n;
-    const rr = realRate,
-      fr = fakeRate,
-      am = amp,
-      re = real,
-      rep = reported;
-    let s = rng.getState();
-    for (let i = 0; i < len; i++) {
-      // mulberry32 inlined (same generator as Rng.next)
-      s = (s + 0x6d2b79f5) | 0;
-      let t = Math.imul(s ^ (s >>> 15), 1 | s);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      const f = 1 + am[i] * (2 * u - 1);
-      re[i] = rr[i] * f;
-      rep[i] = (rr[i] + fr[i]) * f;
-    }
-    rng.setState(s);
+    rngState[0] = rng.getState();
+    const p = passes as HotPasses;
+    for (let from = 0; from < n; from += CHUNK) p.work(from, Math.min(n, from + CHUNK));
+    rng.setState(rngState[0]);
   }
+
 
   /**
    * Per-group sums of real and reported work, and per-class sums. A separate small pass: fused into workPass the
@@ -665,28 +915,9 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
    * in long runs); a scatter `gs[g] += x` per device would serialise on store-to-load forwarding.
    */
   function workSumsPass(): number {
-    const len = n;
-    const re = real,
-      rep = reported,
-      gr = group,
-      gs = groupStats;
-    let g = len > 0 ? gr[0] : 0;
-    let accReal = 0;
-    let accReported = 0;
-    for (let i = 0; i < len; i++) {
-      const gi = gr[i];
-      if (gi !== g) {
-        gs[g * S_COUNT + S_REAL] += accReal;
-        gs[g * S_COUNT + S_REPORTED] += accReported;
-        accReal = 0;
-        accReported = 0;
-        g = gi;
-      }
-      accReal += re[i];
-      accReported += rep[i];
-    }
-    gs[g * S_COUNT + S_REAL] += accReal;
-    gs[g * S_COUNT + S_REPORTED] += accReported;
+    const p = passes as HotPasses;
+    if (n === 0) p.workSums(0, 0, true);
+    for (let from = 0; from < n; from += CHUNK) p.workSums(from, Math.min(n, from + CHUNK), from + CHUNK >= n);
     classReported.fill(0);
     classDevices.fill(0);
     let totalReal = 0;
@@ -708,97 +939,91 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   /** Per-group detection probability this epoch (index by group). */
   const pDetect = new Float64Array(groupCount);
 
-  /** Indices flagged this epoch, ascending; `flaggedCount` valid entries. */
-  let flaggedList = new Int32Array(1024);
+  /** Indices flagged this epoch, ascending; `flaggedCount` valid entries (room for every device). */
+  let flaggedList = new Int32Array(capacity + 1);
+  /** Generator state handed to and from the hot passes that draw. */
+  const rngState = new Int32Array(1);
+  const runCarry = new Float64Array(3);
+
+  function buildPasses(): HotPasses {
+    if (flaggedList.length <= capacity) flaggedList = new Int32Array(capacity + 1);
+    const arrays: HotArrays = {
+        group,
+        classId,
+        cell,
+        realRate,
+        fakeRate,
+        amp,
+        real,
+        reported,
+        eligible,
+        reward,
+        cumReward,
+        cumReal,
+        groupStats,
+        pDetect,
+        limitByClass,
+        flaggedList,
+        cellCounts,
+        cellFactor,
+        rngState,
+        carry: runCarry,
+      };
+    const built = freshCopy(createHotPasses)(arrays, {
+      stride: S_COUNT,
+      real: S_REAL,
+      reported: S_REPORTED,
+      reward: S_REWARD,
+      density: S_DENSITY,
+    });
+    warmUp(built, arrays, n);
+    return built;
+  }
   let flaggedCount = 0;
 
-  /** Challenges and the anomaly detector: sets `flagged`, `eligible` and the flagged list. */
+  /** Anomaly limit on reported work per class this epoch (Infinity = no detector). */
+  const limitByClass = new Float64Array(classCount);
+
+  /** Challenges and the anomaly detector: sets `eligible` and the flagged list. */
   function detectionPass(): void {
     const len = n;
     if (!detectorOn && pDetect.every((p) => p === 0)) {
       // nothing can be flagged: skip the pass (only undo last epoch's flags if any device kept one)
-      if (flaggedCount > 0) {
-        eligible.fill(1, 0, len);
-        flagged.fill(0, 0, len);
-      }
+      if (flaggedCount > 0) eligible.fill(1, 0, len);
       flaggedCount = 0;
       return;
     }
-    flaggedCount = 0;
-    const fl = flagged,
-      el = eligible,
-      gr = group,
-      rep = reported,
-      c = classId;
-    const limitByClass = new Float64Array(classCount);
     for (let k = 0; k < classCount; k++) {
       limitByClass[k] = detectorOn && classDevices[k] > 0 ? (detectorThreshold * classReported[k]) / classDevices[k] : Infinity;
     }
-    for (let i = 0; i < len; i++) {
-      const p = pDetect[gr[i]];
-      let f = rep[i] > limitByClass[c[i]] ? 1 : 0;
-      if (p > 0 && rng.next() < p) f = 1;
-      fl[i] = f;
-      el[i] = 1 - f;
-      if (f === 1) {
-        if (flaggedCount === flaggedList.length) {
-          const bigger = new Int32Array(flaggedList.length * 2);
-          bigger.set(flaggedList);
-          flaggedList = bigger;
-        }
-        flaggedList[flaggedCount++] = i;
-      }
-    }
+    rngState[0] = rng.getState();
+    const p = passes as HotPasses;
+    let count = 0;
+    for (let from = 0; from < len; from += CHUNK) count = p.detection(from, Math.min(len, from + CHUNK), count);
+    flaggedCount = count;
+    rng.setState(rngState[0]);
   }
 
+
   function countCells(): void {
-    const len = n;
     cellCounts.fill(0);
-    const ce = cell,
-      el = eligible;
-    for (let i = 0; i < len; i++) cellCounts[ce[i]] += el[i];
+    const p = passes as HotPasses;
+    for (let from = 0; from < n; from += CHUNK) p.countCells(from, Math.min(n, from + CHUNK));
   }
 
   /** Accounting: per-group reward and density sums (run-length accumulated, see workPass). */
   function accountingPass(): void {
-    const len = n;
-    const gr = group,
-      rw = reward,
-      ce = cell,
-      gs = groupStats,
-      cf = cellFactor;
-    let g = len > 0 ? gr[0] : 0;
-    let accReward = 0;
-    let accDensity = 0;
-    for (let i = 0; i < len; i++) {
-      const gi = gr[i];
-      if (gi !== g) {
-        gs[g * S_COUNT + S_REWARD] += accReward;
-        gs[g * S_COUNT + S_DENSITY] += accDensity;
-        accReward = 0;
-        accDensity = 0;
-        g = gi;
-      }
-      accReward += rw[i];
-      accDensity += cf[ce[i]];
-    }
-    gs[g * S_COUNT + S_REWARD] += accReward;
-    gs[g * S_COUNT + S_DENSITY] += accDensity;
+    const p = passes as HotPasses;
+    if (n === 0) p.accounting(0, 0, true);
+    for (let from = 0; from < n; from += CHUNK) p.accounting(from, Math.min(n, from + CHUNK), from + CHUNK >= n);
     for (const grp of groups) grp.e[S_ELIGIBLE] = grp.devices;
     for (let k = 0; k < flaggedCount; k++) groupStats[group[flaggedList[k]] * S_COUNT + S_DETECTED] += 1;
   }
 
   /** Lifetime per-device totals (pay equity, owner rewards). */
   function lifetimePass(): void {
-    const len = n;
-    const re = real,
-      rw = reward,
-      cr = cumReward,
-      cw = cumReal;
-    for (let i = 0; i < len; i++) {
-      cr[i] += rw[i];
-      cw[i] += re[i];
-    }
+    const p = passes as HotPasses;
+    for (let from = 0; from < n; from += CHUNK) p.lifetime(from, Math.min(n, from + CHUNK));
   }
 
   // ---- exact mode -------------------------------------------------------------------------------------------
@@ -826,6 +1051,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     carryWei = result.dust;
     // fast shadow on the same inputs (the cell factors were computed from the same eligible counts)
     const total = kernel.score(n, epoch);
+    lastScoreTotal = total;
     const fastPaid = kernel.pay(n, poolTokensFast, total);
     const diff = Math.abs(Number(result.paid) - fastPaid * 1e18);
     check.maxEpochDiffWei = Math.max(check.maxEpochDiffWei, diff);
@@ -843,14 +1069,23 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
 
   // ---- the epoch loop ---------------------------------------------------------------------------------------
   let epochBurned = 0;
+  let lastScoreTotal = 0;
   let lastCirculating = 0;
   const demand = scenario.demand;
   const lastClassMean = new Float64Array(classCount);
   let emission = 0;
 
+  const strategySeries: StrategySeriesRow[] = [];
+  passes = buildPasses();
+  /** The epoch after the first devices joined: the passes are rebuilt there, warmed up on real devices. */
+  const startOfWarmData = Math.min(epochs - 1, Math.max(1, Math.min(...scenario.agents.map((g) => g.startEpoch))));
+
   for (let epoch = 0; epoch < epochs; epoch++) {
     epochBurned = 0;
     for (const g of groups) g.e.fill(0);
+    while (nextLeverChange < leverChanges.length && leverChanges[nextLeverChange].epoch === epoch) {
+      applyLeverChange(leverChanges[nextLeverChange++]);
+    }
     const price = market.price();
     emission = supply.emission[epoch] ?? 0;
     const workPool = emission * workBps;
@@ -866,6 +1101,19 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
         const mean = lastClassMean[g.classId] > 0 ? lastClassMean[g.classId] : own;
         setInflation(g, fakeWorkInflation(g.spec, L.anomalyDetector, mean, own));
       }
+      if (g.spec.kind === "adaptive") {
+        g.switched = 0;
+        if (g.farm === "fakeWork") {
+          const own = scenario.classes[g.classId].workPerEpoch;
+          const mean = lastClassMean[g.classId] > 0 ? lastClassMean[g.classId] : own;
+          const spec = g.spec;
+          setInflation(g, fakeWorkInflation({ adaptive: spec.adaptive, inflation: spec.fakeWork.inflation }, L.anomalyDetector, mean, own));
+        }
+        if (epoch > g.spec.startEpoch) {
+          decideAdaptive(g, g.spec, epoch, price);
+          continue;
+        }
+      }
       if (epoch === g.spec.startEpoch) {
         join(g, g.spec.count, epoch);
         continue;
@@ -878,6 +1126,9 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     removePass(false);
     quota.fill(0);
 
+    // hot loops compiled afresh once devices exist, so the warm-up crosses real group boundaries (kernels.ts)
+    if (epoch === startOfWarmData) kernel = buildKernel();
+
     // 2. work, demand, detection, density
     workPass();
     const totalReal = workSumsPass();
@@ -885,6 +1136,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     const demandWork = demandUsd / demand.usdPerWorkUnit;
     const servedWork = Math.min(totalReal, demandWork);
     const servedFraction = totalReal > 0 ? servedWork / totalReal : 0;
+    lastServedFraction = servedFraction;
     const paidDemandUsd = servedWork * demand.usdPerWorkUnit;
     if (rewardParams.demandWeightBps > 0) servedPass(servedFraction);
     for (const g of groups) pDetect[g.index] = detectProbability(g);
@@ -902,7 +1154,9 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       const total = kernel.score(n, epoch);
       paid = kernel.pay(n, pool, total);
       carry = total > 0 ? 0 : pool;
+      lastScoreTotal = total;
     }
+    if (lastScoreTotal > 0) usdPerScore[epoch] = (paid * price) / lastScoreTotal;
     paidTotal += paid;
     deviceEpochs += n;
     accountingPass();
@@ -974,8 +1228,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       e[S_SOLD] = sell;
       sells += sell;
       // running costs
-      const c = scenario.classes[g.classId];
-      const opexPerDevice = g.kind === "honest" || g.kind === "mercenary" || g.kind === "fakeWork" ? c.opexUsdPerEpoch : (g.spec as { opexUsdPerEpoch: number }).opexUsdPerEpoch;
+      const opexPerDevice = opexOf(g);
       const running = g.devices * (opexPerDevice + minBond * price * capitalCostPerEpoch);
       e[S_COST] += running;
       g.opexUsd += running;
@@ -1076,6 +1329,23 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
           falselySlashed: e[S_FALSE],
           meanDensityFactor: e[S_ELIGIBLE] > 0 ? e[S_DENSITY] / e[S_ELIGIBLE] : null,
           tokensSold: e[S_SOLD],
+        });
+      }
+      for (const g of groups) {
+        if (g.spec.kind !== "adaptive" || epoch < g.spec.startEpoch) continue;
+        const apr = (s: FarmerStrategy): number | null => {
+          const a = g.estimates[s]?.apr;
+          return a === undefined || !Number.isFinite(a) ? null : a;
+        };
+        strategySeries.push({
+          epoch,
+          agent: g.name,
+          strategy: g.farm ?? "idle",
+          switched: g.switched,
+          devices: g.devices,
+          aprSybil: apr("sybil"),
+          aprSpoofer: apr("spoofer"),
+          aprFakeWork: apr("fakeWork"),
         });
       }
     }
@@ -1180,7 +1450,18 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     add("ownerStake", ownerStake);
   }
   void treasury;
-  return { replicate, seed, metrics, classes, groupSeries, networkSeries, lorenz: lorenzRows, exactCheck: exact, deviceEpochs };
+  return {
+    replicate,
+    seed,
+    metrics,
+    classes,
+    groupSeries,
+    networkSeries,
+    strategySeries,
+    lorenz: lorenzRows,
+    exactCheck: exact,
+    deviceEpochs,
+  };
 
   // ---- helpers needing the closure ---------------------------------------------------------------------------
   function checkInvariants(epoch: number, pool: number, paid: number): void {
@@ -1202,13 +1483,20 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     if ((supply.cumulative[epoch] ?? 0) > supply.cap * (1 + 1e-12)) fail(`cumulative emission ≤ cap`);
     for (const g of groups) {
       if (g.unvested < -tol || g.liquid < -tol) fail(`group ${g.name}: unvested ${g.unvested}, liquid ${g.liquid} ≥ 0`);
+      if (g.homeMask !== null) {
+        let away = 0;
+        for (let i = 0; i < n; i++) if (group[i] === g.index && g.homeMask[cell[i]] === 0) away++;
+        if (away !== g.away) fail(`group ${g.name}: ${away} devices away from home cells = the kept count ${g.away}`);
+      }
     }
     if (!(market.price() > 0 && Number.isFinite(market.price()))) fail(`price ${market.price()} is positive and finite`);
   }
 
   function detectProbability(g: Group): number {
     const d = L.detection;
-    switch (g.kind) {
+    switch (g.strategy) {
+      case "adaptive":
+        return 0;
       case "honest":
       case "mercenary":
         return d.honestFalsePositive;
@@ -1229,7 +1517,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     let usdPerWork = g.emaUsdPerWork >= 0 ? g.emaUsdPerWork : networkUsdPerWork;
     if (usdPerWork < 0) usdPerWork = totalDevices > 0 ? (workPool * price) / (totalDevices * c.workPerEpoch) : 0;
     const perDevice = usdPerWork * expectedWork(g);
-    const swarm = g.kind === "sybil" || g.kind === "spoofer" || g.kind === "collusion";
+    const swarm = g.strategy === "sybil" || g.strategy === "spoofer" || g.strategy === "collusion";
     const opex = swarm ? (g.spec as { opexUsdPerEpoch: number }).opexUsdPerEpoch : c.opexUsdPerEpoch;
     const entry = (swarm ? (g.spec as { setupCostUsd: number }).setupCostUsd : c.hardwareCostUsd) + fee * price;
     const o: Observation = {
@@ -1251,11 +1539,19 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       case "mercenary":
         return decideMercenary(g.spec, o);
       case "fakeWork":
+      case "adaptive":
         return { join: 0, leave: 0, spread: 0 };
       default:
         return decideSwarm(g.spec, o, g.maxDevices);
     }
   }
+}
+
+/** A byte per cell: 1 on `on`. */
+function maskOf(cells: number, on: readonly number[]): Uint8Array {
+  const mask = new Uint8Array(cells);
+  for (const c of on) mask[c] = 1;
+  return mask;
 }
 
 /** Six neighbours in the same layout as protocol/density (odd-row offset, torus). */

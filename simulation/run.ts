@@ -28,11 +28,20 @@ export const CLASS_COLUMNS = [
   "slashedUsd", "profitUsd", "roi", "paybackEpochs", "detected", "falselySlashed",
 ] as const;
 export const LORENZ_COLUMNS = ["run", "seed", "series", "point", "population", "share"] as const;
+/** strategies.csv: written only when the scenario has an adaptive farmer group. */
+export const STRATEGY_COLUMNS = [
+  "run", "seed", "epoch", "agent", "strategy", "switched", "devices", "aprSybil", "aprSpoofer", "aprFakeWork",
+] as const;
 /** Class metrics summarised across replicates in summary.json. */
 export const CLASS_SUMMARY_METRICS = [
   "rewardShare", "realWorkShare", "captureRatio", "roi", "paybackEpochs", "profitUsd", "devicesEnd", "slashedTokens",
 ] as const satisfies ReadonlyArray<keyof ClassRow>;
 export const RUN_FILES = ["summary.json", "timeseries.csv", "network.csv", "classes.csv", "lorenz.csv", "scenario.resolved.json"];
+
+/** Whether a scenario writes strategies.csv (it has an adaptive farmer group). */
+export function hasAdaptiveFarmers(scenario: Scenario): boolean {
+  return scenario.agents.some((a) => a.kind === "adaptive");
+}
 
 export interface RunOptions {
   scenario: string;
@@ -95,7 +104,7 @@ export function summarise(scenario: Scenario, source: string, results: RunResult
     classes,
     verdicts,
     pass: verdicts.every((v) => v.pass),
-    files: RUN_FILES,
+    files: hasAdaptiveFarmers(scenario) ? [...RUN_FILES, "strategies.csv"] : RUN_FILES,
   };
 }
 
@@ -164,6 +173,9 @@ export function writeRunOutputs(dir: string, scenario: Scenario, summary: Summar
   writeCsv(path.join(dir, "network.csv"), NETWORK_COLUMNS, results.flatMap((r) => r.networkSeries.map((row) => ({ ...tag(r), ...row }))));
   writeCsv(path.join(dir, "classes.csv"), CLASS_COLUMNS, results.flatMap((r) => r.classes.map((row) => ({ ...tag(r), ...row }))));
   writeCsv(path.join(dir, "lorenz.csv"), LORENZ_COLUMNS, results.flatMap((r) => r.lorenz.map((row) => ({ ...tag(r), ...row }))));
+  if (hasAdaptiveFarmers(scenario)) {
+    writeCsv(path.join(dir, "strategies.csv"), STRATEGY_COLUMNS, results.flatMap((r) => r.strategySeries.map((row) => ({ ...tag(r), ...row }))));
+  }
   writeFileAtomic(path.join(dir, "scenario.resolved.json"), canonicalJson(scenario));
   writeJson(path.join(dir, "summary.json"), summary);
 }

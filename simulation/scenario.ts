@@ -245,6 +245,83 @@ const MercenaryAgent = z.strictObject({
   hardwareSpread: nonNeg().default(0.1),
 });
 
+/** Attacks an adaptive farmer can switch between. */
+export const FARMER_STRATEGIES = ["sybil", "spoofer", "fakeWork"] as const;
+export type FarmerStrategy = (typeof FARMER_STRATEGIES)[number];
+
+const AdaptiveFarmerAgent = z
+  .strictObject({
+    ...AgentBase,
+    kind: z.literal("adaptive"),
+    /** Attacks this farmer can run; it runs one at a time with `count` devices (its capital budget). */
+    strategies: z
+      .array(z.enum(FARMER_STRATEGIES, { error: `expected one of ${FARMER_STRATEGIES.join(", ")}` }))
+      .min(1)
+      .default([...FARMER_STRATEGIES])
+      .describe("Attacks this farmer can run; it runs one at a time with `count` devices (its capital budget)."),
+    /** Strategy at `startEpoch` (default: the first of `strategies`). */
+    initialStrategy: z
+      .enum(FARMER_STRATEGIES)
+      .optional()
+      .describe("Strategy at `startEpoch` (default: the first of `strategies`)."),
+    /** Re-decide every this many epochs (K). */
+    decideEveryEpochs: posInt().default(7).describe("Re-decide every this many epochs (K)."),
+    /** Trailing window (epochs) of observed network pay per unit of score that the expectations average. */
+    windowEpochs: posInt()
+      .default(30)
+      .describe("Trailing window (epochs) of observed network pay per unit of score that the expectations average."),
+    /** Cost per device of switching attacks (USD: retooling, new identities), on top of the new attack's entry cost. */
+    switchCostUsd: nonNeg()
+      .default(5)
+      .describe("Cost per device of switching attacks (USD: retooling, new identities), on top of the new attack's entry cost."),
+    /** A switch must repay its cost (switch + entry) out of the better yield within this many epochs. */
+    horizonEpochs: posInt()
+      .default(90)
+      .describe("A switch must repay its cost (switch + entry) out of the better yield within this many epochs."),
+    /** Stop farming (all devices leave) when the best expected annual return on capital is below this. */
+    hurdleApr: z
+      .number()
+      .default(0)
+      .describe("Stop farming (all devices leave) when the best expected annual return on capital is below this."),
+    /** Reported work per device relative to the class mean (sybil, spoofer; fake work: real work). */
+    workMultiplier: positive()
+      .default(1)
+      .describe("Reported work per device relative to the class mean (sybil, spoofer; fake work: real work)."),
+    /** Sybil attack: virtual devices in a few cells. */
+    sybil: z
+      .strictObject({
+        /** Cells the swarm sits in. */
+        cells: posInt().default(2).describe("Cells the swarm sits in."),
+        setupCostUsd: nonNeg().default(1).describe("Up-front cost per virtual device (USD)."),
+        opexUsdPerEpoch: nonNeg().default(0.02).describe("Running cost per virtual device per epoch (USD)."),
+      })
+      .prefault({})
+      .describe("Sybil attack: virtual devices in a few cells."),
+    /** Location spoofing: virtual devices spread over random cells (caught more often: × detection.spreadMultiplier). */
+    spoofer: z
+      .strictObject({
+        setupCostUsd: nonNeg().default(20).describe("Up-front cost per spoofed device (USD: GPS spoofer, SIM)."),
+        opexUsdPerEpoch: nonNeg().default(0.1).describe("Running cost per spoofed device per epoch (USD)."),
+      })
+      .prefault({})
+      .describe("Location spoofing: virtual devices spread over random cells (caught more often: × detection.spreadMultiplier)."),
+    /** Fake work: real hardware of the class (its cost and opex) that inflates reported work. */
+    fakeWork: z
+      .strictObject({
+        inflation: z.number().min(1, { error: "expected a number ≥ 1" }).default(3).describe("Reported work ÷ real work."),
+        hardwareSpread: nonNeg().default(0.2).describe("Spread of work rate between devices (coefficient of variation)."),
+      })
+      .prefault({})
+      .describe("Fake work: real hardware of the class (its cost and opex) that inflates reported work."),
+  })
+  .describe(
+    "A farmer that switches attack: every `decideEveryEpochs` it estimates, for each of `strategies`, the expected " +
+      "annual profit per unit of capital under the current levers (network pay per unit of score averaged over " +
+      "`windowEpochs`, the density factor its devices would get, detection, slashing, bond, costs) and moves to the " +
+      "best one when the gain repays `switchCostUsd` + the new entry cost within `horizonEpochs`; it stops farming " +
+      "below `hurdleApr`. `adaptive: false` keeps the initial strategy.",
+  );
+
 export const AgentSchema = z.discriminatedUnion("kind", [
   HonestAgent,
   SybilAgent,
@@ -252,7 +329,36 @@ export const AgentSchema = z.discriminatedUnion("kind", [
   FakeWorkAgent,
   CollusionAgent,
   MercenaryAgent,
+  AdaptiveFarmerAgent,
 ]);
+
+/** A scripted change of levers at the start of an epoch (governance acting mid-run). Only the fields given change. */
+const LeverChangeSchema = z
+  .strictObject({
+    /** Epoch from whose start the change applies. */
+    epoch: nonNegInt().describe("Epoch from whose start the change applies."),
+    /** New minimum bond (tokens); devices below it top up their bond (bought on the market). */
+    minBond: tokens()
+      .optional()
+      .describe("New minimum bond (tokens); devices below it top up their bond (bought on the market)."),
+    onboardingFee: tokens().optional().describe("New onboarding fee (tokens per new device)."),
+    densityScaling: z
+      .strictObject({ enabled: z.boolean().optional(), resolutions: z.array(DensityResolutionSchema).min(1).optional() })
+      .optional(),
+    detection: z
+      .strictObject({
+        sybil: fraction().optional(),
+        spoofer: fraction().optional(),
+        fakeWork: fraction().optional(),
+        collusion: fraction().optional(),
+        honestFalsePositive: fraction().optional(),
+        spreadMultiplier: nonNeg().optional(),
+      })
+      .optional(),
+    anomalyDetector: z.strictObject({ enabled: z.boolean().optional(), threshold: positive().optional() }).optional(),
+  })
+  .describe("A scripted change of levers at the start of an epoch (governance acting mid-run). Only the fields given change.");
+export type LeverChange = z.output<typeof LeverChangeSchema>;
 
 export const MarketSchema = z.strictObject({
   /** `amm`: constant-product pool fed by sells and buys; `exogenous`: a price path. */
@@ -325,6 +431,11 @@ export const ScenarioSchema = z
       })
       .prefault({}),
     levers: LeversSchema.prefault({}),
+    /** Scripted lever changes (applied at the start of their epoch, in order); absent = none. */
+    leverChanges: z
+      .array(LeverChangeSchema)
+      .optional()
+      .describe("Scripted lever changes (applied at the start of their epoch, in order); absent = none."),
     market: MarketSchema.prefault({}),
     demand: DemandSchema.prefault({}),
     agents: z.array(AgentSchema).min(1).prefault([{ kind: "honest", count: 1_000 }]),
@@ -342,6 +453,22 @@ export const ScenarioSchema = z
       }
       if (a.startEpoch >= s.epochs) {
         ctx.addIssue({ code: "custom", path: ["agents", i, "startEpoch"], message: `expected < epochs (${s.epochs})` });
+      }
+    });
+    s.agents.forEach((a, i) => {
+      if (a.kind === "adaptive" && a.initialStrategy !== undefined && !a.strategies.includes(a.initialStrategy)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["agents", i, "initialStrategy"],
+          message: `expected one of the group's strategies (${a.strategies.join(", ")})`,
+        });
+      }
+    });
+    const changes = s.leverChanges ?? [];
+    changes.forEach((c, i) => {
+      if (c.epoch >= s.epochs) ctx.addIssue({ code: "custom", path: ["leverChanges", i, "epoch"], message: `expected < epochs (${s.epochs})` });
+      if (i > 0 && c.epoch < changes[i - 1].epoch) {
+        ctx.addIssue({ code: "custom", path: ["leverChanges", i, "epoch"], message: "expected changes in epoch order" });
       }
     });
     s.verdicts.forEach((v, i) => {

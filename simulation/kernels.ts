@@ -1,0 +1,246 @@
+/**
+ * The engine's per-device hot loops, one small job each, over the device arrays (struct of arrays).
+ *
+ * `createHotPasses` is self-contained (it uses only its arguments) so the engine can build it with
+ * `freshCopy` (protocol/jit.ts) for every run and after every reallocation: V8 then compiles each loop
+ * specialised to these exact arrays. The engine warms each pass up over a few devices around group boundaries
+ * (`warmUp`) so every branch has type feedback before V8 compiles a loop on-stack: compiled without it, the loop
+ * deoptimised at the first rare branch (a group change, a challenge draw) in every call, and Node 20 kept re-entering
+ * the same on-stack code. Passes work on devices [from, to).
+ * The loops are the same arithmetic in the same order as before they moved here (outputs are byte-identical).
+ */
+
+/** Device arrays and per-epoch scratch the hot passes read and write (valid until the engine reallocates). */
+export interface HotArrays {
+  readonly group: Uint8Array;
+  readonly classId: Uint8Array;
+  readonly cell: Int32Array;
+  readonly realRate: Float64Array;
+  readonly fakeRate: Float64Array;
+  readonly amp: Float64Array;
+  readonly real: Float64Array;
+  readonly reported: Float64Array;
+  readonly eligible: Uint8Array;
+  readonly reward: Float64Array;
+  readonly cumReward: Float64Array;
+  readonly cumReal: Float64Array;
+  /** Per-group stats, group g's slot k at g × stride + k. */
+  readonly groupStats: Float64Array;
+  /** Detection probability per group this epoch. */
+  readonly pDetect: Float64Array;
+  /** Anomaly limit of reported work per class this epoch (Infinity = none). */
+  readonly limitByClass: Float64Array;
+  /** Output: indices flagged this epoch (length > devices capacity). */
+  readonly flaggedList: Int32Array;
+  readonly cellCounts: Float64Array;
+  readonly cellFactor: Float64Array;
+  /** [0]: generator state in and out of the passes that draw random numbers (mulberry32, as Rng). */
+  readonly rngState: Int32Array;
+  /** [group, acc1, acc2]: a run-length sum carried from one chunk of devices to the next (length 3). */
+  readonly carry: Float64Array;
+}
+
+/** Slots of `groupStats` the passes accumulate into. */
+export interface HotSlots {
+  stride: number;
+  real: number;
+  reported: number;
+  reward: number;
+  density: number;
+}
+
+export interface HotPasses {
+  /** real = rate × noise; reported = (real rate + fake rate) × the same noise; one uniform per device. */
+  work(from: number, to: number): void;
+  /** Per-group Σ real and Σ reported over runs of equal group ids; a run continues into the next chunk unless `last`. */
+  workSums(from: number, to: number, last: boolean): void;
+  /** Flags by anomaly limit or challenge (a draw per device of a group with p > 0); returns the flagged count. */
+  detection(from: number, to: number, flaggedSoFar: number): number;
+  /** Eligible devices per cell (cellCounts must be zeroed by the caller). */
+  countCells(from: number, to: number): void;
+  /** Per-group Σ reward and Σ density factor over runs of equal group ids (chunked as workSums). */
+  accounting(from: number, to: number, last: boolean): void;
+  /** Lifetime per-device totals of reward and real work. */
+  lifetime(from: number, to: number): void;
+}
+
+export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
+  const group = a.group,
+    classId = a.classId,
+    cell = a.cell,
+    realRate = a.realRate,
+    fakeRate = a.fakeRate,
+    amp = a.amp,
+    real = a.real,
+    reported = a.reported,
+    eligible = a.eligible,
+    reward = a.reward,
+    cumReward = a.cumReward,
+    cumReal = a.cumReal,
+    groupStats = a.groupStats,
+    pDetect = a.pDetect,
+    limitByClass = a.limitByClass,
+    flaggedList = a.flaggedList,
+    cellCounts = a.cellCounts,
+    cellFactor = a.cellFactor,
+    rngState = a.rngState,
+    carry = a.carry;
+  const STRIDE = slots.stride,
+    REAL = slots.real,
+    REPORTED = slots.reported,
+    REWARD = slots.reward,
+    DENSITY = slots.density;
+  // 2^-32: u32 × this = u32 / 2^32 exactly (a power of two), without a division
+  const TWO_POW_MINUS_32 = 1 / 4294967296;
+
+  function work(from: number, to: number): void {
+    let s = rngState[0];
+    for (let i = from; i < to; i++) {
+      // mulberry32 inlined (same generator as Rng.next)
+      s = (s + 0x6d2b79f5) | 0;
+      let t = Math.imul(s ^ (s >>> 15), 1 | s);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      const u = ((t ^ (t >>> 14)) >>> 0) * TWO_POW_MINUS_32;
+      const f = 1 + amp[i] * (2 * u - 1);
+      real[i] = realRate[i] * f;
+      reported[i] = (realRate[i] + fakeRate[i]) * f;
+    }
+    rngState[0] = s;
+  }
+
+  function workSums(from: number, to: number, last: boolean): void {
+    let g = from === 0 ? (to > 0 ? group[0] : 0) : carry[0];
+    let accReal = from === 0 ? 0 : carry[1];
+    let accReported = from === 0 ? 0 : carry[2];
+    for (let i = from; i < to; i++) {
+      const gi = group[i];
+      if (gi !== g) {
+        groupStats[g * STRIDE + REAL] += accReal;
+        groupStats[g * STRIDE + REPORTED] += accReported;
+        accReal = 0;
+        accReported = 0;
+        g = gi;
+      }
+      accReal += real[i];
+      accReported += reported[i];
+    }
+    if (last) {
+      groupStats[g * STRIDE + REAL] += accReal;
+      groupStats[g * STRIDE + REPORTED] += accReported;
+    } else {
+      carry[0] = g;
+      carry[1] = accReal;
+      carry[2] = accReported;
+    }
+  }
+
+  function detection(from: number, to: number, flaggedSoFar: number): number {
+    let s = rngState[0];
+    let count = flaggedSoFar;
+    for (let i = from; i < to; i++) {
+      const p = pDetect[group[i]];
+      let f = reported[i] > limitByClass[classId[i]] ? 1 : 0;
+      if (p > 0) {
+        s = (s + 0x6d2b79f5) | 0;
+        let t = Math.imul(s ^ (s >>> 15), 1 | s);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        if (((t ^ (t >>> 14)) >>> 0) * TWO_POW_MINUS_32 < p) f = 1;
+      }
+      eligible[i] = 1 - f;
+      flaggedList[count] = i;
+      count += f;
+    }
+    rngState[0] = s;
+    return count;
+  }
+
+  function countCells(from: number, to: number): void {
+    for (let i = from; i < to; i++) cellCounts[cell[i]] += eligible[i];
+  }
+
+  function accounting(from: number, to: number, last: boolean): void {
+    let g = from === 0 ? (to > 0 ? group[0] : 0) : carry[0];
+    let accReward = from === 0 ? 0 : carry[1];
+    let accDensity = from === 0 ? 0 : carry[2];
+    for (let i = from; i < to; i++) {
+      const gi = group[i];
+      if (gi !== g) {
+        groupStats[g * STRIDE + REWARD] += accReward;
+        groupStats[g * STRIDE + DENSITY] += accDensity;
+        accReward = 0;
+        accDensity = 0;
+        g = gi;
+      }
+      accReward += reward[i];
+      accDensity += cellFactor[cell[i]];
+    }
+    if (last) {
+      groupStats[g * STRIDE + REWARD] += accReward;
+      groupStats[g * STRIDE + DENSITY] += accDensity;
+    } else {
+      carry[0] = g;
+      carry[1] = accReward;
+      carry[2] = accDensity;
+    }
+  }
+
+  function lifetime(from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      cumReward[i] += reward[i];
+      cumReal[i] += real[i];
+    }
+  }
+
+  return { work, workSums, detection, countCells, accounting, lifetime };
+}
+
+/**
+ * Run every pass over a few devices on each side of the first group boundaries, with fractional values in every
+ * float input (so the feedback says "double", not "small integer": at the first epoch most values are still 0) and
+ * every detection probability set (so the draw path runs); then put back everything. Afterwards each loop has seen
+ * all its branches and types. Cheap: a few devices and a copy of the small per-group and per-cell arrays. (Before
+ * the first epoch there are no devices yet: the spans are empty and only the code after each loop is warmed; the
+ * loop bodies collect feedback in the first real pass before V8 compiles them.)
+ */
+/** Calls per pass in a warm-up (more than V8's calls before it allocates feedback, 8 on Node 20). */
+export const WARM_UP_CALLS = 16;
+
+export function warmUp(p: HotPasses, a: HotArrays, n: number): void {
+  const spans: Array<[number, number]> = [];
+  for (let i = 1; i < n && spans.length < 8; i++) if (a.group[i] !== a.group[i - 1]) spans.push([i - 1, i + 1]);
+  if (spans.length === 0) spans.push([0, Math.min(n, 2)]);
+  const perDevice = [a.realRate, a.fakeRate, a.amp, a.real, a.reported, a.reward, a.cumReward, a.cumReal];
+  const small = [a.groupStats, a.cellCounts, a.cellFactor, a.pDetect, a.limitByClass, a.carry];
+  const savedSmall = small.map((x) => x.slice());
+  const flagged = a.flaggedList.slice(0, 4);
+  const state = a.rngState[0];
+  a.pDetect.fill(0.5);
+  a.limitByClass.fill(0.75);
+  a.cellFactor.fill(0.5);
+  for (const [from, to] of spans) {
+    const saved = perDevice.map((x) => x.slice(from, to));
+    const eligible = a.eligible.slice(from, to);
+    for (const x of perDevice) x.fill(0.625, from, to);
+    // V8 allocates a function's feedback vector only after several calls: enough calls that feedback is recorded
+    for (let k = 0; k < WARM_UP_CALLS; k++) {
+      p.work(from, to);
+      p.workSums(from, to, true);
+      p.detection(from, to, 0);
+      p.countCells(from, to);
+      p.accounting(from, to, true);
+      p.lifetime(from, to);
+    }
+    perDevice.forEach((x, k) => x.set(saved[k], from));
+    a.eligible.set(eligible, from);
+  }
+  small.forEach((x, k) => x.set(savedSmall[k]));
+  a.flaggedList.set(flagged);
+  a.rngState[0] = state;
+}
+
+/**
+ * Devices per call of a pass. The engine runs each pass over the devices in chunks: with many short calls V8
+ * compiles each pass as a whole function soon and never relies on on-stack replacement of a long loop, whose cached
+ * code, compiled before a rare branch had feedback, Node 20 kept re-entering and deoptimising every epoch.
+ */
+export const CHUNK = 4096;
