@@ -44,8 +44,7 @@ describe("simulation/cli", function () {
     const lines: string[] = [];
     console.log = (...x: unknown[]) => lines.push(x.join(" "));
     try {
-      // --no-report: this test is about the simulator's own files (the report has its own tests)
-      expect(await main(["--scenario", TINY, "--epochs", "5", "--runs", "1", "--out", out, "--quiet", "--no-report"])).to.equal(0);
+      expect(await main(["--scenario", TINY, "--epochs", "5", "--runs", "1", "--out", out, "--quiet"])).to.equal(0);
     } finally {
       console.log = log;
     }
@@ -68,7 +67,7 @@ describe("simulation/cli", function () {
   it("simulate on several worker threads writes the same bytes as on one", async function () {
     const dirs = [1, 2].map(() => fs.mkdtempSync(path.join(os.tmpdir(), "cli-w-")));
     for (const [k, dir] of dirs.entries()) {
-      const code = await main(["--scenario", TINY, "--runs", "3", "--epochs", "8", "--workers", String(k + 1), "--out", dir, "--quiet", "--no-report"]);
+      const code = await main(["--scenario", TINY, "--runs", "3", "--epochs", "8", "--workers", String(k + 1), "--out", dir, "--quiet"]);
       expect(code).to.equal(0);
     }
     const files = fs.readdirSync(dirs[0], { recursive: true, encoding: "utf8" });
