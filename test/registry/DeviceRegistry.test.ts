@@ -27,6 +27,7 @@ import {
   labelledWallet,
   registerDevice,
   sendRegistration,
+  registrationCall,
 } from "../fixtures/registryStaking";
 import { expectGasAtMost, snapshotGas } from "../fixtures/gasSnapshot";
 
@@ -290,20 +291,7 @@ describe("DeviceRegistry", function () {
         )
           .to.be.revertedWithCustomError(f.registry, "RegistryInvalidDeviceSignature")
           .withArgs(f.devices[0].address);
-        await expect(
-          other
-            .connect(f.alice)
-            .register(
-              args.deviceKey,
-              args.owner,
-              args.deviceClass,
-              args.cell,
-              args.deadline,
-              args.deviceSignature,
-              args.maker,
-              args.makerSignature,
-            ),
-        ).to.emit(other, "DeviceRegistered");
+        await expect(other.connect(f.alice).register(...registrationCall(args))).to.emit(other, "DeviceRegistered");
       });
 
       it("fails for a wrong nonce, tampered fields, another key's signature, or a malformed signature", async function () {

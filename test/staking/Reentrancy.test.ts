@@ -17,6 +17,7 @@ import {
   registerDevice,
   sendRegistration,
   type RegistryStakingFixture,
+  registrationCall,
 } from "../fixtures/registryStaking";
 
 const E = (n: string | number) => ethers.parseEther(String(n));
@@ -73,16 +74,7 @@ describe("Reentrancy through onERC721Received", function () {
     const device = f.devices[3];
     const id = deviceIdOf(device.address);
     const args = await buildRegistration(f, device, receiverAddress);
-    const replay = registry.interface.encodeFunctionData("register", [
-      args.deviceKey,
-      args.owner,
-      args.deviceClass,
-      args.cell,
-      args.deadline,
-      args.deviceSignature,
-      args.maker,
-      args.makerSignature,
-    ]);
+    const replay = registry.interface.encodeFunctionData("register", [...registrationCall(args)]);
     const calls: Scripted[] = [
       { target: await registry.getAddress(), data: replay },
       { target: await staking.getAddress(), data: staking.interface.encodeFunctionData("requestUnstake", [id, 1n]) },
