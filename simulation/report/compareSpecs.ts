@@ -4,7 +4,7 @@
  * Charts that do not overlay well (stacked rewards, per-class panels) stay side by side in document.ts.
  */
 import type { EpochRow, RunReport } from "./model";
-import { baseConfig, binEpochs, sampleRows, HEIGHT, LINE_LEGEND, WIDTH, type ChartDef } from "./specs";
+import { baseConfig, binEpochs, lorenzEqualityLayer, sampleRows, HEIGHT, LINE_LEGEND, WIDTH, type ChartDef } from "./specs";
 import { formatDelta, formatNumber, formatValue } from "./format";
 
 const SIDES = ["status quo", "proposal"] as const;
@@ -229,31 +229,7 @@ function lorenzOverlay(a: RunReport, b: RunReport): ChartDef | undefined {
       height: 320,
       config: baseConfig(),
       layer: [
-        {
-          data: {
-            values: [
-              { x: 0, y: 0 },
-              { x: 1, y: 1 },
-            ],
-          },
-          mark: { type: "line", strokeDash: [1, 3], color: "#555", strokeWidth: 1.5 },
-          encoding: {
-            x: {
-              field: "x",
-              type: "quantitative",
-              title: "Honest devices, lowest-paid first (%)",
-              axis: { format: ".0%" },
-              scale: { domain: [0, 1] },
-            },
-            y: {
-              field: "y",
-              type: "quantitative",
-              title: "Share of honest pay (%)",
-              axis: { format: ".0%" },
-              scale: { domain: [0, 1] },
-            },
-          },
-        },
+        lorenzEqualityLayer([1, 3], "#555"),
         {
           data: { values },
           mark: { type: "line", strokeWidth: 2 },

@@ -551,6 +551,38 @@ export function giniFromLorenz(points: readonly LorenzPoint[]): number {
   return 1 - 2 * area;
 }
 
+/**
+ * The equal-pay diagonal of a Lorenz chart, with the axes every Lorenz chart shares (population and pay share in %).
+ * `strokeDash` and `color` keep it distinguishable from the curves drawn over it, also in greyscale.
+ */
+export function lorenzEqualityLayer(strokeDash: number[], color: string) {
+  return {
+    data: {
+      values: [
+        { x: 0, y: 0 },
+        { x: 1, y: 1 },
+      ],
+    },
+    mark: { type: "line" as const, strokeDash, color, strokeWidth: 1.5 },
+    encoding: {
+      x: {
+        field: "x",
+        type: "quantitative" as const,
+        title: "Honest devices, lowest-paid first (%)",
+        axis: { format: ".0%" },
+        scale: { domain: [0, 1] },
+      },
+      y: {
+        field: "y",
+        type: "quantitative" as const,
+        title: "Share of honest pay (%)",
+        axis: { format: ".0%" },
+        scale: { domain: [0, 1] },
+      },
+    },
+  };
+}
+
 export function lorenzChart(report: RunReport): ChartDef | undefined {
   const points = report.lorenz;
   if (!points || points.length < 2) return undefined;
@@ -577,31 +609,7 @@ export function lorenzChart(report: RunReport): ChartDef | undefined {
       height: 320,
       config: baseConfig(),
       layer: [
-        {
-          data: {
-            values: [
-              { x: 0, y: 0 },
-              { x: 1, y: 1 },
-            ],
-          },
-          mark: { type: "line", strokeDash: [6, 4], color: "#7f7f7f", strokeWidth: 1.5 },
-          encoding: {
-            x: {
-              field: "x",
-              type: "quantitative",
-              title: "Honest devices, lowest-paid first (%)",
-              axis: { format: ".0%" },
-              scale: { domain: [0, 1] },
-            },
-            y: {
-              field: "y",
-              type: "quantitative",
-              title: "Share of honest pay (%)",
-              axis: { format: ".0%" },
-              scale: { domain: [0, 1] },
-            },
-          },
-        },
+        lorenzEqualityLayer([6, 4], "#7f7f7f"),
         {
           data: { values },
           mark: { type: "area", line: { color: "#000", strokeWidth: 2 }, color: "#c6d4ea", opacity: 0.8 },
