@@ -1315,16 +1315,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
           devices: e[S_DEVICES],
           joined: e[S_JOINED],
           left: e[S_LEFT],
-          realWork: e[S_REAL],
-          reportedWork: e[S_REPORTED],
-          fakeWork: Math.max(0, e[S_REPORTED] - e[S_REAL]),
-          rewardTokens: e[S_REWARD],
-          rewardUsd: e[S_REWARD_USD],
-          rewardShare: rewardAll > 0 ? e[S_REWARD] / rewardAll : null,
-          realWorkShare: realAll > 0 ? e[S_REAL] / realAll : null,
-          captureRatio: captureRatio(e[S_REWARD], rewardAll, e[S_REAL], realAll),
-          costUsd: e[S_COST],
-          slashedTokens: e[S_SLASHED],
+          ...workAndRewardFields(e, rewardAll, realAll),
           detected: e[S_DETECTED],
           falselySlashed: e[S_FALSE],
           meanDensityFactor: e[S_ELIGIBLE] > 0 ? e[S_DENSITY] / e[S_ELIGIBLE] : null,
@@ -1394,16 +1385,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       devicesEnd: g.devices,
       devicesPeak: g.peak,
       deviceEpochs: t[S_DEVICE_EPOCHS],
-      realWork: t[S_REAL],
-      reportedWork: t[S_REPORTED],
-      fakeWork: Math.max(0, t[S_REPORTED] - t[S_REAL]),
-      rewardTokens: t[S_REWARD],
-      rewardUsd: t[S_REWARD_USD],
-      rewardShare: rewardAll > 0 ? t[S_REWARD] / rewardAll : null,
-      realWorkShare: realAll > 0 ? t[S_REAL] / realAll : null,
-      captureRatio: captureRatio(t[S_REWARD], rewardAll, t[S_REAL], realAll),
-      costUsd: t[S_COST],
-      slashedTokens: t[S_SLASHED],
+      ...workAndRewardFields(t, rewardAll, realAll),
       slashedUsd: t[S_SLASHED_USD],
       profitUsd: profit,
       roi: roi(profit, t[S_COST]),
@@ -1580,4 +1562,23 @@ function buildCityCdf(width: number, height: number, cities: number, spread: num
     }
   }
   return cdf;
+}
+
+/**
+ * Work, reward and cost columns of one agent group, shared by the per-epoch rows (`e`: that epoch's sums) and the
+ * per-run class rows (`t`: the run's totals), so both files define them the same way.
+ */
+function workAndRewardFields(sums: Float64Array, rewardAll: number, realAll: number) {
+  return {
+    realWork: sums[S_REAL],
+    reportedWork: sums[S_REPORTED],
+    fakeWork: Math.max(0, sums[S_REPORTED] - sums[S_REAL]),
+    rewardTokens: sums[S_REWARD],
+    rewardUsd: sums[S_REWARD_USD],
+    rewardShare: rewardAll > 0 ? sums[S_REWARD] / rewardAll : null,
+    realWorkShare: realAll > 0 ? sums[S_REAL] / realAll : null,
+    captureRatio: captureRatio(sums[S_REWARD], rewardAll, sums[S_REAL], realAll),
+    costUsd: sums[S_COST],
+    slashedTokens: sums[S_SLASHED],
+  };
 }
