@@ -19,6 +19,19 @@ const SIDE_SCALES = {
   },
 };
 
+/** Status quo and proposal told apart by colour and by dash pattern (readable in greyscale), with one legend. */
+function sideEncoding() {
+  const channel = (scale: (typeof SIDE_SCALES)["color" | "strokeDash"]) => ({
+    field: "side",
+    type: "nominal" as const,
+    title: "Run",
+    sort: [...SIDES],
+    scale,
+    legend: LINE_LEGEND,
+  });
+  return { color: channel(SIDE_SCALES.color), strokeDash: channel(SIDE_SCALES.strokeDash) };
+}
+
 interface Series {
   id: string;
   title: string;
@@ -156,22 +169,7 @@ function overlay(a: RunReport, b: RunReport, s: Series): ChartDef | undefined {
               axis: s.yFormat ? { format: s.yFormat } : {},
               scale: { zero: s.zero ?? true },
             },
-            color: {
-              field: "side",
-              type: "nominal",
-              title: "Run",
-              sort: [...SIDES],
-              scale: SIDE_SCALES.color,
-              legend: LINE_LEGEND,
-            },
-            strokeDash: {
-              field: "side",
-              type: "nominal",
-              title: "Run",
-              sort: [...SIDES],
-              scale: SIDE_SCALES.strokeDash,
-              legend: LINE_LEGEND,
-            },
+            ...sideEncoding(),
           },
         },
         ...limitLayers(
@@ -236,22 +234,7 @@ function lorenzOverlay(a: RunReport, b: RunReport): ChartDef | undefined {
           encoding: {
             x: { field: "population", type: "quantitative" },
             y: { field: "share", type: "quantitative" },
-            color: {
-              field: "side",
-              type: "nominal",
-              title: "Run",
-              sort: [...SIDES],
-              scale: SIDE_SCALES.color,
-              legend: LINE_LEGEND,
-            },
-            strokeDash: {
-              field: "side",
-              type: "nominal",
-              title: "Run",
-              sort: [...SIDES],
-              scale: SIDE_SCALES.strokeDash,
-              legend: LINE_LEGEND,
-            },
+            ...sideEncoding(),
           },
         },
       ],

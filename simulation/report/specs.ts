@@ -742,7 +742,6 @@ export function pointPasses(point: SweepPoint, thresholds: readonly Threshold[])
   return ok;
 }
 
-/** The two levers to chart: those with the most distinct values (first in the manifest on a tie). */
 /** The distinct values of a lever, numbers ascending, then text in alphabetical order. */
 export function leverValues(points: readonly SweepPoint[], lever: string): LeverValue[] {
   return [...new Set(points.map((p) => p.params[lever]))].sort(compareLever);
@@ -760,6 +759,7 @@ export function formatLever(v: LeverValue | undefined): string {
   return v === undefined ? "n/a" : typeof v === "number" ? formatNumber(v) : v;
 }
 
+/** The two levers to chart: those with the most distinct values (first in the manifest on a tie). */
 export function chartLevers(sweep: SweepReport): {
   x: string;
   y: string | undefined;
@@ -822,6 +822,26 @@ const LEVER_Y_AXIS = {
   titleY: -8,
 };
 
+/** Ordinal x and y axes over a sweep's levers (`y` absent: a one-lever strip), shared by the heatmap and the frontier. */
+function leverAxes(points: readonly SweepPoint[], x: string, y: string | undefined) {
+  return {
+    x: {
+      field: "x",
+      type: "ordinal" as const,
+      title: `${x} (swept)`,
+      sort: leverValues(points, x),
+      axis: { labelAngle: 0 },
+    },
+    y: {
+      field: "y",
+      type: "ordinal" as const,
+      title: y ? `${y} (swept)` : "",
+      sort: y ? [...leverValues(points, y)].reverse() : ("ascending" as const),
+      axis: LEVER_Y_AXIS,
+    },
+  };
+}
+
 function sliceNote(fixed: Record<string, LeverValue>): string {
   const entries = Object.entries(fixed);
   return entries.length
@@ -875,20 +895,7 @@ export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
       config: baseConfig(),
       data: { values },
       encoding: {
-        x: {
-          field: "x",
-          type: "ordinal",
-          title: `${x} (swept)`,
-          sort: leverValues(points, x),
-          axis: { labelAngle: 0 },
-        },
-        y: {
-          field: "y",
-          type: "ordinal",
-          title: y ? `${y} (swept)` : "",
-          sort: y ? [...leverValues(points, y)].reverse() : "ascending",
-          axis: LEVER_Y_AXIS,
-        },
+        ...leverAxes(points, x, y),
       },
       layer: [
         {
@@ -967,20 +974,7 @@ export function frontierChart(sweep: SweepReport): ChartDef | undefined {
       data: { values },
       mark: { type: "point", size: 140, strokeWidth: 2 },
       encoding: {
-        x: {
-          field: "x",
-          type: "ordinal",
-          title: `${x} (swept)`,
-          sort: leverValues(points, x),
-          axis: { labelAngle: 0 },
-        },
-        y: {
-          field: "y",
-          type: "ordinal",
-          title: y ? `${y} (swept)` : "",
-          sort: y ? [...leverValues(points, y)].reverse() : "ascending",
-          axis: LEVER_Y_AXIS,
-        },
+        ...leverAxes(points, x, y),
         shape: {
           field: "category",
           type: "nominal",
