@@ -1073,7 +1073,6 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   let lastCirculating = 0;
   const demand = scenario.demand;
   const lastClassMean = new Float64Array(classCount);
-  let emission = 0;
 
   const strategySeries: StrategySeriesRow[] = [];
   passes = buildPasses();
@@ -1087,7 +1086,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       applyLeverChange(leverChanges[nextLeverChange++]);
     }
     const price = market.price();
-    emission = supply.emission[epoch] ?? 0;
+    const emission = supply.emission[epoch] ?? 0;
     const workPool = emission * workBps;
     treasury += emission - workPool;
 

@@ -134,7 +134,7 @@ function validateGrid(options: SweepOptions, first: number, end: number): { scen
     try {
       loadScenario(options.scenario, { ...options.base, ...pointOverrides(options.params, p) });
     } catch (err) {
-      throw new Error(`sweep point ${p} (${JSON.stringify(pointOverrides(options.params, p))}): ${(err as Error).message}`);
+      throw new Error(`sweep point ${p} (${JSON.stringify(pointOverrides(options.params, p))}): ${(err as Error).message}`, { cause: err });
     }
   }
   return base;

@@ -5,7 +5,7 @@
  * module that needs artifacts at top level. The work lives in scripts/deploy/*, imported lazily inside the actions.
  */
 import path from "node:path";
-import { task, types } from "hardhat/config";
+import { task } from "hardhat/config";
 import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { ensureCompiled } from "../lib/taskArgs";

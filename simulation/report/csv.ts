@@ -11,7 +11,7 @@ export function parseCsvText(text: string, file: string): string[][] {
     return parse(text, { relax_column_count: true }) as string[][];
   } catch (err) {
     const e = err as { message: string; lines?: number };
-    throw new Error(`${file}: ${e.lines !== undefined ? `line ${e.lines}: ` : ""}${e.message}`);
+    throw new Error(`${file}: ${e.lines !== undefined ? `line ${e.lines}: ` : ""}${e.message}`, { cause: err });
   }
 }
 

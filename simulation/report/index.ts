@@ -46,7 +46,7 @@ export async function renderCharts(doc: ReportDocument): Promise<Map<string, str
     try {
       svgs.set(chart.id, prefixSvgIds(await renderSvg(chart.spec), chart.id));
     } catch (err) {
-      throw new Error(`chart "${chart.id}" (${chart.title}) failed to render: ${(err as Error).message}`);
+      throw new Error(`chart "${chart.id}" (${chart.title}) failed to render: ${(err as Error).message}`, { cause: err });
     }
   }
   return svgs;

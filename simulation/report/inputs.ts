@@ -88,13 +88,13 @@ export function readJsonFile<T>(file: string, schema: z.ZodType<T>, label = path
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new Error(`${label}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new Error(`${label}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${label}: not valid JSON (${(err as Error).message})`);
+    throw new Error(`${label}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new Error(`${label}: ${describeIssues(parsed.error)}`);
@@ -113,7 +113,7 @@ function readText(dir: string, name: string): string {
   try {
     return fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new Error(`${name}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new Error(`${name}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
   }
 }
 
@@ -414,6 +414,7 @@ function loadSweepScenario(source: string | undefined, dir: string): { scenario:
   } catch (err) {
     throw new Error(
       `${source}: the sweep's scenario file is not valid ${file.endsWith(".json") ? "JSON" : "YAML"} (${(err as Error).message})`,
+      { cause: err },
     );
   }
 }

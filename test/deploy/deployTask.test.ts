@@ -33,6 +33,7 @@ describe("npx hardhat deploy / deploy:check", function () {
   const check = (extra: Record<string, unknown> = {}) =>
     hre.run("deploy:check", { manifestDir, quiet: true, ...extra }) as Promise<CheckRow[]>;
   /** The local parameter file with one change, written to the test folder. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits a parsed JSON file in place
   const variantFile = (change: (raw: Record<string, any>) => void): string => {
     const raw = JSON.parse(fs.readFileSync(LOCAL_PARAMETERS_FILE, "utf8"));
     change(raw);
@@ -149,6 +150,7 @@ describe("npx hardhat deploy / deploy:check", function () {
   });
 
   describe("a bad parameter file is refused before anything is sent", function () {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits a parsed JSON file in place
     const cases: [string, (raw: Record<string, any>) => void, RegExp][] = [
       [
         "an oracle that is not an address",

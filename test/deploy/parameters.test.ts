@@ -76,6 +76,7 @@ describe("deploy parameter files", function () {
   });
 
   describe("errors name the field", function () {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits a parsed JSON file in place
     const cases: [string, (raw: any) => void, string][] = [
       ["treasury placeholder misspelt", (raw) => (raw.recipients.treasury = "timelok"), "recipients.treasury"],
       ["a proposer cannot be the timelock", (raw) => (raw.timelock.proposers = ["timelock"]), "timelock.proposers.0"],

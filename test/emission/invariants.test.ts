@@ -3,7 +3,6 @@
  * and changes splits. After every step the global invariants are checked against the TypeScript model.
  */
 import { expect } from "chai";
-import { ethers } from "hardhat";
 import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { getAddress, Wallet } from "ethers";
+import { getAddress } from "ethers";
 import fc from "fast-check";
 import {
   computeEpochRewards,

@@ -8,7 +8,6 @@ import {
   CHALLENGE_WINDOW,
   DAY,
   TOKEN_CAP,
-  deployDistributor,
   deployNoWindowFixture,
   deploySystemFixture,
   fundAndPost,
