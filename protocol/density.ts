@@ -80,8 +80,22 @@ export function neighbours(grid: HexGrid, cell: number): number[] {
   const odd = row & 1;
   // odd-r offsets: even rows lean left, odd rows lean right
   const deltas = odd
-    ? [[+1, 0], [0, -1], [+1, -1], [-1, 0], [0, +1], [+1, +1]]
-    : [[+1, 0], [-1, -1], [0, -1], [-1, 0], [-1, +1], [0, +1]];
+    ? [
+        [+1, 0],
+        [0, -1],
+        [+1, -1],
+        [-1, 0],
+        [0, +1],
+        [+1, +1],
+      ]
+    : [
+        [+1, 0],
+        [-1, -1],
+        [0, -1],
+        [-1, 0],
+        [-1, +1],
+        [0, +1],
+      ];
   return deltas.map(([dc, dr]) => {
     const c = (col + dc + width) % width;
     const r = (row + dr + height) % height;
@@ -130,7 +144,14 @@ function densityFactorLoops(
     for (let h = 0; h < len; h++) occ[h] = present[h] >= target ? 1 : 0;
     for (let h = 0; h < len; h++) {
       const t = h * 6;
-      const occupied = occ[h] + occ[table[t]] + occ[table[t + 1]] + occ[table[t + 2]] + occ[table[t + 3]] + occ[table[t + 4]] + occ[table[t + 5]];
+      const occupied =
+        occ[h] +
+        occ[table[t]] +
+        occ[table[t + 1]] +
+        occ[table[t + 2]] +
+        occ[table[t + 3]] +
+        occ[table[t + 4]] +
+        occ[table[t + 5]];
       const limit = lut[occupied];
       const p = present[h];
       scale[h] = p > limit ? limit / p : 1;

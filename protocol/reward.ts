@@ -243,7 +243,8 @@ function fastRewardLoops(arrays: FastRewardArrays, settings: FastRewardSettings)
 
   function baseScores(n: number): void {
     for (let i = 0; i < n; i++) {
-      score[i] = (reportedW * reported[i] + demandW * served[i]) * weight[classId[i]] * cellFactor[cell[i]] * eligible[i];
+      score[i] =
+        (reportedW * reported[i] + demandW * served[i]) * weight[classId[i]] * cellFactor[cell[i]] * eligible[i];
     }
   }
   /** baseScores without demand weighting (one array less to stream). */

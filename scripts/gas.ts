@@ -32,7 +32,8 @@ async function main() {
   const endEpoch = async (epoch: number) => {
     const end = genesis + (BigInt(epoch) + 1n) * epochLength;
     if (BigInt(await time.latest()) < end) await time.increaseTo(end);
-    while ((await controller.mintedEpochs()) <= BigInt(epoch)) await controller.mintEpoch(await controller.mintedEpochs());
+    while ((await controller.mintedEpochs()) <= BigInt(epoch))
+      await controller.mintEpoch(await controller.mintedEpochs());
   };
   await endEpoch(0);
 
@@ -53,7 +54,16 @@ async function main() {
   const registerDevice = await gasOf(
     registry
       .connect(operator)
-      .register(deviceKey.address, operator.address, deviceClass, cell, deadline, deviceSignature, maker.address, makerSignature),
+      .register(
+        deviceKey.address,
+        operator.address,
+        deviceClass,
+        cell,
+        deadline,
+        deviceSignature,
+        maker.address,
+        makerSignature,
+      ),
   );
   const deviceId = await registry.deviceIdOf(deviceKey.address);
 

@@ -56,7 +56,11 @@ export interface Decision {
 const NONE: Decision = { join: 0, leave: 0, spread: 0 };
 
 /** Honest operators: join on expected payback, churn while unprofitable. `round` turns an expected count into an integer. */
-export function decideHonest(spec: Extract<AgentSpec, { kind: "honest" }>, o: Observation, round: (x: number) => number): Decision {
+export function decideHonest(
+  spec: Extract<AgentSpec, { kind: "honest" }>,
+  o: Observation,
+  round: (x: number) => number,
+): Decision {
   if (!spec.adaptive) return NONE;
   const margin = o.rewardUsdPerDevice - o.runningCostUsd;
   let join = 0;
@@ -162,7 +166,14 @@ export function strategyEstimate(i: StrategyInputs): StrategyEstimate {
   const caughtCost = i.suspended ? p * (i.slashFraction * i.bondUsd + i.entryUsd) : 0;
   const profitUsd = reward - running - caughtCost;
   const capitalUsd = i.entryUsd + i.bondUsd;
-  const apr = capitalUsd > 0 ? (profitUsd * i.epochsPerYear) / capitalUsd : profitUsd > 0 ? Infinity : profitUsd < 0 ? -Infinity : 0;
+  const apr =
+    capitalUsd > 0
+      ? (profitUsd * i.epochsPerYear) / capitalUsd
+      : profitUsd > 0
+        ? Infinity
+        : profitUsd < 0
+          ? -Infinity
+          : 0;
   return { profitUsd, capitalUsd, apr };
 }
 
@@ -174,7 +185,13 @@ export function strategyEstimate(i: StrategyInputs): StrategyEstimate {
  * its return over the horizon repays the kit (and the switching cost when it had devices); otherwise it stops.
  */
 export function chooseStrategy(
-  spec: { adaptive: boolean; strategies: readonly FarmerStrategy[]; switchCostUsd: number; horizonEpochs: number; hurdleApr: number },
+  spec: {
+    adaptive: boolean;
+    strategies: readonly FarmerStrategy[];
+    switchCostUsd: number;
+    horizonEpochs: number;
+    hurdleApr: number;
+  },
   current: FarmerStrategy | null,
   estimates: Readonly<Partial<Record<FarmerStrategy, StrategyEstimate & { entryUsd: number }>>>,
   epochsPerYear: number,

@@ -31,7 +31,13 @@ export function benchScenario(devices: number, epochs: number): ScenarioInput {
       establishment: { epochs: 10, fraction: 0.1 },
     },
     market: { liquidityUsd: devices * 2000 },
-    emission: { curve: "step", initialEmission: devices * 5, cap: devices * 1e5, factorWad: "500000000000000000", periodEpochs: 730 },
+    emission: {
+      curve: "step",
+      initialEmission: devices * 5,
+      cap: devices * 1e5,
+      factorWad: "500000000000000000",
+      periodEpochs: 730,
+    },
     demand: { initialUsdPerEpoch: devices },
     agents: [
       { name: "honest", kind: "honest", count: Math.round(devices * 0.9), maxJoinPerEpoch: Math.round(devices / 1000) },
@@ -44,7 +50,10 @@ export function benchScenario(devices: number, epochs: number): ScenarioInput {
 /** Peak resident memory of this process so far (MiB), from the OS (a timer cannot sample a synchronous run). */
 const maxRssMiB = (): number => Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20);
 
-function single(devices: number, epochs: number): { deviceEpochsPerSecond: number; deviceEpochs: number; seconds: number } {
+function single(
+  devices: number,
+  epochs: number,
+): { deviceEpochsPerSecond: number; deviceEpochs: number; seconds: number } {
   const scenario = parseScenario(benchScenario(devices, epochs));
   const supply = supplyOf(scenario);
   const t0 = process.hrtime.bigint();
@@ -66,7 +75,9 @@ async function main(): Promise<void> {
     const r = single(n, epochs);
     const label = n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`;
     rates[label] = Math.round(r.deviceEpochsPerSecond);
-    console.error(`${label} devices × ${epochs} epochs: ${(r.deviceEpochsPerSecond / 1e6).toFixed(1)} M device-epochs/s (${r.seconds.toFixed(1)} s)`);
+    console.error(
+      `${label} devices × ${epochs} epochs: ${(r.deviceEpochsPerSecond / 1e6).toFixed(1)} M device-epochs/s (${r.seconds.toFixed(1)} s)`,
+    );
   }
   const singleThreadPeakMiB = maxRssMiB();
 
@@ -87,12 +98,18 @@ async function main(): Promise<void> {
     quiet: true,
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const rows = fs.readFileSync(path.join(dir, "out", "sweep.csv"), "utf8").trim().split("\n").length - 1;
+  const rows =
+    fs
+      .readFileSync(path.join(dir, "out", "sweep.csv"), "utf8")
+      .trim()
+      .split("\n").length - 1;
   // device-epochs of the sweep ≈ rows × the single-run device-epochs at that size
   const per = single(sweepDevices, epochs).deviceEpochs;
   rates.sweepAllCores = Math.round((rows * per) / seconds);
   rates.sweepPerCore = Math.round(rates.sweepAllCores / cores);
-  console.error(`sweep: ${rows} runs of ${sweepDevices} devices on ${cores} workers: ${(rates.sweepAllCores / 1e6).toFixed(1)} M device-epochs/s (${seconds.toFixed(1)} s, worker start-up included)`);
+  console.error(
+    `sweep: ${rows} runs of ${sweepDevices} devices on ${cores} workers: ${(rates.sweepAllCores / 1e6).toFixed(1)} M device-epochs/s (${seconds.toFixed(1)} s, worker start-up included)`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
   out.deviceEpochsPerSecond = rates;
   // peak RSS of this process through the largest single-thread run (includes ts-node and the 100k run)

@@ -44,7 +44,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
     } else positional.push(a);
   }
   const commands = ["simulate", "sweep", "merge", "schema", "list"];
-  const command = positional.length > 0 && commands.includes(positional[0]) ? (positional.shift() as string) : "simulate";
+  const command =
+    positional.length > 0 && commands.includes(positional[0]) ? (positional.shift() as string) : "simulate";
   return { command, flags, positional };
 }
 
@@ -62,7 +63,8 @@ export function intFlag(args: ParsedArgs, key: string, min = 0): number | undefi
 
 function checkFlags(args: ParsedArgs, allowed: string[]): void {
   for (const k of args.flags.keys()) {
-    if (!allowed.includes(k)) throw new UsageError(`unknown option --${k} (options: ${allowed.map((a) => "--" + a).join(", ")})`);
+    if (!allowed.includes(k))
+      throw new UsageError(`unknown option --${k} (options: ${allowed.map((a) => "--" + a).join(", ")})`);
   }
 }
 
@@ -72,7 +74,14 @@ export function overridesOf(args: ParsedArgs, allowLists: boolean): Record<strin
   for (const p of args.flags.get("param") ?? []) {
     const eq = p.indexOf("=");
     if (eq <= 0) throw new UsageError(`--param: expected key=value, got "${p}"`);
-    if (!allowLists && p.slice(eq + 1).includes(",") && !p.slice(eq + 1).trim().startsWith("[")) {
+    if (
+      !allowLists &&
+      p.slice(eq + 1).includes(",") &&
+      !p
+        .slice(eq + 1)
+        .trim()
+        .startsWith("[")
+    ) {
       throw new UsageError(`--param ${p}: lists are for 'sweep'; simulate takes one value`);
     }
     o[p.slice(0, eq)] = parseValue(p.slice(eq + 1));
@@ -87,7 +96,19 @@ export function overridesOf(args: ParsedArgs, allowLists: boolean): Record<strin
 }
 
 async function runSimulate(args: ParsedArgs): Promise<number> {
-  checkFlags(args, ["scenario", "seed", "runs", "epochs", "out", "param", "quiet", "mode", "workers", "no-report", "help"]);
+  checkFlags(args, [
+    "scenario",
+    "seed",
+    "runs",
+    "epochs",
+    "out",
+    "param",
+    "quiet",
+    "mode",
+    "workers",
+    "no-report",
+    "help",
+  ]);
   const quiet = flag(args, "quiet") === "true";
   const mode = (flag(args, "mode") ?? "fast") as "fast" | "exact";
   if (mode !== "fast" && mode !== "exact") throw new UsageError(`--mode: expected fast or exact, got "${mode}"`);
@@ -107,15 +128,29 @@ async function runSimulate(args: ParsedArgs): Promise<number> {
     const m = summary.metrics;
     const fmt = (k: string) => {
       const x = m[k];
-      return x.mean === null ? "n/a" : `${x.mean.toPrecision(4)} [${(x.lo as number).toPrecision(4)}, ${(x.hi as number).toPrecision(4)}]`;
+      return x.mean === null
+        ? "n/a"
+        : `${x.mean.toPrecision(4)} [${(x.lo as number).toPrecision(4)}, ${(x.hi as number).toPrecision(4)}]`;
     };
-    console.log(`${summary.scenario.name}: ${summary.runs} run(s) × ${summary.epochs} epochs in ${seconds.toFixed(1)} s → ${dir}/`);
-    for (const k of ["leakage", "farmerCapture", "honestCaptureRatio", "payEquityGini", "falseSlashRate", "farmerProfitUsd", "finalPrice"]) {
+    console.log(
+      `${summary.scenario.name}: ${summary.runs} run(s) × ${summary.epochs} epochs in ${seconds.toFixed(1)} s → ${dir}/`,
+    );
+    for (const k of [
+      "leakage",
+      "farmerCapture",
+      "honestCaptureRatio",
+      "payEquityGini",
+      "falseSlashRate",
+      "farmerProfitUsd",
+      "finalPrice",
+    ]) {
       console.log(`  ${k.padEnd(20)} ${fmt(k)}`);
     }
     for (const v of summary.verdicts) {
       const thr = Array.isArray(v.threshold) ? `[${v.threshold.join(", ")}]` : v.threshold;
-      console.log(`  ${v.pass ? "PASS" : "FAIL"} ${v.metric} ${v.comparator} ${thr} (value ${v.value === null ? "n/a" : v.value.toPrecision(4)})`);
+      console.log(
+        `  ${v.pass ? "PASS" : "FAIL"} ${v.metric} ${v.comparator} ${thr} (value ${v.value === null ? "n/a" : v.value.toPrecision(4)})`,
+      );
     }
   }
   await reportUnlessDisabled(args, dir, quiet);
@@ -134,7 +169,12 @@ export async function reportUnlessDisabled(args: ParsedArgs, dir: string, quiet:
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   if (flag(args, "help") === "true") {
-    console.log(fs.readFileSync(__filename, "utf8").split("*/")[0].replace(/^\/\*\*?|^ \* ?/gm, ""));
+    console.log(
+      fs
+        .readFileSync(__filename, "utf8")
+        .split("*/")[0]
+        .replace(/^\/\*\*?|^ \* ?/gm, ""),
+    );
     return 0;
   }
   switch (args.command) {

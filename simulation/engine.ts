@@ -362,7 +362,12 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       devices: 0,
       maxDevices,
       emaUsdPerWork: -1,
-      inflation: spec.kind === "fakeWork" ? spec.inflation : spec.kind === "adaptive" && farm === "fakeWork" ? spec.fakeWork.inflation : 1,
+      inflation:
+        spec.kind === "fakeWork"
+          ? spec.inflation
+          : spec.kind === "adaptive" && farm === "fakeWork"
+            ? spec.fakeWork.inflation
+            : 1,
       homeCells,
       homeMask: homeCells.length > 0 ? maskOf(cells, homeCells) : null,
       away: 0,
@@ -393,7 +398,10 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   let capacity = Math.max(
     1024,
     Math.ceil(scenario.agents.reduce((s, a) => s + a.count, 0) * 1.25) +
-      scenario.agents.reduce((s, a) => s + ("maxJoinPerEpoch" in a ? Math.min(a.maxJoinPerEpoch * epochs, 100_000) : 0), 0),
+      scenario.agents.reduce(
+        (s, a) => s + ("maxJoinPerEpoch" in a ? Math.min(a.maxJoinPerEpoch * epochs, 100_000) : 0),
+        0,
+      ),
   );
   let group = new Uint8Array(capacity);
   let classId = new Uint8Array(capacity);
@@ -591,7 +599,11 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     const c = scenario.classes[g.classId];
     const spec = g.spec;
     const spreadH =
-      "hardwareSpread" in spec ? spec.hardwareSpread : spec.kind === "adaptive" && g.strategy === "fakeWork" ? spec.fakeWork.hardwareSpread : 0;
+      "hardwareSpread" in spec
+        ? spec.hardwareSpread
+        : spec.kind === "adaptive" && g.strategy === "fakeWork"
+          ? spec.fakeWork.hardwareSpread
+          : 0;
     const mult = "workMultiplier" in spec ? spec.workMultiplier : 1;
     const a = spec.workCv * Math.sqrt(3);
     for (let j = 0; j < k; j++) {
@@ -715,7 +727,11 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   function opexOf(g: Group): number {
     const spec = g.spec;
     if (spec.kind === "adaptive") {
-      return g.farm === "sybil" ? spec.sybil.opexUsdPerEpoch : g.farm === "spoofer" ? spec.spoofer.opexUsdPerEpoch : scenario.classes[g.classId].opexUsdPerEpoch;
+      return g.farm === "sybil"
+        ? spec.sybil.opexUsdPerEpoch
+        : g.farm === "spoofer"
+          ? spec.spoofer.opexUsdPerEpoch
+          : scenario.classes[g.classId].opexUsdPerEpoch;
     }
     return g.kind === "honest" || g.kind === "mercenary" || g.kind === "fakeWork"
       ? scenario.classes[g.classId].opexUsdPerEpoch
@@ -726,7 +742,11 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   function setupCostOf(g: Group): number {
     const spec = g.spec;
     if (spec.kind === "adaptive") {
-      return g.farm === "sybil" ? spec.sybil.setupCostUsd : g.farm === "spoofer" ? spec.spoofer.setupCostUsd : scenario.classes[g.classId].hardwareCostUsd;
+      return g.farm === "sybil"
+        ? spec.sybil.setupCostUsd
+        : g.farm === "spoofer"
+          ? spec.spoofer.setupCostUsd
+          : scenario.classes[g.classId].hardwareCostUsd;
     }
     return g.kind === "honest" || g.kind === "mercenary" || g.kind === "fakeWork"
       ? scenario.classes[g.classId].hardwareCostUsd
@@ -748,7 +768,10 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     }
     if (ch.densityScaling) {
       Object.assign(L.densityScaling, ch.densityScaling);
-      density = new DensityModel(grid, { enabled: L.densityScaling.enabled, resolutions: L.densityScaling.resolutions });
+      density = new DensityModel(grid, {
+        enabled: L.densityScaling.enabled,
+        resolutions: L.densityScaling.resolutions,
+      });
     }
     if (ch.minBond !== undefined) {
       L.minBond = ch.minBond;
@@ -791,7 +814,12 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   }
 
   /** Expected return on capital of each candidate attack under the current levers (into g.estimates). */
-  function estimateStrategies(g: Group, spec: Extract<AgentSpec, { kind: "adaptive" }>, epoch: number, price: number): void {
+  function estimateStrategies(
+    g: Group,
+    spec: Extract<AgentSpec, { kind: "adaptive" }>,
+    epoch: number,
+    price: number,
+  ): void {
     let sum = 0;
     let count = 0;
     for (let k = Math.max(0, epoch - spec.windowEpochs); k < epoch; k++) {
@@ -849,7 +877,12 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       } else {
         const own = c.workPerEpoch;
         const mean = lastClassMean[g.classId] > 0 ? lastClassMean[g.classId] : own;
-        const inflation = fakeWorkInflation({ adaptive: spec.adaptive, inflation: spec.fakeWork.inflation }, L.anomalyDetector, mean, own);
+        const inflation = fakeWorkInflation(
+          { adaptive: spec.adaptive, inflation: spec.fakeWork.inflation },
+          L.anomalyDetector,
+          mean,
+          own,
+        );
         inputs = {
           ...common,
           score: c.weight * (reportedW * work * inflation + (1 - reportedW) * work * lastServedFraction),
@@ -866,7 +899,12 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   }
 
   /** Every K epochs: estimate, choose, and switch (all devices leave, the new attack's devices join). */
-  function decideAdaptive(g: Group, spec: Extract<AgentSpec, { kind: "adaptive" }>, epoch: number, price: number): void {
+  function decideAdaptive(
+    g: Group,
+    spec: Extract<AgentSpec, { kind: "adaptive" }>,
+    epoch: number,
+    price: number,
+  ): void {
     if ((epoch - spec.startEpoch) % spec.decideEveryEpochs !== 0) return;
     estimateStrategies(g, spec, epoch, price);
     const next = chooseStrategy(spec, g.farm, g.estimates, epochsPerYear);
@@ -891,7 +929,12 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     if (next === "fakeWork") {
       const own = scenario.classes[g.classId].workPerEpoch;
       const mean = lastClassMean[g.classId] > 0 ? lastClassMean[g.classId] : own;
-      g.inflation = fakeWorkInflation({ adaptive: spec.adaptive, inflation: spec.fakeWork.inflation }, L.anomalyDetector, mean, own);
+      g.inflation = fakeWorkInflation(
+        { adaptive: spec.adaptive, inflation: spec.fakeWork.inflation },
+        L.anomalyDetector,
+        mean,
+        own,
+      );
     } else g.inflation = 1;
     join(g, spec.count, epoch);
   }
@@ -907,7 +950,6 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     for (let from = 0; from < n; from += CHUNK) p.work(from, Math.min(n, from + CHUNK));
     rng.setState(rngState[0]);
   }
-
 
   /**
    * Per-group sums of real and reported work, and per-class sums. A separate small pass: fused into workPass the
@@ -948,27 +990,27 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   function buildPasses(): HotPasses {
     if (flaggedList.length <= capacity) flaggedList = new Int32Array(capacity + 1);
     const arrays: HotArrays = {
-        group,
-        classId,
-        cell,
-        realRate,
-        fakeRate,
-        amp,
-        real,
-        reported,
-        eligible,
-        reward,
-        cumReward,
-        cumReal,
-        groupStats,
-        pDetect,
-        limitByClass,
-        flaggedList,
-        cellCounts,
-        cellFactor,
-        rngState,
-        carry: runCarry,
-      };
+      group,
+      classId,
+      cell,
+      realRate,
+      fakeRate,
+      amp,
+      real,
+      reported,
+      eligible,
+      reward,
+      cumReward,
+      cumReal,
+      groupStats,
+      pDetect,
+      limitByClass,
+      flaggedList,
+      cellCounts,
+      cellFactor,
+      rngState,
+      carry: runCarry,
+    };
     const built = freshCopy(createHotPasses)(arrays, {
       stride: S_COUNT,
       real: S_REAL,
@@ -994,7 +1036,8 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       return;
     }
     for (let k = 0; k < classCount; k++) {
-      limitByClass[k] = detectorOn && classDevices[k] > 0 ? (detectorThreshold * classReported[k]) / classDevices[k] : Infinity;
+      limitByClass[k] =
+        detectorOn && classDevices[k] > 0 ? (detectorThreshold * classReported[k]) / classDevices[k] : Infinity;
     }
     rngState[0] = rng.getState();
     const p = passes as HotPasses;
@@ -1003,7 +1046,6 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     flaggedCount = count;
     rng.setState(rngState[0]);
   }
-
 
   function countCells(): void {
     cellCounts.fill(0);
@@ -1106,7 +1148,15 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
           const own = scenario.classes[g.classId].workPerEpoch;
           const mean = lastClassMean[g.classId] > 0 ? lastClassMean[g.classId] : own;
           const spec = g.spec;
-          setInflation(g, fakeWorkInflation({ adaptive: spec.adaptive, inflation: spec.fakeWork.inflation }, L.anomalyDetector, mean, own));
+          setInflation(
+            g,
+            fakeWorkInflation(
+              { adaptive: spec.adaptive, inflation: spec.fakeWork.inflation },
+              L.anomalyDetector,
+              mean,
+              own,
+            ),
+          );
         }
         if (epoch > g.spec.startEpoch) {
           decideAdaptive(g, g.spec, epoch, price);
@@ -1160,7 +1210,8 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     deviceEpochs += n;
     accountingPass();
     lifetimePass();
-    for (let k = 0; k < classCount; k++) lastClassMean[k] = classDevices[k] > 0 ? classReported[k] / classDevices[k] : 0;
+    for (let k = 0; k < classCount; k++)
+      lastClassMean[k] = classDevices[k] > 0 ? classReported[k] / classDevices[k] : 0;
 
     // 4. slashing / suspension of flagged devices; collateral damage counted
     for (let k = 0; k < flaggedCount; k++) {
@@ -1375,7 +1426,8 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   const classes: ClassRow[] = groups.map((g) => {
     const t = g.t;
     const profit = profitUsd(t[S_REWARD_USD], g.revenueUsd, t[S_COST], t[S_SLASHED_USD]);
-    const netPerDeviceEpoch = t[S_DEVICE_EPOCHS] > 0 ? (t[S_REWARD_USD] + g.revenueUsd - g.opexUsd) / t[S_DEVICE_EPOCHS] : 0;
+    const netPerDeviceEpoch =
+      t[S_DEVICE_EPOCHS] > 0 ? (t[S_REWARD_USD] + g.revenueUsd - g.opexUsd) / t[S_DEVICE_EPOCHS] : 0;
     const capexPerDevice = g.joinedTotal > 0 ? g.capexUsd / g.joinedTotal : 0;
     return {
       agent: g.name,
@@ -1402,7 +1454,8 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     farmerCapture: rewardAll > 0 ? farmerReward / rewardAll : null,
     honestCaptureRatio: captureRatio(honestReward, rewardAll, honestReal, realAll),
     payEquityGini: gini(payPerWork),
-    earlyLateRatio: earlyWork > 0 && lateWork > 0 && lateReward > 0 ? earlyReward / earlyWork / (lateReward / lateWork) : null,
+    earlyLateRatio:
+      earlyWork > 0 && lateWork > 0 && lateReward > 0 ? earlyReward / earlyWork / (lateReward / lateWork) : null,
     rewardGini: giniOfSorted(ownerRewardsSorted),
     rewardNakamoto: nakamotoOfSorted(ownerRewardsSorted),
     stakeGini: giniOfSorted(ownerStakeSorted),
@@ -1455,7 +1508,8 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     for (let i = 0; i < n; i++) {
       if (!(reward[i] >= 0)) fail(`reward of device ${i} is ${reward[i]}`);
       if (!(stake[i] >= 0)) fail(`stake of device ${i} is ${stake[i]}`);
-      if (group[i] >= groupCount || cell[i] < 0 || cell[i] >= cells) fail(`device ${i} has group ${group[i]} / cell ${cell[i]}`);
+      if (group[i] >= groupCount || cell[i] < 0 || cell[i] >= cells)
+        fail(`device ${i} has group ${group[i]} / cell ${cell[i]}`);
       stakes += stake[i];
     }
     const tol = 1e-9 * Math.max(1, stakes, pool);
@@ -1470,7 +1524,8 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
         if (away !== g.away) fail(`group ${g.name}: ${away} devices away from home cells = the kept count ${g.away}`);
       }
     }
-    if (!(market.price() > 0 && Number.isFinite(market.price()))) fail(`price ${market.price()} is positive and finite`);
+    if (!(market.price() > 0 && Number.isFinite(market.price())))
+      fail(`price ${market.price()} is positive and finite`);
   }
 
   function detectProbability(g: Group): number {
@@ -1539,7 +1594,24 @@ function maskOf(cells: number, on: readonly number[]): Uint8Array {
 function neighboursOf(width: number, height: number, c: number): number[] {
   const col = c % width;
   const row = (c - col) / width;
-  const d = row & 1 ? [[1, 0], [0, -1], [1, -1], [-1, 0], [0, 1], [1, 1]] : [[1, 0], [-1, -1], [0, -1], [-1, 0], [-1, 1], [0, 1]];
+  const d =
+    row & 1
+      ? [
+          [1, 0],
+          [0, -1],
+          [1, -1],
+          [-1, 0],
+          [0, 1],
+          [1, 1],
+        ]
+      : [
+          [1, 0],
+          [-1, -1],
+          [0, -1],
+          [-1, 0],
+          [-1, 1],
+          [0, 1],
+        ];
   return d.map(([dc, dr]) => ((row + dr + height) % height) * width + ((col + dc + width) % width));
 }
 

@@ -33,28 +33,73 @@ export type MetricValues = Record<HeadlineMetric, number | null>;
 
 /** Glossary for the report: one sentence per metric, the same words as the docstrings below. */
 export const GLOSSARY: Record<HeadlineMetric, { unit: string; definition: string }> = {
-  leakage: { unit: "fraction", definition: "Share of device rewards paid for fake work (work that produced no real service)." },
-  farmerCapture: { unit: "fraction", definition: "Share of device rewards paid to farmers (sybils, spoofers, fake-work reporters, colluders, mercenary capital)." },
-  honestCaptureRatio: { unit: "ratio", definition: "Honest operators' share of rewards divided by their share of real work; 1 is fair." },
-  payEquityGini: { unit: "0–1", definition: "Gini coefficient of reward per unit of real work across honest devices (0 = equal pay for equal work)." },
-  earlyLateRatio: { unit: "ratio", definition: "Reward per unit of work of honest devices that joined in the first 10% of epochs divided by that of later joiners." },
+  leakage: {
+    unit: "fraction",
+    definition: "Share of device rewards paid for fake work (work that produced no real service).",
+  },
+  farmerCapture: {
+    unit: "fraction",
+    definition:
+      "Share of device rewards paid to farmers (sybils, spoofers, fake-work reporters, colluders, mercenary capital).",
+  },
+  honestCaptureRatio: {
+    unit: "ratio",
+    definition: "Honest operators' share of rewards divided by their share of real work; 1 is fair.",
+  },
+  payEquityGini: {
+    unit: "0–1",
+    definition:
+      "Gini coefficient of reward per unit of real work across honest devices (0 = equal pay for equal work).",
+  },
+  earlyLateRatio: {
+    unit: "ratio",
+    definition:
+      "Reward per unit of work of honest devices that joined in the first 10% of epochs divided by that of later joiners.",
+  },
   rewardGini: { unit: "0–1", definition: "Gini coefficient of total rewards across owners." },
   rewardNakamoto: { unit: "owners", definition: "Fewest owners who together received more than half of all rewards." },
   stakeGini: { unit: "0–1", definition: "Gini coefficient of bonded stake across owners at the end." },
-  stakeNakamoto: { unit: "owners", definition: "Fewest owners who together hold more than half of all bonded stake at the end." },
-  falseSlashes: { unit: "count", definition: "Honest devices slashed, suspended or denied rewards in error (collateral damage)." },
-  falseSlashRate: { unit: "fraction", definition: "False slashes divided by the legitimate (real-work) devices ever active." },
-  detectionPrecision: { unit: "fraction", definition: "Of all devices flagged by challenges and the anomaly detector, the share that were fraudulent." },
-  detectionRecall: { unit: "fraction", definition: "Of all fraudulent devices ever active, the share that were flagged at least once." },
-  farmerProfitUsd: { unit: "USD", definition: "Farmer rewards valued at each epoch's price, minus their costs and slashed bonds." },
+  stakeNakamoto: {
+    unit: "owners",
+    definition: "Fewest owners who together hold more than half of all bonded stake at the end.",
+  },
+  falseSlashes: {
+    unit: "count",
+    definition: "Honest devices slashed, suspended or denied rewards in error (collateral damage).",
+  },
+  falseSlashRate: {
+    unit: "fraction",
+    definition: "False slashes divided by the legitimate (real-work) devices ever active.",
+  },
+  detectionPrecision: {
+    unit: "fraction",
+    definition: "Of all devices flagged by challenges and the anomaly detector, the share that were fraudulent.",
+  },
+  detectionRecall: {
+    unit: "fraction",
+    definition: "Of all fraudulent devices ever active, the share that were flagged at least once.",
+  },
+  farmerProfitUsd: {
+    unit: "USD",
+    definition: "Farmer rewards valued at each epoch's price, minus their costs and slashed bonds.",
+  },
   honestRoi: { unit: "ratio", definition: "Honest operators' (rewards + revenue − costs − slashes) divided by costs." },
   emitted: { unit: "tokens", definition: "Tokens emitted by the schedule up to the last epoch." },
-  burned: { unit: "tokens", definition: "Tokens burned (demand burn-and-mint, burned slashes, onboarding fees) up to the last epoch." },
-  circulating: { unit: "tokens", definition: "Genesis supply plus emitted minus burned minus locked (bonds and unvested rewards) at the end." },
+  burned: {
+    unit: "tokens",
+    definition: "Tokens burned (demand burn-and-mint, burned slashes, onboarding fees) up to the last epoch.",
+  },
+  circulating: {
+    unit: "tokens",
+    definition: "Genesis supply plus emitted minus burned minus locked (bonds and unvested rewards) at the end.",
+  },
   inflationRate: { unit: "per year", definition: "Last epoch's emission annualised, divided by circulating supply." },
   finalPrice: { unit: "USD", definition: "Token price after the last epoch." },
   paid: { unit: "tokens", definition: "Device rewards paid over the run." },
-  dust: { unit: "tokens", definition: "Work-pool remainder not paid (carried forward; nonzero when no device was eligible)." },
+  dust: {
+    unit: "tokens",
+    definition: "Work-pool remainder not paid (carried forward; nonzero when no device was eligible).",
+  },
 };
 
 /**
@@ -76,7 +121,12 @@ export function leakage(rewards: ArrayLike<number>, fakeShare: ArrayLike<number>
  * Capture ratio of a class: its share of rewards ÷ its share of real work. Honest ≈ 1; a farmer doing no real work
  * has no ratio (null) and is measured by its reward share instead.
  */
-export function captureRatio(classRewards: number, totalRewards: number, classRealWork: number, totalRealWork: number): number | null {
+export function captureRatio(
+  classRewards: number,
+  totalRewards: number,
+  classRealWork: number,
+  totalRealWork: number,
+): number | null {
   if (totalRewards <= 0 || totalRealWork <= 0 || classRealWork <= 0) return null;
   return classRewards / totalRewards / (classRealWork / totalRealWork);
 }
@@ -212,7 +262,11 @@ export function meanInterval(values: ReadonlyArray<number | null>): Interval {
 export type Comparator = "<=" | ">=" | "<" | ">" | "between";
 
 /** Whether `value` satisfies `comparator threshold`. */
-export function satisfies(value: number, comparator: Comparator, threshold: number | readonly [number, number]): boolean {
+export function satisfies(
+  value: number,
+  comparator: Comparator,
+  threshold: number | readonly [number, number],
+): boolean {
   if (comparator === "between") {
     if (!Array.isArray(threshold)) throw new Error("verdict: 'between' needs a [min, max] threshold");
     return value >= threshold[0] && value <= threshold[1];
@@ -251,6 +305,19 @@ export function verdict(
   const lo = interval?.lo ?? null;
   const hi = interval?.hi ?? null;
   const pass = value !== null && satisfies(value, spec.comparator, spec.threshold);
-  const robust = pass && lo !== null && hi !== null && satisfies(lo, spec.comparator, spec.threshold) && satisfies(hi, spec.comparator, spec.threshold);
-  return { metric: spec.metric, comparator: spec.comparator, threshold: spec.threshold, value, interval: [lo, hi], pass, robust };
+  const robust =
+    pass &&
+    lo !== null &&
+    hi !== null &&
+    satisfies(lo, spec.comparator, spec.threshold) &&
+    satisfies(hi, spec.comparator, spec.threshold);
+  return {
+    metric: spec.metric,
+    comparator: spec.comparator,
+    threshold: spec.threshold,
+    value,
+    interval: [lo, hi],
+    pass,
+    robust,
+  };
 }

@@ -43,7 +43,10 @@ export function csvText(columns: readonly string[], rows: ReadonlyArray<Record<s
       header: false,
       columns: undefined,
       record_delimiter: "unix",
-      cast: { number: (v: number) => (Number.isFinite(v) ? String(v) : ""), boolean: (v: boolean) => (v ? "true" : "false") },
+      cast: {
+        number: (v: number) => (Number.isFinite(v) ? String(v) : ""),
+        boolean: (v: boolean) => (v ? "true" : "false"),
+      },
     },
   ).replace(/^/, header ? stringify([columns as string[]], { record_delimiter: "unix" }) : "");
 }

@@ -13,30 +13,112 @@ import { supplyOf } from "./supply";
 import { REWARD_FAST_EXACT_TOLERANCE } from "../protocol/reward";
 
 export const TIMESERIES_COLUMNS = [
-  "run", "seed", "epoch", "agent", "kind", "role", "devices", "joined", "left", "realWork", "reportedWork", "fakeWork",
-  "rewardTokens", "rewardUsd", "rewardShare", "realWorkShare", "captureRatio", "costUsd", "slashedTokens", "detected",
-  "falselySlashed", "meanDensityFactor", "tokensSold",
+  "run",
+  "seed",
+  "epoch",
+  "agent",
+  "kind",
+  "role",
+  "devices",
+  "joined",
+  "left",
+  "realWork",
+  "reportedWork",
+  "fakeWork",
+  "rewardTokens",
+  "rewardUsd",
+  "rewardShare",
+  "realWorkShare",
+  "captureRatio",
+  "costUsd",
+  "slashedTokens",
+  "detected",
+  "falselySlashed",
+  "meanDensityFactor",
+  "tokensSold",
 ] as const;
 export const NETWORK_COLUMNS = [
-  "run", "seed", "epoch", "price", "emission", "cumulative", "cap", "workPool", "paid", "dust", "burned",
-  "cumulativeBurned", "locked", "circulating", "inflationRate", "demandUsd", "servedWork", "leakage", "farmerCapture",
-  "honestCaptureRatio", "devices",
+  "run",
+  "seed",
+  "epoch",
+  "price",
+  "emission",
+  "cumulative",
+  "cap",
+  "workPool",
+  "paid",
+  "dust",
+  "burned",
+  "cumulativeBurned",
+  "locked",
+  "circulating",
+  "inflationRate",
+  "demandUsd",
+  "servedWork",
+  "leakage",
+  "farmerCapture",
+  "honestCaptureRatio",
+  "devices",
 ] as const;
 export const CLASS_COLUMNS = [
-  "run", "seed", "agent", "kind", "role", "devicesEnd", "devicesPeak", "deviceEpochs", "realWork", "reportedWork",
-  "fakeWork", "rewardTokens", "rewardUsd", "rewardShare", "realWorkShare", "captureRatio", "costUsd", "slashedTokens",
-  "slashedUsd", "profitUsd", "roi", "paybackEpochs", "detected", "falselySlashed",
+  "run",
+  "seed",
+  "agent",
+  "kind",
+  "role",
+  "devicesEnd",
+  "devicesPeak",
+  "deviceEpochs",
+  "realWork",
+  "reportedWork",
+  "fakeWork",
+  "rewardTokens",
+  "rewardUsd",
+  "rewardShare",
+  "realWorkShare",
+  "captureRatio",
+  "costUsd",
+  "slashedTokens",
+  "slashedUsd",
+  "profitUsd",
+  "roi",
+  "paybackEpochs",
+  "detected",
+  "falselySlashed",
 ] as const;
 export const LORENZ_COLUMNS = ["run", "seed", "series", "point", "population", "share"] as const;
 /** strategies.csv: written only when the scenario has an adaptive farmer group. */
 export const STRATEGY_COLUMNS = [
-  "run", "seed", "epoch", "agent", "strategy", "switched", "devices", "aprSybil", "aprSpoofer", "aprFakeWork",
+  "run",
+  "seed",
+  "epoch",
+  "agent",
+  "strategy",
+  "switched",
+  "devices",
+  "aprSybil",
+  "aprSpoofer",
+  "aprFakeWork",
 ] as const;
 /** Class metrics summarised across replicates in summary.json. */
 export const CLASS_SUMMARY_METRICS = [
-  "rewardShare", "realWorkShare", "captureRatio", "roi", "paybackEpochs", "profitUsd", "devicesEnd", "slashedTokens",
+  "rewardShare",
+  "realWorkShare",
+  "captureRatio",
+  "roi",
+  "paybackEpochs",
+  "profitUsd",
+  "devicesEnd",
+  "slashedTokens",
 ] as const satisfies ReadonlyArray<keyof ClassRow>;
-export const RUN_FILES = ["summary.json", "timeseries.csv", "network.csv", "classes.csv", "lorenz.csv", "scenario.resolved.json"];
+export const RUN_FILES = [
+  "summary.json",
+  "timeseries.csv",
+  "network.csv",
+  "classes.csv",
+  "lorenz.csv",
+  "scenario.resolved.json",
+];
 
 /** Whether a scenario writes strategies.csv (it has an adaptive farmer group). */
 export function hasAdaptiveFarmers(scenario: Scenario): boolean {
@@ -84,7 +166,8 @@ export function summarise(scenario: Scenario, source: string, results: RunResult
   const classes: Summary["classes"] = {};
   for (const [idx, row] of results[0].classes.entries()) {
     const m: Record<string, Interval & { values: number[] }> = {};
-    for (const key of CLASS_SUMMARY_METRICS) m[key] = withValues(results.map((r) => r.classes[idx][key] as number | null));
+    for (const key of CLASS_SUMMARY_METRICS)
+      m[key] = withValues(results.map((r) => r.classes[idx][key] as number | null));
     classes[row.agent] = { kind: row.kind, role: row.role, metrics: m };
   }
   const verdicts = scenario.verdicts.map((v) => verdict(v, metrics[v.metric]));
@@ -109,7 +192,11 @@ export function summarise(scenario: Scenario, source: string, results: RunResult
 }
 
 /** Run every replicate of a scenario. */
-export function runAll(scenario: Scenario, mode: EngineMode = "fast", onReplicate?: (done: number, total: number) => void): RunResult[] {
+export function runAll(
+  scenario: Scenario,
+  mode: EngineMode = "fast",
+  onReplicate?: (done: number, total: number) => void,
+): RunResult[] {
   const supply = supplyOf(scenario);
   const results: RunResult[] = [];
   for (let r = 0; r < scenario.runs; r++) {
@@ -146,7 +233,9 @@ export async function runAllParallel(
         w.postMessage({ type: "task", task: { id: replicate, point: 0, replicate }, overrides: {}, full: { mode } });
       };
       for (let k = 0; k < count; k++) {
-        const w = new Worker(path.join(__dirname, "sweep-worker.js"), { workerData: { scenario: nameOrFile, base: overrides } });
+        const w = new Worker(path.join(__dirname, "sweep-worker.js"), {
+          workerData: { scenario: nameOrFile, base: overrides },
+        });
         pool.push(w);
         w.on("message", (msg: { id: number; result?: RunResult; error?: string }) => {
           if (msg.error || !msg.result) return reject(new Error(`replicate ${msg.id}: ${msg.error ?? "no result"}`));
@@ -169,12 +258,32 @@ export async function runAllParallel(
 /** Write the run files of OUTPUTS.md into `dir`. */
 export function writeRunOutputs(dir: string, scenario: Scenario, summary: Summary, results: RunResult[]): void {
   const tag = (r: RunResult) => ({ run: r.replicate, seed: r.seed });
-  writeCsv(path.join(dir, "timeseries.csv"), TIMESERIES_COLUMNS, results.flatMap((r) => r.groupSeries.map((row) => ({ ...tag(r), ...row }))));
-  writeCsv(path.join(dir, "network.csv"), NETWORK_COLUMNS, results.flatMap((r) => r.networkSeries.map((row) => ({ ...tag(r), ...row }))));
-  writeCsv(path.join(dir, "classes.csv"), CLASS_COLUMNS, results.flatMap((r) => r.classes.map((row) => ({ ...tag(r), ...row }))));
-  writeCsv(path.join(dir, "lorenz.csv"), LORENZ_COLUMNS, results.flatMap((r) => r.lorenz.map((row) => ({ ...tag(r), ...row }))));
+  writeCsv(
+    path.join(dir, "timeseries.csv"),
+    TIMESERIES_COLUMNS,
+    results.flatMap((r) => r.groupSeries.map((row) => ({ ...tag(r), ...row }))),
+  );
+  writeCsv(
+    path.join(dir, "network.csv"),
+    NETWORK_COLUMNS,
+    results.flatMap((r) => r.networkSeries.map((row) => ({ ...tag(r), ...row }))),
+  );
+  writeCsv(
+    path.join(dir, "classes.csv"),
+    CLASS_COLUMNS,
+    results.flatMap((r) => r.classes.map((row) => ({ ...tag(r), ...row }))),
+  );
+  writeCsv(
+    path.join(dir, "lorenz.csv"),
+    LORENZ_COLUMNS,
+    results.flatMap((r) => r.lorenz.map((row) => ({ ...tag(r), ...row }))),
+  );
   if (hasAdaptiveFarmers(scenario)) {
-    writeCsv(path.join(dir, "strategies.csv"), STRATEGY_COLUMNS, results.flatMap((r) => r.strategySeries.map((row) => ({ ...tag(r), ...row }))));
+    writeCsv(
+      path.join(dir, "strategies.csv"),
+      STRATEGY_COLUMNS,
+      results.flatMap((r) => r.strategySeries.map((row) => ({ ...tag(r), ...row }))),
+    );
   }
   writeFileAtomic(path.join(dir, "scenario.resolved.json"), canonicalJson(scenario));
   writeJson(path.join(dir, "summary.json"), summary);

@@ -45,8 +45,7 @@ const tokens = () =>
     error: "expected a non-negative token amount (number or decimal string)",
   });
 /** An integer in WAD (1e18 = 1.0), as in the contracts: a non-negative integer or an integer string. */
-const wad = () =>
-  z.union([nonNegInt(), z.string().regex(/^\d+$/)], { error: "expected a WAD integer (1e18 = 1.0)" });
+const wad = () => z.union([nonNegInt(), z.string().regex(/^\d+$/)], { error: "expected a WAD integer (1e18 = 1.0)" });
 
 // ---- sections -----------------------------------------------------------------------------------------------
 export const EmissionSchema = z.strictObject({
@@ -81,7 +80,9 @@ export const DeviceClassSchema = z.strictObject({
   /** Class weight in the reward function (1 = neutral). */
   weight: nonNeg().default(1).describe("Class weight in the reward function (1 = neutral)."),
   /** Mean verified work per device per epoch of an honest device (work units). */
-  workPerEpoch: positive().default(100).describe("Mean verified work per device per epoch of an honest device (work units)."),
+  workPerEpoch: positive()
+    .default(100)
+    .describe("Mean verified work per device per epoch of an honest device (work units)."),
   hardwareCostUsd: nonNeg().default(500),
   opexUsdPerEpoch: nonNeg().default(0.5),
 });
@@ -122,16 +123,16 @@ export const LeversSchema = z.strictObject({
       maxBoost: nonNeg().default(0.5),
     })
     .prefault({}),
-  establishment: z
-    .strictObject({ epochs: nonNegInt().default(0), fraction: fraction().default(0.1) })
-    .prefault({}),
+  establishment: z.strictObject({ epochs: nonNegInt().default(0), fraction: fraction().default(0.1) }).prefault({}),
   vesting: z
     .strictObject({ immediateFraction: fraction().default(1), durationEpochs: nonNegInt().default(0) })
     .prefault({}),
   /** Tokens burned per device at registration. */
   onboardingFee: tokens().default(0).describe("Tokens burned per device at registration."),
   /** Share of the score taken from served (paid) work rather than reported work. */
-  demandWeight: fraction().default(0).describe("Share of the score taken from served (paid) work rather than reported work."),
+  demandWeight: fraction()
+    .default(0)
+    .describe("Share of the score taken from served (paid) work rather than reported work."),
   /** Probability per device per epoch that a challenge / witness check catches the fraud of each kind. */
   detection: z
     .strictObject({
@@ -140,9 +141,13 @@ export const LeversSchema = z.strictObject({
       fakeWork: fraction().default(0),
       collusion: fraction().default(0),
       /** Probability per honest device per epoch of a wrong flag by challenges. */
-      honestFalsePositive: fraction().default(0).describe("Probability per honest device per epoch of a wrong flag by challenges."),
+      honestFalsePositive: fraction()
+        .default(0)
+        .describe("Probability per honest device per epoch of a wrong flag by challenges."),
       /** Detection of a spoofer device multiplies by this once it has spread far from home. */
-      spreadMultiplier: nonNeg().default(2).describe("Detection of a spoofer device multiplies by this once it has spread far from home."),
+      spreadMultiplier: nonNeg()
+        .default(2)
+        .describe("Detection of a spoofer device multiplies by this once it has spread far from home."),
     })
     .prefault({}),
   /** Flags devices whose reported work exceeds threshold × their class's mean reported work. */
@@ -174,9 +179,13 @@ const HonestAgent = z.strictObject({
   /** Device work relative to the class mean (better hardware > 1). */
   workMultiplier: positive().default(1).describe("Device work relative to the class mean (better hardware > 1)."),
   /** Spread of work rate between devices (coefficient of variation, fixed per device). */
-  hardwareSpread: nonNeg().default(0.2).describe("Spread of work rate between devices (coefficient of variation, fixed per device)."),
+  hardwareSpread: nonNeg()
+    .default(0.2)
+    .describe("Spread of work rate between devices (coefficient of variation, fixed per device)."),
   /** Most devices that join per epoch when the expected payback is immediate. */
-  maxJoinPerEpoch: nonNegInt().default(0).describe("Most devices that join per epoch when the expected payback is immediate."),
+  maxJoinPerEpoch: nonNegInt()
+    .default(0)
+    .describe("Most devices that join per epoch when the expected payback is immediate."),
   /** Devices join while payback is shorter than this many epochs. */
   paybackHorizonEpochs: posInt().default(365).describe("Devices join while payback is shorter than this many epochs."),
   /** Share of devices leaving per epoch while they lose money. */
@@ -187,9 +196,13 @@ const SwarmFields = {
   /** The swarm never grows beyond this many devices. */
   maxDevices: nonNegInt().optional().describe("The swarm never grows beyond this many devices."),
   /** Share of the swarm it adds or removes per epoch as profit dictates. */
-  resizePerEpoch: fraction().default(0.1).describe("Share of the swarm it adds or removes per epoch as profit dictates."),
+  resizePerEpoch: fraction()
+    .default(0.1)
+    .describe("Share of the swarm it adds or removes per epoch as profit dictates."),
   /** Cost of running one fake device per epoch (USD): servers, SIMs, GPS spoofers. */
-  opexUsdPerEpoch: nonNeg().default(0.05).describe("Cost of running one fake device per epoch (USD): servers, SIMs, GPS spoofers."),
+  opexUsdPerEpoch: nonNeg()
+    .default(0.05)
+    .describe("Cost of running one fake device per epoch (USD): servers, SIMs, GPS spoofers."),
   /** Up-front cost per device besides bond and fee (USD). */
   setupCostUsd: nonNeg().default(0).describe("Up-front cost per device besides bond and fee (USD)."),
   /** Reported work per device relative to the class mean. */
@@ -211,7 +224,9 @@ const SpooferAgent = z.strictObject({
   /** Cells claimed at first (clustered near home). */
   cells: posInt().default(3).describe("Cells claimed at first (clustered near home)."),
   /** Spread out when the swarm's mean density factor falls below this. */
-  spreadThreshold: fraction().default(0.8).describe("Spread out when the swarm's mean density factor falls below this."),
+  spreadThreshold: fraction()
+    .default(0.8)
+    .describe("Spread out when the swarm's mean density factor falls below this."),
   /** Share of devices moved to empty cells per epoch while spreading. */
   spreadPerEpoch: fraction().default(0.25).describe("Share of devices moved to empty cells per epoch while spreading."),
 });
@@ -237,7 +252,9 @@ const MercenaryAgent = z.strictObject({
   kind: z.literal("mercenary"),
   maxDevices: nonNegInt().default(1_000),
   /** Enters in bulk when the annualised reward yield on hardware + bond exceeds this. */
-  entryApr: nonNeg().default(1).describe("Enters in bulk when the annualised reward yield on hardware + bond exceeds this."),
+  entryApr: nonNeg()
+    .default(1)
+    .describe("Enters in bulk when the annualised reward yield on hardware + bond exceeds this."),
   /** Leaves (and dumps its bond) when it falls below this. */
   exitApr: nonNeg().default(0.3).describe("Leaves (and dumps its bond) when it falls below this."),
   maxJoinPerEpoch: nonNegInt().default(200),
@@ -273,7 +290,9 @@ const AdaptiveFarmerAgent = z
     /** Cost per device of switching attacks (USD: retooling, new identities), on top of the new attack's entry cost. */
     switchCostUsd: nonNeg()
       .default(5)
-      .describe("Cost per device of switching attacks (USD: retooling, new identities), on top of the new attack's entry cost."),
+      .describe(
+        "Cost per device of switching attacks (USD: retooling, new identities), on top of the new attack's entry cost.",
+      ),
     /** A switch must repay its cost (switch + entry) out of the better yield within this many epochs. */
     horizonEpochs: posInt()
       .default(90)
@@ -304,12 +323,20 @@ const AdaptiveFarmerAgent = z
         opexUsdPerEpoch: nonNeg().default(0.1).describe("Running cost per spoofed device per epoch (USD)."),
       })
       .prefault({})
-      .describe("Location spoofing: virtual devices spread over random cells (caught more often: × detection.spreadMultiplier)."),
+      .describe(
+        "Location spoofing: virtual devices spread over random cells (caught more often: × detection.spreadMultiplier).",
+      ),
     /** Fake work: real hardware of the class (its cost and opex) that inflates reported work. */
     fakeWork: z
       .strictObject({
-        inflation: z.number().min(1, { error: "expected a number ≥ 1" }).default(3).describe("Reported work ÷ real work."),
-        hardwareSpread: nonNeg().default(0.2).describe("Spread of work rate between devices (coefficient of variation)."),
+        inflation: z
+          .number()
+          .min(1, { error: "expected a number ≥ 1" })
+          .default(3)
+          .describe("Reported work ÷ real work."),
+        hardwareSpread: nonNeg()
+          .default(0.2)
+          .describe("Spread of work rate between devices (coefficient of variation)."),
       })
       .prefault({})
       .describe("Fake work: real hardware of the class (its cost and opex) that inflates reported work."),
@@ -343,7 +370,10 @@ const LeverChangeSchema = z
       .describe("New minimum bond (tokens); devices below it top up their bond (bought on the market)."),
     onboardingFee: tokens().optional().describe("New onboarding fee (tokens per new device)."),
     densityScaling: z
-      .strictObject({ enabled: z.boolean().optional(), resolutions: z.array(DensityResolutionSchema).min(1).optional() })
+      .strictObject({
+        enabled: z.boolean().optional(),
+        resolutions: z.array(DensityResolutionSchema).min(1).optional(),
+      })
       .optional(),
     detection: z
       .strictObject({
@@ -357,12 +387,17 @@ const LeverChangeSchema = z
       .optional(),
     anomalyDetector: z.strictObject({ enabled: z.boolean().optional(), threshold: positive().optional() }).optional(),
   })
-  .describe("A scripted change of levers at the start of an epoch (governance acting mid-run). Only the fields given change.");
+  .describe(
+    "A scripted change of levers at the start of an epoch (governance acting mid-run). Only the fields given change.",
+  );
 export type LeverChange = z.output<typeof LeverChangeSchema>;
 
 export const MarketSchema = z.strictObject({
   /** `amm`: constant-product pool fed by sells and buys; `exogenous`: a price path. */
-  model: z.enum(["amm", "exogenous"]).default("amm").describe("`amm`: constant-product pool fed by sells and buys; `exogenous`: a price path."),
+  model: z
+    .enum(["amm", "exogenous"])
+    .default("amm")
+    .describe("`amm`: constant-product pool fed by sells and buys; `exogenous`: a price path."),
   initialPrice: positive().default(1),
   /** amm: USD on each side of the pool at start. */
   liquidityUsd: positive().default(2_000_000).describe("amm: USD on each side of the pool at start."),
@@ -371,7 +406,9 @@ export const MarketSchema = z.strictObject({
   /** exogenous: log volatility per epoch. */
   volatility: nonNeg().default(0).describe("exogenous: log volatility per epoch."),
   /** Tokens in existence before epoch 0 (genesis allocation, pool float); default: the pool's token side. */
-  genesisSupply: tokens().optional().describe("Tokens in existence before epoch 0 (genesis allocation, pool float); default: the pool's token side."),
+  genesisSupply: tokens()
+    .optional()
+    .describe("Tokens in existence before epoch 0 (genesis allocation, pool float); default: the pool's token side."),
   /** Yearly cost of capital for bonds (opportunity cost). */
   costOfCapital: nonNeg().default(0.1).describe("Yearly cost of capital for bonds (opportunity cost)."),
 });
@@ -380,11 +417,18 @@ export const DemandSchema = z.strictObject({
   /** Paid demand in epoch 0 (USD). */
   initialUsdPerEpoch: nonNeg().default(1_000).describe("Paid demand in epoch 0 (USD)."),
   /** Growth of demand per epoch (0.002 ≈ +107% a year; negative = shrinking). */
-  growthPerEpoch: z.number().min(-1).default(0.002).describe("Growth of demand per epoch (0.002 ≈ +107% a year; negative = shrinking)."),
+  growthPerEpoch: z
+    .number()
+    .min(-1)
+    .default(0.002)
+    .describe("Growth of demand per epoch (0.002 ≈ +107% a year; negative = shrinking)."),
   /** USD paid per unit of served work. */
   usdPerWorkUnit: positive().default(0.02).describe("USD paid per unit of served work."),
   /** Demand buys tokens and burns them (Helium data credits); otherwise it pays operators in USD. */
-  burnAndMint: z.boolean().default(true).describe("Demand buys tokens and burns them (Helium data credits); otherwise it pays operators in USD."),
+  burnAndMint: z
+    .boolean()
+    .default(true)
+    .describe("Demand buys tokens and burns them (Helium data credits); otherwise it pays operators in USD."),
 });
 
 const VerdictSchema = z.strictObject({
@@ -419,7 +463,10 @@ export const ScenarioSchema = z
       periodEpochs: 730,
     }),
     splits: SplitsSchema.prefault({}),
-    classes: z.array(DeviceClassSchema).min(1).prefault([{ name: "hotspot" }]),
+    classes: z
+      .array(DeviceClassSchema)
+      .min(1)
+      .prefault([{ name: "hotspot" }]),
     world: z
       .strictObject({
         width: posInt().default(64),
@@ -438,7 +485,10 @@ export const ScenarioSchema = z
       .describe("Scripted lever changes (applied at the start of their epoch, in order); absent = none."),
     market: MarketSchema.prefault({}),
     demand: DemandSchema.prefault({}),
-    agents: z.array(AgentSchema).min(1).prefault([{ kind: "honest", count: 1_000 }]),
+    agents: z
+      .array(AgentSchema)
+      .min(1)
+      .prefault([{ kind: "honest", count: 1_000 }]),
     verdicts: z.array(VerdictSchema).prefault(DEFAULT_VERDICTS),
   })
   .superRefine((s, ctx) => {
@@ -466,9 +516,18 @@ export const ScenarioSchema = z
     });
     const changes = s.leverChanges ?? [];
     changes.forEach((c, i) => {
-      if (c.epoch >= s.epochs) ctx.addIssue({ code: "custom", path: ["leverChanges", i, "epoch"], message: `expected < epochs (${s.epochs})` });
+      if (c.epoch >= s.epochs)
+        ctx.addIssue({
+          code: "custom",
+          path: ["leverChanges", i, "epoch"],
+          message: `expected < epochs (${s.epochs})`,
+        });
       if (i > 0 && c.epoch < changes[i - 1].epoch) {
-        ctx.addIssue({ code: "custom", path: ["leverChanges", i, "epoch"], message: "expected changes in epoch order" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["leverChanges", i, "epoch"],
+          message: "expected changes in epoch order",
+        });
       }
     });
     s.verdicts.forEach((v, i) => {
@@ -476,16 +535,22 @@ export const ScenarioSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["verdicts", i, "threshold"],
-          message: v.comparator === "between" ? "expected [min, max] for 'between'" : `expected a number for '${v.comparator}'`,
+          message:
+            v.comparator === "between"
+              ? "expected [min, max] for 'between'"
+              : `expected a number for '${v.comparator}'`,
         });
       }
     });
     const names = s.agents.map((a, i) => a.name ?? `${a.kind}-${i}`);
     names.forEach((n, i) => {
-      if (names.indexOf(n) !== i) ctx.addIssue({ code: "custom", path: ["agents", i, "name"], message: `duplicate agent name "${n}"` });
+      if (names.indexOf(n) !== i)
+        ctx.addIssue({ code: "custom", path: ["agents", i, "name"], message: `duplicate agent name "${n}"` });
     });
-    if (s.classes.length > 255) ctx.addIssue({ code: "custom", path: ["classes"], message: "expected at most 255 classes" });
-    if (s.agents.length > 255) ctx.addIssue({ code: "custom", path: ["agents"], message: "expected at most 255 agent groups" });
+    if (s.classes.length > 255)
+      ctx.addIssue({ code: "custom", path: ["classes"], message: "expected at most 255 classes" });
+    if (s.agents.length > 255)
+      ctx.addIssue({ code: "custom", path: ["agents"], message: "expected at most 255 agent groups" });
     const e = s.emission;
     const need = (field: keyof typeof e, curve: string): void => {
       if (e[field] === undefined) {
@@ -504,7 +569,8 @@ export const ScenarioSchema = z
         resolveSchedule(scheduleParamsOf(s as Scenario));
       } catch (err) {
         const field = err instanceof ScheduleParamsError ? err.field : "curve";
-        const message = err instanceof ScheduleParamsError ? err.message.replace(/^ScheduleParams\.\w+: /, "") : String(err);
+        const message =
+          err instanceof ScheduleParamsError ? err.message.replace(/^ScheduleParams\.\w+: /, "") : String(err);
         ctx.addIssue({ code: "custom", path: ["emission", field], message });
       }
     }
@@ -634,7 +700,8 @@ export function setPath(target: Record<string, unknown>, dotted: string, value: 
   let node: Record<string, unknown> = target;
   for (let i = 0; i < keys.length - 1; i++) {
     const k = keys[i];
-    if (node[k] === undefined || node[k] === null || typeof node[k] !== "object") node[k] = /^\d+$/.test(keys[i + 1]) ? [] : {};
+    if (node[k] === undefined || node[k] === null || typeof node[k] !== "object")
+      node[k] = /^\d+$/.test(keys[i + 1]) ? [] : {};
     node = node[k] as Record<string, unknown>;
   }
   node[keys[keys.length - 1]] = value;

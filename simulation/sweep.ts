@@ -53,7 +53,9 @@ export function parseParam(text: string): SweepParam {
   if (eq <= 0) throw new UsageError(`--param: expected key=v1,v2,…, got "${text}"`);
   const key = text.slice(0, eq).trim();
   const list = text.slice(eq + 1);
-  const values = list.trim().startsWith("[") ? (parseValue(list) as unknown[]) : list.split(",").map((v) => parseValue(v.trim()));
+  const values = list.trim().startsWith("[")
+    ? (parseValue(list) as unknown[])
+    : list.split(",").map((v) => parseValue(v.trim()));
   if (!Array.isArray(values) || values.length === 0 || values.some((v) => v === "")) {
     throw new UsageError(`--param ${key}: expected a non-empty comma-separated list of values`);
   }
@@ -91,14 +93,20 @@ export function shardRange(points: number, shard: Shard | null): [number, number
   return [Math.floor((shard.index * points) / shard.count), Math.floor(((shard.index + 1) * points) / shard.count)];
 }
 
-const cellText = (v: unknown): string | number | boolean | null => (typeof v === "number" || typeof v === "boolean" || v === null ? v : typeof v === "string" ? v : JSON.stringify(v));
+const cellText = (v: unknown): string | number | boolean | null =>
+  typeof v === "number" || typeof v === "boolean" || v === null ? v : typeof v === "string" ? v : JSON.stringify(v);
 
 export function rowColumns(params: readonly SweepParam[]): string[] {
   return ["point", "replicate", "seed", ...params.map((p) => p.key), ...HEADLINE_METRICS];
 }
 
 export function pointColumns(params: readonly SweepParam[]): string[] {
-  return ["point", ...params.map((p) => p.key), "n", ...HEADLINE_METRICS.flatMap((m) => [`${m}_mean`, `${m}_lo`, `${m}_hi`])];
+  return [
+    "point",
+    ...params.map((p) => p.key),
+    "n",
+    ...HEADLINE_METRICS.flatMap((m) => [`${m}_mean`, `${m}_lo`, `${m}_hi`]),
+  ];
 }
 
 export interface SweepOptions {
@@ -134,14 +142,19 @@ function validateGrid(options: SweepOptions, first: number, end: number): { scen
     try {
       loadScenario(options.scenario, { ...options.base, ...pointOverrides(options.params, p) });
     } catch (err) {
-      throw new Error(`sweep point ${p} (${JSON.stringify(pointOverrides(options.params, p))}): ${(err as Error).message}`, { cause: err });
+      throw new Error(
+        `sweep point ${p} (${JSON.stringify(pointOverrides(options.params, p))}): ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   }
   return base;
 }
 
 /** Run a sweep (or one shard of it). Resolves with the manifest; `interrupted` when stopped early. */
-export async function runSweep(options: SweepOptions): Promise<{ manifest: SweepManifest; dir: string; interrupted: boolean }> {
+export async function runSweep(
+  options: SweepOptions,
+): Promise<{ manifest: SweepManifest; dir: string; interrupted: boolean }> {
   const params = options.params;
   const points = gridSize(params);
   const [first, end] = shardRange(points, options.shard);
@@ -149,7 +162,10 @@ export async function runSweep(options: SweepOptions): Promise<{ manifest: Sweep
   const runs = scenario.runs;
   const dir =
     options.out ??
-    path.join("out", `sweep-${scenario.name}${options.shard ? `-shard${options.shard.index}of${options.shard.count}` : ""}`);
+    path.join(
+      "out",
+      `sweep-${scenario.name}${options.shard ? `-shard${options.shard.index}of${options.shard.count}` : ""}`,
+    );
   const sweepHash = createHash("sha256")
     .update(JSON.stringify({ scenario: scenarioHash(scenario), params, runs, shard: options.shard }))
     .digest("hex");
@@ -224,7 +240,11 @@ export async function runSweep(options: SweepOptions): Promise<{ manifest: Sweep
     options.quiet || totalTasks === 0
       ? undefined
       : new cliProgress.SingleBar(
-          { format: "{bar} {percentage}% | {value}/{total} runs | ETA {eta_formatted}", stream: process.stderr, etaBuffer: 50 },
+          {
+            format: "{bar} {percentage}% | {value}/{total} runs | ETA {eta_formatted}",
+            stream: process.stderr,
+            etaBuffer: 50,
+          },
           cliProgress.Presets.shades_classic,
         );
   bar?.start(totalTasks, 0);
@@ -235,7 +255,11 @@ export async function runSweep(options: SweepOptions): Promise<{ manifest: Sweep
       buffer.delete(nextToWrite);
       const task = taskAt(nextToWrite);
       const overrides = pointOverrides(params, task.point);
-      const row: Record<string, string | number | boolean | null> = { point: task.point, replicate: task.replicate, seed: result.seed };
+      const row: Record<string, string | number | boolean | null> = {
+        point: task.point,
+        replicate: task.replicate,
+        seed: result.seed,
+      };
       for (const p of params) row[p.key] = cellText(overrides[p.key]);
       for (const m of HEADLINE_METRICS) row[m] = result.metrics[m];
       fs.writeSync(rowsFd, csvText(rowCols, [row], false));
@@ -361,12 +385,14 @@ export function mergeShards(dirs: string[], out: string): SweepManifest {
     const file = path.join(d, "sweep.json");
     if (!fs.existsSync(file)) throw new UsageError(`merge: ${d} has no sweep.json`);
     const m = JSON.parse(fs.readFileSync(file, "utf8")) as SweepManifest;
-    if (!m.complete) throw new UsageError(`merge: ${d} is not complete (${m.completedPoints} points done); resume it first`);
+    if (!m.complete)
+      throw new UsageError(`merge: ${d} is not complete (${m.completedPoints} points done); resume it first`);
     return { dir: d, m };
   });
   const key = (m: SweepManifest) => JSON.stringify([m.scenario.hash, m.params, m.runs, m.shard?.count ?? 1]);
   for (const { dir, m } of manifests) {
-    if (key(m) !== key(manifests[0].m)) throw new UsageError(`merge: ${dir} belongs to a different sweep than ${manifests[0].dir}`);
+    if (key(m) !== key(manifests[0].m))
+      throw new UsageError(`merge: ${dir} belongs to a different sweep than ${manifests[0].dir}`);
   }
   manifests.sort((a, b) => (a.m.shard?.firstPoint ?? 0) - (b.m.shard?.firstPoint ?? 0));
   let expected = 0;
@@ -375,7 +401,8 @@ export function mergeShards(dirs: string[], out: string): SweepManifest {
     if (f !== expected) throw new UsageError(`merge: points ${expected}–${f - 1} are missing or overlap at ${dir}`);
     expected = e;
   }
-  if (expected !== manifests[0].m.points) throw new UsageError(`merge: points ${expected}–${manifests[0].m.points - 1} are missing`);
+  if (expected !== manifests[0].m.points)
+    throw new UsageError(`merge: points ${expected}–${manifests[0].m.points - 1} are missing`);
   fs.mkdirSync(out, { recursive: true });
   for (const file of ["sweep.csv", "sweep-points.csv"]) {
     const target = path.join(out, file);
@@ -392,7 +419,9 @@ export function mergeShards(dirs: string[], out: string): SweepManifest {
   const merged: SweepManifest = {
     ...first,
     shard: null,
-    sweepHash: createHash("sha256").update(JSON.stringify({ merged: manifests.map((x) => x.m.sweepHash) })).digest("hex"),
+    sweepHash: createHash("sha256")
+      .update(JSON.stringify({ merged: manifests.map((x) => x.m.sweepHash) }))
+      .digest("hex"),
     completedPoints: first.points,
     complete: true,
   };
@@ -433,7 +462,7 @@ export async function sweepCommand(args: ParsedArgs): Promise<number> {
     quiet,
   });
   if (interrupted) {
-    const total = (manifest.shard ? manifest.shard.endPoint - manifest.shard.firstPoint : manifest.points);
+    const total = manifest.shard ? manifest.shard.endPoint - manifest.shard.firstPoint : manifest.points;
     console.error(
       `interrupted: ${manifest.completedPoints} of ${total} points are complete in ${dir}/ (sweep.partial.csv). ` +
         `Run the same command again to resume.`,
@@ -449,7 +478,8 @@ export async function sweepCommand(args: ParsedArgs): Promise<number> {
 export async function mergeCommand(args: ParsedArgs): Promise<number> {
   const out = flag(args, "out") ?? path.join("out", "sweep-merged");
   const manifest = mergeShards(args.positional, out);
-  if (flag(args, "quiet") !== "true") console.log(`merged ${args.positional.length} shard(s), ${manifest.points} points → ${out}/`);
+  if (flag(args, "quiet") !== "true")
+    console.log(`merged ${args.positional.length} shard(s), ${manifest.points} points → ${out}/`);
   await reportUnlessDisabled(args, out, flag(args, "quiet") === "true");
   return 0;
 }

@@ -24,17 +24,18 @@ function parseWorkWad(text: string): bigint | undefined {
   return wad <= 10n ** 18n ? wad : undefined;
 }
 
-const deviceIdField = z
-  .union([z.string(), z.number()])
-  .transform((v, ctx) => {
-    const text = String(v).trim();
-    if (/^0x[0-9a-fA-F]{40}$/.test(text) || /^0x[0-9a-fA-F]{1,64}$/.test(text) || /^\d{1,78}$/.test(text)) {
-      const id = BigInt(text);
-      if (id > 0n && id < 2n ** 160n) return id;
-    }
-    ctx.addIssue({ code: "custom", message: "expected a device id: the device key address (0x + 40 hex) or its uint160 value" });
-    return z.NEVER;
+const deviceIdField = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const text = String(v).trim();
+  if (/^0x[0-9a-fA-F]{40}$/.test(text) || /^0x[0-9a-fA-F]{1,64}$/.test(text) || /^\d{1,78}$/.test(text)) {
+    const id = BigInt(text);
+    if (id > 0n && id < 2n ** 160n) return id;
+  }
+  ctx.addIssue({
+    code: "custom",
+    message: "expected a device id: the device key address (0x + 40 hex) or its uint160 value",
   });
+  return z.NEVER;
+});
 
 const workField = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const wad = parseWorkWad(typeof v === "number" ? v.toString() : v);
@@ -49,10 +50,21 @@ const flagsField = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .transform((v, ctx) => {
-    const list = v === undefined ? [] : Array.isArray(v) ? v : v.split("|").map((s) => s.trim()).filter(Boolean);
+    const list =
+      v === undefined
+        ? []
+        : Array.isArray(v)
+          ? v
+          : v
+              .split("|")
+              .map((s) => s.trim())
+              .filter(Boolean);
     for (const flag of list) {
       if (!(REPORT_FLAGS as readonly string[]).includes(flag)) {
-        ctx.addIssue({ code: "custom", message: `unknown flag "${flag}"; expected one of: ${REPORT_FLAGS.join(", ")}` });
+        ctx.addIssue({
+          code: "custom",
+          message: `unknown flag "${flag}"; expected one of: ${REPORT_FLAGS.join(", ")}`,
+        });
         return z.NEVER;
       }
     }
@@ -67,7 +79,9 @@ export class ReportsFileError extends Error {
     readonly file: string,
     readonly problems: string[],
   ) {
-    super(`${file}: ${problems.length} problem(s) in the work reports; nothing was computed or posted:\n  ${problems.join("\n  ")}`);
+    super(
+      `${file}: ${problems.length} problem(s) in the work reports; nothing was computed or posted:\n  ${problems.join("\n  ")}`,
+    );
     this.name = "ReportsFileError";
   }
 }

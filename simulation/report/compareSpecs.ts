@@ -4,7 +4,16 @@
  * Charts that do not overlay well (stacked rewards, per-class panels) stay side by side in document.ts.
  */
 import type { EpochRow, RunReport } from "./model";
-import { baseConfig, binEpochs, lorenzEqualityLayer, sampleRows, HEIGHT, LINE_LEGEND, WIDTH, type ChartDef } from "./specs";
+import {
+  baseConfig,
+  binEpochs,
+  lorenzEqualityLayer,
+  sampleRows,
+  HEIGHT,
+  LINE_LEGEND,
+  WIDTH,
+  type ChartDef,
+} from "./specs";
 import { formatDelta, formatNumber, formatValue } from "./format";
 
 const SIDES = ["status quo", "proposal"] as const;

@@ -33,7 +33,6 @@ export interface WrittenReport {
   outcome: ReportDocument["overall"];
 }
 
-
 function chartsOf(doc: ReportDocument): ChartDef[] {
   return doc.sections.flatMap((s) => (s.charts ?? []).flatMap((slot) => slot.charts.map((c) => c.chart)));
 }
@@ -46,7 +45,9 @@ export async function renderCharts(doc: ReportDocument): Promise<Map<string, str
     try {
       svgs.set(chart.id, prefixSvgIds(await renderSvg(chart.spec), chart.id));
     } catch (err) {
-      throw new Error(`chart "${chart.id}" (${chart.title}) failed to render: ${(err as Error).message}`, { cause: err });
+      throw new Error(`chart "${chart.id}" (${chart.title}) failed to render: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
   return svgs;

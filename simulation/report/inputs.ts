@@ -88,7 +88,9 @@ export function readJsonFile<T>(file: string, schema: z.ZodType<T>, label = path
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new Error(`${label}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+    throw new Error(`${label}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, {
+      cause: err,
+    });
   }
   let json: unknown;
   try {
@@ -113,7 +115,9 @@ function readText(dir: string, name: string): string {
   try {
     return fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new Error(`${name}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+    throw new Error(`${name}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, {
+      cause: err,
+    });
   }
 }
 

@@ -140,9 +140,9 @@ describe("protocol/reward", function () {
 
     it("refuses bad parameters naming the field", function () {
       expect(() => validateRewardParams({ ...params, demandWeightBps: 10_001 })).to.throw(/demandWeightBps/);
-      expect(() =>
-        validateRewardParams({ ...params, establishment: { epochs: -1, fractionBps: 0 } }),
-      ).to.throw(/establishment.epochs/);
+      expect(() => validateRewardParams({ ...params, establishment: { epochs: -1, fractionBps: 0 } })).to.throw(
+        /establishment.epochs/,
+      );
     });
   });
 
@@ -198,7 +198,9 @@ describe("protocol/reward", function () {
             const total = kernel.score(n, epoch);
             const fastPaidWei = kernel.pay(n, poolTokens, total) * 1e18;
             const exactPaid = Number(exact.paid);
-            const tol = n * REWARD_FAST_EXACT_TOLERANCE.absoluteWeiPerDevice + REWARD_FAST_EXACT_TOLERANCE.relative * Number(pool);
+            const tol =
+              n * REWARD_FAST_EXACT_TOLERANCE.absoluteWeiPerDevice +
+              REWARD_FAST_EXACT_TOLERANCE.relative * Number(pool);
             expect(Math.abs(exactPaid - fastPaidWei)).to.be.at.most(tol);
             for (let i = 0; i < n; i++) {
               const e = Number(exact.rewards[i]);

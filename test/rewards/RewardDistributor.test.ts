@@ -4,14 +4,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress, ZeroHash, parseEther } from "ethers";
 import { MockHookedToken, ReentrantClaimer, RewardDistributor } from "../../typechain-types";
 import { buildRewardTree } from "../../protocol/merkle";
-import {
-  CHALLENGE_WINDOW,
-  DAY,
-  TOKEN_CAP,
-  deployNoWindowFixture,
-  deploySystemFixture,
-  fundAndPost,
-} from "./fixture";
+import { CHALLENGE_WINDOW, DAY, TOKEN_CAP, deployNoWindowFixture, deploySystemFixture, fundAndPost } from "./fixture";
 
 const E = (n: number | string) => parseEther(String(n));
 

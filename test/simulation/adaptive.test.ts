@@ -6,7 +6,13 @@ import { chooseStrategy, strategyEstimate, type StrategyEstimate, type StrategyI
 import { runReplicate, type StrategySeriesRow } from "../../simulation/engine";
 import { readRun } from "../../simulation/report/inputs";
 import { runAll, STRATEGY_COLUMNS, summarise, writeRunOutputs } from "../../simulation/run";
-import { loadScenario, parseScenario, ScenarioError, type FarmerStrategy, type Scenario } from "../../simulation/scenario";
+import {
+  loadScenario,
+  parseScenario,
+  ScenarioError,
+  type FarmerStrategy,
+  type Scenario,
+} from "../../simulation/scenario";
 import { supplyOf } from "../../simulation/supply";
 
 const EPY = 365.25;
@@ -42,7 +48,13 @@ const baseInputs: StrategyInputs = {
   epochsPerYear: EPY,
 };
 
-const spec = { adaptive: true, strategies: ["sybil", "spoofer", "fakeWork"] as FarmerStrategy[], switchCostUsd: 5, horizonEpochs: 90, hurdleApr: 0 };
+const spec = {
+  adaptive: true,
+  strategies: ["sybil", "spoofer", "fakeWork"] as FarmerStrategy[],
+  switchCostUsd: 5,
+  horizonEpochs: 90,
+  hurdleApr: 0,
+};
 const est = (apr: number, capitalUsd = 100, entryUsd = 10): StrategyEstimate & { entryUsd: number } => ({
   apr,
   capitalUsd,
@@ -63,7 +75,10 @@ describe("simulation/agents: adaptive farmer choice", function () {
     const caught = strategyEstimate({ ...baseInputs, detectProbability: 0.1 });
     expect(caught.profitUsd).to.be.closeTo(0.9 - running - 0.1 * (10 + 5), 1e-12);
     // without slashing a caught device only misses the epoch's reward
-    expect(strategyEstimate({ ...baseInputs, detectProbability: 0.1, suspended: false }).profitUsd).to.be.closeTo(0.9 - running, 1e-12);
+    expect(strategyEstimate({ ...baseInputs, detectProbability: 0.1, suspended: false }).profitUsd).to.be.closeTo(
+      0.9 - running,
+      1e-12,
+    );
   });
 
   it("picks the best return, pays a switch only when the gain repays it, stops below the hurdle", function () {
@@ -76,12 +91,16 @@ describe("simulation/agents: adaptive farmer choice", function () {
     // below the hurdle everywhere: stop; a farmer whose attack fails the hurdle moves if another repays its kit
     expect(chooseStrategy(spec, "sybil", { sybil: est(-1), spoofer: est(-0.5) }, EPY)).to.equal(null);
     expect(chooseStrategy(spec, "sybil", { sybil: est(-1), spoofer: est(1) }, EPY)).to.equal("spoofer");
-    expect(chooseStrategy({ ...spec, hurdleApr: 2 }, "sybil", { sybil: est(1.5), spoofer: est(1.8) }, EPY)).to.equal(null);
+    expect(chooseStrategy({ ...spec, hurdleApr: 2 }, "sybil", { sybil: est(1.5), spoofer: est(1.8) }, EPY)).to.equal(
+      null,
+    );
     // an idle farmer re-enters only when the return over the horizon repays the kit: 0.3 × 90/365 < 10/100
     expect(chooseStrategy(spec, null, { spoofer: est(0.3) }, EPY)).to.equal(null);
     expect(chooseStrategy(spec, null, { spoofer: est(0.5) }, EPY)).to.equal("spoofer");
     // adaptive: false never switches
-    expect(chooseStrategy({ ...spec, adaptive: false }, "sybil", { sybil: est(-5), spoofer: est(9) }, EPY)).to.equal("sybil");
+    expect(chooseStrategy({ ...spec, adaptive: false }, "sybil", { sybil: est(-5), spoofer: est(9) }, EPY)).to.equal(
+      "sybil",
+    );
   });
 });
 
@@ -96,7 +115,10 @@ describe("simulation/engine: adaptive farmer under scripted lever changes", func
       const rows = strategies(scenario, replicate);
       expect(rows.length).to.equal(scenario.epochs);
       const seq = sequence(rows);
-      expect(seq.map(([s]) => s), `replicate ${replicate}`).to.deep.equal(["sybil", "spoofer", "fakeWork", "idle"]);
+      expect(
+        seq.map(([s]) => s),
+        `replicate ${replicate}`,
+      ).to.deep.equal(["sybil", "spoofer", "fakeWork", "idle"]);
       // each switch happens at the first decision epoch after its lever change
       [90, 180, 270].forEach((changeEpoch, k) => {
         const at = seq[k + 1][1];
@@ -128,14 +150,21 @@ describe("simulation/engine: adaptive farmer under scripted lever changes", func
   it("adaptive: false keeps the initial strategy (engine invariants checked every epoch through the lever changes)", function () {
     const fixed = parseScenario({
       ...builtIn(),
-      agents: builtIn().agents.map((a) => (a.kind === "adaptive" ? { ...a, adaptive: false, initialStrategy: "spoofer" } : a)),
+      agents: builtIn().agents.map((a) =>
+        a.kind === "adaptive" ? { ...a, adaptive: false, initialStrategy: "spoofer" } : a,
+      ),
     });
     const r = runReplicate(fixed, supplyOf(fixed), 0, { series: true, mode: "fast", checkInvariants: true });
     expect(new Set(r.strategySeries.map((row) => row.strategy))).to.deep.equal(new Set(["spoofer"]));
   });
 
   it("is deterministic and writes strategies.csv (byte-identical) that the report reader accepts", function () {
-    const scenario = parseScenario({ ...builtIn(), runs: 2, epochs: 120, leverChanges: builtIn().leverChanges!.filter((c) => c.epoch < 120) });
+    const scenario = parseScenario({
+      ...builtIn(),
+      runs: 2,
+      epochs: 120,
+      leverChanges: builtIn().leverChanges!.filter((c) => c.epoch < 120),
+    });
     const a = runAll(scenario);
     const b = runAll(scenario);
     expect(JSON.stringify(a)).to.equal(JSON.stringify(b));
@@ -162,7 +191,11 @@ describe("simulation/engine: adaptive farmer under scripted lever changes", func
   });
 
   it("writes no strategies.csv and unchanged file list without an adaptive farmer", function () {
-    const scenario = parseScenario({ epochs: 5, world: { width: 16, height: 16 }, agents: [{ kind: "honest", count: 50 }] });
+    const scenario = parseScenario({
+      epochs: 5,
+      world: { width: 16, height: 16 },
+      agents: [{ kind: "honest", count: 50 }],
+    });
     const results = runAll(scenario);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sim-plain-"));
     writeRunOutputs(dir, scenario, summarise(scenario, "test", results, "fast"), results);
@@ -181,15 +214,19 @@ describe("simulation/engine: adaptive farmer under scripted lever changes", func
       }
       return [];
     };
-    expect(bad({ agents: [{ kind: "adaptive", count: 5, strategies: ["sybil"], initialStrategy: "spoofer" }] })).to.deep.equal([
-      "agents[0].initialStrategy: expected one of the group's strategies (sybil)",
-    ]);
-    expect(bad({ agents: [{ kind: "adaptive", count: 5, strategies: ["mercenary"] }] })[0]).to.match(/^agents\[0\]\.strategies\[0\]: expected one of sybil, spoofer, fakeWork/);
+    expect(
+      bad({ agents: [{ kind: "adaptive", count: 5, strategies: ["sybil"], initialStrategy: "spoofer" }] }),
+    ).to.deep.equal(["agents[0].initialStrategy: expected one of the group's strategies (sybil)"]);
+    expect(bad({ agents: [{ kind: "adaptive", count: 5, strategies: ["mercenary"] }] })[0]).to.match(
+      /^agents\[0\]\.strategies\[0\]: expected one of sybil, spoofer, fakeWork/,
+    );
     expect(bad({ epochs: 10, leverChanges: [{ epoch: 5 }, { epoch: 3 }, { epoch: 10 }] })).to.deep.equal([
       "leverChanges[1].epoch: expected changes in epoch order",
       "leverChanges[2].epoch: expected < epochs (10)",
     ]);
-    expect(bad({ leverChanges: [{ epoch: 1, detection: { sybil: 2 } }] })).to.deep.equal(["leverChanges[0].detection.sybil: expected a number between 0 and 1"]);
+    expect(bad({ leverChanges: [{ epoch: 1, detection: { sybil: 2 } }] })).to.deep.equal([
+      "leverChanges[0].detection.sybil: expected a number between 0 and 1",
+    ]);
   });
 
   it("holds the engine invariants with adaptive farmers and random lever changes (seeded)", async function () {
@@ -222,7 +259,11 @@ describe("simulation/engine: adaptive farmer under scripted lever changes", func
               { kind: "sybil", count: 10 },
             ],
           });
-          const r = runReplicate(scenario, supplyOf(scenario), 0, { series: true, mode: "fast", checkInvariants: true });
+          const r = runReplicate(scenario, supplyOf(scenario), 0, {
+            series: true,
+            mode: "fast",
+            checkInvariants: true,
+          });
           for (const row of r.strategySeries) {
             expect(row.strategy === "idle" || strategiesList.includes(row.strategy)).to.equal(true);
             if (row.strategy === "idle") expect(row.devices).to.equal(0);

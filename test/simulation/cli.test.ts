@@ -6,12 +6,22 @@ import path from "node:path";
 import { main, parseArgs, UsageError } from "../../simulation/cli";
 
 /** What one simulate run writes before its report. */
-const RUN_FILES = ["classes.csv", "lorenz.csv", "network.csv", "scenario.resolved.json", "summary.json", "timeseries.csv"];
+const RUN_FILES = [
+  "classes.csv",
+  "lorenz.csv",
+  "network.csv",
+  "scenario.resolved.json",
+  "summary.json",
+  "timeseries.csv",
+];
 
 const ROOT = path.join(__dirname, "../..");
 const TINY = path.join(__dirname, "fixtures", "tiny.yaml");
 
-function cli(args: string[], onSpawn?: (child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  onSpawn?: (child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "simulation/cli.ts", ...args], {
       cwd: ROOT,
@@ -60,14 +70,28 @@ describe("simulation/cli", function () {
 
   it("simulate --no-report writes only the run files", async function () {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "cli-"));
-    expect(await main(["--scenario", TINY, "--epochs", "3", "--runs", "1", "--out", out, "--quiet", "--no-report"])).to.equal(0);
+    expect(
+      await main(["--scenario", TINY, "--epochs", "3", "--runs", "1", "--out", out, "--quiet", "--no-report"]),
+    ).to.equal(0);
     expect(fs.readdirSync(out).sort()).to.deep.equal([...RUN_FILES].sort());
   });
 
   it("simulate on several worker threads writes the same bytes as on one", async function () {
     const dirs = [1, 2].map(() => fs.mkdtempSync(path.join(os.tmpdir(), "cli-w-")));
     for (const [k, dir] of dirs.entries()) {
-      const code = await main(["--scenario", TINY, "--runs", "3", "--epochs", "8", "--workers", String(k + 1), "--out", dir, "--quiet"]);
+      const code = await main([
+        "--scenario",
+        TINY,
+        "--runs",
+        "3",
+        "--epochs",
+        "8",
+        "--workers",
+        String(k + 1),
+        "--out",
+        dir,
+        "--quiet",
+      ]);
       expect(code).to.equal(0);
     }
     const files = fs.readdirSync(dirs[0], { recursive: true, encoding: "utf8" });
@@ -83,7 +107,17 @@ describe("simulation/cli", function () {
   it("refuses a bad scenario file with every problem by path and exit code 2", async function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cli-"));
     const bad = path.join(dir, "bad.json");
-    fs.writeFileSync(bad, JSON.stringify({ epochs: -1, agents: [{ kind: "honest", count: 1 }, { kind: "honest", count: 2 }, { kind: "sybil", count: 1.5 }] }));
+    fs.writeFileSync(
+      bad,
+      JSON.stringify({
+        epochs: -1,
+        agents: [
+          { kind: "honest", count: 1 },
+          { kind: "honest", count: 2 },
+          { kind: "sybil", count: 1.5 },
+        ],
+      }),
+    );
     const r = await cli(["--scenario", bad, "--out", path.join(dir, "out")]);
     expect(r.code).to.equal(2);
     expect(r.stderr).to.include("epochs: expected a positive integer");
@@ -93,7 +127,22 @@ describe("simulation/cli", function () {
 
   it("Ctrl-C during a sweep keeps completed points, says how to resume, and the rerun completes", async function () {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "cli-sweep-"));
-    const args = ["sweep", "--scenario", TINY, "--param", "levers.minBond=" + Array.from({ length: 40 }, (_, i) => i).join(","), "--runs", "1", "--workers", "1", "--epochs", "30", "--out", out, "--quiet"];
+    const args = [
+      "sweep",
+      "--scenario",
+      TINY,
+      "--param",
+      "levers.minBond=" + Array.from({ length: 40 }, (_, i) => i).join(","),
+      "--runs",
+      "1",
+      "--workers",
+      "1",
+      "--epochs",
+      "30",
+      "--out",
+      out,
+      "--quiet",
+    ];
     const partial = path.join(out, "sweep.partial.csv");
     const r = await cli(args, (child) => {
       const timer = setInterval(() => {

@@ -26,7 +26,11 @@ function run(input: ScenarioInput, replicate = 0, mode: "fast" | "exact" = "fast
 }
 
 function withAgents(extra: ScenarioInput["agents"], levers: ScenarioInput["levers"] = {}): ScenarioInput {
-  return { ...honestOnly, levers: { ...honestOnly.levers, ...levers }, agents: [...(honestOnly.agents ?? []), ...(extra ?? [])] };
+  return {
+    ...honestOnly,
+    levers: { ...honestOnly.levers, ...levers },
+    agents: [...(honestOnly.agents ?? []), ...(extra ?? [])],
+  };
 }
 
 describe("simulation/engine", function () {
@@ -54,20 +58,30 @@ describe("simulation/engine", function () {
   });
 
   it("exact (bigint) mode pays within the stated tolerance of fast mode on the same inputs", function () {
-    const r = run(withAgents([{ kind: "fakeWork", count: 20, inflation: 2 }], { establishment: { epochs: 5, fraction: 0.1 } }), 0, "exact");
+    const r = run(
+      withAgents([{ kind: "fakeWork", count: 20, inflation: 2 }], { establishment: { epochs: 5, fraction: 0.1 } }),
+      0,
+      "exact",
+    );
     const check = r.exactCheck!;
-    const perEpochTol = check.maxDevices * REWARD_FAST_EXACT_TOLERANCE.absoluteWeiPerDevice + REWARD_FAST_EXACT_TOLERANCE.relative * 3500e18;
+    const perEpochTol =
+      check.maxDevices * REWARD_FAST_EXACT_TOLERANCE.absoluteWeiPerDevice +
+      REWARD_FAST_EXACT_TOLERANCE.relative * 3500e18;
     expect(check.maxEpochDiffWei).to.be.at.most(perEpochTol);
     const totalDiff = Math.abs(Number(check.exactPaidWei) - check.fastPaidTokens * 1e18);
     expect(totalDiff).to.be.at.most(40 * perEpochTol);
     // and a whole exact run lands close to a whole fast run (feedback through the market may differ by rounding)
-    const fast = run(withAgents([{ kind: "fakeWork", count: 20, inflation: 2 }], { establishment: { epochs: 5, fraction: 0.1 } }));
+    const fast = run(
+      withAgents([{ kind: "fakeWork", count: 20, inflation: 2 }], { establishment: { epochs: 5, fraction: 0.1 } }),
+    );
     expect(r.metrics.paid!).to.be.closeTo(fast.metrics.paid!, 1e-6 * fast.metrics.paid!);
     expect(r.metrics.leakage!).to.be.closeTo(fast.metrics.leakage!, 1e-3);
   });
 
   it("measures leakage of a known fake-work group: inflation k means (k−1)/k of its reward is fake", function () {
-    const r = run(withAgents([{ name: "fake", kind: "fakeWork", count: 20, inflation: 4, workCv: 0, hardwareSpread: 0 }]));
+    const r = run(
+      withAgents([{ name: "fake", kind: "fakeWork", count: 20, inflation: 4, workCv: 0, hardwareSpread: 0 }]),
+    );
     const fake = r.classes.find((c) => c.agent === "fake")!;
     expect(r.metrics.leakage).to.be.closeTo((fake.rewardShare as number) * 0.75, 1e-9);
     expect(fake.captureRatio).to.be.greaterThan(2);
@@ -75,8 +89,12 @@ describe("simulation/engine", function () {
 
   it("a sybil swarm shrinks when the bond rises", function () {
     const swarm = { name: "swarm", kind: "sybil" as const, count: 100, maxDevices: 2000, cells: 2 };
-    const cheap = run(withAgents([swarm], { minBond: 1, detection: { sybil: 0.01 }, densityScaling: { enabled: false } }));
-    const dear = run(withAgents([swarm], { minBond: 2000, detection: { sybil: 0.01 }, densityScaling: { enabled: false } }));
+    const cheap = run(
+      withAgents([swarm], { minBond: 1, detection: { sybil: 0.01 }, densityScaling: { enabled: false } }),
+    );
+    const dear = run(
+      withAgents([swarm], { minBond: 2000, detection: { sybil: 0.01 }, densityScaling: { enabled: false } }),
+    );
     const size = (r: ReturnType<typeof run>) => r.classes.find((c) => c.agent === "swarm")!.devicesEnd;
     expect(size(cheap)).to.be.greaterThan(100);
     expect(size(dear)).to.be.lessThan(100);
@@ -95,7 +113,19 @@ describe("simulation/engine", function () {
   });
 
   it("mercenary capital enters on high yield and leaves, dumping, when it falls", function () {
-    const r = run(withAgents([{ name: "merc", kind: "mercenary", count: 0, maxDevices: 400, maxJoinPerEpoch: 100, entryApr: 0.5, exitApr: 0.4 }]));
+    const r = run(
+      withAgents([
+        {
+          name: "merc",
+          kind: "mercenary",
+          count: 0,
+          maxDevices: 400,
+          maxJoinPerEpoch: 100,
+          entryApr: 0.5,
+          exitApr: 0.4,
+        },
+      ]),
+    );
     const devices = r.groupSeries.filter((g) => g.agent === "merc").map((g) => g.devices);
     expect(Math.max(...devices)).to.be.greaterThan(0);
     const sold = r.groupSeries.filter((g) => g.agent === "merc").reduce((a, g) => a + g.tokensSold, 0);
@@ -111,9 +141,7 @@ describe("simulation/engine", function () {
     );
     expect(r.metrics.detectionRecall).to.equal(1);
     expect(r.metrics.detectionPrecision!).to.be.greaterThan(0.5);
-    const tight = run(
-      withAgents([], { anomalyDetector: { enabled: true, threshold: 1.1 } }),
-    );
+    const tight = run(withAgents([], { anomalyDetector: { enabled: true, threshold: 1.1 } }));
     expect(tight.metrics.falseSlashes!).to.be.greaterThan(0);
     expect(tight.metrics.falseSlashRate!).to.be.greaterThan(0);
   });
@@ -131,7 +159,15 @@ describe("simulation/engine", function () {
     const summary = JSON.parse(fs.readFileSync(path.join(dirs[0], "summary.json"), "utf8"));
     expect(summary.replicateSeeds).to.deep.equal(replicateSeeds(scenario.seed, 2));
     expect(summary.commit).to.be.a("string");
-    expect(summary.verdicts[0]).to.have.keys(["metric", "comparator", "threshold", "value", "interval", "pass", "robust"]);
+    expect(summary.verdicts[0]).to.have.keys([
+      "metric",
+      "comparator",
+      "threshold",
+      "value",
+      "interval",
+      "pass",
+      "robust",
+    ]);
     const lines = fs.readFileSync(path.join(dirs[0], "timeseries.csv"), "utf8").trim().split("\n");
     expect(lines.length).to.equal(1 + 2 * 10 * 2); // header + runs × epochs × agents
     expect(fs.readdirSync(dirs[0]).some((f) => f.includes(".tmp-"))).to.equal(false);
@@ -143,12 +179,32 @@ describe("simulation/engine invariants (seeded random scenarios)", function () {
   it("holds device counts, Σ stakes = bonds locked, paid ≤ pool, cumulative ≤ cap, balances ≥ 0 every epoch", async function () {
     const fc = (await import("fast-check")).default;
     const agent = fc.oneof(
-      fc.record({ kind: fc.constant("honest" as const), count: fc.integer({ min: 0, max: 120 }), maxJoinPerEpoch: fc.integer({ min: 0, max: 5 }) }),
-      fc.record({ kind: fc.constant("sybil" as const), count: fc.integer({ min: 0, max: 60 }), maxDevices: fc.integer({ min: 0, max: 200 }) }),
-      fc.record({ kind: fc.constant("spoofer" as const), count: fc.integer({ min: 0, max: 60 }), maxDevices: fc.integer({ min: 0, max: 200 }) }),
-      fc.record({ kind: fc.constant("fakeWork" as const), count: fc.integer({ min: 0, max: 40 }), inflation: fc.double({ min: 1, max: 8, noNaN: true }) }),
+      fc.record({
+        kind: fc.constant("honest" as const),
+        count: fc.integer({ min: 0, max: 120 }),
+        maxJoinPerEpoch: fc.integer({ min: 0, max: 5 }),
+      }),
+      fc.record({
+        kind: fc.constant("sybil" as const),
+        count: fc.integer({ min: 0, max: 60 }),
+        maxDevices: fc.integer({ min: 0, max: 200 }),
+      }),
+      fc.record({
+        kind: fc.constant("spoofer" as const),
+        count: fc.integer({ min: 0, max: 60 }),
+        maxDevices: fc.integer({ min: 0, max: 200 }),
+      }),
+      fc.record({
+        kind: fc.constant("fakeWork" as const),
+        count: fc.integer({ min: 0, max: 40 }),
+        inflation: fc.double({ min: 1, max: 8, noNaN: true }),
+      }),
       fc.record({ kind: fc.constant("collusion" as const), count: fc.integer({ min: 0, max: 40 }) }),
-      fc.record({ kind: fc.constant("mercenary" as const), count: fc.integer({ min: 0, max: 40 }), maxDevices: fc.integer({ min: 0, max: 300 }) }),
+      fc.record({
+        kind: fc.constant("mercenary" as const),
+        count: fc.integer({ min: 0, max: 40 }),
+        maxDevices: fc.integer({ min: 0, max: 300 }),
+      }),
     );
     const p = fc.double({ min: 0, max: 0.2, noNaN: true });
     fc.assert(
@@ -157,14 +213,37 @@ describe("simulation/engine invariants (seeded random scenarios)", function () {
         fc.record({
           minBond: fc.integer({ min: 0, max: 1000 }),
           onboardingFee: fc.integer({ min: 0, max: 20 }),
-          slashing: fc.record({ enabled: fc.boolean(), fraction: fc.double({ min: 0, max: 1, noNaN: true }), burn: fc.boolean() }),
-          detection: fc.record({ sybil: p, spoofer: p, fakeWork: p, collusion: p, honestFalsePositive: fc.double({ min: 0, max: 0.01, noNaN: true }) }),
-          anomalyDetector: fc.record({ enabled: fc.boolean(), threshold: fc.double({ min: 1.05, max: 5, noNaN: true }) }),
-          vesting: fc.record({ immediateFraction: fc.double({ min: 0, max: 1, noNaN: true }), durationEpochs: fc.integer({ min: 0, max: 10 }) }),
+          slashing: fc.record({
+            enabled: fc.boolean(),
+            fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+            burn: fc.boolean(),
+          }),
+          detection: fc.record({
+            sybil: p,
+            spoofer: p,
+            fakeWork: p,
+            collusion: p,
+            honestFalsePositive: fc.double({ min: 0, max: 0.01, noNaN: true }),
+          }),
+          anomalyDetector: fc.record({
+            enabled: fc.boolean(),
+            threshold: fc.double({ min: 1.05, max: 5, noNaN: true }),
+          }),
+          vesting: fc.record({
+            immediateFraction: fc.double({ min: 0, max: 1, noNaN: true }),
+            durationEpochs: fc.integer({ min: 0, max: 10 }),
+          }),
           demandWeight: fc.double({ min: 0, max: 1, noNaN: true }),
-          establishment: fc.record({ epochs: fc.integer({ min: 0, max: 5 }), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }),
+          establishment: fc.record({
+            epochs: fc.integer({ min: 0, max: 5 }),
+            fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+          }),
           densityScaling: fc.record({ enabled: fc.boolean() }),
-          stakeFactor: fc.record({ enabled: fc.boolean(), referenceStake: fc.integer({ min: 1, max: 1000 }), maxBoost: fc.double({ min: 0, max: 2, noNaN: true }) }),
+          stakeFactor: fc.record({
+            enabled: fc.boolean(),
+            referenceStake: fc.integer({ min: 1, max: 1000 }),
+            maxBoost: fc.double({ min: 0, max: 2, noNaN: true }),
+          }),
         }),
         fc.constantFrom("amm" as const, "exogenous" as const),
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),

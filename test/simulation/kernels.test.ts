@@ -57,7 +57,11 @@ function runAll(a: HotArrays, n: number, chunk: number, fresh: boolean): number 
 
 /** Every array's values (but the chunk carry, scratch that only chunked runs write). */
 const snapshot = (a: HotArrays): string =>
-  JSON.stringify(Object.entries(a).filter(([k]) => k !== "carry").map(([k, v]) => [k, Array.from(v as ArrayLike<number>)]));
+  JSON.stringify(
+    Object.entries(a)
+      .filter(([k]) => k !== "carry")
+      .map(([k, v]) => [k, Array.from(v as ArrayLike<number>)]),
+  );
 
 describe("simulation/kernels (hot passes)", function () {
   it("gives the same bits in chunks as in one pass (run-length sums carried across chunks), fresh or not", function () {

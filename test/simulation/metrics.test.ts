@@ -69,7 +69,8 @@ describe("simulation/metrics", function () {
       expect(curve[1000][0]).to.equal(1);
       expect(curve[1000][1]).to.be.closeTo(1, 1e-12);
       let area = 0;
-      for (let i = 1; i < curve.length; i++) area += ((curve[i][1] + curve[i - 1][1]) / 2) * (curve[i][0] - curve[i - 1][0]);
+      for (let i = 1; i < curve.length; i++)
+        area += ((curve[i][1] + curve[i - 1][1]) / 2) * (curve[i][0] - curve[i - 1][0]);
       expect(1 - 2 * area).to.be.closeTo(gini(values) as number, 1e-3);
     });
   });

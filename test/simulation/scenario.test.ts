@@ -47,7 +47,12 @@ describe("simulation/scenario", function () {
     const problems = problemsOf({
       epochs: 0,
       splits: { workPoolBps: 9000 },
-      agents: [{ kind: "honest", count: 10 }, { kind: "sybil", count: 5 }, { kind: "honest", count: -3 }, { kind: "wizard", count: 1 }],
+      agents: [
+        { kind: "honest", count: 10 },
+        { kind: "sybil", count: 5 },
+        { kind: "honest", count: -3 },
+        { kind: "wizard", count: 1 },
+      ],
       levers: { minBond: -1, detection: { sybil: 2 } },
       emission: { curve: "step" },
       typo: 1,
@@ -88,7 +93,10 @@ describe("simulation/scenario", function () {
 
   it("reports the protocol's emission checks under emission.<field>", function () {
     const problems = problemsOf({ emission: { curve: "constant", initialEmission: 10, cap: 100, factorWad: "5" } });
-    expect(problems.some((p) => p.startsWith("emission.factorWad:")), problems.join("; ")).to.equal(true);
+    expect(
+      problems.some((p) => p.startsWith("emission.factorWad:")),
+      problems.join("; "),
+    ).to.equal(true);
   });
 
   it("ships the whole built-in library, each file valid and documented", function () {

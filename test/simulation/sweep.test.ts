@@ -58,7 +58,9 @@ describe("simulation/sweep", function () {
     expect(done.interrupted).to.equal(false);
     const rows = read(full, "sweep.csv").trim().split("\n");
     expect(rows.length).to.equal(1 + 6 * 2);
-    expect(rows[0].startsWith("point,replicate,seed,levers.minBond,levers.densityScaling.enabled,leakage")).to.equal(true);
+    expect(rows[0].startsWith("point,replicate,seed,levers.minBond,levers.densityScaling.enabled,leakage")).to.equal(
+      true,
+    );
     const points = read(full, "sweep-points.csv").trim().split("\n");
     expect(points.length).to.equal(1 + 6);
     expect(points[0]).to.include("leakage_mean,leakage_lo,leakage_hi");
@@ -79,7 +81,8 @@ describe("simulation/sweep", function () {
 
     // shards merged give the same tables
     const shards = [0, 1].map(() => tmp());
-    for (const [i, dir] of shards.entries()) await runSweep(options({ out: dir, shard: parseShard(`${i}/2`), workers: 1 }));
+    for (const [i, dir] of shards.entries())
+      await runSweep(options({ out: dir, shard: parseShard(`${i}/2`), workers: 1 }));
     const merged = tmp();
     mergeShards([shards[1], shards[0]], merged);
     expect(read(merged, "sweep.csv")).to.equal(read(full, "sweep.csv"));

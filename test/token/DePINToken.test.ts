@@ -22,7 +22,9 @@ describe("DePINToken", () => {
 
     it("fails if the cap is zero", async () => {
       const factory = await ethers.getContractFactory("DePINToken");
-      await expect(factory.deploy("DePIN", "DPN", 0n)).to.be.revertedWithCustomError(factory, "ERC20InvalidCap").withArgs(0n);
+      await expect(factory.deploy("DePIN", "DPN", 0n))
+        .to.be.revertedWithCustomError(factory, "ERC20InvalidCap")
+        .withArgs(0n);
     });
   });
 
