@@ -6,7 +6,8 @@ import { loadSystem } from "../deploy/manifest";
 import { postEpochRewards, verifyEpochRewards } from "../oracle/run";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { ensureCompiled, parseEpoch, refuse, resolveSigner, runTask } from "../lib/taskArgs";
+import { ensureCompiled, isLocalNetwork, parseEpoch, refuse, resolveSigner, runTask } from "../lib/taskArgs";
+import { waitText } from "../lib/chainTime";
 
 export const DEFAULT_OUT_DIR = "out/epochs";
 
@@ -36,7 +37,15 @@ task("epoch:mint", "Mints an epoch's emission and funds its device pool (anyone 
       const startsAt = await system.controller.epochStart(epoch);
       const latest = await hre.ethers.provider.getBlock("latest");
       if (BigInt(latest!.timestamp) < startsAt) {
-        refuse("epoch:mint", `epoch ${epoch} starts at ${startsAt}; the latest block is at ${latest!.timestamp}`);
+        refuse(
+          "epoch:mint",
+          waitText(
+            `epoch ${epoch} has not started: it starts`,
+            startsAt,
+            BigInt(latest!.timestamp),
+            isLocalNetwork(hre) ? hre.network.name : undefined,
+          ),
+        );
       }
       const tx = await system.controller.connect(sender).mintEpoch(epoch);
       await tx.wait();
