@@ -50,7 +50,11 @@ async function main() {
     nonce: await registry.nonces(deviceKey.address),
     deadline,
   });
-  const makerSignature = await signAttest(maker, domain, { deviceKey: deviceKey.address, deviceClass });
+  const makerSignature = await signAttest(maker, domain, {
+    deviceKey: deviceKey.address,
+    deviceClass,
+    makerGeneration: Number(await registry.makerGeneration(maker.address)),
+  });
   const registerDevice = await gasOf(
     registry
       .connect(operator)

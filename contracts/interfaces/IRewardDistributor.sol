@@ -9,9 +9,11 @@ pragma solidity 0.8.28;
 ///
 /// Flow per epoch e: the emission controller mints e's device pool to this contract and calls `notifyFunding(e, x)`;
 /// after e has ended an oracle posts `postEpoch(e, root, total)`; the root becomes claimable `challengeWindow` seconds
-/// later unless a guardian revokes it first; then anyone may `claim` for an account with the account's cumulative
-/// amount and proof under any claimable root. Each account's paid-so-far is kept, so one claim covers any number of
-/// epochs and a stale (lower) cumulative amount pays nothing.
+/// later unless a guardian revokes it first; then `claim` pays an account its cumulative amount, proven under the
+/// NEWEST claimable root only, minus what it was already paid. A root is superseded as soon as a later one is
+/// claimable, so a corrected (lower) leaf can never be claimed under the older root. One claim covers any number of
+/// epochs. Without vesting anyone may claim for an account (tokens always go to the account); with vesting a claim
+/// restarts the account's stream, so only the account or a claimer it approved (`setClaimer`) may claim for it.
 ///
 /// Leaves are OpenZeppelin `StandardMerkleTree` leaves of `(address account, uint256 cumulativeAmount)`:
 /// `keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))))`; `protocol/merkle.ts` builds them.
@@ -85,6 +87,12 @@ interface IRewardDistributor {
     error RewardsEpochRevoked(uint256 epoch);
     /// @notice `claim` against an epoch still in its challenge window.
     error RewardsEpochInChallengeWindow(uint256 epoch, uint256 claimableAt);
+    /// @notice `claim` against an epoch whose root is superseded: `newerEpoch` is claimable too; claim under the newest.
+    error RewardsEpochSuperseded(uint256 epoch, uint256 newerEpoch);
+    /// @notice With vesting on, `claimer` may not claim for `account` (not the account, not approved by it).
+    error RewardsClaimerNotApproved(address account, address claimer);
+    /// @notice `setClaimer` that changes nothing.
+    error RewardsClaimerUnchanged(address account, address claimer);
     /// @notice The proof does not prove `(account, cumulativeAmount)` under the epoch's root.
     error RewardsInvalidProof(uint256 epoch, address account, uint256 cumulativeAmount);
     /// @notice The account has already been paid `claimed` >= `cumulativeAmount`.
@@ -105,6 +113,8 @@ interface IRewardDistributor {
     event VestingUpdated(address indexed account, uint256 locked, uint256 end);
     /// @notice `amount` of `account`'s vested rewards were paid to it.
     event Released(address indexed account, uint256 amount);
+    /// @notice `account` allowed (or stopped allowing) `claimer` to claim for it when vesting is on.
+    event ClaimerSet(address indexed account, address indexed claimer, bool approved);
 
     /// @notice Records that the controller minted `amount` to this contract as `epoch`'s device pool.
     /// @dev Only the emission controller. Funding may arrive before or after the epoch is posted; funding of an
@@ -119,10 +129,20 @@ interface IRewardDistributor {
     /// @dev GUARDIAN_ROLE. Call again to revoke the epoch before, if it is still in its window.
     function revokeEpoch(uint256 epoch) external;
 
-    /// @notice Pays `account` its `cumulativeAmount` minus what it was already paid, proven under `epoch`'s root.
-    /// @dev Anyone may call; tokens always go to `account`. Reverts when paused, if the epoch is not claimable,
-    /// the proof is wrong or nothing new is owed. With vesting, part is locked (see the contract notice).
+    /// @notice Pays `account` its `cumulativeAmount` minus what it was already paid, proven under `epoch`'s root,
+    /// which must be the newest claimable root.
+    /// @dev Tokens always go to `account`. Without vesting anyone may call; with vesting only `account` or a claimer
+    /// it approved (`RewardsClaimerNotApproved`). Reverts when paused, if the epoch is not claimable
+    /// (`RewardsEpochNotPosted`, `RewardsEpochRevoked`, `RewardsEpochInChallengeWindow`) or superseded by a newer
+    /// claimable epoch (`RewardsEpochSuperseded`), the proof is wrong or nothing new is owed. With vesting, part is
+    /// locked (see the contract notice).
+    /// @dev Warning: a claim sent just before a newer root becomes claimable reverts with `RewardsEpochSuperseded`;
+    /// resend it with the newer epoch's proof.
     function claim(uint256 epoch, address account, uint256 cumulativeAmount, bytes32[] calldata proof) external;
+
+    /// @notice Allows (or stops allowing) `claimer` to claim for the caller while vesting is on.
+    /// @dev Reverts with `RewardsClaimerUnchanged` on a no-op. Without vesting anyone may claim for anyone anyway.
+    function setClaimer(address claimer, bool approved) external;
 
     /// @notice Pays `account` what has vested in its stream; anyone may call. Reverts when paused or if zero.
     /// @return amount The amount paid.
@@ -179,8 +199,11 @@ interface IRewardDistributor {
     /// @notice The bookkeeping of `epoch`'s latest post.
     function epochPost(uint256 epoch) external view returns (EpochPost memory);
 
-    /// @notice Whether `claim` accepts `epoch` now: posted, not revoked, challenge window over.
+    /// @notice Whether `claim` accepts `epoch` now: posted, not revoked, challenge window over, and the newest such.
     function isClaimable(uint256 epoch) external view returns (bool);
+
+    /// @notice Whether `claimer` may claim for `account` while vesting is on.
+    function isClaimerApproved(address account, address claimer) external view returns (bool);
 
     /// @notice Cumulative amount credited to `account` so far (paid at once or locked).
     function claimed(address account) external view returns (uint256);

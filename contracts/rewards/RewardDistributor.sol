@@ -59,6 +59,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
     /// @inheritdoc IRewardDistributor
     mapping(address account => uint256 cumulativeAmount) public claimed;
     mapping(address account => VestingStream stream) private _vesting;
+    /// @inheritdoc IRewardDistributor
+    mapping(address account => mapping(address claimer => bool approved)) public isClaimerApproved;
 
     /// @param controller_ The emission controller: the only funder, source of `token()` and `currentEpoch()`.
     /// @param challengeWindow_ Seconds from a post until its root is claimable (0 allowed: no revoke possible).
@@ -159,6 +161,10 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
         bytes32[] calldata proof
     ) external whenNotPaused {
         _checkClaimable(epoch);
+        // With vesting a claim restarts the account's stream: only the account, or a claimer it approved, may do it.
+        if (immediateBps != BPS && msg.sender != account && !isClaimerApproved[account][msg.sender]) {
+            revert RewardsClaimerNotApproved(account, msg.sender);
+        }
         bytes32 leaf;
         // keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount)))) in scratch space; `account` is
         // clean (the ABI decoder rejects dirty upper bits). Saves the memory allocation of abi.encode on the hot path.
@@ -202,6 +208,13 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
     }
 
     /// @inheritdoc IRewardDistributor
+    function setClaimer(address claimer, bool approved) external {
+        if (isClaimerApproved[msg.sender][claimer] == approved) revert RewardsClaimerUnchanged(msg.sender, claimer);
+        isClaimerApproved[msg.sender][claimer] = approved;
+        emit ClaimerSet(msg.sender, claimer, approved);
+    }
+
+    /// @inheritdoc IRewardDistributor
     function pause() external onlyRole(PAUSER_ROLE) {
         _pause();
     }
@@ -238,7 +251,9 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
 
     /// @inheritdoc IRewardDistributor
     function isClaimable(uint256 epoch) external view returns (bool) {
-        return epoch < _nextEpochToPost && block.timestamp >= uint256(_posts[epoch].postedAt) + challengeWindow;
+        uint256 next = _nextEpochToPost;
+        if (epoch >= next || block.timestamp < uint256(_posts[epoch].postedAt) + challengeWindow) return false;
+        return epoch + 1 == next || block.timestamp < uint256(_posts[epoch + 1].postedAt) + challengeWindow;
     }
 
     /// @inheritdoc IRewardDistributor
@@ -251,16 +266,26 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
         return _vestedAmount(_vesting[account]);
     }
 
-    /// @dev Reverts unless `epoch` is claimable; reads the epoch's own `EpochPost` only when some post is still in
-    /// its challenge window (see the storage invariants in the contract's notes).
+    /// @dev Reverts unless `epoch` is the newest claimable epoch; reads only the global slot while no post is in its
+    /// challenge window, and two `EpochPost`s otherwise (see the storage invariants in the contract's notes).
     function _checkClaimable(uint256 epoch) private view {
-        if (epoch >= _nextEpochToPost) {
+        uint256 next = _nextEpochToPost;
+        if (epoch >= next) {
             if (_posts[epoch].revoked) revert RewardsEpochRevoked(epoch);
             revert RewardsEpochNotPosted(epoch);
         }
-        if (block.timestamp >= uint256(_latestPostedAt) + challengeWindow) return;
-        uint256 claimableAt = uint256(_posts[epoch].postedAt) + challengeWindow;
+        uint256 window = challengeWindow;
+        if (block.timestamp >= uint256(_latestPostedAt) + window) {
+            // Every posted epoch is claimable, so only the latest one may be claimed under.
+            if (epoch != next - 1) revert RewardsEpochSuperseded(epoch, next - 1);
+            return;
+        }
+        uint256 claimableAt = uint256(_posts[epoch].postedAt) + window;
         if (block.timestamp < claimableAt) revert RewardsEpochInChallengeWindow(epoch, claimableAt);
+        // `epoch` is claimable and the latest post is not, so epoch + 1 < next is posted; it must still be in its window.
+        if (block.timestamp >= uint256(_posts[epoch + 1].postedAt) + window) {
+            revert RewardsEpochSuperseded(epoch, epoch + 1);
+        }
     }
 
     /// @dev Splits a new claim: `immediateBps` of it (rounded down) plus whatever has vested in the account's stream

@@ -419,6 +419,29 @@ describe("RewardDistributor", function () {
         .withArgs(1, second.postedAt + CHALLENGE_WINDOW);
       await distributor.claim(0, alice.address, E(5), first.tree.claimOf(alice.address).proof);
       expect(await distributor.claimed(alice.address)).to.equal(E(5));
+      // Once epoch 1's window is over, epoch 0 is superseded.
+      await time.increaseTo(second.postedAt + CHALLENGE_WINDOW);
+      expect(await distributor.isClaimable(0)).to.equal(false);
+      expect(await distributor.isClaimable(1)).to.equal(true);
+      await expect(distributor.claim(0, alice.address, E(5), first.tree.claimOf(alice.address).proof))
+        .to.be.revertedWithCustomError(distributor, "RewardsEpochSuperseded")
+        .withArgs(0, 1);
+    });
+
+    it("supersedes an older epoch that is claimable when the one after it is too (three posts in one window)", async function () {
+      const system = await loadFixture(deploySystemFixture);
+      const { distributor, alice } = system;
+      const first = await fundAndPost(system, 0, [{ account: alice.address, cumulativeAmount: E(5) }], E(5));
+      await fundAndPost(system, 1, [{ account: alice.address, cumulativeAmount: E(6) }], E(1));
+      const third = await fundAndPost(system, 2, [{ account: alice.address, cumulativeAmount: E(7) }], E(1));
+      await time.increaseTo(third.postedAt + CHALLENGE_WINDOW - 2);
+      // Epochs 0 and 1 are out of their windows, epoch 2 is not: only epoch 1 pays.
+      expect(await distributor.isClaimable(0)).to.equal(false);
+      expect(await distributor.isClaimable(1)).to.equal(true);
+      expect(await distributor.isClaimable(2)).to.equal(false);
+      await expect(distributor.claim(0, alice.address, E(5), first.tree.claimOf(alice.address).proof))
+        .to.be.revertedWithCustomError(distributor, "RewardsEpochSuperseded")
+        .withArgs(0, 1);
     });
 
     it("is claimable at once with a zero challenge window", async function () {
@@ -467,10 +490,13 @@ describe("RewardDistributor", function () {
       await distributor.claim(2, bob.address, E(130), tree2.claimOf(bob.address).proof);
       expect(await token.balanceOf(alice.address)).to.equal(E(170));
       expect(await token.balanceOf(bob.address)).to.equal(E(130));
-      // A stale proof with a lower cumulative amount pays nothing.
+      // An older root is superseded once a newer one is claimable; the newest pays nothing more.
       await expect(distributor.claim(0, alice.address, E(60), tree.claimOf(alice.address).proof))
+        .to.be.revertedWithCustomError(distributor, "RewardsEpochSuperseded")
+        .withArgs(0, 2);
+      await expect(distributor.claim(2, alice.address, E(170), tree2.claimOf(alice.address).proof))
         .to.be.revertedWithCustomError(distributor, "RewardsNothingToClaim")
-        .withArgs(alice.address, E(60), E(170));
+        .withArgs(alice.address, E(170), E(170));
       // Invariant: claimed ≤ posted ≤ funded, and the distributor holds the difference.
       const [posted, funded] = await distributor.budget();
       expect(posted).to.equal(E(300));
