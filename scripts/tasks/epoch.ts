@@ -1,10 +1,11 @@
 /**
- * Epoch tasks: `epoch:mint`, `epoch:post`, `epoch:verify`. The computation lives in scripts/oracle/; this file only
+ * Epoch tasks: `epoch:mint`, `epoch:post`, `epoch:sign`, `epoch:verify`, `epoch:watch`. The computation lives in scripts/oracle/; this file only
  * parses arguments, loads the deployed system and prints. No compiled artifacts are imported at module top level.
  */
 import { Wallet } from "ethers";
 import { loadSystem } from "../deploy/manifest";
 import { postEpochRewards, signEpochRewards, verifyEpochRewards } from "../oracle/run";
+import { watchOnce } from "../oracle/watch";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import {
@@ -203,4 +204,68 @@ task(
       console.log(`PASS: epoch ${epoch} matches${outcome.dir ? `; files written to ${outcome.dir}` : ""}`);
       return outcome;
     }),
+  );
+
+/** Env var of the guardian's key for `epoch:watch`. */
+export const GUARDIAN_KEY_ENV = "GUARDIAN_PRIVATE_KEY";
+
+task(
+  "epoch:watch",
+  "Recomputes every posted epoch from public inputs during its challenge window; with a guardian key, revokes a mismatch",
+)
+  .addParam("reportsDir", "Folder of the published work reports: epoch-<N>.csv or epoch-<N>.json")
+  .addOptionalParam("outDir", "The watcher's folder of verified epochs", "out/watch")
+  .addOptionalParam("guardian", "A configured account holding GUARDIAN_ROLE (address or index)")
+  .addOptionalParam("guardianKeyFile", `The guardian's key file (else env ${GUARDIAN_KEY_ENV})`)
+  .addFlag("once", "One pass, then exit (non-zero if a mismatch was found and not revoked)")
+  .addOptionalParam("interval", "Seconds between passes when not --once", "60")
+  .addOptionalParam("manifestDir", "Folder of the deployment manifest (default deployments/)")
+  .setAction(
+    async (
+      args: {
+        reportsDir: string;
+        outDir: string;
+        guardian?: string;
+        guardianKeyFile?: string;
+        once: boolean;
+        interval: string;
+        manifestDir?: string;
+      },
+      hre,
+    ) =>
+      runTask("epoch:watch", async () => {
+        if (!/^\d{1,6}$/.test(args.interval) || Number(args.interval) === 0) {
+          throw new ArgumentError("interval", `expected a whole number of seconds > 0, got "${args.interval}"`);
+        }
+        let guardian;
+        if (args.guardianKeyFile) guardian = readDeviceKey(args.guardianKeyFile).connect(hre.ethers.provider);
+        else if (process.env[GUARDIAN_KEY_ENV])
+          guardian = walletFromHex(process.env[GUARDIAN_KEY_ENV]!, GUARDIAN_KEY_ENV).connect(hre.ethers.provider);
+        else if (args.guardian !== undefined) guardian = await resolveSigner(hre, args.guardian, "guardian");
+        const system = await loadOracleSystem(hre, args.manifestDir);
+        console.log(
+          guardian
+            ? `watching as guardian ${await guardian.getAddress()}: a mismatching root in its window is revoked`
+            : "watching without a guardian key: a mismatching root is reported, not revoked",
+        );
+        for (;;) {
+          const found = await watchOnce({
+            system,
+            provider: hre.ethers.provider,
+            network: hre.network.name,
+            reportsDir: args.reportsDir,
+            outDir: args.outDir,
+            guardian,
+            log: (line) => console.log(line),
+          });
+          const open = found.filter((f) => f.status === "mismatch" && f.action?.kind !== "revoked");
+          if (args.once) {
+            if (open.length > 0) {
+              refuse("epoch:watch", `FAIL: epoch ${open[0].epoch}'s posted root does not match the recomputation`);
+            }
+            return found;
+          }
+          await new Promise((resolve) => setTimeout(resolve, Number(args.interval) * 1000));
+        }
+      }),
   );

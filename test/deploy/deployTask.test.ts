@@ -145,6 +145,18 @@ describe("npx hardhat deploy / deploy:check", function () {
     );
   });
 
+  it("`ignition deploy` of the module builder is refused with one line naming the project's deploy task", async function () {
+    for (const task of ["deploy", "visualize"]) {
+      await expect(
+        hre.run({ scope: "ignition", task }, { modulePath: "ignition/modules/DePINLab.ts" }),
+      ).to.be.rejectedWith(/cannot load it: run `npx hardhat deploy --network hardhat`/);
+    }
+    // Any other module still reaches Ignition (which then fails on its own terms).
+    await expect(
+      hre.run({ scope: "ignition", task: "deploy" }, { modulePath: "ignition/modules/Missing.ts" }),
+    ).to.be.rejectedWith(/Missing\.ts/);
+  });
+
   it("deploy:check fails clearly when there is no manifest", async function () {
     await expect(check()).to.be.rejectedWith(/hardhat\.json: not found; deploy first/);
   });
