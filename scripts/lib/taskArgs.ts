@@ -24,6 +24,7 @@ const OPERATOR_ERRORS = new Set([
   "EpochFilesError",
   "ManifestError",
   "ArgumentError",
+  "SignatureError",
 ]);
 
 /** Runs a task action; operator-facing errors become refusals (one message, non-zero exit). */

@@ -188,7 +188,12 @@ task(
         const nonce = await registry.nonces(deviceKey.address);
         const deviceSignature = await signRegister(deviceKey, domain, { owner, deviceClass, cell, nonce, deadline });
         const makerAddress = await maker.getAddress();
-        const makerSignature = await signAttest(maker, domain, { deviceKey: deviceKey.address, deviceClass });
+        const makerGeneration = Number(await registry.makerGeneration(makerAddress));
+        const makerSignature = await signAttest(maker, domain, {
+          deviceKey: deviceKey.address,
+          deviceClass,
+          makerGeneration,
+        });
 
         // Save a new key before sending: a registered device whose key is lost can never move.
         const keyFile = args.keyFile ?? path.join("out", "keys", hre.network.name, `device-${deviceKey.address}.json`);
@@ -249,7 +254,7 @@ task("device:move", "Moves an active device to a new cell (device key signs Move
       const domain = deviceRegistryDomain(await registry.name(), chainId, await registry.getAddress());
       const deadline = (await latestTimestamp(hre)) + SIGNATURE_VALIDITY_SECONDS;
       const nonce = await registry.nonces(deviceKey.address);
-      const signature = await signMove(deviceKey, domain, { deviceId, cell, nonce, deadline });
+      const signature = await signMove(deviceKey, domain, { deviceId, owner, cell, nonce, deadline });
       const tx = await registry.connect(sender).moveDevice(deviceId, cell, deadline, signature);
       await tx.wait();
       console.log(`moved device ${deviceKey.address} from cell ${current} to ${cell}; tx ${tx.hash}`);

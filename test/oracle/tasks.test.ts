@@ -9,7 +9,7 @@ import path from "node:path";
 import hre from "hardhat";
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { parseUnits } from "ethers";
+import { HDNodeWallet, Mnemonic, ethers, parseUnits } from "ethers";
 import { loadSystem } from "../../scripts/deploy/manifest";
 import { DEMO_DEVICES, demoCell, demoDeviceKey, demoReportsCsv, expectedCumulative } from "../../scripts/demo/scenario";
 import { economicsOf } from "../../scripts/demo/steps";
@@ -20,6 +20,13 @@ import { readWorkReports } from "../../scripts/oracle/reports";
 import { emission, splitEmission } from "../../protocol/emission";
 import { buildRewardTree } from "../../protocol/merkle";
 
+/** The private key of Hardhat's dev account #1 (the first oracle member of the local parameter file). */
+const ONE_ORACLE_KEY = HDNodeWallet.fromMnemonic(
+  Mnemonic.fromPhrase("test test test test test test test test test test test junk"),
+  "m/44'/60'/0'/0/1",
+).privateKey;
+/** A key that is in no role. */
+const STRANGER_KEY = ethers.id("not an oracle member");
 const PARAMETERS = path.join(__dirname, "..", "..", "ignition", "parameters", "hardhat.json");
 const DEVICES = DEMO_DEVICES.slice(0, 3); // alice: hotspot + sensor (same cell); bob: one sensor
 
@@ -221,24 +228,79 @@ describe("oracle and operate tasks (in-process)", function () {
         );
       });
 
-      it("refuses a sender without ORACLE_ROLE", async function () {
+      it("refuses with too few oracle signatures, naming how many and what to do; nothing is sent", async function () {
         const f = await loadFixture(tasksFixture);
         await endEpoch(f.system, 0);
+        const keys = path.join(outDir, "..", "one-oracle-key.json");
+        fs.mkdirSync(path.dirname(keys), { recursive: true });
+        // One member's key only (account #1 of the default mnemonic): 1 of the 3 signatures needed.
+        fs.writeFileSync(keys, JSON.stringify({ privateKey: ONE_ORACLE_KEY }));
+        const block = await hre.ethers.provider.getBlockNumber();
         await expectRefused(
           () =>
             hre.run("epoch:post", {
               epoch: "0",
               reports: f.reports,
               outDir,
-              from: f.deployer.address,
+              oracleKeys: keys,
               manifestDir: f.manifestDir,
             }),
-          /does not hold ORACLE_ROLE/,
+          /epoch 0: signatures: 1 distinct member\(s\) signed; the oracle threshold is 3 \(1 from local keys, 0 from .*\); each member runs epoch:sign/,
         );
+        expect(await hre.ethers.provider.getBlockNumber()).to.equal(block);
         await expectRefused(
           () =>
             hre.run("epoch:post", { epoch: "0", reports: f.reports, outDir, from: "99", manifestDir: f.manifestDir }),
           /--from: account index 99 is out of range/,
+        );
+      });
+
+      it("posts with signature files written by independent signers (epoch:sign), 3 of 5", async function () {
+        const f = await loadFixture(tasksFixture);
+        await endEpoch(f.system, 0);
+        for (const signer of ["15", "16", "17"]) {
+          await hre.run("epoch:sign", { epoch: "0", reports: f.reports, outDir, signer, manifestDir: f.manifestDir });
+        }
+        const signaturesDir = path.join(outDir, "signatures", "0");
+        expect(fs.readdirSync(signaturesDir)).to.have.length(3);
+        // The only local key is a non-member's: the three files are the signatures.
+        const keys = path.join(outDir, "..", "stranger-key.json");
+        fs.writeFileSync(keys, JSON.stringify({ privateKey: STRANGER_KEY }));
+        const status = await hre.run("epoch:post", {
+          epoch: "0",
+          reports: f.reports,
+          outDir,
+          oracleKeys: keys,
+          manifestDir: f.manifestDir,
+        });
+        expect(status).to.equal("posted");
+        const post = JSON.parse(fs.readFileSync(path.join(outDir, "0", "post.json"), "utf8"));
+        expect(post.signers).to.have.length(3);
+        expect(await f.system.distributor.nextEpochToPost()).to.equal(1n);
+        await expect(
+          hre.run("epoch:sign", { epoch: "0", reports: f.reports, outDir, signer: "18", manifestDir: f.manifestDir }),
+        ).to.be.rejectedWith(/epoch 0 is already posted; nothing to sign/);
+      });
+
+      it("epoch:sign refuses a non-member and a root that differs from the expected one", async function () {
+        const f = await loadFixture(tasksFixture);
+        await endEpoch(f.system, 0);
+        await expectRefused(
+          () =>
+            hre.run("epoch:sign", { epoch: "0", reports: f.reports, outDir, signer: "19", manifestDir: f.manifestDir }),
+          /is not in the oracle set/,
+        );
+        await expectRefused(
+          () =>
+            hre.run("epoch:sign", {
+              epoch: "0",
+              reports: f.reports,
+              outDir,
+              signer: "15",
+              expectRoot: ethers.id("other"),
+              manifestDir: f.manifestDir,
+            }),
+          /differs from the expected root .*; not signing/,
         );
       });
 
