@@ -7,10 +7,9 @@ import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 import {IStaking} from "../interfaces/IStaking.sol";
 
 /// @title ChainStateReader
-/// @notice Reads the state an EVM-in-the-loop run compares with its exact model in ONE `eth_call`: the creation code
-/// is called (never deployed) and the constructor returns the ABI-encoded values instead of runtime code, so the
-/// reads cost one round trip to any node, at any block, without a deployed helper.
-/// @dev Returns `abi.encode(AccountState[], DeviceState[])`, one entry per account and per device asked for.
+/// @notice Reads the state an EVM-in-the-loop run compares with its exact model in ONE `eth_call`. Never deployed:
+/// the call places this contract's runtime code at an unused address with an `eth_call` state override, so the reads
+/// cost one round trip at any block and leave no trace on chain.
 contract ChainStateReader {
     /// @notice An account's token balance and the cumulative amount it has claimed from the distributor.
     struct AccountState {
@@ -29,34 +28,30 @@ contract ChainStateReader {
         bool active;
     }
 
-    /// @notice Reads and returns the state of `accounts` and `devices`.
+    /// @notice The state of `accounts` and `devices`, one entry each, in the order asked for.
     /// @param token The DePIN token.
     /// @param distributor The reward distributor.
     /// @param staking The staking contract.
     /// @param registry The device registry.
     /// @param accounts Accounts whose balance and claimed amount are read.
     /// @param devices Device ids whose stake and registry record are read.
-    constructor(
+    /// @return accountStates Per account: token balance and claimed amount.
+    /// @return deviceStates Per device: bond, unbonding, owner, status, class, cell, `Staking.isActive`.
+    function read(
         IERC20 token,
         IRewardDistributor distributor,
         IStaking staking,
         IDeviceRegistry registry,
-        address[] memory accounts,
-        uint256[] memory devices
-    ) {
-        AccountState[] memory accountStates = new AccountState[](accounts.length);
+        address[] calldata accounts,
+        uint256[] calldata devices
+    ) external view returns (AccountState[] memory accountStates, DeviceState[] memory deviceStates) {
+        accountStates = new AccountState[](accounts.length);
         for (uint256 i = 0; i < accounts.length; ++i) {
             accountStates[i] = AccountState(token.balanceOf(accounts[i]), distributor.claimed(accounts[i]));
         }
-        DeviceState[] memory deviceStates = new DeviceState[](devices.length);
+        deviceStates = new DeviceState[](devices.length);
         for (uint256 j = 0; j < devices.length; ++j) {
             deviceStates[j] = _device(staking, registry, devices[j]);
-        }
-        bytes memory encoded = abi.encode(accountStates, deviceStates);
-        // Hand the encoding back as the "runtime code" of the call: eth_call returns it and nothing is deployed.
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            return(add(encoded, 32), mload(encoded))
         }
     }
 

@@ -1,8 +1,9 @@
 /**
- * Batched chain reads of an EVM-in-the-loop run: the state of many accounts and devices in ONE `eth_call` of
- * `ChainStateReader`'s creation code (contracts/tools/ChainStateReader.sol), at any block.
+ * Batched chain reads of an EVM-in-the-loop run: the state of many accounts and devices in one `eth_call` of
+ * `ChainStateReader.read` (contracts/tools/ChainStateReader.sol), whose code the call places at an unused address
+ * with a state override (nothing is deployed), at any block.
  */
-import { AbiCoder, type Interface } from "ethers";
+import type { Interface } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { RpcClient } from "./transactions";
 
@@ -29,28 +30,26 @@ export interface ReaderTargets {
   registry: string;
 }
 
-const RESULT_TYPES = [
-  "tuple(uint256 balance, uint256 claimed)[]",
-  "tuple(uint256 bond, uint256 unbonding, address owner, uint8 status, uint8 deviceClass, uint64 cell, bool active)[]",
-];
+/** Where the reader's code is placed for the call (an address no key controls). */
+const READER_ADDRESS = "0x00000000000000000000000000000000de9c1ab0";
 
 /** Gas of one read: the per-transaction cap of current nodes (EIP-7825: 2^24). */
 const CALL_GAS = "0x" + (1 << 24).toString(16);
 /** Accounts and devices per call, each well inside {@link CALL_GAS}. */
-export const ACCOUNTS_PER_CALL = 600;
-export const DEVICES_PER_CALL = 250;
+export const ACCOUNTS_PER_CALL = 800;
+export const DEVICES_PER_CALL = 300;
 
 export class ChainStateReader {
   private constructor(
     private readonly client: RpcClient,
-    private readonly bytecode: string,
-    private readonly constructorAbi: Interface,
+    private readonly code: string,
+    private readonly abi: Interface,
     private readonly targets: ReaderTargets,
   ) {}
 
   static async create(hre: HardhatRuntimeEnvironment, client: RpcClient, targets: ReaderTargets) {
-    const factory = await hre.ethers.getContractFactory("ChainStateReader");
-    return new ChainStateReader(client, factory.bytecode, factory.interface, targets);
+    const artifact = await hre.artifacts.readArtifact("ChainStateReader");
+    return new ChainStateReader(client, artifact.deployedBytecode, new hre.ethers.Interface(artifact.abi), targets);
   }
 
   /**
@@ -89,7 +88,7 @@ export class ChainStateReader {
     devices: readonly bigint[],
     block: number | "latest",
   ): Promise<{ accounts: AccountState[]; devices: DeviceState[] }> {
-    const args = this.constructorAbi.encodeDeploy([
+    const data = this.abi.encodeFunctionData("read", [
       this.targets.token,
       this.targets.distributor,
       this.targets.staking,
@@ -97,10 +96,12 @@ export class ChainStateReader {
       accounts,
       devices,
     ]);
-    const data = this.bytecode + args.slice(2);
     const tag = block === "latest" ? "latest" : "0x" + block.toString(16);
-    const raw = (await this.client.request({ method: "eth_call", params: [{ data, gas: CALL_GAS }, tag] })) as string;
-    const [accountRows, deviceRows] = AbiCoder.defaultAbiCoder().decode(RESULT_TYPES, raw) as unknown as [
+    const raw = (await this.client.request({
+      method: "eth_call",
+      params: [{ to: READER_ADDRESS, data, gas: CALL_GAS }, tag, { [READER_ADDRESS]: { code: this.code } }],
+    })) as string;
+    const [accountRows, deviceRows] = this.abi.decodeFunctionResult("read", raw) as unknown as [
       [bigint, bigint][],
       [bigint, bigint, string, bigint, bigint, bigint, boolean][],
     ];
