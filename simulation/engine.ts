@@ -45,6 +45,10 @@ import {
   type MetricValues,
 } from "./metrics";
 import { Rng, replicateSeed } from "./random";
+import { ExactLedger } from "./ledger/exact";
+import { FastLedger } from "./ledger/fast";
+import { FLAG_REASONS, type EpochWork, type Ledger, type LedgerMode } from "./ledger/ledger";
+import { ledgerTermsOf, rewardParamsOf } from "./ledger/terms";
 import type { AgentKind, AgentSpec, FarmerStrategy, LeverChange, Scenario } from "./scenario";
 
 /** Emission of the scenario's schedule, precomputed from protocol/emission.ts. */
@@ -59,12 +63,17 @@ export interface Supply {
   emissionWei?: (epoch: number) => bigint;
 }
 
-export type EngineMode = "fast" | "exact";
+export type EngineMode = LedgerMode;
 
 export interface RunOptions {
   /** Keep per-epoch series (timeseries.csv, network.csv) and Lorenz data; off in sweeps. */
   series: boolean;
   mode: EngineMode;
+  /**
+   * The ledger that moves the money (evm mode: the caller's EVM ledger, scripts/evm); default: a fast ledger in fast
+   * mode, an exact ledger in exact mode.
+   */
+  ledger?: Ledger;
   /** Check global invariants after every epoch and throw naming the broken one (tests; costs a pass). */
   checkInvariants?: boolean;
 }
@@ -191,29 +200,6 @@ export interface RunResult {
   deviceEpochs: number;
 }
 
-/** Tokens → wei (for exact mode inputs that are floats in the engine). */
-function tokensToWei(tokens: number): bigint {
-  return BigInt(Math.round(tokens * 1e6)) * 10n ** 12n;
-}
-
-/** Integer work units for exact mode: floor(work × 1000). */
-const WORK_QUANTUM = 1000;
-
-/** Reward parameters of the protocol from a scenario's levers. */
-export function rewardParamsOf(scenario: Scenario): RewardParams {
-  const l = scenario.levers;
-  return {
-    classWeightsBps: scenario.classes.map((c) => Math.round(c.weight * 10_000)),
-    demandWeightBps: Math.round(l.demandWeight * 10_000),
-    stakeFactor: {
-      enabled: l.stakeFactor.enabled,
-      referenceStakeWei: tokensToWei(Number(l.stakeFactor.referenceStake)),
-      maxBoostBps: Math.round(l.stakeFactor.maxBoost * 10_000),
-    },
-    establishment: { epochs: l.establishment.epochs, fractionBps: Math.round(l.establishment.fraction * 10_000) },
-  };
-}
-
 interface Group {
   index: number;
   spec: AgentSpec;
@@ -242,9 +228,6 @@ interface Group {
   spreadShare: number;
   ownerBase: number;
   joinedTotal: number;
-  liquid: number;
-  vestRing: Float64Array;
-  unvested: number;
   sellFraction: number;
   // per-epoch
   e: Float64Array;
@@ -279,6 +262,27 @@ const S_DEVICES = 0,
 
 /** Run one replicate of a scenario. */
 export function runReplicate(scenario: Scenario, supply: Supply, replicate: number, options: RunOptions): RunResult {
+  const run = startReplicate(scenario, supply, replicate, options);
+  for (let epoch = 0; epoch < run.epochs; epoch++) run.step(epoch);
+  return run.finish();
+}
+
+/** A replicate run one epoch at a time (EVM-in-the-loop runs send each epoch's transactions between steps). */
+export interface ReplicateRun {
+  readonly epochs: number;
+  /** Runs epoch `epoch` (0, 1, … in order). */
+  step(epoch: number): void;
+  /** After the last epoch: the run's metrics and rows. */
+  finish(): RunResult;
+}
+
+/** Prepares one replicate of a scenario; `step` runs its epochs, `finish` its end-of-run metrics. */
+export function startReplicate(
+  scenario: Scenario,
+  supply: Supply,
+  replicate: number,
+  options: RunOptions,
+): ReplicateRun {
   const seed = replicateSeed(scenario.seed, replicate);
   const rng = new Rng(seed);
   const marketRng = rng.fork(1);
@@ -374,9 +378,6 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       spreadShare: farm === "spoofer" ? 1 : 0,
       ownerBase,
       joinedTotal: 0,
-      liquid: 0,
-      vestRing: new Float64Array(Math.max(1, vestDuration)),
-      unvested: 0,
       sellFraction: spec.sellFraction ?? (spec.kind === "honest" ? 0.5 : 1),
       e: new Float64Array(S_COUNT),
       t: new Float64Array(S_COUNT),
@@ -404,6 +405,9 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       ),
   );
   let group = new Uint8Array(capacity);
+  /** The ledger's name of each device for its whole life (its row moves on swap-remove). */
+  let handle = new Int32Array(capacity);
+  let nextHandle = 0;
   let classId = new Uint8Array(capacity);
   let owner = new Int32Array(capacity);
   let cell = new Int32Array(capacity);
@@ -477,6 +481,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       return b;
     };
     group = g8(group);
+    handle = g8(handle);
     classId = g8(classId);
     owner = g8(owner);
     cell = g8(cell);
@@ -534,6 +539,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
 
   function moveDevice(from: number, to: number): void {
     group[to] = group[from];
+    handle[to] = handle[from];
     classId[to] = classId[from];
     owner[to] = owner[from];
     cell[to] = cell[from];
@@ -572,16 +578,23 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   let networkUsdPerWork = -1;
 
   const exact: ExactCheck | undefined =
-    options.mode === "exact"
+    options.mode !== "fast"
       ? { exactPaidWei: 0n, fastPaidTokens: 0, maxEpochDiffWei: 0, dustWei: 0n, maxDevices: 0 }
       : undefined;
-  if (exact && !supply.emissionWei) throw new Error("engine: exact mode needs supply.emissionWei");
-  const exactSplits: EmissionSplits = {
-    devicePoolBps: BigInt(scenario.splits.workPoolBps),
-    treasuryBps: BigInt(scenario.splits.treasuryBps),
-    ecosystemBps: BigInt(scenario.splits.ecosystemBps),
-  };
-  let carryWei = 0n;
+  const ledger: Ledger =
+    options.ledger ??
+    (options.mode === "fast"
+      ? new FastLedger(groupCount, vestImmediate, vestDuration)
+      : options.mode === "exact"
+        ? new ExactLedger(ledgerTermsOf(scenario))
+        : failMode());
+  function failMode(): never {
+    throw new Error(`engine: mode ${options.mode} needs options.ledger (the EVM ledger lives in scripts/evm)`);
+  }
+  if (ledger.mode !== options.mode) throw new Error(`engine: mode ${options.mode} with a ${ledger.mode} ledger`);
+  const fastLedger = ledger instanceof FastLedger ? ledger : undefined;
+  const exactLedger = ledger instanceof ExactLedger ? ledger : undefined;
+  ledger.setJoinCosts(L.minBond, L.onboardingFee);
 
   const groupSeries: GroupSeriesRow[] = [];
   const networkSeries: NetworkSeriesRow[] = [];
@@ -645,6 +658,8 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       cumReward[i] = 0;
       cumReal[i] = 0;
       reward[i] = 0;
+      handle[i] = nextHandle++;
+      ledger.join({ handle: handle[i], owner: owner[i], group: g.index, classId: classId[i], cell: cell[i], epoch });
       if (g.fraud) fraudEver++;
       else honestEver++;
     }
@@ -692,7 +707,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     retire(i);
     bondsLocked -= stake[i];
     if (leaving) {
-      g.liquid += stake[i];
+      ledger.leave(handle[i], g.index, stake[i]);
       g.e[S_LEFT] += 1;
     }
     g.devices--;
@@ -711,6 +726,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     for (let i = 0; i < n && toMove > 0; i++) {
       if (group[i] !== gi || home[cell[i]] === 0) continue;
       cell[i] = rng.int(cells);
+      ledger.move(handle[i], cell[i]);
       toMove--;
       if (home[cell[i]] === 0) g.away++;
     }
@@ -760,6 +776,9 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   /** Apply one scripted change; a raised bond is topped up on every active device (tokens bought on the market). */
   function applyLeverChange(ch: LeverChange): void {
     if (ch.onboardingFee !== undefined) fee = Number((L.onboardingFee = ch.onboardingFee));
+    if (ch.onboardingFee !== undefined || ch.minBond !== undefined) {
+      ledger.setJoinCosts(ch.minBond ?? L.minBond, L.onboardingFee);
+    }
     if (ch.detection) Object.assign(L.detection, ch.detection);
     if (ch.anomalyDetector) {
       Object.assign(L.anomalyDetector, ch.anomalyDetector);
@@ -781,6 +800,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
         if (stake[i] < minBond) {
           topUp += minBond - stake[i];
           stake[i] = minBond;
+          ledger.topUp(handle[i]);
         }
       }
       if (topUp > 0) {
@@ -1069,44 +1089,33 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   }
 
   // ---- exact mode -------------------------------------------------------------------------------------------
-  function exactRewards(epoch: number, poolTokensFast: number): number {
+  const exactRewardsScratch = { rewards: new Float64Array(0) };
+  /**
+   * The fast kernel on the exact ledger's quantised inputs (the cell factors come from the same eligible counts):
+   * records the difference to the exact rewards, which stay in `reward`.
+   */
+  function exactShadow(epoch: number, poolTokensFast: number): void {
     const check = exact as ExactCheck;
-    const devices: DeviceEpoch[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      // quantise work so both modes see identical integer inputs
-      const rep = Math.floor(reported[i] * WORK_QUANTUM);
-      const sv = Math.floor(served[i] * WORK_QUANTUM);
-      reported[i] = rep / WORK_QUANTUM;
-      served[i] = sv / WORK_QUANTUM;
-      devices[i] = {
-        classId: classId[i],
-        reportedWork: BigInt(rep),
-        servedWork: BigInt(sv),
-        cell: cell[i],
-        stakeWei: tokensToWei(stake[i]),
-        ageEpochs: epoch - joinEpoch[i],
-        eligible: eligible[i] === 1,
-      };
-    }
-    const poolWei = splitEmission((supply.emissionWei as (e: number) => bigint)(epoch), exactSplits).devicePool;
-    const result = rewardEpochExact(rewardParams, density, devices, poolWei, carryWei);
-    carryWei = result.dust;
-    // fast shadow on the same inputs (the cell factors were computed from the same eligible counts)
+    const ledgerExact = exactLedger as ExactLedger;
+    if (exactRewardsScratch.rewards.length < n) exactRewardsScratch.rewards = new Float64Array(capacity);
+    const saved = exactRewardsScratch.rewards;
+    saved.set(reward.subarray(0, n));
     const total = kernel.score(n, epoch);
     lastScoreTotal = total;
     const fastPaid = kernel.pay(n, poolTokensFast, total);
-    const diff = Math.abs(Number(result.paid) - fastPaid * 1e18);
-    check.maxEpochDiffWei = Math.max(check.maxEpochDiffWei, diff);
-    check.exactPaidWei += result.paid;
+    reward.set(saved.subarray(0, n));
+    let paidWei = 0n;
+    for (const r of ledgerExact.lastRewards.values()) paidWei += r;
+    check.maxEpochDiffWei = Math.max(check.maxEpochDiffWei, Math.abs(Number(paidWei) - fastPaid * 1e18));
+    check.exactPaidWei += paidWei;
     check.fastPaidTokens += fastPaid;
-    check.dustWei = carryWei;
+    check.dustWei = ledgerExact.carriedDust;
     check.maxDevices = Math.max(check.maxDevices, n);
-    let paid = 0;
-    for (let i = 0; i < n; i++) {
-      reward[i] = Number(result.rewards[i]) / 1e18;
-      paid += reward[i];
-    }
-    return paid;
+  }
+
+  /** The reason code of a flagged device: the anomaly detector's limit, or a failed challenge. */
+  function reasonOf(i: number) {
+    return reported[i] > limitByClass[classId[i]] ? FLAG_REASONS.anomaly : FLAG_REASONS.challenge;
   }
 
   // ---- the epoch loop ---------------------------------------------------------------------------------------
@@ -1121,9 +1130,10 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
   /** The epoch after the first devices joined: the passes are rebuilt there, warmed up on real devices. */
   const startOfWarmData = Math.min(epochs - 1, Math.max(1, Math.min(...scenario.agents.map((g) => g.startEpoch))));
 
-  for (let epoch = 0; epoch < epochs; epoch++) {
+  function step(epoch: number): void {
     epochBurned = 0;
     for (const g of groups) g.e.fill(0);
+    ledger.startEpoch(epoch);
     while (nextLeverChange < leverChanges.length && leverChanges[nextLeverChange].epoch === epoch) {
       applyLeverChange(leverChanges[nextLeverChange++]);
     }
@@ -1190,20 +1200,23 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     if (rewardParams.demandWeightBps > 0) servedPass(servedFraction);
     for (const g of groups) pDetect[g.index] = detectProbability(g);
     detectionPass();
+    for (let k = 0; k < flaggedCount; k++) {
+      const i = flaggedList[k];
+      ledger.flag(handle[i], reasonOf(i), slashOn);
+    }
     countCells();
     density.factors(cellCounts, cellFactor);
 
-    // 3. rewards (protocol/reward.ts)
-    let paid: number;
+    // 3. rewards (protocol/reward.ts, through the ledger)
     const pool = workPool + carry;
-    if (exact) {
-      paid = exactRewards(epoch, pool);
-      carry = 0;
+    const work: EpochWork = { n, handle, reported, served, reward, kernel, density };
+    const paid = ledger.pay(epoch, work, pool);
+    if (fastLedger !== undefined) {
+      lastScoreTotal = fastLedger.lastScoreTotal;
+      carry = lastScoreTotal > 0 ? 0 : pool;
     } else {
-      const total = kernel.score(n, epoch);
-      paid = kernel.pay(n, pool, total);
-      carry = total > 0 ? 0 : pool;
-      lastScoreTotal = total;
+      exactShadow(epoch, pool);
+      carry = 0;
     }
     if (lastScoreTotal > 0) usdPerScore[epoch] = (paid * price) / lastScoreTotal;
     paidTotal += paid;
@@ -1229,6 +1242,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       }
       if (slashOn) {
         const s = stake[i] * slashFraction;
+        ledger.slash(handle[i], slashFraction, reasonOf(i));
         stake[i] -= s;
         g.e[S_SLASHED] += s;
         g.e[S_SLASHED_USD] += s * price;
@@ -1243,12 +1257,12 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       // forfeit unvested rewards of caught devices, pro rata
       for (const g of groups) {
         const caughtHere = g.e[S_DETECTED];
-        if (caughtHere > 0 && g.devices > 0 && g.unvested > 0) {
-          const keep = 1 - Math.min(1, caughtHere / g.devices);
-          cumulativeBurned += g.unvested * (1 - keep);
-          epochBurned += g.unvested * (1 - keep);
-          g.unvested *= keep;
-          for (let k = 0; k < g.vestRing.length; k++) g.vestRing[k] *= keep;
+        if (caughtHere > 0 && g.devices > 0) {
+          const forfeited = ledger.forfeit(g.index, caughtHere / g.devices);
+          if (forfeited > 0) {
+            cumulativeBurned += forfeited;
+            epochBurned += forfeited;
+          }
         }
       }
       removePass(true);
@@ -1256,25 +1270,14 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
 
     // 5. vesting, revenue, costs, sells, demand burn, market
     let sells = 0;
-    let locked = bondsLocked;
+    ledger.settle(epoch);
     for (const g of groups) {
       const e = g.e;
       const earned = e[S_REWARD];
       e[S_REWARD_USD] = earned * price;
-      // vesting: immediate part liquid, the rest released linearly from the next epoch
-      g.liquid += earned * vestImmediate;
-      if (vestDuration > 0) {
-        const slot = epoch % vestDuration;
-        g.liquid += g.vestRing[slot];
-        g.unvested -= g.vestRing[slot];
-        g.vestRing[slot] = 0;
-        const perEpoch = (earned * (1 - vestImmediate)) / vestDuration;
-        for (let k = 1; k <= vestDuration; k++) g.vestRing[(epoch + k) % vestDuration] += perEpoch;
-        g.unvested += earned * (1 - vestImmediate);
-      }
-      locked += g.unvested;
-      const sell = g.liquid * g.sellFraction;
-      g.liquid -= sell;
+      // vesting: immediate part liquid, the rest released linearly from the next epoch (fast); claims (exact)
+      ledger.credit(epoch, g.index, earned);
+      const sell = ledger.sell(g.index, g.sellFraction);
       e[S_SOLD] = sell;
       sells += sell;
       // running costs
@@ -1296,6 +1299,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       }
       for (let k = 0; k < S_COUNT; k++) g.t[k] += e[k];
     }
+    const locked = ledger.lockedTokens(bondsLocked);
     let reportedAll = 0;
     for (const g of groups) reportedAll += g.e[S_REPORTED];
     if (reportedAll > 0) {
@@ -1304,6 +1308,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     }
     if (demand.burnAndMint && servedWork > 0) {
       const burnedTokens = market.buyWithUsd(paidDemandUsd);
+      ledger.burnDemand(burnedTokens);
       cumulativeBurned += burnedTokens;
       epochBurned += burnedTokens;
     }
@@ -1342,7 +1347,7 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
         cap: supply.cap,
         workPool,
         paid,
-        dust: exact ? Number(carryWei) / 1e18 : carry,
+        dust: exactLedger ? Number(exactLedger.carriedDust) / 1e18 : carry,
         burned: epochBurned,
         cumulativeBurned,
         locked,
@@ -1391,111 +1396,116 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
       }
     }
     lastCirculating = circulating;
+    ledger.endEpoch(epoch);
   }
 
+  return { epochs, step, finish };
+
   // ---- end of run: metrics -----------------------------------------------------------------------------------
-  for (let i = 0; i < n; i++) retire(i);
-  const ownerStake: number[] = new Array(ownerRewards.length).fill(0);
-  for (let i = 0; i < n; i++) {
-    while (ownerStake.length <= owner[i]) ownerStake.push(0);
-    ownerStake[owner[i]] += stake[i];
-  }
-  const finalPrice = market.price();
-  let rewardAll = 0,
-    realAll = 0,
-    farmerReward = 0,
-    honestReward = 0,
-    honestReal = 0,
-    farmerProfit = 0,
-    honestCost = 0,
-    honestNet = 0;
-  for (const g of groups) {
-    rewardAll += g.t[S_REWARD];
-    realAll += g.t[S_REAL];
-    const profit = profitUsd(g.t[S_REWARD_USD], g.revenueUsd, g.t[S_COST], g.t[S_SLASHED_USD]);
-    if (g.role === "farmer") {
-      farmerReward += g.t[S_REWARD];
-      farmerProfit += profit;
-    } else {
-      honestReward += g.t[S_REWARD];
-      honestReal += g.t[S_REAL];
-      honestCost += g.t[S_COST];
-      honestNet += profit;
+  function finish(): RunResult {
+    for (let i = 0; i < n; i++) retire(i);
+    const ownerStake: number[] = new Array(ownerRewards.length).fill(0);
+    for (let i = 0; i < n; i++) {
+      while (ownerStake.length <= owner[i]) ownerStake.push(0);
+      ownerStake[owner[i]] += stake[i];
     }
-  }
-  const classes: ClassRow[] = groups.map((g) => {
-    const t = g.t;
-    const profit = profitUsd(t[S_REWARD_USD], g.revenueUsd, t[S_COST], t[S_SLASHED_USD]);
-    const netPerDeviceEpoch =
-      t[S_DEVICE_EPOCHS] > 0 ? (t[S_REWARD_USD] + g.revenueUsd - g.opexUsd) / t[S_DEVICE_EPOCHS] : 0;
-    const capexPerDevice = g.joinedTotal > 0 ? g.capexUsd / g.joinedTotal : 0;
+    const finalPrice = market.price();
+    let rewardAll = 0,
+      realAll = 0,
+      farmerReward = 0,
+      honestReward = 0,
+      honestReal = 0,
+      farmerProfit = 0,
+      honestCost = 0,
+      honestNet = 0;
+    for (const g of groups) {
+      rewardAll += g.t[S_REWARD];
+      realAll += g.t[S_REAL];
+      const profit = profitUsd(g.t[S_REWARD_USD], g.revenueUsd, g.t[S_COST], g.t[S_SLASHED_USD]);
+      if (g.role === "farmer") {
+        farmerReward += g.t[S_REWARD];
+        farmerProfit += profit;
+      } else {
+        honestReward += g.t[S_REWARD];
+        honestReal += g.t[S_REAL];
+        honestCost += g.t[S_COST];
+        honestNet += profit;
+      }
+    }
+    const classes: ClassRow[] = groups.map((g) => {
+      const t = g.t;
+      const profit = profitUsd(t[S_REWARD_USD], g.revenueUsd, t[S_COST], t[S_SLASHED_USD]);
+      const netPerDeviceEpoch =
+        t[S_DEVICE_EPOCHS] > 0 ? (t[S_REWARD_USD] + g.revenueUsd - g.opexUsd) / t[S_DEVICE_EPOCHS] : 0;
+      const capexPerDevice = g.joinedTotal > 0 ? g.capexUsd / g.joinedTotal : 0;
+      return {
+        agent: g.name,
+        kind: g.kind,
+        role: g.role,
+        devicesEnd: g.devices,
+        devicesPeak: g.peak,
+        deviceEpochs: t[S_DEVICE_EPOCHS],
+        ...workAndRewardFields(t, rewardAll, realAll),
+        slashedUsd: t[S_SLASHED_USD],
+        profitUsd: profit,
+        roi: roi(profit, t[S_COST]),
+        paybackEpochs: paybackEpochs(capexPerDevice, netPerDeviceEpoch),
+        detected: t[S_DETECTED],
+        falselySlashed: t[S_FALSE],
+      };
+    });
+    const flagsAll = flagsFraud + flagsHonest;
+    const ownerRewardsSorted = sortedNonNegative(ownerRewards);
+    const ownerStakeSorted = sortedNonNegative(ownerStake);
+    const lastEmission = supply.emission[epochs - 1] ?? 0;
+    const metrics: MetricValues = {
+      leakage: rewardAll > 0 ? leakTotal / rewardAll : null,
+      farmerCapture: rewardAll > 0 ? farmerReward / rewardAll : null,
+      honestCaptureRatio: captureRatio(honestReward, rewardAll, honestReal, realAll),
+      payEquityGini: gini(payPerWork),
+      earlyLateRatio:
+        earlyWork > 0 && lateWork > 0 && lateReward > 0 ? earlyReward / earlyWork / (lateReward / lateWork) : null,
+      rewardGini: giniOfSorted(ownerRewardsSorted),
+      rewardNakamoto: nakamotoOfSorted(ownerRewardsSorted),
+      stakeGini: giniOfSorted(ownerStakeSorted),
+      stakeNakamoto: nakamotoOfSorted(ownerStakeSorted),
+      falseSlashes: flagsHonest,
+      falseSlashRate: honestEver > 0 ? flagsHonest / honestEver : null,
+      detectionPrecision: flagsAll > 0 ? flagsFraud / flagsAll : null,
+      detectionRecall: fraudEver > 0 ? fraudCaught / fraudEver : null,
+      farmerProfitUsd: farmerProfit,
+      honestRoi: roi(honestNet, honestCost),
+      emitted: supply.cumulative[epochs - 1] ?? 0,
+      burned: cumulativeBurned,
+      circulating: lastCirculating,
+      inflationRate: lastCirculating > 0 ? (lastEmission * epochsPerYear) / lastCirculating : null,
+      finalPrice,
+      paid: paidTotal,
+      dust: exactLedger ? Number(exactLedger.carriedDust) / 1e18 : carry,
+    };
+    const lorenzRows: RunResult["lorenz"] = [];
+    if (options.series) {
+      const add = (series: string, values: ArrayLike<number>): void => {
+        lorenz(values).forEach(([population, share], point) => lorenzRows.push({ series, point, population, share }));
+      };
+      add("payPerWork", payPerWork);
+      add("ownerRewards", ownerRewards);
+      add("ownerStake", ownerStake);
+    }
+    void treasury;
     return {
-      agent: g.name,
-      kind: g.kind,
-      role: g.role,
-      devicesEnd: g.devices,
-      devicesPeak: g.peak,
-      deviceEpochs: t[S_DEVICE_EPOCHS],
-      ...workAndRewardFields(t, rewardAll, realAll),
-      slashedUsd: t[S_SLASHED_USD],
-      profitUsd: profit,
-      roi: roi(profit, t[S_COST]),
-      paybackEpochs: paybackEpochs(capexPerDevice, netPerDeviceEpoch),
-      detected: t[S_DETECTED],
-      falselySlashed: t[S_FALSE],
+      replicate,
+      seed,
+      metrics,
+      classes,
+      groupSeries,
+      networkSeries,
+      strategySeries,
+      lorenz: lorenzRows,
+      exactCheck: exact,
+      deviceEpochs,
     };
-  });
-  const flagsAll = flagsFraud + flagsHonest;
-  const ownerRewardsSorted = sortedNonNegative(ownerRewards);
-  const ownerStakeSorted = sortedNonNegative(ownerStake);
-  const lastEmission = supply.emission[epochs - 1] ?? 0;
-  const metrics: MetricValues = {
-    leakage: rewardAll > 0 ? leakTotal / rewardAll : null,
-    farmerCapture: rewardAll > 0 ? farmerReward / rewardAll : null,
-    honestCaptureRatio: captureRatio(honestReward, rewardAll, honestReal, realAll),
-    payEquityGini: gini(payPerWork),
-    earlyLateRatio:
-      earlyWork > 0 && lateWork > 0 && lateReward > 0 ? earlyReward / earlyWork / (lateReward / lateWork) : null,
-    rewardGini: giniOfSorted(ownerRewardsSorted),
-    rewardNakamoto: nakamotoOfSorted(ownerRewardsSorted),
-    stakeGini: giniOfSorted(ownerStakeSorted),
-    stakeNakamoto: nakamotoOfSorted(ownerStakeSorted),
-    falseSlashes: flagsHonest,
-    falseSlashRate: honestEver > 0 ? flagsHonest / honestEver : null,
-    detectionPrecision: flagsAll > 0 ? flagsFraud / flagsAll : null,
-    detectionRecall: fraudEver > 0 ? fraudCaught / fraudEver : null,
-    farmerProfitUsd: farmerProfit,
-    honestRoi: roi(honestNet, honestCost),
-    emitted: supply.cumulative[epochs - 1] ?? 0,
-    burned: cumulativeBurned,
-    circulating: lastCirculating,
-    inflationRate: lastCirculating > 0 ? (lastEmission * epochsPerYear) / lastCirculating : null,
-    finalPrice,
-    paid: paidTotal,
-    dust: exact ? Number(carryWei) / 1e18 : carry,
-  };
-  const lorenzRows: RunResult["lorenz"] = [];
-  if (options.series) {
-    const add = (series: string, values: ArrayLike<number>): void => {
-      lorenz(values).forEach(([population, share], point) => lorenzRows.push({ series, point, population, share }));
-    };
-    add("payPerWork", payPerWork);
-    add("ownerRewards", ownerRewards);
-    add("ownerStake", ownerStake);
   }
-  void treasury;
-  return {
-    replicate,
-    seed,
-    metrics,
-    classes,
-    groupSeries,
-    networkSeries,
-    strategySeries,
-    lorenz: lorenzRows,
-    exactCheck: exact,
-    deviceEpochs,
-  };
 
   // ---- helpers needing the closure ---------------------------------------------------------------------------
   function checkInvariants(epoch: number, pool: number, paid: number): void {
@@ -1517,7 +1527,9 @@ export function runReplicate(scenario: Scenario, supply: Supply, replicate: numb
     if (paid > pool * (1 + 1e-12) + 1e-9) fail(`paid (${paid}) ≤ work pool + carried dust (${pool})`);
     if ((supply.cumulative[epoch] ?? 0) > supply.cap * (1 + 1e-12)) fail(`cumulative emission ≤ cap`);
     for (const g of groups) {
-      if (g.unvested < -tol || g.liquid < -tol) fail(`group ${g.name}: unvested ${g.unvested}, liquid ${g.liquid} ≥ 0`);
+      const purse = fastLedger?.purse(g.index);
+      if (purse !== undefined && (purse.unvested < -tol || purse.liquid < -tol))
+        fail(`group ${g.name}: unvested ${purse.unvested}, liquid ${purse.liquid} ≥ 0`);
       if (g.homeMask !== null) {
         let away = 0;
         for (let i = 0; i < n; i++) if (group[i] === g.index && g.homeMask[cell[i]] === 0) away++;

@@ -431,6 +431,39 @@ export const DemandSchema = z.strictObject({
     .describe("Demand buys tokens and burns them (Helium data credits); otherwise it pays operators in USD."),
 });
 
+/**
+ * How the network runs on chain (exact and EVM modes: claims, the challenge window, unbonding, the oracle set).
+ * Absent: the defaults below.
+ */
+export const ChainSchema = z
+  .strictObject({
+    /** Every owner claims its rewards every this many epochs (1: every epoch, after the epoch's root is posted). */
+    claimEveryEpochs: posInt()
+      .default(1)
+      .describe("Every owner claims its rewards every this many epochs (1: every epoch, after the root is posted)."),
+    /** RewardDistributor challenge window (seconds): claims wait this long after a root is posted. */
+    challengeWindowSeconds: nonNegInt()
+      .default(0)
+      .describe("RewardDistributor challenge window (seconds): claims wait this long after a root is posted."),
+    /** Staking unbonding delay (seconds) between a leaving device's unstake and the withdrawal of its bond. */
+    unbondingDelaySeconds: posInt()
+      .default(1)
+      .describe("Staking unbonding delay (seconds) between a leaving device's unstake and the withdrawal of its bond."),
+    /** The k-of-n oracle set: `threshold` of `members` sign every root. */
+    oracle: z
+      .strictObject({ members: posInt().default(5), threshold: posInt().default(3) })
+      .prefault({})
+      .describe("The k-of-n oracle set: `threshold` of `members` sign every root."),
+  })
+  .refine((c) => c.oracle.threshold <= c.oracle.members && c.oracle.members <= 32, {
+    error: "expected 1 ≤ oracle.threshold ≤ oracle.members ≤ 32",
+    path: ["oracle"],
+  })
+  .describe(
+    "How the network runs on chain (exact and EVM modes: claims, the challenge window, unbonding, the oracle set).",
+  );
+export type ChainSettings = z.output<typeof ChainSchema>;
+
 const VerdictSchema = z.strictObject({
   metric: z.enum(HEADLINE_METRICS, { error: `expected one of the headline metrics: ${HEADLINE_METRICS.join(", ")}` }),
   comparator: z.enum(["<=", ">=", "<", ">", "between"]),
@@ -485,6 +518,8 @@ export const ScenarioSchema = z
       .describe("Scripted lever changes (applied at the start of their epoch, in order); absent = none."),
     market: MarketSchema.prefault({}),
     demand: DemandSchema.prefault({}),
+    /** On-chain settings of exact and EVM modes; absent = defaults. */
+    chain: ChainSchema.optional().describe("On-chain settings of exact and EVM modes; absent = defaults."),
     agents: z
       .array(AgentSchema)
       .min(1)

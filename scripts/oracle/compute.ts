@@ -36,6 +36,8 @@ export interface DeviceSnapshot {
   bond: bigint;
   /** `IStaking.isActive`: registered, not suspended, bond ≥ class minimum. */
   stakingActive: boolean;
+  /** Epoch of the device's registration (its `DeviceRegistered` block); needed for an establishment period. */
+  registeredEpoch?: number;
 }
 
 /** Why a reported device earns nothing (empty when eligible). */
@@ -181,13 +183,17 @@ export function computeEpochRewards(inputs: EpochInputs): EpochRewards {
       return;
     }
     maxClass = Math.max(maxClass, device.deviceClass);
+    if (config.establishment.epochs > 0 && device.registeredEpoch === undefined) {
+      problems.push(`devices: no registration epoch for device ${report.deviceId} (the establishment period needs it)`);
+      return;
+    }
     modelInputs.push({
       classId: device.deviceClass,
       reportedWork: report.workWad,
-      servedWork: 0n,
+      servedWork: report.servedWad ?? 0n,
       cell: gridCell,
       stakeWei: device.bond,
-      ageEpochs: 0,
+      ageEpochs: device.registeredEpoch === undefined ? 0 : inputs.epoch - device.registeredEpoch,
       eligible: reason === "",
     });
     modelIndex.push(devices.length - 1);
@@ -196,7 +202,7 @@ export function computeEpochRewards(inputs: EpochInputs): EpochRewards {
 
   const params: RewardParams = {
     classWeightsBps: Array.from({ length: maxClass + 1 }, (_, c) => inputs.classWeightsBps.get(c) ?? 0),
-    demandWeightBps: 0,
+    demandWeightBps: config.demandWeightBps ?? 0,
     stakeFactor: config.stakeFactor,
     establishment: config.establishment,
   };

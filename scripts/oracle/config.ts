@@ -23,7 +23,10 @@ export interface OracleConfig {
   readonly grid: HexGrid;
   readonly density: DensityParams;
   readonly stakeFactor: StakeFactorParams;
+  /** Needs each device's registration epoch (`DeviceSnapshot.registeredEpoch`) when `epochs` > 0. */
   readonly establishment: EstablishmentParams;
+  /** Share of the score from served work (`WorkReport.servedWad`), in bps; absent = 0. */
+  readonly demandWeightBps?: number;
 }
 
 /**

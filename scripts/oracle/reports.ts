@@ -12,6 +12,8 @@ export interface WorkReport {
   deviceId: bigint;
   workWad: bigint;
   flags: ReportFlag[];
+  /** Work that met paid demand (only read when the oracle's config gives demand a weight); default 0. */
+  servedWad?: bigint;
 }
 
 const WAD_DECIMALS = 18;
