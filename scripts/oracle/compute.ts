@@ -7,8 +7,12 @@
  *
  * Rules (docs/oracle.md):
  * - devices = the reported devices; a report for a device that is not registered at the snapshot block is an error;
- * - eligible = registry status Active, `Staking.isActive` (bond ≥ class minimum), not flagged `denylisted`, cell
- *   inside the oracle's grid (scripts/oracle/config.ts); present in a cell for density = eligible;
+ * - eligible = registry status Active, `Staking.isActive` (bond ≥ class minimum), not flagged `denylisted`, and
+ *   located: the on-chain cell is an H3 cell at the parameters' `location.minResolution` or finer (otherwise the
+ *   device is unlocated: no reward, present nowhere, reason `cell-invalid` or `cell-too-coarse`); present in a cell
+ *   for density = eligible. Density factors: `protocol/density.ts` on the H3 topology of the located devices' cells
+ *   (`protocol/h3.ts`), with the parameters' table (scripts/oracle/params.ts);
+ * - age (establishment) = epoch − the epoch the device registered in;
  * - pool = funding of the epoch + dust carried from the previous epoch; dust = pool − Σ rewards;
  * - a device's reward goes to its owner at the snapshot block; cumulative = previous cumulative + this epoch's.
  */
@@ -17,7 +21,9 @@ import { rewardEpochExact, validateRewardParams, type DeviceEpoch, type RewardPa
 import { buildRewardTreeFast, type RewardLeaf, type RewardTree } from "../../protocol/merkle";
 import { toJson } from "../lib/atomicFile";
 import type { WorkReport } from "./reports";
-import { configDigest, densityModelOf, gridCellOf, ORACLE_CONFIG, type OracleConfig } from "./config";
+import { DensityModel } from "../../protocol/density";
+import { h3CellProblem, h3IndexOf, h3Topology } from "../../protocol/h3";
+import { densityParamsOf, establishmentOf, oracleParamsDigest, stakeFactorOf, type OracleParams } from "./params";
 
 /** `IDeviceRegistry.DeviceStatus`. */
 export const DEVICE_STATUS = ["None", "Active", "Suspended", "Deregistered"] as const;
@@ -36,11 +42,13 @@ export interface DeviceSnapshot {
   bond: bigint;
   /** `IStaking.isActive`: registered, not suspended, bond ≥ class minimum. */
   stakingActive: boolean;
+  /** Epoch the device registered in (from its `DeviceRegistered` event); its age is epoch − this. */
+  registeredEpoch: number;
 }
 
 /** Why a reported device earns nothing (empty when eligible). */
 export type IneligibleReason =
-  "" | "denylisted" | "suspended" | "deregistered" | "bond-below-minimum" | "cell-outside-grid";
+  "" | "denylisted" | "suspended" | "deregistered" | "bond-below-minimum" | "cell-invalid" | "cell-too-coarse";
 
 export interface EpochInputs {
   epoch: number;
@@ -58,7 +66,8 @@ export interface EpochInputs {
   carriedDust: bigint;
   /** Cumulative amounts posted for the previous epoch (empty for epoch 0). */
   previous: readonly RewardLeaf[];
-  config?: OracleConfig;
+  /** The oracle's parameters (`readOracleParams(file)`). */
+  params: OracleParams;
 }
 
 export interface DeviceReward {
@@ -66,11 +75,15 @@ export interface DeviceReward {
   owner: string;
   deviceClass: number;
   cell: bigint;
+  /** The cell as an h3-js index (empty when it is not a valid H3 cell). */
+  h3Cell: string;
   workWad: bigint;
   bond: bigint;
+  /** Epochs since registration, for the establishment factor. */
+  ageEpochs: number;
   eligible: boolean;
   reason: IneligibleReason;
-  /** Density factor of the device's cell in WAD (0 when the cell is outside the grid). */
+  /** Density factor of the device's cell in WAD (0 when the device is unlocated). */
   densityWad: bigint;
   score: bigint;
   reward: bigint;
@@ -101,7 +114,8 @@ export interface EpochRewards {
   root: string;
   /** Digest of the canonical reports (independent of file format and row order). */
   reportsDigest: string;
-  configDigest: string;
+  /** `oracleParamsDigest` of the parameters used. */
+  paramsDigest: string;
 }
 
 /** Inputs the oracle refuses; `problems` name the report line and field, or the input. */
@@ -128,18 +142,21 @@ export function reportsDigest(reports: readonly WorkReport[]): string {
   return keccak256(toUtf8Bytes(lines.join("\n")));
 }
 
-function ineligibleReason(report: WorkReport, device: DeviceSnapshot, gridCell: number | undefined): IneligibleReason {
+function ineligibleReason(
+  report: WorkReport,
+  device: DeviceSnapshot,
+  cellProblem: IneligibleReason | undefined,
+): IneligibleReason {
   if (report.flags.includes("denylisted")) return "denylisted";
   if (device.status === 2) return "suspended";
   if (device.status === 3) return "deregistered";
   if (!device.stakingActive) return "bond-below-minimum";
-  if (gridCell === undefined) return "cell-outside-grid";
-  return "";
+  return cellProblem ?? "";
 }
 
 /** Computes an epoch's rewards. Throws `OracleInputError` on a report for an unregistered device or bad inputs. */
 export function computeEpochRewards(inputs: EpochInputs): EpochRewards {
-  const config = inputs.config ?? ORACLE_CONFIG;
+  const { params } = inputs;
   const locate = inputs.locate ?? ((i: number) => `reports[${i}]`);
   const problems: string[] = [];
   if (!Number.isSafeInteger(inputs.epoch) || inputs.epoch < 0)
@@ -147,10 +164,8 @@ export function computeEpochRewards(inputs: EpochInputs): EpochRewards {
   if (inputs.funding < 0n) problems.push(`funding: expected ≥ 0, got ${inputs.funding}`);
   if (inputs.carriedDust < 0n) problems.push(`carriedDust: expected ≥ 0, got ${inputs.carriedDust}`);
 
-  const model = densityModelOf(config);
   const devices: DeviceReward[] = [];
-  const modelInputs: DeviceEpoch[] = [];
-  const modelIndex: number[] = []; // devices[] index of each model input
+  const located: { input: Omit<DeviceEpoch, "cell">; h3Cell: string; device: number }[] = [];
   let maxClass = 0;
   inputs.reports.forEach((report, i) => {
     const device = inputs.devices.get(report.deviceId);
@@ -160,50 +175,63 @@ export function computeEpochRewards(inputs: EpochInputs): EpochRewards {
       );
       return;
     }
-    const gridCell = gridCellOf(device.cell, config);
-    const reason = ineligibleReason(report, device, gridCell);
+    const cellProblem = h3CellProblem(device.cell, params.location.minResolution);
+    const reason = ineligibleReason(report, device, cellProblem);
+    const ageEpochs = Math.max(0, inputs.epoch - device.registeredEpoch);
     devices.push({
       deviceId: report.deviceId,
       owner: getAddress(device.owner),
       deviceClass: device.deviceClass,
       cell: device.cell,
+      h3Cell: cellProblem === "cell-invalid" ? "" : h3IndexOf(device.cell),
       workWad: report.workWad,
       bond: device.bond,
+      ageEpochs,
       eligible: reason === "",
       reason,
       densityWad: 0n,
       score: 0n,
       reward: 0n,
     });
-    if (gridCell === undefined) return; // earns nothing, present nowhere
+    if (cellProblem !== undefined) return; // unlocated: earns nothing, present nowhere
     if (!inputs.classWeightsBps.has(device.deviceClass)) {
       problems.push(`classWeightsBps: no weight for class ${device.deviceClass} of device ${report.deviceId}`);
       return;
     }
     maxClass = Math.max(maxClass, device.deviceClass);
-    modelInputs.push({
-      classId: device.deviceClass,
-      reportedWork: report.workWad,
-      servedWork: 0n,
-      cell: gridCell,
-      stakeWei: device.bond,
-      ageEpochs: 0,
-      eligible: reason === "",
+    located.push({
+      input: {
+        classId: device.deviceClass,
+        reportedWork: report.workWad,
+        servedWork: 0n,
+        stakeWei: device.bond,
+        ageEpochs,
+        eligible: reason === "",
+      },
+      h3Cell: h3IndexOf(device.cell),
+      device: devices.length - 1,
     });
-    modelIndex.push(devices.length - 1);
   });
   if (problems.length) throw new OracleInputError(problems);
 
-  const params: RewardParams = {
+  const density = densityParamsOf(params);
+  const topology = h3Topology(
+    located.map((d) => d.h3Cell),
+    density,
+  );
+  const model = new DensityModel(topology, density);
+  const modelInputs: DeviceEpoch[] = located.map((d, k) => ({ ...d.input, cell: topology.givenIds[k] }));
+
+  const rewardParams: RewardParams = {
     classWeightsBps: Array.from({ length: maxClass + 1 }, (_, c) => inputs.classWeightsBps.get(c) ?? 0),
     demandWeightBps: 0,
-    stakeFactor: config.stakeFactor,
-    establishment: config.establishment,
+    stakeFactor: stakeFactorOf(params),
+    establishment: establishmentOf(params),
   };
-  validateRewardParams(params);
+  validateRewardParams(rewardParams);
   const pool = inputs.funding + inputs.carriedDust;
-  const result = rewardEpochExact(params, model, modelInputs, inputs.funding, inputs.carriedDust);
-  modelIndex.forEach((d, k) => {
+  const result = rewardEpochExact(rewardParams, model, modelInputs, inputs.funding, inputs.carriedDust);
+  located.forEach(({ device: d }, k) => {
     devices[d].densityWad = result.densityWad[k];
     devices[d].score = result.scores[k];
     devices[d].reward = result.rewards[k];
@@ -242,7 +270,7 @@ export function computeEpochRewards(inputs: EpochInputs): EpochRewards {
     tree,
     root: tree.root,
     reportsDigest: reportsDigest(inputs.reports),
-    configDigest: configDigest(config),
+    paramsDigest: oracleParamsDigest(params),
   };
 }
 

@@ -4,15 +4,18 @@
  */
 import { loadSystem } from "../deploy/manifest";
 import { postEpochRewards, verifyEpochRewards } from "../oracle/run";
+import { DEFAULT_ORACLE_PARAMS_FILE, oracleParamsDigest, readOracleParams } from "../oracle/params";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { ensureCompiled, parseEpoch, refuse, resolveSigner, runTask } from "../lib/taskArgs";
 
 export const DEFAULT_OUT_DIR = "out/epochs";
+const PARAMS_HELP = `Oracle parameters file (density table, location, stake factor, establishment; docs/oracle.md); default ${DEFAULT_ORACLE_PARAMS_FILE}`;
 
 interface CommonArgs {
   epoch: string;
   outDir: string;
+  params?: string;
   manifestDir?: string;
 }
 
@@ -60,11 +63,13 @@ task("epoch:post", "Computes an epoch's rewards from work reports, writes its fi
   )
   .addFlag("dryRun", "Compute and write the files, but do not post")
   .addOptionalParam("outDir", "Folder of the epochs' files", DEFAULT_OUT_DIR)
+  .addOptionalParam("params", PARAMS_HELP)
   .addOptionalParam("from", "Oracle account: an address or index (default: the first account holding ORACLE_ROLE)")
   .addOptionalParam("manifestDir", "Folder of the deployment manifest (default deployments/)")
   .setAction(async (args: CommonArgs & { reports: string; dryRun: boolean; from?: string }, hre) =>
     runTask("epoch:post", async () => {
       const epoch = parseEpoch(args.epoch);
+      const params = readOracleParams(args.params);
       const system = await loadOracleSystem(hre, args.manifestDir);
       const oracleRole = await system.distributor.ORACLE_ROLE();
       const signer = args.dryRun
@@ -77,6 +82,7 @@ task("epoch:post", "Computes an epoch's rewards from work reports, writes its fi
         epoch,
         reportsFile: args.reports,
         outDir: args.outDir,
+        params,
         dryRun: args.dryRun,
         signer,
         log: (line) => console.log(line),
@@ -93,10 +99,12 @@ task(
   .addParam("reports", "The epoch's published work reports (.csv or .json)")
   .addOptionalParam("outDir", "Folder holding the previous epoch's files (rewards.csv of epoch − 1)", DEFAULT_OUT_DIR)
   .addFlag("write", "On a pass, write the recomputed files to --out-dir (to verify the next epoch from them)")
+  .addOptionalParam("params", `${PARAMS_HELP}: use the posting oracle's, e.g. out/epochs/<epoch>/params.json`)
   .addOptionalParam("manifestDir", "Folder of the deployment manifest (default deployments/)")
   .setAction(async (args: CommonArgs & { reports: string; write: boolean }, hre) =>
     runTask("epoch:verify", async () => {
       const epoch = parseEpoch(args.epoch);
+      const params = readOracleParams(args.params);
       const system = await loadOracleSystem(hre, args.manifestDir);
       const outcome = await verifyEpochRewards({
         system,
@@ -105,9 +113,10 @@ task(
         epoch,
         reportsFile: args.reports,
         outDir: args.outDir,
+        params,
         write: args.write,
       });
-      console.log(`epoch ${epoch} (snapshot block ${outcome.block})`);
+      console.log(`epoch ${epoch} (snapshot block ${outcome.block}; oracle parameters ${oracleParamsDigest(params)})`);
       console.log(`  posted   root ${outcome.postedRoot}  total ${outcome.postedTotal}`);
       console.log(`  computed root ${outcome.computedRoot}  total ${outcome.computedTotal}`);
       if (!outcome.pass)

@@ -16,6 +16,7 @@ import { economicsOf } from "../../scripts/demo/steps";
 import { loadDeployParameters } from "../../scripts/deploy/parameters";
 import { computeEpochRewards } from "../../scripts/oracle/compute";
 import { readRewardsCsv } from "../../scripts/oracle/outputs";
+import { readOracleParams } from "../../scripts/oracle/params";
 import { readWorkReports } from "../../scripts/oracle/reports";
 import { emission, splitEmission } from "../../protocol/emission";
 import { buildRewardTree } from "../../protocol/merkle";
@@ -520,6 +521,7 @@ describe("oracle and operate tasks (in-process)", function () {
               cell: demoCell(d),
               bond,
               stakingActive: bond >= minBond,
+              registeredEpoch: 0,
             },
           ];
         }),
@@ -528,6 +530,7 @@ describe("oracle and operate tasks (in-process)", function () {
       funding: splitEmission(emission(economics.schedule, 0n), economics.splits).devicePool,
       carriedDust: 0n,
       previous: [],
+      params: readOracleParams(),
     });
     expect(result.accounts.map((a) => a.cumulativeAmount)).to.have.members(expected.perOperator);
   });
