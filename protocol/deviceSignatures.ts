@@ -26,31 +26,42 @@ export const REGISTER_TYPES: Record<"Register", TypedField[]> = {
   ],
 };
 
-/** `Attest(address deviceKey,uint8 deviceClass)`, signed by an approved maker key. */
+/**
+ * `Attest(address deviceKey,uint8 deviceClass,uint32 makerGeneration)`, signed by an approved maker key for its
+ * current `registry.makerGeneration(maker)` (each revocation raises it, killing every earlier attestation).
+ */
 export const ATTEST_TYPES: Record<"Attest", TypedField[]> = {
   Attest: [
     { name: "deviceKey", type: "address" },
     { name: "deviceClass", type: "uint8" },
+    { name: "makerGeneration", type: "uint32" },
   ],
 };
 
-/** `Move(uint256 deviceId,uint64 cell,uint256 nonce,uint256 deadline)`, signed by the device key. */
+/**
+ * `Move(uint256 deviceId,address owner,uint64 cell,uint256 nonce,uint256 deadline)`, signed by the device key for the
+ * owner who will send the move (a signature given to a previous owner is void after the NFT changes hands).
+ */
 export const MOVE_TYPES: Record<"Move", TypedField[]> = {
   Move: [
     { name: "deviceId", type: "uint256" },
+    { name: "owner", type: "address" },
     { name: "cell", type: "uint64" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
 };
 
-/** EIP-712 domain of one registry deployment. */
-export interface DeviceRegistryDomain {
+/** An EIP-712 domain bound to one contract on one chain (the registry's, the distributor's). */
+export interface Eip712Domain {
   name: string;
   version: string;
   chainId: bigint;
   verifyingContract: string;
 }
+
+/** EIP-712 domain of one registry deployment. */
+export type DeviceRegistryDomain = Eip712Domain;
 
 /** Message of a `Register` signature. */
 export interface RegisterMessage {
@@ -65,11 +76,15 @@ export interface RegisterMessage {
 export interface AttestMessage {
   deviceKey: string;
   deviceClass: number;
+  /** The maker's `makerGeneration` on the registry when it signs. */
+  makerGeneration: number;
 }
 
 /** Message of a `Move` signature. */
 export interface MoveMessage {
   deviceId: bigint;
+  /** The device owner who sends `moveDevice`. */
+  owner: string;
   cell: bigint;
   nonce: bigint;
   deadline: bigint;
@@ -78,18 +93,25 @@ export interface MoveMessage {
 /** Anything that signs typed data the way ethers v6 signers do (`Wallet`, `HardhatEthersSigner`). */
 export interface TypedDataSigner {
   signTypedData(
-    domain: DeviceRegistryDomain,
+    domain: Eip712Domain,
     types: Record<string, TypedField[]>,
     value: Record<string, unknown>,
   ): Promise<string>;
 }
 
 const UINT8_MAX = 255;
+const UINT32_MAX = 2 ** 32 - 1;
 const UINT64_MAX = (1n << 64n) - 1n;
 
 function checkUint8(field: string, value: number): void {
   if (!Number.isInteger(value) || value < 0 || value > UINT8_MAX) {
     throw new RangeError(`${field}: expected an integer in [0, 255], got ${value}`);
+  }
+}
+
+function checkUint32(field: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0 || value > UINT32_MAX) {
+    throw new RangeError(`${field}: expected an integer in [0, 2^32), got ${value}`);
   }
 }
 
@@ -134,6 +156,7 @@ export async function signAttest(
   message: AttestMessage,
 ): Promise<string> {
   checkUint8("deviceClass", message.deviceClass);
+  checkUint32("makerGeneration", message.makerGeneration);
   return maker.signTypedData(domain, ATTEST_TYPES, { ...message });
 }
 

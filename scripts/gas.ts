@@ -1,94 +1,18 @@
 /**
- * `npm run gas`: gas of the protocol's main operations, each measured by a real transaction on the in-process Hardhat
- * network against the system deployed by the same Ignition module as `npx hardhat deploy` (local parameters).
- * Progress goes to stderr; the last line of stdout is one JSON object mapping each operation to its gas.
- *
- * GAS_TREE_SIZE shrinks the reward trees for a quick run (default 2^20 leaves: proof depth 20, ~2 minutes to build).
+ * `npm run gas`: gas of the protocol's main operations (`scripts/gasOperations.ts`), with depth-20 proofs from trees
+ * of 2^20 leaves. Progress goes to stderr; the last line of stdout is one JSON object mapping each operation to its
+ * gas. GAS_TREE_SIZE shrinks the reward trees for a quick run (default 2^20 leaves, ~2 minutes to build).
  */
-import hre from "hardhat";
-import { time } from "@nomicfoundation/hardhat-network-helpers";
-import type { ContractTransactionResponse } from "ethers";
-import { deploySystemFixture } from "../test/fixtures/system";
-import { deviceRegistryDomain, signAttest, signRegister } from "../protocol/deviceSignatures";
-import { measureDistributorGas } from "./gasDistributor";
-
-async function gasOf(sent: Promise<ContractTransactionResponse>): Promise<number> {
-  const receipt = await (await sent).wait();
-  if (!receipt) throw new Error("transaction has no receipt");
-  return Number(receipt.gasUsed);
-}
+import { measureOperationsGas } from "./gasOperations";
 
 async function main() {
-  const log = (message: string) => console.error(message);
   const sizeText = process.env.GAS_TREE_SIZE;
-  const treeSize = sizeText === undefined ? undefined : Number(sizeText);
-  const system = await deploySystemFixture();
-  const { registry, staking, token, controller, distributor, maker, treasury, oracle, parameters } = system;
-  const [operator] = system.operators;
-
-  // Epoch 0 is minted first so the treasury holds tokens to fund the operator's bond.
-  const epochLength = BigInt(parameters.epochs.epochLength);
-  const genesis = await controller.genesis();
-  const endEpoch = async (epoch: number) => {
-    const end = genesis + (BigInt(epoch) + 1n) * epochLength;
-    if (BigInt(await time.latest()) < end) await time.increaseTo(end);
-    while ((await controller.mintedEpochs()) <= BigInt(epoch))
-      await controller.mintEpoch(await controller.mintedEpochs());
-  };
-  await endEpoch(0);
-
-  const deviceKey = hre.ethers.Wallet.createRandom();
-  const deviceClass = 0;
-  const cell = 0x8a2a1072b59ffffn;
-  const { chainId } = await hre.ethers.provider.getNetwork();
-  const domain = deviceRegistryDomain(parameters.registry.name, chainId, await registry.getAddress());
-  const deadline = BigInt(await time.latest()) + 3600n;
-  const deviceSignature = await signRegister(deviceKey, domain, {
-    owner: operator.address,
-    deviceClass,
-    cell,
-    nonce: await registry.nonces(deviceKey.address),
-    deadline,
+  const gas = await measureOperationsGas({
+    trees: "full",
+    treeSize: sizeText === undefined ? undefined : Number(sizeText),
+    log: (message) => console.error(message),
   });
-  const makerSignature = await signAttest(maker, domain, { deviceKey: deviceKey.address, deviceClass });
-  const registerDevice = await gasOf(
-    registry
-      .connect(operator)
-      .register(
-        deviceKey.address,
-        operator.address,
-        deviceClass,
-        cell,
-        deadline,
-        deviceSignature,
-        maker.address,
-        makerSignature,
-      ),
-  );
-  const deviceId = await registry.deviceIdOf(deviceKey.address);
-
-  const bond = await registry.minBond(deviceClass);
-  await token.connect(treasury).transfer(operator.address, bond);
-  await token.connect(operator).approve(await staking.getAddress(), bond);
-  const stake = await gasOf(staking.connect(operator).stake(deviceId, bond));
-  const requestUnstake = await gasOf(staking.connect(operator).requestUnstake(deviceId, bond));
-  await time.increase(await staking.unbondingDelay());
-  const withdraw = await gasOf(staking.connect(operator).withdraw(deviceId));
-
-  const rewards = await measureDistributorGas({
-    treeSize,
-    log,
-    system: {
-      distributor,
-      oracle,
-      prepareEpoch: async (epoch) => {
-        await endEpoch(epoch);
-        return distributor.fundingOf(epoch);
-      },
-    },
-  });
-
-  console.log(JSON.stringify({ registerDevice, stake, requestUnstake, withdraw, ...rewards }));
+  console.log(JSON.stringify(gas));
 }
 
 main().catch((error) => {

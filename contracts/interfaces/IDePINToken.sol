@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title IDePINToken
-/// @notice The network's ERC-20 (+ Permit, + Votes, + Burnable) with a supply cap fixed at deploy.
+/// @notice The network's ERC-20 (+ Permit, + Burnable) with a supply cap fixed at deploy.
 /// @dev The only account that can mint is the `minter`, fixed forever at construction to the deploying contract
 /// (the emission controller). There is no owner, no admin and no other mint path.
 interface IDePINToken is IERC20 {

@@ -11,7 +11,9 @@ pragma solidity 0.8.28;
 /// address):
 /// - the device key over `Register(address owner,uint8 deviceClass,uint64 cell,uint256 nonce,uint256 deadline)`
 ///   (proof of possession; binds the owner, so a front-runner cannot redirect the NFT), and
-/// - an approved manufacturer ("maker") key over `Attest(address deviceKey,uint8 deviceClass)`.
+/// - an approved manufacturer ("maker") key over `Attest(address deviceKey,uint8 deviceClass,uint32 makerGeneration)`,
+///   where `makerGeneration` is the maker's current `makerGeneration` (raised by each revocation, so a revocation is
+///   final for every attestation signed before it, even if the maker is approved again).
 /// Anyone may submit a registration (relayers welcome); the NFT is always minted to the `owner` the device signed.
 /// @dev Invariants:
 /// - `status(id) == Active || status(id) == Suspended` iff the NFT `id` exists.
@@ -35,6 +37,14 @@ interface IDeviceRegistry {
         uint32 rewardWeightBps;
         uint128 minBond;
         bool enabled;
+    }
+
+    /// @notice Approval of a maker key, one slot.
+    /// @param approved Whether its attestations are accepted now.
+    /// @param generation Number of revocations so far; attestations must be signed for the current generation.
+    struct MakerStatus {
+        bool approved;
+        uint32 generation;
     }
 
     /// @notice Stored record of a device. Packed in one slot.
@@ -102,10 +112,11 @@ interface IDeviceRegistry {
     event DeviceUnsuspended(uint256 indexed deviceId, address indexed by);
     /// @notice A device was deregistered by its owner and its NFT burned.
     event DeviceDeregistered(uint256 indexed deviceId, address indexed owner);
-    /// @notice A maker key was approved to attest devices.
-    event MakerApproved(address indexed maker);
-    /// @notice A maker key was revoked; its attestations are refused from now on.
-    event MakerRevoked(address indexed maker);
+    /// @notice A maker key was approved to attest devices; it signs attestations for `generation`.
+    event MakerApproved(address indexed maker, uint32 generation);
+    /// @notice A maker key was revoked; every attestation it signed so far is refused for good (the maker's generation
+    /// is now `generation`).
+    event MakerRevoked(address indexed maker, uint32 generation);
     /// @notice A device class configuration changed.
     event DeviceClassSet(uint8 indexed deviceClass, uint32 rewardWeightBps, uint128 minBond, bool enabled);
 
@@ -126,7 +137,8 @@ interface IDeviceRegistry {
     /// @param deviceSignature 65-byte EIP-712 signature by `deviceKey` over `Register(owner, deviceClass, cell,
     /// nonces(deviceKey), deadline)`.
     /// @param maker The approved maker key that attested the device.
-    /// @param makerSignature 65-byte EIP-712 signature by `maker` over `Attest(deviceKey, deviceClass)`.
+    /// @param makerSignature 65-byte EIP-712 signature by `maker` over `Attest(deviceKey, deviceClass,
+    /// makerGeneration(maker))`.
     /// @return deviceId The new device id.
     function register(
         address deviceKey,
@@ -139,14 +151,15 @@ interface IDeviceRegistry {
         bytes calldata makerSignature
     ) external returns (uint256 deviceId);
 
-    /// @notice Moves an active device to `newCell`. Only the device owner; needs a fresh device signature.
+    /// @notice Moves an active device to `newCell`. Only the device owner; needs a fresh device signature that names
+    /// that owner, so a signature given to a previous owner is worthless after the NFT changes hands.
     /// @dev Reverts with `RegistryNotDeviceOwner`, `RegistryDeviceNotActive` (suspended devices cannot move),
     /// `RegistryCellUnchanged`, `RegistrySignatureExpired`, `RegistryInvalidDeviceSignature`. Consumes the nonce.
     /// @param deviceId The device.
     /// @param newCell The new location cell (H3 index).
     /// @param deadline Last timestamp at which the device signature is valid.
-    /// @param deviceSignature EIP-712 signature by the device key over `Move(deviceId, newCell,
-    /// nonces(deviceKey), deadline)`.
+    /// @param deviceSignature EIP-712 signature by the device key over `Move(deviceId, owner, newCell,
+    /// nonces(deviceKey), deadline)` with `owner` the caller.
     function moveDevice(uint256 deviceId, uint64 newCell, uint256 deadline, bytes calldata deviceSignature) external;
 
     /// @notice Suspends an active device (suspected fraud). Only FRAUD_ROLE.
@@ -173,8 +186,9 @@ interface IDeviceRegistry {
     /// @param maker The maker key.
     function approveMaker(address maker) external;
 
-    /// @notice Revokes a maker key. Its attestations are refused from now on, including ones signed earlier.
-    /// Devices it attested that are already registered stay registered. Only DEFAULT_ADMIN_ROLE.
+    /// @notice Revokes a maker key. Every attestation it signed before is refused from now on, also after a later
+    /// re-approval (its generation rises). Devices it attested that are already registered stay registered.
+    /// Only DEFAULT_ADMIN_ROLE.
     /// @param maker The maker key.
     function revokeMaker(address maker) external;
 
@@ -237,13 +251,16 @@ interface IDeviceRegistry {
     /// @notice Whether `maker` is currently approved to attest devices.
     function isApprovedMaker(address maker) external view returns (bool);
 
+    /// @notice The generation `maker` must sign attestations for (its number of revocations so far).
+    function makerGeneration(address maker) external view returns (uint32);
+
     /// @notice EIP-712 typehash of `Register(address owner,uint8 deviceClass,uint64 cell,uint256 nonce,uint256
     /// deadline)`.
     function REGISTER_TYPEHASH() external view returns (bytes32);
 
-    /// @notice EIP-712 typehash of `Attest(address deviceKey,uint8 deviceClass)`.
+    /// @notice EIP-712 typehash of `Attest(address deviceKey,uint8 deviceClass,uint32 makerGeneration)`.
     function ATTEST_TYPEHASH() external view returns (bytes32);
 
-    /// @notice EIP-712 typehash of `Move(uint256 deviceId,uint64 cell,uint256 nonce,uint256 deadline)`.
+    /// @notice EIP-712 typehash of `Move(uint256 deviceId,address owner,uint64 cell,uint256 nonce,uint256 deadline)`.
     function MOVE_TYPEHASH() external view returns (bytes32);
 }

@@ -8,10 +8,15 @@ pragma solidity 0.8.28;
 /// @notice Pays device rewards from per-epoch merkle roots of cumulative amounts.
 ///
 /// Flow per epoch e: the emission controller mints e's device pool to this contract and calls `notifyFunding(e, x)`;
-/// after e has ended an oracle posts `postEpoch(e, root, total)`; the root becomes claimable `challengeWindow` seconds
-/// later unless a guardian revokes it first; then anyone may `claim` for an account with the account's cumulative
-/// amount and proof under any claimable root. Each account's paid-so-far is kept, so one claim covers any number of
-/// epochs and a stale (lower) cumulative amount pays nothing.
+/// after e has ended anyone submits `postEpoch(e, root, total, signatures)` carrying the EIP-712 signatures of `m`
+/// distinct members of the oracle set (`oracleMembers`, `oracleThreshold`; set by the admin, i.e. the timelock) over
+/// `EpochRoot(uint256 epoch,bytes32 root,uint256 total)` under this contract's domain (name "DePIN Lab Rewards",
+/// version "1", chain id, this address); the root becomes claimable `challengeWindow` seconds
+/// later unless a guardian revokes it first; then `claim` pays an account its cumulative amount, proven under the
+/// NEWEST claimable root only, minus what it was already paid. A root is superseded as soon as a later one is
+/// claimable, so a corrected (lower) leaf can never be claimed under the older root. One claim covers any number of
+/// epochs. Without vesting anyone may claim for an account (tokens always go to the account); with vesting a claim
+/// restarts the account's stream, so only the account or a claimer it approved (`setClaimer`) may claim for it.
 ///
 /// Leaves are OpenZeppelin `StandardMerkleTree` leaves of `(address account, uint256 cumulativeAmount)`:
 /// `keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))))`; `protocol/merkle.ts` builds them.
@@ -27,8 +32,9 @@ pragma solidity 0.8.28;
 /// earlier than it would in its own stream from its claim time; tokens already locked may vest later when a new
 /// claim is merged in (the price of one slot per account). `release` pays what has vested without moving the end.
 ///
-/// @dev Warning: the contract cannot check that a root's leaves add up to the posted `total`: it trusts the oracle
-/// for that, and the challenge window with a guardian is the defence against a wrong root. Claims are paid from
+/// @dev Warning: the contract cannot check that a root's leaves add up to the posted `total`: it trusts `m` oracle
+/// members for that (each recomputes the epoch before signing), and the challenge window with a guardian (and any
+/// watcher who recomputes it) is the defence against a wrong root that `m` members signed. Claims are paid from
 /// this contract's balance, which also holds locked vesting amounts, so an over-allocating root that is not revoked
 /// can pay some accounts from funds meant for others.
 /// @dev Warning: a root posted with cumulative amounts lower than an account has already been paid pays that
@@ -54,8 +60,24 @@ interface IRewardDistributor {
         uint64 end;
     }
 
-    /// @notice The constructor got a zero controller or admin address, or a controller whose token is zero.
+    /// @notice A zero controller, admin or oracle member address, or a controller whose token is zero.
     error RewardsZeroAddress();
+    /// @notice An oracle set with more than `maxMembers` members, a zero threshold or one above the set's size.
+    error RewardsInvalidOracleSet(uint256 members, uint256 threshold, uint256 maxMembers);
+    /// @notice An oracle set lists `member` twice.
+    error RewardsDuplicateOracleMember(address member);
+    /// @notice `setOracleSet` with the set and threshold already in force.
+    error RewardsOracleSetUnchanged();
+    /// @notice `postEpoch` with fewer signatures than the oracle threshold.
+    error RewardsTooFewSignatures(uint256 provided, uint256 threshold);
+    /// @notice Signature number `index` of `postEpoch` is malformed.
+    error RewardsInvalidSignature(uint256 index);
+    /// @notice A `postEpoch` signature recovers to `signer`, who is not in the oracle set (or signed other data).
+    error RewardsSignerNotMember(address signer);
+    /// @notice Two `postEpoch` signatures of the same member.
+    error RewardsDuplicateSigner(address signer);
+    /// @notice `postEpoch` of an (epoch, root, total) a guardian revoked: its signatures are spent for good.
+    error RewardsPostRevoked(uint256 epoch, bytes32 root, uint256 total);
     /// @notice The challenge window is longer than `MAX_CHALLENGE_WINDOW`.
     error RewardsChallengeWindowTooLong(uint256 challengeWindow, uint256 maxChallengeWindow);
     /// @notice Vesting parameters are inconsistent: `immediateBps` above 10000, a duration with `immediateBps` 10000,
@@ -85,6 +107,12 @@ interface IRewardDistributor {
     error RewardsEpochRevoked(uint256 epoch);
     /// @notice `claim` against an epoch still in its challenge window.
     error RewardsEpochInChallengeWindow(uint256 epoch, uint256 claimableAt);
+    /// @notice `claim` against a superseded epoch: `newerEpoch` is claimable too; claim under the newest.
+    error RewardsEpochSuperseded(uint256 epoch, uint256 newerEpoch);
+    /// @notice With vesting on, `claimer` may not claim for `account` (not the account, not approved by it).
+    error RewardsClaimerNotApproved(address account, address claimer);
+    /// @notice `setClaimer` that changes nothing.
+    error RewardsClaimerUnchanged(address account, address claimer);
     /// @notice The proof does not prove `(account, cumulativeAmount)` under the epoch's root.
     error RewardsInvalidProof(uint256 epoch, address account, uint256 cumulativeAmount);
     /// @notice The account has already been paid `claimed` >= `cumulativeAmount`.
@@ -94,8 +122,16 @@ interface IRewardDistributor {
 
     /// @notice The controller funded `epoch`'s device pool with `amount`.
     event EpochFunded(uint256 indexed epoch, uint256 amount);
-    /// @notice An oracle posted `epoch`'s root; claimable from `claimableAt`.
-    event EpochPosted(uint256 indexed epoch, bytes32 root, uint256 total, uint256 claimableAt, address indexed oracle);
+    /// @notice `epoch`'s root was posted (signed by the oracle set, sent by `submitter`); claimable from `claimableAt`.
+    event EpochPosted(
+        uint256 indexed epoch,
+        bytes32 root,
+        uint256 total,
+        uint256 claimableAt,
+        address indexed submitter
+    );
+    /// @notice The oracle set is now `members`, `threshold` of whom must sign each post.
+    event OracleSetUpdated(address[] members, uint256 threshold);
     /// @notice A guardian revoked `epoch`'s post; the epoch is the next to post again.
     event EpochRevoked(uint256 indexed epoch, bytes32 root, address indexed guardian);
     /// @notice `account` was credited `amount` (its cumulative total is now `cumulativeAmount`) under `epoch`'s root.
@@ -105,24 +141,48 @@ interface IRewardDistributor {
     event VestingUpdated(address indexed account, uint256 locked, uint256 end);
     /// @notice `amount` of `account`'s vested rewards were paid to it.
     event Released(address indexed account, uint256 amount);
+    /// @notice `account` allowed (or stopped allowing) `claimer` to claim for it when vesting is on.
+    event ClaimerSet(address indexed account, address indexed claimer, bool approved);
 
     /// @notice Records that the controller minted `amount` to this contract as `epoch`'s device pool.
     /// @dev Only the emission controller. Funding may arrive before or after the epoch is posted; funding of an
     /// already-posted epoch counts for the next post (the cumulative budget rule).
     function notifyFunding(uint256 epoch, uint256 amount) external;
 
-    /// @notice Posts `epoch`'s merkle root of cumulative rewards and the rewards the epoch adds (`total`).
-    /// @dev ORACLE_ROLE. Epochs are posted in order; `epoch` must have ended; the budget rule must hold; root nonzero.
-    function postEpoch(uint256 epoch, bytes32 root, uint256 total) external;
+    /// @notice Posts `epoch`'s merkle root of cumulative rewards and the rewards the epoch adds (`total`), signed by
+    /// `oracleThreshold` distinct oracle members. Anyone may submit.
+    /// @dev Epochs are posted in order; `epoch` must have ended; the budget rule must hold; root nonzero. Only the
+    /// first `oracleThreshold` signatures are checked (65-byte ECDSA over `epochRootDigest(epoch, root, total)`, in any
+    /// order): `RewardsTooFewSignatures`, `RewardsInvalidSignature`, `RewardsSignerNotMember`,
+    /// `RewardsDuplicateSigner`.
+    /// A revoked (epoch, root, total) can never be posted again (`RewardsPostRevoked`), so its signatures are spent.
+    /// @param signatures The members' signatures.
+    function postEpoch(uint256 epoch, bytes32 root, uint256 total, bytes[] calldata signatures) external;
+
+    /// @notice Replaces the oracle set and threshold. DEFAULT_ADMIN_ROLE (the timelock).
+    /// @dev Needs 1 <= threshold <= members.length <= MAX_ORACLE_MEMBERS, no zero or duplicate member
+    /// (`RewardsInvalidOracleSet`, `RewardsZeroAddress`, `RewardsDuplicateOracleMember`); a no-op reverts with
+    /// `RewardsOracleSetUnchanged`. Signatures collected for the old set stop counting at once.
+    function setOracleSet(address[] calldata members, uint256 threshold) external;
 
     /// @notice Revokes the latest posted epoch during its challenge window and rewinds posting to it.
     /// @dev GUARDIAN_ROLE. Call again to revoke the epoch before, if it is still in its window.
     function revokeEpoch(uint256 epoch) external;
 
-    /// @notice Pays `account` its `cumulativeAmount` minus what it was already paid, proven under `epoch`'s root.
-    /// @dev Anyone may call; tokens always go to `account`. Reverts when paused, if the epoch is not claimable,
-    /// the proof is wrong or nothing new is owed. With vesting, part is locked (see the contract notice).
+    /// @notice Pays `account` its `cumulativeAmount` minus what it was already paid, proven under `epoch`'s root,
+    /// which must be the newest claimable root.
+    /// @dev Tokens always go to `account`. Without vesting anyone may call; with vesting only `account` or a claimer
+    /// it approved (`RewardsClaimerNotApproved`). Reverts when paused, if the epoch is not claimable
+    /// (`RewardsEpochNotPosted`, `RewardsEpochRevoked`, `RewardsEpochInChallengeWindow`) or superseded by a newer
+    /// claimable epoch (`RewardsEpochSuperseded`), the proof is wrong or nothing new is owed. With vesting, part is
+    /// locked (see the contract notice).
+    /// @dev Warning: a claim sent just before a newer root becomes claimable reverts with `RewardsEpochSuperseded`;
+    /// resend it with the newer epoch's proof.
     function claim(uint256 epoch, address account, uint256 cumulativeAmount, bytes32[] calldata proof) external;
+
+    /// @notice Allows (or stops allowing) `claimer` to claim for the caller while vesting is on.
+    /// @dev Reverts with `RewardsClaimerUnchanged` on a no-op. Without vesting anyone may claim for anyone anyway.
+    function setClaimer(address claimer, bool approved) external;
 
     /// @notice Pays `account` what has vested in its stream; anyone may call. Reverts when paused or if zero.
     /// @return amount The amount paid.
@@ -134,8 +194,20 @@ interface IRewardDistributor {
     /// @notice Resumes `claim` and `release`. PAUSER_ROLE.
     function unpause() external;
 
-    /// @notice The role allowed to post roots.
-    function ORACLE_ROLE() external view returns (bytes32);
+    /// @notice EIP-712 typehash of `EpochRoot(uint256 epoch,bytes32 root,uint256 total)`, what oracle members sign.
+    function EPOCH_ROOT_TYPEHASH() external view returns (bytes32);
+
+    /// @notice Upper bound on the size of the oracle set (32).
+    function MAX_ORACLE_MEMBERS() external view returns (uint256);
+
+    /// @notice The oracle set, in the order it was set.
+    function oracleMembers() external view returns (address[] memory);
+
+    /// @notice How many distinct members must sign a post.
+    function oracleThreshold() external view returns (uint256);
+
+    /// @notice The EIP-712 digest oracle members sign for `(epoch, root, total)` on this distributor and chain.
+    function epochRootDigest(uint256 epoch, bytes32 root, uint256 total) external view returns (bytes32);
 
     /// @notice The role allowed to revoke a root during its challenge window.
     function GUARDIAN_ROLE() external view returns (bytes32);
@@ -179,8 +251,11 @@ interface IRewardDistributor {
     /// @notice The bookkeeping of `epoch`'s latest post.
     function epochPost(uint256 epoch) external view returns (EpochPost memory);
 
-    /// @notice Whether `claim` accepts `epoch` now: posted, not revoked, challenge window over.
+    /// @notice Whether `claim` accepts `epoch` now: posted, not revoked, challenge window over, and the newest such.
     function isClaimable(uint256 epoch) external view returns (bool);
+
+    /// @notice Whether `claimer` may claim for `account` while vesting is on.
+    function isClaimerApproved(address account, address claimer) external view returns (bool);
 
     /// @notice Cumulative amount credited to `account` so far (paid at once or locked).
     function claimed(address account) external view returns (uint256);

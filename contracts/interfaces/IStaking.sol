@@ -51,8 +51,8 @@ interface IStaking {
     error StakingNothingUnbonding(uint256 deviceId);
     /// @notice `withdraw` before the unbonding is released.
     error StakingUnbondingNotReleased(uint256 deviceId, uint64 releaseAt, uint256 timestamp);
-    /// @notice `slash` of more than bonded plus unbonding stake.
-    error StakingSlashExceedsStake(uint256 deviceId, uint256 amount, uint256 available);
+    /// @notice `slash` of a device with neither bond nor unbonding stake.
+    error StakingNothingToSlash(uint256 deviceId);
 
     // ----------------------------------------------------------------------------------------------------------------
     // Events
@@ -71,11 +71,13 @@ interface IStaking {
     );
     /// @notice A released unbonding of `amount` was paid to `beneficiary`.
     event Withdrawn(uint256 indexed deviceId, address indexed beneficiary, uint256 amount);
-    /// @notice `fromBond + fromUnbonding` was slashed from `deviceId`, burned or sent to the treasury.
+    /// @notice `fromBond + fromUnbonding` (at most `requested`) was slashed from `deviceId`, burned or sent to the
+    /// treasury.
     event Slashed(
         uint256 indexed deviceId,
         uint32 indexed reasonCode,
         address indexed slasher,
+        uint256 requested,
         uint256 fromBond,
         uint256 fromUnbonding,
         bool toTreasury
@@ -100,15 +102,21 @@ interface IStaking {
     function requestUnstake(uint256 deviceId, uint256 amount) external;
 
     /// @notice Pays a released unbonding to the beneficiary recorded at request. Anyone may call.
+    /// @dev Reverts with `StakingDeviceSuspended` while the device is suspended, also for an unbonding requested
+    /// before the suspension (the whole stake awaits the slash decision).
+    /// @dev Warning: a device suspended after an NFT transfer also freezes the previous owner's pending unbonding.
     /// @param deviceId The device.
     function withdraw(uint256 deviceId) external;
 
-    /// @notice Slashes `amount` from the device, first from its bond, then from its unbonding. Only SLASHER_ROLE.
-    /// The amount is burned, or sent to the treasury if `slashToTreasury`.
+    /// @notice Slashes what the device holds up to `amount`, first from its bond, then from its unbonding. Only
+    /// SLASHER_ROLE. The slashed tokens are burned, or sent to the treasury if `slashToTreasury`.
+    /// @dev Takes `min(amount, bond + unbonding)`, so a withdraw or unstake landing first cannot make it revert;
+    /// reverts with `StakingNothingToSlash` only when the device holds nothing.
     /// @param deviceId The device.
-    /// @param amount Token wei, at most bond plus unbonding.
+    /// @param amount The most to take, in token wei.
     /// @param reasonCode Off-chain meaning, logged in the event.
-    function slash(uint256 deviceId, uint256 amount, uint32 reasonCode) external;
+    /// @return slashed What was taken (also in the `Slashed` event, beside `requested`).
+    function slash(uint256 deviceId, uint256 amount, uint32 reasonCode) external returns (uint256 slashed);
 
     // ----------------------------------------------------------------------------------------------------------------
     // Views

@@ -27,16 +27,18 @@ contract DeviceRegistry is ERC721, AccessControl, Pausable, EIP712, Nonces, IDev
         "Register(address owner,uint8 deviceClass,uint64 cell,uint256 nonce,uint256 deadline)"
     );
     /// @inheritdoc IDeviceRegistry
-    bytes32 public constant ATTEST_TYPEHASH = keccak256("Attest(address deviceKey,uint8 deviceClass)");
+    bytes32 public constant ATTEST_TYPEHASH = keccak256(
+        "Attest(address deviceKey,uint8 deviceClass,uint32 makerGeneration)"
+    );
     /// @inheritdoc IDeviceRegistry
     bytes32 public constant MOVE_TYPEHASH = keccak256(
-        "Move(uint256 deviceId,uint64 cell,uint256 nonce,uint256 deadline)"
+        "Move(uint256 deviceId,address owner,uint64 cell,uint256 nonce,uint256 deadline)"
     );
     // solhint-enable gas-small-strings
 
     mapping(uint256 deviceId => Device) private _devices;
     mapping(uint8 deviceClass => ClassConfig) private _classes;
-    mapping(address maker => bool) private _approvedMakers;
+    mapping(address maker => MakerStatus) private _makers;
 
     /// @param name_ ERC-721 name, also the EIP-712 domain name (version "1").
     /// @param symbol_ ERC-721 symbol.
@@ -62,13 +64,14 @@ contract DeviceRegistry is ERC721, AccessControl, Pausable, EIP712, Nonces, IDev
     ) external whenNotPaused returns (uint256 deviceId) {
         _checkDeadline(deadline);
         if (!_classes[deviceClass].enabled) revert RegistryClassDisabled(deviceClass);
-        if (!_approvedMakers[maker]) revert RegistryMakerNotApproved(maker);
+        MakerStatus memory makerStatus = _makers[maker];
+        if (!makerStatus.approved) revert RegistryMakerNotApproved(maker);
         deviceId = deviceIdOf(deviceKey);
         DeviceStatus current = _devices[deviceId].status;
         if (current != DeviceStatus.None) revert RegistryDeviceAlreadyRegistered(deviceId, current);
 
         _checkRegisterSignature(deviceKey, owner, deviceClass, cell, deadline, deviceSignature);
-        bytes32 attestHash = keccak256(abi.encode(ATTEST_TYPEHASH, deviceKey, deviceClass));
+        bytes32 attestHash = keccak256(abi.encode(ATTEST_TYPEHASH, deviceKey, deviceClass, makerStatus.generation));
         if (!_signedBy(attestHash, makerSignature, maker)) revert RegistryInvalidMakerSignature(maker);
 
         // Effects before the mint's receiver callback (`_safeMint`), so a reentrant receiver sees a complete record.
@@ -84,14 +87,16 @@ contract DeviceRegistry is ERC721, AccessControl, Pausable, EIP712, Nonces, IDev
 
     /// @inheritdoc IDeviceRegistry
     function moveDevice(uint256 deviceId, uint64 newCell, uint256 deadline, bytes calldata deviceSignature) external {
-        _checkOwner(deviceId);
+        address owner = _checkOwner(deviceId);
         Device storage record = _devices[deviceId];
         if (record.status != DeviceStatus.Active) revert RegistryDeviceNotActive(deviceId, record.status);
         uint64 oldCell = record.cell;
         if (oldCell == newCell) revert RegistryCellUnchanged(deviceId, newCell);
         _checkDeadline(deadline);
         address deviceKey = address(uint160(deviceId));
-        bytes32 moveHash = keccak256(abi.encode(MOVE_TYPEHASH, deviceId, newCell, _useNonce(deviceKey), deadline));
+        bytes32 moveHash = keccak256(
+            abi.encode(MOVE_TYPEHASH, deviceId, owner, newCell, _useNonce(deviceKey), deadline)
+        );
         if (!_signedBy(moveHash, deviceSignature, deviceKey)) revert RegistryInvalidDeviceSignature(deviceKey);
 
         record.cell = newCell;
@@ -132,16 +137,21 @@ contract DeviceRegistry is ERC721, AccessControl, Pausable, EIP712, Nonces, IDev
     /// @inheritdoc IDeviceRegistry
     function approveMaker(address maker) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (maker == address(0)) revert RegistryMakerZeroAddress();
-        if (_approvedMakers[maker]) revert RegistryMakerAlreadyApproved(maker);
-        _approvedMakers[maker] = true;
-        emit MakerApproved(maker);
+        MakerStatus storage makerStatus = _makers[maker];
+        if (makerStatus.approved) revert RegistryMakerAlreadyApproved(maker);
+        makerStatus.approved = true;
+        emit MakerApproved(maker, makerStatus.generation);
     }
 
     /// @inheritdoc IDeviceRegistry
     function revokeMaker(address maker) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (!_approvedMakers[maker]) revert RegistryMakerNotApproved(maker);
-        _approvedMakers[maker] = false;
-        emit MakerRevoked(maker);
+        MakerStatus storage makerStatus = _makers[maker];
+        if (!makerStatus.approved) revert RegistryMakerNotApproved(maker);
+        makerStatus.approved = false;
+        // A new generation: every attestation signed so far (under the old one) is dead, even after a re-approval.
+        uint32 generation = makerStatus.generation + 1;
+        makerStatus.generation = generation;
+        emit MakerRevoked(maker, generation);
     }
 
     /// @inheritdoc IDeviceRegistry
@@ -224,7 +234,12 @@ contract DeviceRegistry is ERC721, AccessControl, Pausable, EIP712, Nonces, IDev
 
     /// @inheritdoc IDeviceRegistry
     function isApprovedMaker(address maker) external view returns (bool) {
-        return _approvedMakers[maker];
+        return _makers[maker].approved;
+    }
+
+    /// @inheritdoc IDeviceRegistry
+    function makerGeneration(address maker) external view returns (uint32) {
+        return _makers[maker].generation;
     }
 
     /// @inheritdoc ERC721

@@ -4,24 +4,33 @@ pragma solidity 0.8.28;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {MerkleProofLib} from "solady/src/utils/MerkleProofLib.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IEmissionControllerView} from "../interfaces/IEmissionControllerView.sol";
 import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 
 /// @title RewardDistributor
 /// @notice Per-epoch merkle roots of cumulative rewards, a challenge window, claims and optional linear vesting.
-/// @dev Storage is laid out for cheap claims. Pausable's `_paused` shares one slot with the posting cursor and the
-/// latest post's time, which a claim reads anyway for the pause check. Each epoch has its root in one slot and its
+/// @dev Storage is laid out for cheap claims (EIP712 is inherited before Pausable so that this holds): Pausable's
+/// `_paused` shares one slot with the posting cursor, the latest post's time and the oracle threshold, which a claim
+/// reads anyway for the pause check. Each epoch has its root in one slot and its
 /// `EpochPost` in another; each account has one `claimed` slot (plus one `VestingStream` slot if vesting is on).
 /// Invariants used by `claim`: every epoch below the cursor is posted and not revoked (a revoke rewinds the cursor),
 /// and post times do not decrease with the epoch (posts are in order). So once the latest post's window is over,
-/// every posted epoch is claimable, and a claim then reads only the global slot, the root and the account's slot.
-contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
+/// only the latest posted epoch is claimable, and a claim then reads only the global slot, the root and the account's
+/// slot.
+contract RewardDistributor is IRewardDistributor, AccessControl, EIP712, Pausable {
     using SafeERC20 for IERC20;
 
+    // An EIP-712 type string is longer than 32 bytes by nature; it is hashed at compile time.
+    // solhint-disable gas-small-strings
     /// @inheritdoc IRewardDistributor
-    bytes32 public constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
+    bytes32 public constant EPOCH_ROOT_TYPEHASH = keccak256("EpochRoot(uint256 epoch,bytes32 root,uint256 total)");
+    // solhint-enable gas-small-strings
+    /// @inheritdoc IRewardDistributor
+    uint256 public constant MAX_ORACLE_MEMBERS = 32;
     /// @inheritdoc IRewardDistributor
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
     /// @inheritdoc IRewardDistributor
@@ -48,6 +57,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
     /// post time of epoch `_nextEpochToPost − 1` (0 if none).
     uint64 private _nextEpochToPost;
     uint64 private _latestPostedAt;
+    /// @dev Also in the global slot: the number of oracle signatures `postEpoch` needs (the set's `m`).
+    uint8 private _oracleThreshold;
     /// @dev Over epochs below `_nextEpochToPost`: the sum of posted totals and the sum of `_funding` (invariants kept
     /// by every function).
     uint128 private _postedTotal;
@@ -59,19 +70,30 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
     /// @inheritdoc IRewardDistributor
     mapping(address account => uint256 cumulativeAmount) public claimed;
     mapping(address account => VestingStream stream) private _vesting;
+    /// @inheritdoc IRewardDistributor
+    mapping(address account => mapping(address claimer => bool approved)) public isClaimerApproved;
+    address[] private _oracleMembers;
+    /// @dev 1 + the member's position in `_oracleMembers`; 0 for a non-member.
+    mapping(address member => uint256 position) private _oraclePosition;
+    /// @dev EIP-712 struct hashes of revoked posts: their signatures can never post again.
+    mapping(bytes32 structHash => bool revoked) private _revokedPosts;
 
     /// @param controller_ The emission controller: the only funder, source of `token()` and `currentEpoch()`.
     /// @param challengeWindow_ Seconds from a post until its root is claimable (0 allowed: no revoke possible).
     /// @param immediateBps_ Share of each claim paid at once; 10000 disables vesting.
     /// @param vestingDuration_ Linear vesting of the rest, in seconds; must be 0 exactly when `immediateBps_` is 10000.
-    /// @param admin Holder of `DEFAULT_ADMIN_ROLE`, which grants the oracle, guardian and pauser roles.
+    /// @param admin Holder of `DEFAULT_ADMIN_ROLE`: sets the oracle set, grants the guardian and pauser roles.
+    /// @param oracleMembers The oracle set whose signatures `postEpoch` needs.
+    /// @param oracleThreshold How many distinct members must sign each post (`m` of `n`).
     constructor(
         address controller_,
         uint256 challengeWindow_,
         uint256 immediateBps_,
         uint256 vestingDuration_,
-        address admin
-    ) {
+        address admin,
+        address[] memory oracleMembers,
+        uint256 oracleThreshold
+    ) EIP712("DePIN Lab Rewards", "1") {
         if (controller_ == address(0) || admin == address(0)) revert RewardsZeroAddress();
         if (challengeWindow_ > MAX_CHALLENGE_WINDOW) {
             revert RewardsChallengeWindowTooLong(challengeWindow_, MAX_CHALLENGE_WINDOW);
@@ -90,6 +112,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
         immediateBps = immediateBps_;
         vestingDuration = vestingDuration_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _setOracleSet(oracleMembers, oracleThreshold);
     }
 
     /// @inheritdoc IRewardDistributor
@@ -106,7 +129,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
     }
 
     /// @inheritdoc IRewardDistributor
-    function postEpoch(uint256 epoch, bytes32 root, uint256 total) external onlyRole(ORACLE_ROLE) {
+    function postEpoch(uint256 epoch, bytes32 root, uint256 total, bytes[] calldata signatures) external {
         uint256 next = _nextEpochToPost;
         if (epoch != next) {
             if (epoch < next) revert RewardsEpochAlreadyPosted(epoch, next);
@@ -120,6 +143,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
         uint256 fundedThrough = _fundedTotal + _funding[epoch];
         if (postedThrough > fundedThrough) revert RewardsTotalExceedsFunding(epoch, postedThrough, fundedThrough);
         if (fundedThrough > type(uint128).max) revert RewardsAmountOverflow(fundedThrough);
+        _checkOracleSignatures(epoch, root, total, signatures);
 
         // `epoch + 1` fits in 64 bits: `epoch` equals the 64-bit cursor and 2^64 − 1 posts cannot happen.
         _nextEpochToPost = uint64(epoch + 1);
@@ -142,13 +166,15 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
         if (block.timestamp >= claimableAt) revert RewardsChallengeWindowClosed(epoch, claimableAt);
 
         post.revoked = true;
+        bytes32 root = _roots[epoch];
+        _revokedPosts[_epochRootHash(epoch, root, post.total)] = true;
         _nextEpochToPost = uint64(epoch);
         _latestPostedAt = epoch == 0 ? 0 : _posts[epoch - 1].postedAt;
         // Both sums included this epoch's share when it was posted (or funded after), so they cannot underflow;
         // `_funding[epoch]` <= `_fundedTotal` < 2^128.
         _postedTotal -= post.total;
         _fundedTotal -= uint128(_funding[epoch]);
-        emit EpochRevoked(epoch, _roots[epoch], msg.sender);
+        emit EpochRevoked(epoch, root, msg.sender);
     }
 
     /// @inheritdoc IRewardDistributor
@@ -159,6 +185,10 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
         bytes32[] calldata proof
     ) external whenNotPaused {
         _checkClaimable(epoch);
+        // With vesting a claim restarts the account's stream: only the account, or a claimer it approved, may do it.
+        if (immediateBps != BPS && msg.sender != account && !isClaimerApproved[account][msg.sender]) {
+            revert RewardsClaimerNotApproved(account, msg.sender);
+        }
         bytes32 leaf;
         // keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount)))) in scratch space; `account` is
         // clean (the ABI decoder rejects dirty upper bits). Saves the memory allocation of abi.encode on the hot path.
@@ -169,7 +199,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
             mstore(0x00, keccak256(0x00, 0x40))
             leaf := keccak256(0x00, 0x20)
         }
-        if (!MerkleProof.verifyCalldata(proof, _roots[epoch], leaf)) {
+        // Solady's calldata verifier: the sorted-pair keccak tree of OpenZeppelin's, without per-level bounds checks.
+        if (!MerkleProofLib.verifyCalldata(proof, _roots[epoch], leaf)) {
             revert RewardsInvalidProof(epoch, account, cumulativeAmount);
         }
         uint256 alreadyClaimed = claimed[account];
@@ -199,6 +230,21 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
         });
         emit Released(account, amount);
         IERC20(token).safeTransfer(account, amount);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function setClaimer(address claimer, bool approved) external {
+        if (isClaimerApproved[msg.sender][claimer] == approved) revert RewardsClaimerUnchanged(msg.sender, claimer);
+        isClaimerApproved[msg.sender][claimer] = approved;
+        emit ClaimerSet(msg.sender, claimer, approved);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function setOracleSet(address[] calldata members, uint256 threshold) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (threshold == _oracleThreshold && _sameMembers(members)) revert RewardsOracleSetUnchanged();
+        address[] memory previous = _oracleMembers;
+        for (uint256 i = 0; i < previous.length; ++i) delete _oraclePosition[previous[i]];
+        _setOracleSet(members, threshold);
     }
 
     /// @inheritdoc IRewardDistributor
@@ -238,7 +284,24 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
 
     /// @inheritdoc IRewardDistributor
     function isClaimable(uint256 epoch) external view returns (bool) {
-        return epoch < _nextEpochToPost && block.timestamp >= uint256(_posts[epoch].postedAt) + challengeWindow;
+        uint256 next = _nextEpochToPost;
+        if (epoch >= next || block.timestamp < uint256(_posts[epoch].postedAt) + challengeWindow) return false;
+        return epoch + 1 == next || block.timestamp < uint256(_posts[epoch + 1].postedAt) + challengeWindow;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function oracleMembers() external view returns (address[] memory) {
+        return _oracleMembers;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function oracleThreshold() external view returns (uint256) {
+        return _oracleThreshold;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function epochRootDigest(uint256 epoch, bytes32 root, uint256 total) external view returns (bytes32) {
+        return _hashTypedDataV4(_epochRootHash(epoch, root, total));
     }
 
     /// @inheritdoc IRewardDistributor
@@ -251,16 +314,84 @@ contract RewardDistributor is IRewardDistributor, AccessControl, Pausable {
         return _vestedAmount(_vesting[account]);
     }
 
-    /// @dev Reverts unless `epoch` is claimable; reads the epoch's own `EpochPost` only when some post is still in
-    /// its challenge window (see the storage invariants in the contract's notes).
+    /// @dev Reverts unless the first `_oracleThreshold` signatures are valid EIP-712 signatures of distinct oracle
+    /// members over `EpochRoot(epoch, root, total)` (domain: this contract, this chain), and the post was never
+    /// revoked.
+    /// Signatures beyond the threshold are not read.
+    function _checkOracleSignatures(
+        uint256 epoch,
+        bytes32 root,
+        uint256 total,
+        bytes[] calldata signatures
+    ) private view {
+        bytes32 structHash = _epochRootHash(epoch, root, total);
+        if (_revokedPosts[structHash]) revert RewardsPostRevoked(epoch, root, total);
+        uint256 threshold = _oracleThreshold;
+        if (signatures.length < threshold) revert RewardsTooFewSignatures(signatures.length, threshold);
+        bytes32 digest = _hashTypedDataV4(structHash);
+        uint256 seen; // bit p set: the member at position p has signed (the set has at most 32 members)
+        for (uint256 i = 0; i < threshold; ++i) {
+            (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, signatures[i]);
+            if (err != ECDSA.RecoverError.NoError) revert RewardsInvalidSignature(i);
+            uint256 position = _oraclePosition[signer];
+            if (position == 0) revert RewardsSignerNotMember(signer);
+            uint256 bit = 1 << position;
+            if (seen & bit != 0) revert RewardsDuplicateSigner(signer);
+            seen |= bit;
+        }
+    }
+
+    /// @dev Checks and stores an oracle set (the previous members' positions must already be cleared).
+    function _setOracleSet(address[] memory members, uint256 threshold) private {
+        uint256 n = members.length;
+        if (n > MAX_ORACLE_MEMBERS || threshold == 0 || threshold > n) {
+            revert RewardsInvalidOracleSet(n, threshold, MAX_ORACLE_MEMBERS);
+        }
+        for (uint256 i = 0; i < n; ++i) {
+            address member = members[i];
+            if (member == address(0)) revert RewardsZeroAddress();
+            if (_oraclePosition[member] != 0) revert RewardsDuplicateOracleMember(member);
+            _oraclePosition[member] = i + 1;
+        }
+        _oracleMembers = members;
+        // threshold <= n <= MAX_ORACLE_MEMBERS fits in 8 bits.
+        _oracleThreshold = uint8(threshold);
+        emit OracleSetUpdated(members, threshold);
+    }
+
+    /// @dev Whether `members` equals the stored set, in order.
+    function _sameMembers(address[] calldata members) private view returns (bool) {
+        uint256 n = members.length;
+        if (n != _oracleMembers.length) return false;
+        for (uint256 i = 0; i < n; ++i) if (members[i] != _oracleMembers[i]) return false;
+        return true;
+    }
+
+    /// @dev The EIP-712 struct hash of `EpochRoot(epoch, root, total)`.
+    function _epochRootHash(uint256 epoch, bytes32 root, uint256 total) private pure returns (bytes32) {
+        return keccak256(abi.encode(EPOCH_ROOT_TYPEHASH, epoch, root, total));
+    }
+
+    /// @dev Reverts unless `epoch` is the newest claimable epoch; reads only the global slot while no post is in its
+    /// challenge window, and two `EpochPost`s otherwise (see the storage invariants in the contract's notes).
     function _checkClaimable(uint256 epoch) private view {
-        if (epoch >= _nextEpochToPost) {
+        uint256 next = _nextEpochToPost;
+        if (epoch >= next) {
             if (_posts[epoch].revoked) revert RewardsEpochRevoked(epoch);
             revert RewardsEpochNotPosted(epoch);
         }
-        if (block.timestamp >= uint256(_latestPostedAt) + challengeWindow) return;
-        uint256 claimableAt = uint256(_posts[epoch].postedAt) + challengeWindow;
+        uint256 window = challengeWindow;
+        if (block.timestamp >= uint256(_latestPostedAt) + window) {
+            // Every posted epoch is claimable, so only the latest one may be claimed under.
+            if (epoch != next - 1) revert RewardsEpochSuperseded(epoch, next - 1);
+            return;
+        }
+        uint256 claimableAt = uint256(_posts[epoch].postedAt) + window;
         if (block.timestamp < claimableAt) revert RewardsEpochInChallengeWindow(epoch, claimableAt);
+        // `epoch` is claimable and the latest post is not, so epoch + 1 < next is posted: it must be in its window.
+        if (block.timestamp >= uint256(_posts[epoch + 1].postedAt) + window) {
+            revert RewardsEpochSuperseded(epoch, epoch + 1);
+        }
     }
 
     /// @dev Splits a new claim: `immediateBps` of it (rounded down) plus whatever has vested in the account's stream

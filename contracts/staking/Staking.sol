@@ -131,6 +131,9 @@ contract Staking is AccessControl, ReentrancyGuardTransient, IStaking {
         if (block.timestamp < claim.releaseAt) {
             revert StakingUnbondingNotReleased(deviceId, claim.releaseAt, block.timestamp);
         }
+        // A suspension freezes the whole stake, also an unbonding requested before it: it awaits the slash decision.
+        if (registry.status(deviceId) == IDeviceRegistry.DeviceStatus.Suspended)
+            revert StakingDeviceSuspended(deviceId);
         deviceStake.unbonding = 0;
         delete _claims[deviceId];
         emit Withdrawn(deviceId, claim.beneficiary, amount);
@@ -138,25 +141,31 @@ contract Staking is AccessControl, ReentrancyGuardTransient, IStaking {
     }
 
     /// @inheritdoc IStaking
-    function slash(uint256 deviceId, uint256 amount, uint32 reasonCode) external onlyRole(SLASHER_ROLE) nonReentrant {
+    function slash(
+        uint256 deviceId,
+        uint256 amount,
+        uint32 reasonCode
+    ) external onlyRole(SLASHER_ROLE) nonReentrant returns (uint256 slashed) {
         if (amount == 0) revert StakingZeroAmount();
         DeviceStake memory deviceStake = _stakes[deviceId];
         uint256 available = uint256(deviceStake.bonded) + deviceStake.unbonding;
-        if (amount > available) revert StakingSlashExceedsStake(deviceId, amount, available);
+        if (available == 0) revert StakingNothingToSlash(deviceId);
+        // What is there, up to the amount: a withdraw or unstake sent just before cannot make the slash revert.
+        slashed = amount < available ? amount : available;
 
-        uint256 fromBond = amount < deviceStake.bonded ? amount : deviceStake.bonded;
-        uint256 fromUnbonding = amount - fromBond;
-        // fromBond <= bonded by construction; fromUnbonding = amount - fromBond <= available - bonded = unbonding.
+        uint256 fromBond = slashed < deviceStake.bonded ? slashed : deviceStake.bonded;
+        uint256 fromUnbonding = slashed - fromBond;
+        // fromBond <= bonded by construction; fromUnbonding = slashed - fromBond <= available - bonded = unbonding.
         unchecked {
             deviceStake.bonded -= uint128(fromBond);
             deviceStake.unbonding -= uint128(fromUnbonding);
         }
         _stakes[deviceId] = deviceStake;
-        emit Slashed(deviceId, reasonCode, msg.sender, fromBond, fromUnbonding, slashToTreasury);
+        emit Slashed(deviceId, reasonCode, msg.sender, amount, fromBond, fromUnbonding, slashToTreasury);
         if (slashToTreasury) {
-            token.safeTransfer(treasury, amount);
+            token.safeTransfer(treasury, slashed);
         } else {
-            token.burn(amount);
+            token.burn(slashed);
         }
     }
 

@@ -5,13 +5,14 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {ERC20Capped} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Capped.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
-import {ERC20Votes} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Votes.sol";
-import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {IDePINToken} from "../interfaces/IDePINToken.sol";
 
 /// @title DePINToken
-/// @notice Hard-capped ERC-20 with Permit and Votes. Only its deployer (the emission controller) can mint.
-contract DePINToken is ERC20, ERC20Burnable, ERC20Capped, ERC20Permit, ERC20Votes, IDePINToken {
+/// @notice Hard-capped ERC-20 with Permit. Only its deployer (the emission controller) can mint.
+/// @dev No ERC20Votes: nothing in the system reads votes (governance is a TimelockController with named proposers),
+/// and its transfer hook cost every transfer two cold `delegates` reads (4,200 gas on each reward claim and stake).
+/// A token-voting Governor would wrap this token (OpenZeppelin `ERC20Wrapper` + `ERC20Votes`), so only voters pay.
+contract DePINToken is ERC20, ERC20Burnable, ERC20Capped, ERC20Permit, IDePINToken {
     /// @inheritdoc IDePINToken
     address public immutable minter;
 
@@ -47,12 +48,7 @@ contract DePINToken is ERC20, ERC20Burnable, ERC20Capped, ERC20Permit, ERC20Vote
         super.burnFrom(account, amount);
     }
 
-    /// @inheritdoc ERC20Permit
-    function nonces(address owner) public view override(ERC20Permit, Nonces) returns (uint256) {
-        return super.nonces(owner);
-    }
-
-    function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Capped, ERC20Votes) {
+    function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Capped) {
         super._update(from, to, value);
     }
 }

@@ -21,7 +21,6 @@ export const MODULE_ID = "DePINLab";
 export const ROLES = {
   DEFAULT_ADMIN_ROLE: "0x0000000000000000000000000000000000000000000000000000000000000000",
   SCHEDULE_MANAGER_ROLE: id("SCHEDULE_MANAGER_ROLE"),
-  ORACLE_ROLE: id("ORACLE_ROLE"),
   GUARDIAN_ROLE: id("GUARDIAN_ROLE"),
   PAUSER_ROLE: id("PAUSER_ROLE"),
   FRAUD_ROLE: id("FRAUD_ROLE"),
@@ -104,7 +103,15 @@ export function buildDePINLabModule(p: ResolvedDeployParameters, deployer: strin
 
     const distributor = m.contract(
       "RewardDistributor",
-      [controller, p.rewards.challengeWindow, p.rewards.immediateBps, p.rewards.vestingDuration, admin],
+      [
+        controller,
+        p.rewards.challengeWindow,
+        p.rewards.immediateBps,
+        p.rewards.vestingDuration,
+        admin,
+        p.roles.oracles,
+        p.roles.oracleThreshold,
+      ],
       { id: "RewardDistributor" },
     );
     const registry = m.contract("DeviceRegistry", [p.registry.name, p.registry.symbol, admin], {
@@ -132,9 +139,9 @@ export function buildDePINLabModule(p: ResolvedDeployParameters, deployer: strin
       });
     }
 
-    // Operational roles (the deployer keeps DEFAULT_ADMIN_ROLE until the handover).
+    // Operational roles (the deployer keeps DEFAULT_ADMIN_ROLE until the handover). The oracle set is not a role: it
+    // is the distributor's constructor argument (later `setOracleSet` through the timelock).
     const grants: [typeof distributor | typeof registry | typeof staking, string, keyof typeof ROLES, string[]][] = [
-      [distributor, "Distributor", "ORACLE_ROLE", p.roles.oracles],
       [distributor, "Distributor", "GUARDIAN_ROLE", p.roles.guardians],
       [distributor, "Distributor", "PAUSER_ROLE", p.roles.distributorPausers],
       [registry, "Registry", "PAUSER_ROLE", p.roles.registryPausers],

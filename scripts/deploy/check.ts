@@ -7,12 +7,18 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Interface, ZeroAddress, getAddress } from "ethers";
 import { resolveSchedule } from "../../protocol/emission";
 import { ROLES } from "../../ignition/modules/DePINLab";
-import { type DeployParameters, TIMELOCK, resolveDeployParameters, scheduleParamsOf } from "./parameters";
+import {
+  type DeployParameters,
+  type ResolvedDeployParameters,
+  TIMELOCK,
+  resolveDeployParameters,
+  scheduleParamsOf,
+} from "./parameters";
 import { type DePINLabSystem, type DeploymentManifest, attachSystem } from "./manifest";
 
 /** One line of the check table. */
 export interface CheckRow {
-  /** What is checked, e.g. `distributor ORACLE_ROLE holders` or `controller.genesis`. */
+  /** What is checked, e.g. `distributor GUARDIAN_ROLE holders` or `controller.genesis`. */
   check: string;
   expected: string;
   actual: string;
@@ -158,6 +164,12 @@ export async function checkDeployment(
     eq(`schedule.${field}`, schedule[field], onChain[field]);
   }
   eq("distributor.challengeWindow", p.rewards.challengeWindow, await s.distributor.challengeWindow());
+  eq(
+    "distributor.oracleMembers",
+    p.roles.oracles.map((o) => getAddress(o)).join(", "),
+    (await s.distributor.oracleMembers()).join(", "),
+  );
+  eq("distributor.oracleThreshold", p.roles.oracleThreshold, await s.distributor.oracleThreshold());
   eq("distributor.immediateBps", p.rewards.immediateBps, await s.distributor.immediateBps());
   eq("distributor.vestingDuration", p.rewards.vestingDuration, await s.distributor.vestingDuration());
   eq("registry.name", p.registry.name, await s.registry.name());
@@ -187,7 +199,6 @@ export async function checkDeployment(
       a.distributor,
       {
         DEFAULT_ADMIN_ROLE: only,
-        ORACLE_ROLE: p.roles.oracles.map(account),
         GUARDIAN_ROLE: p.roles.guardians.map(account),
         PAUSER_ROLE: p.roles.distributorPausers.map(account),
       },
@@ -243,6 +254,45 @@ export async function checkDeployment(
     ok: deployerAdminRoles.length === 0,
   });
   return rows;
+}
+
+/**
+ * Role-separation warnings for a parameter file (placeholders resolved): one key that is both an oracle member and
+ * a guardian can post a bad root and keep anyone from revoking it; one key holding every operational role is the
+ * whole system's single point of failure; a threshold of 1 lets one oracle key post alone. Warnings, not failures
+ * (a local network legitimately shares keys).
+ */
+export function roleSeparationWarnings(p: Pick<ResolvedDeployParameters, "roles" | "registry">): string[] {
+  const warnings: string[] = [];
+  const norm = (list: string[]) => list.filter((a) => a !== TIMELOCK).map((a) => getAddress(a));
+  const oracles = new Set(norm(p.roles.oracles));
+  for (const guardian of norm(p.roles.guardians)) {
+    if (oracles.has(guardian)) {
+      warnings.push(
+        `${guardian} is both an oracle member and a guardian: if its key is stolen it can sign a bad root and also keep it from being revoked`,
+      );
+    }
+  }
+  const operational: [string, string[]][] = [
+    ["oracle", p.roles.oracles],
+    ["guardian", p.roles.guardians],
+    ["distributor pauser", p.roles.distributorPausers],
+    ["registry pauser", p.roles.registryPausers],
+    ["fraud reviewer", p.roles.fraudReviewers],
+    ["maker", p.registry.makers],
+  ];
+  const [first, ...rest] = operational.map(([, holders]) => new Set(norm(holders)));
+  for (const holder of first) {
+    if (rest.every((set) => set.has(holder))) {
+      warnings.push(
+        `${holder} holds every operational role (${operational.map(([name]) => name).join(", ")}): one stolen key runs the whole system`,
+      );
+    }
+  }
+  if (p.roles.oracleThreshold === 1) {
+    warnings.push(`oracle threshold is 1 of ${p.roles.oracles.length}: one oracle key posts a root alone`);
+  }
+  return warnings;
 }
 
 /** A plain-text table of check rows (✔ / ✘ per line). */

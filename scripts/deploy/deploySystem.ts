@@ -44,7 +44,14 @@ import {
   readManifestFile,
 } from "./manifest";
 import { handOverToTimelock, handoverRecord } from "./handover";
-import { CheckFailedError, type CheckRow, checkDeployment, describeFailures, formatCheckTable } from "./check";
+import {
+  CheckFailedError,
+  type CheckRow,
+  checkDeployment,
+  describeFailures,
+  formatCheckTable,
+  roleSeparationWarnings,
+} from "./check";
 
 export interface DeployOptions {
   /** Parameter file; default `ignition/parameters/<network>.json`. */
@@ -73,6 +80,8 @@ export interface DeployResult {
   /** Whether the manifest file was (re)written. */
   manifestWritten: boolean;
   checks: CheckRow[];
+  /** Role-separation warnings of the parameter file (`roleSeparationWarnings`). */
+  warnings: string[];
 }
 
 /** Thrown when the deploy cannot start or finish; the message says what to do. */
@@ -379,5 +388,7 @@ export async function deploySystem(hre: HardhatRuntimeEnvironment, options: Depl
     );
   }
   log(`All ${checks.length} checks passed.`);
-  return { manifest, manifestFile, transactionsSent, manifestWritten, checks };
+  const warnings = roleSeparationWarnings(parameters);
+  for (const warning of warnings) log(`warning: ${warning}`);
+  return { manifest, manifestFile, transactionsSent, manifestWritten, checks, warnings };
 }

@@ -15,7 +15,8 @@
  *   "registry":   { "name", "symbol", "deviceClasses": [{ "id", "name", "rewardWeightBps", "minBond", "enabled" }],
  *                   "makers": [address] },
  *   "staking":    { "unbondingDelay", "slashToTreasury" },
- *   "roles":      { "oracles", "guardians", "distributorPausers", "registryPausers", "fraudReviewers", "slashers" },
+ *   "roles":      { "oracles", "oracleThreshold", "guardians", "distributorPausers", "registryPausers",
+ *                   "fraudReviewers", "slashers" },                — oracles: the k-of-n set that signs roots
  *   "timelock":   { "minDelay", "proposers", "executors" } }
  * ```
  * An address may be written `"deployer"` (the account that sends the deployment); a recipient or role holder may be
@@ -36,6 +37,7 @@ export const LIMITS = {
   maxClassWeightBps: 100_000n,
   maxUint128: (1n << 128n) - 1n,
   maxTimelockDelay: 365n * 86_400n,
+  maxOracleMembers: 32,
   bps: 10_000n,
 } as const;
 
@@ -44,15 +46,31 @@ export const DEPLOYER = "deployer";
 /** A placeholder for the TimelockController deployed by the module (allowed for recipients and role holders). */
 export const TIMELOCK = "timelock";
 
-/** Thrown for an invalid parameter file; `field` is the dotted path of the first bad field. */
+/** One problem of a parameter file: the dotted path of the field and what was expected. */
+export interface ParameterProblem {
+  field: string;
+  reason: string;
+}
+
+/**
+ * Thrown for an invalid parameter file; lists every problem found (`problems`), `field` and `reason` are the first.
+ */
 export class DeployParametersError extends Error {
+  readonly field: string;
+  readonly reason: string;
   constructor(
     readonly file: string,
-    readonly field: string,
-    readonly reason: string,
+    readonly problems: ParameterProblem[],
   ) {
-    super(`Invalid deploy parameters in ${file}: field "${field}": ${reason}`);
+    const lines = problems.map((p) => `field "${p.field}": ${p.reason}`);
+    super(
+      problems.length === 1
+        ? `Invalid deploy parameters in ${file}: ${lines[0]}`
+        : `Invalid deploy parameters in ${file}: ${problems.length} problems:\n  ${lines.join("\n  ")}`,
+    );
     this.name = "DeployParametersError";
+    this.field = problems[0].field;
+    this.reason = problems[0].reason;
   }
 }
 
@@ -178,7 +196,13 @@ export const deployParametersSchema = z.strictObject({
     slashToTreasury: z.boolean(),
   }),
   roles: z.strictObject({
-    oracles: addressList,
+    // Oracle members sign roots with their own keys: an address or "deployer", never the timelock.
+    oracles: z
+      .array(address.refine((a) => a !== "0x0000000000000000000000000000000000000000", "expected a non-zero address"))
+      .min(1, { message: "expected at least one oracle member" })
+      .max(LIMITS.maxOracleMembers, { message: "expected at most 32 oracle members" })
+      .refine((list) => new Set(list).size === list.length, { message: "expected no duplicate addresses" }),
+    oracleThreshold: z.number().int().min(1),
     guardians: addressList,
     distributorPausers: addressList,
     registryPausers: addressList,
@@ -219,24 +243,36 @@ export function scheduleParamsOf(p: Pick<DeployParameters, "schedule">): Schedul
   return params;
 }
 
-/** Validates raw JSON; throws {@link DeployParametersError} naming the first bad field. */
+/** Validates raw JSON; throws {@link DeployParametersError} listing every bad field. */
 export function parseDeployParameters(raw: unknown, file = "<parameters>"): DeployParameters {
   const result = deployParametersSchema.safeParse(raw);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue.path.map(String).join(".") || "(root)";
-    throw new DeployParametersError(file, field, issue.message);
+    throw new DeployParametersError(
+      file,
+      result.error.issues.map((issue) => ({
+        field: issue.path.map(String).join(".") || "(root)",
+        reason: issue.message,
+      })),
+    );
   }
   const parameters = result.data;
+  const problems: ParameterProblem[] = [];
   try {
     resolveSchedule(scheduleParamsOf(parameters));
   } catch (err) {
-    if (err instanceof ScheduleParamsError) throw new DeployParametersError(file, `schedule.${err.field}`, err.message);
-    throw err;
+    if (!(err instanceof ScheduleParamsError)) throw err;
+    problems.push({ field: `schedule.${err.field}`, reason: err.message });
   }
   if (parameters.splits.ecosystemBps > 0n && parameters.recipients.ecosystem === null) {
-    throw new DeployParametersError(file, "recipients.ecosystem", "required (non-null) when splits.ecosystemBps > 0");
+    problems.push({ field: "recipients.ecosystem", reason: "required (non-null) when splits.ecosystemBps > 0" });
   }
+  if (parameters.roles.oracleThreshold > parameters.roles.oracles.length) {
+    problems.push({
+      field: "roles.oracleThreshold",
+      reason: `expected at most the number of oracles (${parameters.roles.oracles.length}), got ${parameters.roles.oracleThreshold}`,
+    });
+  }
+  if (problems.length > 0) throw new DeployParametersError(file, problems);
   return parameters;
 }
 
@@ -246,13 +282,13 @@ export function loadDeployParameters(file: string): DeployParameters {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new DeployParametersError(file, "(file)", `cannot read: ${(err as Error).message}`);
+    throw new DeployParametersError(file, [{ field: "(file)", reason: `cannot read: ${(err as Error).message}` }]);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new DeployParametersError(file, "(file)", `not valid JSON: ${(err as Error).message}`);
+    throw new DeployParametersError(file, [{ field: "(file)", reason: `not valid JSON: ${(err as Error).message}` }]);
   }
   return parseDeployParameters(raw, file);
 }
@@ -281,6 +317,7 @@ export function resolveDeployParameters(
     registry: { ...parameters.registry, makers: list(parameters.registry.makers) },
     roles: {
       oracles: list(parameters.roles.oracles),
+      oracleThreshold: parameters.roles.oracleThreshold,
       guardians: list(parameters.roles.guardians),
       distributorPausers: list(parameters.roles.distributorPausers),
       registryPausers: list(parameters.roles.registryPausers),

@@ -21,6 +21,18 @@ import {
   type EpochSummary,
 } from "./outputs";
 import { toJson, writeFileAtomic } from "../lib/atomicFile";
+import { LOCAL_NETWORKS, waitText } from "../lib/chainTime";
+import {
+  type OracleKey,
+  SignatureError,
+  pickSignatures,
+  postSignedEpoch,
+  readOracleSet,
+  readSignatureFiles,
+  signWithMembers,
+  signaturesDirOf,
+  writeSignatureFile,
+} from "./signatures";
 import type { OracleParams } from "./params";
 
 /** A refusal with a message meant for the operator (no stack trace needed). */
@@ -104,7 +116,12 @@ export async function prepareEpoch(options: OracleRunOptions, reports: readonly 
   const latest = await provider.getBlock("latest");
   if (!latest || BigInt(latest.timestamp) < epochEnd) {
     throw new OracleError(
-      `epoch ${epoch} has not ended: it ends at ${epochEnd} and the latest block is at ${latest?.timestamp}`,
+      waitText(
+        `epoch ${epoch} is still running: it ends`,
+        epochEnd,
+        BigInt(latest?.timestamp ?? 0),
+        LOCAL_NETWORKS.has(options.network) ? options.network : undefined,
+      ),
     );
   }
 
@@ -166,14 +183,25 @@ function readReports(file: string): WorkReport[] {
 export type PostOutcome =
   | { status: "already-posted"; root: string; total: bigint }
   | { status: "dry-run"; prepared: PreparedEpoch; dir: string }
-  | { status: "posted"; prepared: PreparedEpoch; dir: string; txHash: string };
+  | { status: "posted"; prepared: PreparedEpoch; dir: string; txHash: string; signers: string[] };
+
+/** How `epoch:post` gets the oracle members' signatures and who sends the transaction. */
+export interface PostSigning {
+  /** Sends `postEpoch` (any account: the signatures authorise the post). */
+  sender?: Signer;
+  /** Local member keys that sign the computed root now (dev accounts, key files, env keys); non-members are skipped. */
+  oracleSigners?: OracleKey[];
+  /** Folder of signature files from independent signers (`epoch:sign`); default `<outDir>/signatures/<epoch>`. */
+  signaturesDir?: string;
+}
 
 /**
- * `epoch:post`: computes the epoch, writes its files atomically and posts the root (unless `dryRun`).
- * An epoch already posted is reported and nothing changes.
+ * `epoch:post`: computes the epoch, writes its files atomically, collects `m` oracle members' signatures of the
+ * computed root (local keys and signature files) and posts it (unless `dryRun`). An epoch already posted is reported
+ * and nothing changes; too few signatures refuse before anything is sent.
  */
 export async function postEpochRewards(
-  options: OracleRunOptions & { signer?: Signer; dryRun: boolean },
+  options: OracleRunOptions & PostSigning & { dryRun: boolean },
 ): Promise<PostOutcome> {
   const { system, epoch, outDir } = options;
   const log = options.log ?? (() => {});
@@ -190,43 +218,98 @@ export async function postEpochRewards(
   }
   if (BigInt(epoch) > next)
     throw new OracleError(`epoch ${epoch} cannot be posted before epoch ${next} (epochs are posted in order)`);
-  if (!options.dryRun) {
-    if (!options.signer) throw new OracleError("no signer to post with");
-    const oracle = await options.signer.getAddress();
-    if (!(await distributor.hasRole(await distributor.ORACLE_ROLE(), oracle))) {
-      throw new OracleError(
-        `${oracle} does not hold ORACLE_ROLE on the distributor ${await distributor.getAddress()}; use --from with an oracle account`,
-      );
-    }
-  }
+  if (!options.dryRun && !options.sender) throw new OracleError("no account to send postEpoch from");
 
   const prepared = await prepareEpoch(options, reports);
-  const dir = writeEpochFiles(outDir, epoch, prepared.files);
   const { rewards } = prepared;
-  log(
-    `epoch ${epoch}: snapshot block ${prepared.block.number}; pool ${rewards.pool} (funding ${rewards.funding} + carried dust ${rewards.carriedDust}); total ${rewards.total}; dust ${rewards.dust}`,
-  );
-  log(`epoch ${epoch}: ${rewards.accounts.length} account(s), root ${rewards.root}; files in ${dir}`);
+  const logComputed = (dir: string) => {
+    log(
+      `epoch ${epoch}: snapshot block ${prepared.block.number}; pool ${rewards.pool} (funding ${rewards.funding} + carried dust ${rewards.carriedDust}); total ${rewards.total}; dust ${rewards.dust}`,
+    );
+    log(`epoch ${epoch}: ${rewards.accounts.length} account(s), root ${rewards.root}; files in ${dir}`);
+  };
   if (options.dryRun) {
+    const dir = writeEpochFiles(outDir, epoch, prepared.files);
+    logComputed(dir);
     log(`dry run: root not posted`);
     return { status: "dry-run", prepared, dir };
   }
-  const tx = await distributor.connect(options.signer!).postEpoch(epoch, rewards.root, rewards.total);
-  const receipt = await tx.wait();
-  if (!receipt || receipt.status !== 1) throw new OracleError(`postEpoch transaction ${tx.hash} failed`);
+
+  // Signatures first: too few of them refuse before any file is written or transaction sent.
+  const set = await readOracleSet(distributor);
+  const message = { epoch: BigInt(epoch), root: rewards.root, total: rewards.total };
+  const signaturesDir = options.signaturesDir ?? signaturesDirOf(outDir, epoch);
+  const fromFiles = readSignatureFiles(signaturesDir, set, message, (file, record) =>
+    log(`warning: ${file} signs root ${record.root} total ${record.total}, not this computation; not used`),
+  );
+  const fresh = await signWithMembers(set, message, options.oracleSigners ?? []);
+  const signatures = [...fresh, ...fromFiles];
+  try {
+    pickSignatures(set, message, signatures);
+  } catch (err) {
+    if (!(err instanceof SignatureError)) throw err;
+    throw new OracleError(
+      `${err.message} (${fresh.length} from local keys, ${fromFiles.length} from ${signaturesDir}); each member runs ` +
+        `epoch:sign --epoch ${epoch} and shares its file, or pass --oracle-keys`,
+    );
+  }
+  const dir = writeEpochFiles(outDir, epoch, prepared.files);
+  logComputed(dir);
+  const posted = await postSignedEpoch(distributor, options.sender!, message, signatures, set);
   writeFileAtomic(
     path.join(dir, "post.json"),
     toJson({
       epoch,
       root: rewards.root,
       total: rewards.total,
-      txHash: tx.hash,
-      blockNumber: receipt.blockNumber,
-      oracle: await options.signer!.getAddress(),
+      txHash: posted.txHash,
+      blockNumber: posted.blockNumber,
+      sender: await options.sender!.getAddress(),
+      signers: posted.signers,
     }),
   );
-  log(`posted epoch ${epoch}: tx ${tx.hash} in block ${receipt.blockNumber}`);
-  return { status: "posted", prepared, dir, txHash: tx.hash };
+  log(
+    `posted epoch ${epoch}: tx ${posted.txHash} in block ${posted.blockNumber}, signed by ${posted.signers.length} of ${set.members.length} oracle members (${posted.signers.join(", ")})`,
+  );
+  return { status: "posted", prepared, dir, txHash: posted.txHash, signers: posted.signers };
+}
+
+/**
+ * `epoch:sign`: recomputes the epoch from the public inputs (as `epoch:verify` does) and signs the computed root and
+ * total with one oracle member's key, writing `<outDir>/signatures/<epoch>/<member>.json`. A member only ever signs
+ * what it computed itself; `expectRoot` refuses if the proposer's root differs.
+ */
+export async function signEpochRewards(
+  options: OracleRunOptions & {
+    signer: OracleKey;
+    expectRoot?: string;
+    signaturesDir?: string;
+  },
+): Promise<{ file: string; root: string; total: bigint; signer: string }> {
+  const { system, epoch, outDir } = options;
+  checkEpochArgument(epoch);
+  const reports = readReports(options.reportsFile);
+  const post = await system.distributor.epochPost(epoch);
+  if (post.postedAt !== 0n && !post.revoked && BigInt(epoch) < (await system.distributor.nextEpochToPost())) {
+    throw new OracleError(`epoch ${epoch} is already posted; nothing to sign (use epoch:verify to check it)`);
+  }
+  const set = await readOracleSet(system.distributor);
+  const signer = await options.signer.getAddress();
+  if (!set.members.includes(signer)) {
+    throw new OracleError(`${signer} is not in the oracle set (${set.members.join(", ")})`);
+  }
+  const prepared = await prepareEpoch(options, reports);
+  const { root, total } = prepared.rewards;
+  if (options.expectRoot !== undefined && options.expectRoot.toLowerCase() !== root.toLowerCase()) {
+    throw new OracleError(
+      `epoch ${epoch}: recomputed root ${root} (total ${total}) differs from the expected root ${options.expectRoot}; not signing`,
+    );
+  }
+  const message = { epoch: BigInt(epoch), root, total };
+  const [signature] = await signWithMembers(set, message, [options.signer]);
+  const dir = options.signaturesDir ?? signaturesDirOf(outDir, epoch);
+  const file = writeSignatureFile(dir, set, message, signature);
+  return { file, root, total, signer };
 }
 
 export interface VerifyOutcome {

@@ -5,12 +5,11 @@
  * module that needs artifacts at top level. The work lives in scripts/deploy/*, imported lazily inside the actions.
  */
 import path from "node:path";
-import { task } from "hardhat/config";
-import { HardhatPluginError } from "hardhat/plugins";
+import { scope, task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { ensureCompiled } from "../lib/taskArgs";
+import { TaskRefusal } from "../lib/refusal";
 
-const PLUGIN = "depin-lab";
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy loading: these modules need compiled artifacts */
 
 /** Turns our typed errors into a Hardhat error (one clear line, exit code 1, no stack trace). */
@@ -20,7 +19,7 @@ async function clearErrors<T>(run: () => Promise<T>): Promise<T> {
   } catch (err) {
     const name = (err as Error)?.name;
     if (["DeployParametersError", "DeployError", "ManifestError", "HandoverError", "CheckFailedError"].includes(name)) {
-      throw new HardhatPluginError(PLUGIN, (err as Error).message, err as Error);
+      throw new TaskRefusal((err as Error).message, err as Error);
     }
     throw err;
   }
@@ -72,8 +71,9 @@ task(
     const { readDeployment } = require("../deploy/manifest") as typeof import("../deploy/manifest");
     const { loadDeployParameters, defaultParametersFile } =
       require("../deploy/parameters") as typeof import("../deploy/parameters");
-    const { checkDeployment, formatCheckTable, CheckFailedError, describeFailures } =
+    const { checkDeployment, formatCheckTable, CheckFailedError, describeFailures, roleSeparationWarnings } =
       require("../deploy/check") as typeof import("../deploy/check");
+    const { resolveDeployParameters } = require("../deploy/parameters") as typeof import("../deploy/parameters");
     return clearErrors(async () => {
       const manifest = await readDeployment(hre, { dir: args.manifestDir });
       const file = path.resolve(args.parameters ?? defaultParametersFile(hre.config.paths.root, hre.network.name));
@@ -81,6 +81,8 @@ task(
       const rows = await checkDeployment(hre, manifest, parameters);
       const failed = rows.filter((r) => !r.ok);
       if (!args.quiet || failed.length > 0) console.log(formatCheckTable(args.quiet ? failed : rows));
+      const resolved = resolveDeployParameters(parameters, { deployer: manifest.deployer, autoGenesis: 0n });
+      for (const warning of roleSeparationWarnings(resolved)) console.warn(`warning: ${warning}`);
       if (failed.length > 0) {
         throw new CheckFailedError(
           `deploy:check on ${hre.network.name} against ${path.relative(hre.config.paths.root, file)}: ` +
@@ -133,10 +135,28 @@ task(
         }
       }
       if (failures.length > 0) {
-        throw new HardhatPluginError(
-          PLUGIN,
-          `deploy:verify: ${failures.length} contract(s) not verified:\n${failures.join("\n")}`,
-        );
+        throw new TaskRefusal(`deploy:verify: ${failures.length} contract(s) not verified:\n${failures.join("\n")}`);
       }
     });
   });
+
+/** The project's Ignition module file, which is a builder that the standard `ignition` tasks cannot load. */
+const MODULE_BUILDER = path.join("ignition", "modules", "DePINLab.ts");
+
+// `npx hardhat ignition deploy|visualize ignition/modules/DePINLab.ts` would crash inside Ignition ("module.futures is
+// not iterable"): refuse it with one line naming the project's task instead. Any other module goes to Ignition.
+for (const name of ["deploy", "visualize"]) {
+  scope("ignition")
+    .task(name)
+    .setAction(async (args: { modulePath: string }, hre: HardhatRuntimeEnvironment, runSuper) => {
+      if (path.resolve(hre.config.paths.root, args.modulePath) === path.join(hre.config.paths.root, MODULE_BUILDER)) {
+        throw new TaskRefusal(
+          `${MODULE_BUILDER} builds the module from a validated parameter file (its role, maker and class lists ` +
+            `decide how many calls it makes), so \`npx hardhat ignition ${name}\` cannot load it: run ` +
+            `\`npx hardhat deploy --network ${hre.network.name}\` (parameters: ignition/parameters/${hre.network.name}.json; ` +
+            `it runs Ignition with a resumable journal, then hands the admin roles to the timelock)`,
+        );
+      }
+      return runSuper(args);
+    });
+}

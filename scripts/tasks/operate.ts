@@ -70,6 +70,12 @@ function tokens(wei: bigint): string {
   return formatUnits(wei, 18);
 }
 
+/** On a local network, how to get tokens: the `fund` task (scripts/tasks/local.ts). */
+function fundHint(hre: HardhatRuntimeEnvironment, account: string, amount: bigint): string {
+  if (!isLocalNetwork(hre)) return "";
+  return `; on this local network get tokens with \`npx hardhat fund --to ${account} --amount ${tokens(amount)} --network ${hre.network.name}\``;
+}
+
 function hexId(deviceId: bigint): string {
   return "0x" + deviceId.toString(16).padStart(40, "0");
 }
@@ -175,7 +181,10 @@ task(
         if (bond !== undefined) {
           const balance = await system.token.balanceOf(await sender.getAddress());
           if (balance < bond)
-            refuse("device:register", `--bond: the sender holds ${tokens(balance)} tokens, less than ${tokens(bond)}`);
+            refuse(
+              "device:register",
+              `--bond: the sender holds ${tokens(balance)} tokens, less than ${tokens(bond)}${fundHint(hre, await sender.getAddress(), bond)}`,
+            );
         }
 
         const chainId = (await hre.ethers.provider.getNetwork()).chainId;
@@ -184,7 +193,12 @@ task(
         const nonce = await registry.nonces(deviceKey.address);
         const deviceSignature = await signRegister(deviceKey, domain, { owner, deviceClass, cell, nonce, deadline });
         const makerAddress = await maker.getAddress();
-        const makerSignature = await signAttest(maker, domain, { deviceKey: deviceKey.address, deviceClass });
+        const makerGeneration = Number(await registry.makerGeneration(makerAddress));
+        const makerSignature = await signAttest(maker, domain, {
+          deviceKey: deviceKey.address,
+          deviceClass,
+          makerGeneration,
+        });
 
         // Save a new key before sending: a registered device whose key is lost can never move.
         const keyFile = args.keyFile ?? path.join("out", "keys", hre.network.name, `device-${deviceKey.address}.json`);
@@ -245,7 +259,7 @@ task("device:move", "Moves an active device to a new cell (device key signs Move
         const domain = deviceRegistryDomain(await registry.name(), chainId, await registry.getAddress());
         const deadline = (await latestTimestamp(hre)) + SIGNATURE_VALIDITY_SECONDS;
         const nonce = await registry.nonces(deviceKey.address);
-        const signature = await signMove(deviceKey, domain, { deviceId, cell, nonce, deadline });
+        const signature = await signMove(deviceKey, domain, { deviceId, owner, cell, nonce, deadline });
         const tx = await registry.connect(sender).moveDevice(deviceId, cell, deadline, signature);
         await tx.wait();
         console.log(
@@ -271,7 +285,10 @@ task("stake", "Adds tokens to a device's bond (anyone may top up; approves the s
       const from = await sender.getAddress();
       const balance = await token.balanceOf(from);
       if (balance < amount)
-        refuse("stake", `--amount: ${from} holds ${tokens(balance)} tokens, less than ${tokens(amount)}`);
+        refuse(
+          "stake",
+          `--amount: ${from} holds ${tokens(balance)} tokens, less than ${tokens(amount)}${fundHint(hre, from, amount)}`,
+        );
       await stakeOn({ staking, token }, sender, deviceId, amount);
     }),
   );
@@ -399,7 +416,7 @@ task("status", "Prints devices (owner, class, cell, status, bond) and per accoun
           device: hexId(deviceId),
           owner,
           class: Number(record.deviceClass),
-          cell: record.cell.toString(),
+          cell: h3IndexOf(record.cell),
           status: STATUS_NAMES[Number(record.status)],
           bond: tokens(bond),
           unbonding: tokens(unbonding.amount),

@@ -80,7 +80,9 @@ describe("DePINLab Ignition module (deploySystemFixture)", function () {
   describe("roles", function () {
     it("operational roles go to the holders in the parameter file, and only to them", async function () {
       const s = await loadFixture(deploySystemFixture);
-      expect(await s.distributor.hasRole(ROLES.ORACLE_ROLE, s.oracle.address)).to.equal(true);
+      expect(await s.distributor.oracleMembers()).to.deep.equal(s.parameters.roles.oracles);
+      expect(await s.distributor.oracleThreshold()).to.equal(s.parameters.roles.oracleThreshold);
+      expect(s.oracleMembers).to.have.length(5);
       expect(await s.distributor.hasRole(ROLES.GUARDIAN_ROLE, s.guardian.address)).to.equal(true);
       expect(await s.distributor.hasRole(ROLES.PAUSER_ROLE, s.guardian.address)).to.equal(true);
       expect(await s.registry.hasRole(ROLES.FRAUD_ROLE, s.guardian.address)).to.equal(true);
@@ -88,14 +90,13 @@ describe("DePINLab Ignition module (deploySystemFixture)", function () {
       expect(await s.staking.hasRole(ROLES.SLASHER_ROLE, s.slasher.address)).to.equal(true);
       expect(await s.staking.hasRole(ROLES.SLASHER_ROLE, s.addresses.timelock)).to.equal(true);
       for (const op of [...s.operators, s.stranger]) {
-        expect(await s.distributor.hasRole(ROLES.ORACLE_ROLE, op.address)).to.equal(false);
+        expect(await s.distributor.hasRole(ROLES.GUARDIAN_ROLE, op.address)).to.equal(false);
         expect(await s.staking.hasRole(ROLES.SLASHER_ROLE, op.address)).to.equal(false);
       }
     });
 
     it("role ids of the module equal the contracts' constants", async function () {
       const s = await loadFixture(deploySystemFixture);
-      expect(await s.distributor.ORACLE_ROLE()).to.equal(ROLES.ORACLE_ROLE);
       expect(await s.distributor.GUARDIAN_ROLE()).to.equal(ROLES.GUARDIAN_ROLE);
       expect(await s.distributor.PAUSER_ROLE()).to.equal(ROLES.PAUSER_ROLE);
       expect(await s.registry.FRAUD_ROLE()).to.equal(ROLES.FRAUD_ROLE);
@@ -179,6 +180,27 @@ describe("DePINLab Ignition module (deploySystemFixture)", function () {
           cumulative(s.scheduleParams, fromEpoch - 1n),
         );
       expect(await s.controller.scheduleAt(fromEpoch)).to.equal(await next.getAddress());
+    });
+
+    it("the oracle set and threshold change only through the timelock (4 of 5 after the proposal)", async function () {
+      const s = await loadFixture(deployGovernedSystemFixture);
+      const members = s.parameters.roles.oracles;
+      await expect(s.distributor.connect(s.admin).setOracleSet(members, 4))
+        .to.be.revertedWithCustomError(s.distributor, "AccessControlUnauthorizedAccount")
+        .withArgs(s.admin.address, ROLES.DEFAULT_ADMIN_ROLE);
+      const data = s.distributor.interface.encodeFunctionData("setOracleSet", [members, 4]);
+      const salt = ethers.id("oracle-4-of-5");
+      await s.timelock
+        .connect(s.admin)
+        .schedule(s.addresses.distributor, 0, data, ethers.ZeroHash, salt, s.parameters.timelock.minDelay);
+      await expect(
+        s.timelock.connect(s.admin).execute(s.addresses.distributor, 0, data, ethers.ZeroHash, salt),
+      ).to.be.revertedWithCustomError(s.timelock, "TimelockUnexpectedOperationState");
+      await time.increase(s.parameters.timelock.minDelay);
+      await expect(s.timelock.connect(s.admin).execute(s.addresses.distributor, 0, data, ethers.ZeroHash, salt))
+        .to.emit(s.distributor, "OracleSetUpdated")
+        .withArgs(members, 4);
+      expect(await s.distributor.oracleThreshold()).to.equal(4);
     });
   });
 });

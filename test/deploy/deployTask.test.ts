@@ -119,19 +119,19 @@ describe("npx hardhat deploy / deploy:check", function () {
     expect(rows.find((r) => r.check === "deployer holds no admin role")?.ok).to.equal(true);
   });
 
-  it("deploy:check fails, naming the role, after the timelock grants ORACLE_ROLE to a stranger", async function () {
+  it("deploy:check fails, naming the role, after the timelock grants GUARDIAN_ROLE to a stranger", async function () {
     const { manifest } = await deploy();
     const [admin] = await ethers.getSigners();
     const stranger = new ethers.Wallet(ethers.id("stranger")).address; // deterministic
     const system = await loadSystem(hre, { dir: manifestDir, runner: admin });
-    const data = system.distributor.interface.encodeFunctionData("grantRole", [ROLES.ORACLE_ROLE, stranger]);
+    const data = system.distributor.interface.encodeFunctionData("grantRole", [ROLES.GUARDIAN_ROLE, stranger]);
     const target = manifest.contracts.distributor.address;
     await system.timelock.schedule(target, 0, data, ethers.ZeroHash, ethers.ZeroHash, 60);
     await time.increase(60);
     await system.timelock.execute(target, 0, data, ethers.ZeroHash, ethers.ZeroHash);
 
     await expect(check()).to.be.rejectedWith(
-      /distributor ORACLE_ROLE holders \(expected 0x70997970C51812dc3A010C7d01b50e0d17dc79C8, got .*0x/,
+      /distributor GUARDIAN_ROLE holders \(expected 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC, got .*0x/,
     );
   });
 
@@ -143,6 +143,18 @@ describe("npx hardhat deploy / deploy:check", function () {
     await expect(check({ parameters: other })).to.be.rejectedWith(
       /distributor\.challengeWindow \(expected 3600, got 0\)/,
     );
+  });
+
+  it("`ignition deploy` of the module builder is refused with one line naming the project's deploy task", async function () {
+    for (const task of ["deploy", "visualize"]) {
+      await expect(
+        hre.run({ scope: "ignition", task }, { modulePath: "ignition/modules/DePINLab.ts" }),
+      ).to.be.rejectedWith(/cannot load it: run `npx hardhat deploy --network hardhat`/);
+    }
+    // Any other module still reaches Ignition (which then fails on its own terms).
+    await expect(
+      hre.run({ scope: "ignition", task: "deploy" }, { modulePath: "ignition/modules/Missing.ts" }),
+    ).to.be.rejectedWith(/Missing\.ts/);
   });
 
   it("deploy:check fails clearly when there is no manifest", async function () {
@@ -220,8 +232,8 @@ describe("deploySystem: an interrupted deploy resumes from the Ignition journal"
 
     const resumed = await deploySystem(hre, options);
     // 20 Ignition transactions (6 deployments, 14 wiring calls) + 10 handover transactions for the local file
-    expect(afterCrash - start + resumed.transactionsSent).to.equal(30);
-    expect((await ethers.provider.getBlockNumber()) - start).to.equal(30);
+    expect(afterCrash - start + resumed.transactionsSent).to.equal(29);
+    expect((await ethers.provider.getBlockNumber()) - start).to.equal(29);
     expect(resumed.checks.every((r) => r.ok)).to.equal(true);
   });
 });

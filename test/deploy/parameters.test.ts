@@ -9,6 +9,8 @@ import {
   scheduleParamsOf,
 } from "../../scripts/deploy/parameters";
 import { exponentialFactorWad, resolveSchedule, toSolidityParams } from "../../protocol/emission";
+import { roleSeparationWarnings } from "../../scripts/deploy/check";
+import { getAddress } from "ethers";
 
 const DIR = path.join(__dirname, "..", "..", "ignition", "parameters");
 const local = () => JSON.parse(fs.readFileSync(path.join(DIR, "hardhat.json"), "utf8"));
@@ -61,7 +63,11 @@ describe("deploy parameter files", function () {
   });
 
   it('"deployer" and "auto" are resolved; "timelock" is kept for the module to map', function () {
-    const p = loadDeployParameters(path.join(DIR, "sepolia.json"));
+    const raw = JSON.parse(fs.readFileSync(path.join(DIR, "sepolia.json"), "utf8"));
+    raw.roles.oracles = ["deployer"];
+    raw.roles.oracleThreshold = 1;
+    raw.timelock.proposers = ["deployer"];
+    const p = parseDeployParameters(raw);
     const r = resolveDeployParameters(p, { deployer: DEPLOYER, autoGenesis: 5n });
     expect(r.roles.oracles).to.deep.equal(["0x00000000000000000000000000000000000000D1"]);
     expect(r.timelock.proposers).to.deep.equal(["0x00000000000000000000000000000000000000D1"]);
@@ -95,6 +101,9 @@ describe("deploy parameter files", function () {
       ["unknown curve", (raw) => (raw.schedule.curve = "sigmoid"), "schedule.curve"],
       ["initial emission above the cap", (raw) => (raw.schedule.initialEmission = "2e24"), "schedule.initialEmission"],
       ["duplicate oracle", (raw) => raw.roles.oracles.push(raw.roles.oracles[0]), "roles.oracles"],
+      ["the timelock as an oracle member", (raw) => (raw.roles.oracles[0] = "timelock"), "roles.oracles.0"],
+      ["oracle threshold above the set", (raw) => (raw.roles.oracleThreshold = 6), "roles.oracleThreshold"],
+      ["oracle threshold 0", (raw) => (raw.roles.oracleThreshold = 0), "roles.oracleThreshold"],
       ["negative delay", (raw) => (raw.staking.unbondingDelay = -1), "staking.unbondingDelay"],
       ["unbonding delay 0", (raw) => (raw.staking.unbondingDelay = 0), "staking.unbondingDelay"],
     ];
@@ -113,5 +122,92 @@ describe("deploy parameter files", function () {
         expect((error as Error).message).to.contain(`Invalid deploy parameters in x.json: field "${field}"`);
       });
     }
+
+    it("a file with several problems lists every one of them, each with its field", function () {
+      const raw = local();
+      raw.recipients.treasury = "timelok";
+      raw.rewards.challengeWindow = 30 * 86400 + 1;
+      raw.staking.unbondingDelay = 0;
+      raw.roles.oracles = ["0x1234"];
+      let error: DeployParametersError | undefined;
+      try {
+        parseDeployParameters(raw, "x.json");
+      } catch (err) {
+        error = err as DeployParametersError;
+      }
+      expect(error).to.be.instanceOf(DeployParametersError);
+      expect(error!.problems.map((p) => p.field)).to.deep.equal([
+        "recipients.treasury",
+        "rewards.challengeWindow",
+        "staking.unbondingDelay",
+        "roles.oracles.0",
+      ]);
+      expect(error!.message).to.match(/x\.json: 4 problems:\n {2}field "recipients\.treasury": /);
+      for (const field of ["rewards.challengeWindow", "staking.unbondingDelay", "roles.oracles.0"]) {
+        expect(error!.message).to.contain(`\n  field "${field}": `);
+      }
+    });
+
+    it("cross-field problems are listed together too (schedule, ecosystem, oracle threshold)", function () {
+      const raw = local();
+      raw.schedule.initialEmission = "2e24";
+      raw.recipients.ecosystem = null;
+      raw.roles.oracleThreshold = 9;
+      let error: DeployParametersError | undefined;
+      try {
+        parseDeployParameters(raw, "x.json");
+      } catch (err) {
+        error = err as DeployParametersError;
+      }
+      expect(error!.problems.map((p) => p.field)).to.deep.equal([
+        "schedule.initialEmission",
+        "recipients.ecosystem",
+        "roles.oracleThreshold",
+      ]);
+    });
+  });
+
+  describe("role separation", function () {
+    const resolved = (raw: ReturnType<typeof local>) =>
+      resolveDeployParameters(parseDeployParameters(raw), { deployer: DEPLOYER, autoGenesis: 0n });
+
+    it("the testnet files give every operational role its own holder: no warning", function () {
+      for (const network of ["sepolia", "baseSepolia"]) {
+        const p = resolveDeployParameters(loadDeployParameters(path.join(DIR, `${network}.json`)), {
+          deployer: DEPLOYER,
+          autoGenesis: 0n,
+        });
+        expect(roleSeparationWarnings(p), network).to.deep.equal([]);
+        const holders = [
+          ...p.roles.oracles,
+          ...p.roles.guardians,
+          ...p.roles.distributorPausers,
+          ...p.roles.registryPausers,
+          ...p.roles.fraudReviewers,
+          ...p.registry.makers,
+          ...p.timelock.proposers,
+        ];
+        expect(new Set(holders).size, `${network}: distinct holders`).to.equal(holders.length);
+        expect(holders, `${network}: the deployer holds nothing`).to.not.include(getAddress(DEPLOYER));
+      }
+    });
+
+    it("warns when one key is both oracle member and guardian, or holds every operational role", function () {
+      const raw = local();
+      raw.roles.guardians = [raw.roles.oracles[1]];
+      expect(roleSeparationWarnings(resolved(raw))).to.deep.equal([
+        `${raw.roles.oracles[1]} is both an oracle member and a guardian: if its key is stolen it can sign a bad root and also keep it from being revoked`,
+      ]);
+      const all = local();
+      for (const role of ["oracles", "guardians", "distributorPausers", "registryPausers", "fraudReviewers"]) {
+        all.roles[role] = ["deployer"];
+      }
+      all.roles.oracleThreshold = 1;
+      all.registry.makers = ["deployer"];
+      const warnings = roleSeparationWarnings(resolved(all));
+      expect(warnings).to.have.length(3);
+      expect(warnings[1]).to.match(/^0x0+D1 holds every operational role \(oracle, guardian, .*maker\)/);
+      expect(warnings[2]).to.equal("oracle threshold is 1 of 1: one oracle key posts a root alone");
+    });
   });
 });

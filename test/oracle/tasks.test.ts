@@ -9,19 +9,31 @@ import path from "node:path";
 import hre from "hardhat";
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { parseUnits } from "ethers";
+import { HDNodeWallet, Mnemonic, ethers, parseUnits } from "ethers";
 import { loadSystem } from "../../scripts/deploy/manifest";
 import { DEMO_DEVICES, demoCell, demoDeviceKey, demoReportsCsv, expectedCumulative } from "../../scripts/demo/scenario";
 import { economicsOf } from "../../scripts/demo/steps";
 import { loadDeployParameters } from "../../scripts/deploy/parameters";
 import { computeEpochRewards } from "../../scripts/oracle/compute";
 import { readRewardsCsv } from "../../scripts/oracle/outputs";
-import { readOracleParams } from "../../scripts/oracle/params";
+import { oracleParamsDigest, readOracleParams } from "../../scripts/oracle/params";
+import { DEFAULT_CELL_RESOLUTION } from "../../scripts/lib/locationArgs";
+import { cellOfH3Index, cellOfLatLng, h3IndexOf } from "../../protocol/h3";
+import { getResolution, latLngToCell } from "h3-js";
 import { readWorkReports } from "../../scripts/oracle/reports";
 import { emission, splitEmission } from "../../protocol/emission";
 import { buildRewardTree } from "../../protocol/merkle";
 
+/** The private key of Hardhat's dev account #1 (the first oracle member of the local parameter file). */
+const ONE_ORACLE_KEY = HDNodeWallet.fromMnemonic(
+  Mnemonic.fromPhrase("test test test test test test test test test test test junk"),
+  "m/44'/60'/0'/0/1",
+).privateKey;
+/** A key that is in no role. */
+const STRANGER_KEY = ethers.id("not an oracle member");
 const PARAMETERS = path.join(__dirname, "..", "..", "ignition", "parameters", "hardhat.json");
+/** A resolution-12 cell no demo device is in (Paris). */
+const FREE_CELL = latLngToCell(48.8566, 2.3522, 12);
 const DEVICES = DEMO_DEVICES.slice(0, 3); // alice: hotspot + sensor (same cell); bob: one sensor
 
 async function tasksFixture() {
@@ -150,7 +162,7 @@ describe("oracle and operate tasks (in-process)", function () {
         const f = await loadFixture(tasksFixture);
         await expectRefused(
           () => hre.run("epoch:post", { epoch: "0", reports: f.reports, outDir, manifestDir: f.manifestDir }),
-          /epoch 0 has not ended/,
+          /epoch 0 is still running: it ends at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(unix \d+\), \d+ min( \d+ s)? after the latest block .*`npx hardhat time:advance --to \d+ --network hardhat`/,
         );
       });
 
@@ -222,25 +234,101 @@ describe("oracle and operate tasks (in-process)", function () {
         );
       });
 
-      it("refuses a sender without ORACLE_ROLE", async function () {
+      it("refuses with too few oracle signatures, naming how many and what to do; nothing is sent", async function () {
         const f = await loadFixture(tasksFixture);
         await endEpoch(f.system, 0);
+        const keys = path.join(outDir, "..", "one-oracle-key.json");
+        fs.mkdirSync(path.dirname(keys), { recursive: true });
+        // One member's key only (account #1 of the default mnemonic): 1 of the 3 signatures needed.
+        fs.writeFileSync(keys, JSON.stringify({ privateKey: ONE_ORACLE_KEY }));
+        const block = await hre.ethers.provider.getBlockNumber();
         await expectRefused(
           () =>
             hre.run("epoch:post", {
               epoch: "0",
               reports: f.reports,
               outDir,
-              from: f.deployer.address,
+              oracleKeys: keys,
               manifestDir: f.manifestDir,
             }),
-          /does not hold ORACLE_ROLE/,
+          /epoch 0: signatures: 1 distinct member\(s\) signed; the oracle threshold is 3 \(1 from local keys, 0 from .*\); each member runs epoch:sign/,
         );
+        expect(await hre.ethers.provider.getBlockNumber()).to.equal(block);
         await expectRefused(
           () =>
             hre.run("epoch:post", { epoch: "0", reports: f.reports, outDir, from: "99", manifestDir: f.manifestDir }),
           /--from: account index 99 is out of range/,
         );
+      });
+
+      it("posts with signature files written by independent signers (epoch:sign), 3 of 5", async function () {
+        const f = await loadFixture(tasksFixture);
+        await endEpoch(f.system, 0);
+        for (const signer of ["15", "16", "17"]) {
+          await hre.run("epoch:sign", { epoch: "0", reports: f.reports, outDir, signer, manifestDir: f.manifestDir });
+        }
+        const signaturesDir = path.join(outDir, "signatures", "0");
+        expect(fs.readdirSync(signaturesDir)).to.have.length(3);
+        // The only local key is a non-member's: the three files are the signatures.
+        const keys = path.join(outDir, "..", "stranger-key.json");
+        fs.writeFileSync(keys, JSON.stringify({ privateKey: STRANGER_KEY }));
+        const status = await hre.run("epoch:post", {
+          epoch: "0",
+          reports: f.reports,
+          outDir,
+          oracleKeys: keys,
+          manifestDir: f.manifestDir,
+        });
+        expect(status).to.equal("posted");
+        const post = JSON.parse(fs.readFileSync(path.join(outDir, "0", "post.json"), "utf8"));
+        expect(post.signers).to.have.length(3);
+        expect(await f.system.distributor.nextEpochToPost()).to.equal(1n);
+        await expect(
+          hre.run("epoch:sign", { epoch: "0", reports: f.reports, outDir, signer: "18", manifestDir: f.manifestDir }),
+        ).to.be.rejectedWith(/epoch 0 is already posted; nothing to sign/);
+      });
+
+      it("epoch:sign refuses a non-member and a root that differs from the expected one", async function () {
+        const f = await loadFixture(tasksFixture);
+        await endEpoch(f.system, 0);
+        await expectRefused(
+          () =>
+            hre.run("epoch:sign", { epoch: "0", reports: f.reports, outDir, signer: "19", manifestDir: f.manifestDir }),
+          /is not in the oracle set/,
+        );
+        await expectRefused(
+          () =>
+            hre.run("epoch:sign", {
+              epoch: "0",
+              reports: f.reports,
+              outDir,
+              signer: "15",
+              expectRoot: ethers.id("other"),
+              manifestDir: f.manifestDir,
+            }),
+          /differs from the expected root .*; not signing/,
+        );
+        // A member using other oracle parameters computes another root and refuses the proposer's.
+        const proposer = await hre.run("epoch:sign", {
+          epoch: "0",
+          reports: f.reports,
+          outDir,
+          signer: "15",
+          manifestDir: f.manifestDir,
+        });
+        const undensed = path.join(tmp, "no-density-sign.json");
+        fs.writeFileSync(undensed, JSON.stringify({ version: 1, density: { preset: "helium-hip17", enabled: false } }));
+        await expect(
+          hre.run("epoch:sign", {
+            epoch: "0",
+            reports: f.reports,
+            outDir,
+            signer: "16",
+            expectRoot: proposer.root,
+            params: undensed,
+            manifestDir: f.manifestDir,
+          }),
+        ).to.be.rejectedWith(/differs from the expected root/);
       });
 
       it("refuses to build on a previous rewards.csv that is missing or does not match the posted root", async function () {
@@ -287,7 +375,10 @@ describe("oracle and operate tasks (in-process)", function () {
       );
       await expectRefused(() => hre.run("epoch:mint", { epoch: "0", manifestDir: m }), /epoch 0 is already minted/);
       await expectRefused(() => hre.run("epoch:mint", { epoch: "2", manifestDir: m }), /the next one is 1/);
-      await expectRefused(() => hre.run("epoch:mint", { epoch: "1", manifestDir: m }), /epoch 1 starts at/);
+      await expectRefused(
+        () => hre.run("epoch:mint", { epoch: "1", manifestDir: m }),
+        /epoch 1 has not started: it starts at \d{4}-\d\d-\d\d .* UTC .*time:advance --to \d+/,
+      );
       await time.increaseTo(await f.system.controller.epochStart(1));
       await hre.run("epoch:mint", { epoch: "1", manifestDir: m });
       expect(await f.system.controller.mintedEpochs()).to.equal(2n);
@@ -320,6 +411,39 @@ describe("oracle and operate tasks (in-process)", function () {
       await expect(
         hre.run("epoch:verify", { epoch: "1", reports: f.reports, outDir, manifestDir: f.manifestDir }),
       ).to.be.rejectedWith(/epoch 1 is not posted/);
+    });
+
+    it("recomputes with the oracle parameters file it is given: the posted params.json passes, other numbers fail", async function () {
+      const f = await loadFixture(tasksFixture);
+      await endEpoch(f.system, 0);
+      await hre.run("epoch:post", { epoch: "0", reports: f.reports, outDir, manifestDir: f.manifestDir });
+      const posted = path.join(outDir, "0", "params.json");
+      const epochJson = JSON.parse(fs.readFileSync(path.join(outDir, "0", "epoch.json"), "utf8"));
+      expect(epochJson.inputs.paramsDigest).to.equal(oracleParamsDigest(readOracleParams(posted)));
+      const verify = (params: string) =>
+        hre.run("epoch:verify", { epoch: "0", reports: f.reports, outDir, params, manifestDir: f.manifestDir });
+      expect((await verify(posted)).pass).to.equal(true);
+      // Alice's two devices share a cell: without density scaling the root differs.
+      const undensed = path.join(tmp, "no-density.json");
+      fs.writeFileSync(undensed, JSON.stringify({ version: 1, density: { preset: "helium-hip17", enabled: false } }));
+      await expect(verify(undensed)).to.be.rejectedWith(/FAIL: epoch 0/);
+      const bad = path.join(tmp, "bad-params.json");
+      fs.writeFileSync(
+        bad,
+        JSON.stringify({ version: 1, density: { preset: "helium-hip17" }, stakeFactor: { on: 1 } }),
+      );
+      await expect(verify(bad)).to.be.rejectedWith(
+        /bad-params\.json: 1 problem\(s\).*stakeFactor: Unrecognized key: "on"/s,
+      );
+      // epoch:sign and epoch:watch take the same file.
+      await expect(
+        hre.run("epoch:watch", {
+          reportsDir: tmp,
+          once: true,
+          params: bad,
+          manifestDir: f.manifestDir,
+        }),
+      ).to.be.rejectedWith(/bad-params\.json/);
     });
   });
 
@@ -368,36 +492,51 @@ describe("oracle and operate tasks (in-process)", function () {
       const f = await loadFixture(tasksFixture);
       const m = f.manifestDir;
       await expectRefused(
-        () => hre.run("device:register", { class: "300", cell: "5", manifestDir: m }),
+        () => hre.run("device:register", { class: "300", cell: FREE_CELL, manifestDir: m }),
         /--class: expected a device class 0\.\.255/,
       );
       await expectRefused(
-        () => hre.run("device:register", { class: "9", cell: "5", manifestDir: m }),
+        () => hre.run("device:register", { class: "9", cell: FREE_CELL, manifestDir: m }),
         /class 9 is not enabled/,
       );
+      // Locations: an H3 cell at resolution 11 or finer (the oracle parameters' location.minResolution), by index
+      // or by point; anything else is refused before sending, naming the flag.
+      for (const cell of ["4096", "0x1g", "8c2a100d2d4b1fe", "0"]) {
+        await expectRefused(
+          () => hre.run("device:register", { class: "0", cell, manifestDir: m }),
+          new RegExp(`--cell: "${cell}" is not an H3 cell index`),
+        );
+      }
       await expectRefused(
-        () => hre.run("device:register", { class: "0", cell: "4096", manifestDir: m }),
-        /--cell: 4096 is outside the oracle's grid/,
+        () => hre.run("device:register", { class: "0", cell: "881f1d4a9bfffff", manifestDir: m }),
+        /--cell: cell 881f1d4a9bfffff is coarser than resolution 11, the oracle's location.minResolution/,
       );
+      const point = { lat: "48.8566", lng: "2.3522" };
+      for (const [flags, error] of [
+        [{ cell: FREE_CELL, ...point }, /--cell: give either --cell or --lat\/--lng, not both/],
+        [{ lat: "48.8566" }, /--lng: give --cell, or both --lat and --lng/],
+        [{ ...point, lat: "91" }, /--lat: expected degrees in \[-90, 90\], got "91"/],
+        [{ ...point, lng: "east" }, /--lng: expected degrees in \[-180, 180\]/],
+        [{ ...point, res: "16" }, /--res: expected an H3 resolution 0\.\.15, got "16"/],
+        [{ ...point, res: "9" }, /--res: cell 89 ?[0-9a-f]+ is coarser than resolution 11/],
+      ] as const) {
+        await expectRefused(() => hre.run("device:register", { class: "0", ...flags, manifestDir: m }), error);
+      }
       await expectRefused(
-        () => hre.run("device:register", { class: "0", cell: "0x1g", manifestDir: m }),
-        /--cell: expected a uint64/,
-      );
-      await expectRefused(
-        () => hre.run("device:register", { class: "0", cell: "5", keyFile: f.keyFiles[0], manifestDir: m }),
+        () => hre.run("device:register", { class: "0", cell: FREE_CELL, keyFile: f.keyFiles[0], manifestDir: m }),
         /already registered/,
       );
       const badKey = path.join(tmp, "bad-key.json");
       fs.writeFileSync(badKey, '{"privateKey":"0x12"}');
       await expectRefused(
-        () => hre.run("device:register", { class: "0", cell: "5", keyFile: badKey, manifestDir: m }),
+        () => hre.run("device:register", { class: "0", cell: FREE_CELL, keyFile: badKey, manifestDir: m }),
         /--key-file: .* expected a 32-byte/,
       );
       await expectRefused(
         () =>
           hre.run("device:register", {
             class: "0",
-            cell: "5",
+            cell: FREE_CELL,
             makerKeyFile: f.keyFiles[1],
             keyFile: path.join(tmp, "k.json"),
             manifestDir: m,
@@ -408,7 +547,7 @@ describe("oracle and operate tasks (in-process)", function () {
         () =>
           hre.run("device:register", {
             class: "0",
-            cell: "5",
+            cell: FREE_CELL,
             bond: "1000000",
             keyFile: path.join(tmp, "k2.json"),
             from: f.operators[0].address,
@@ -428,11 +567,25 @@ describe("oracle and operate tasks (in-process)", function () {
       );
       await expectRefused(
         () =>
-          hre.run("device:move", { keyFile: f.keyFiles[2], cell: "7", from: f.operators[0].address, manifestDir: m }),
+          hre.run("device:move", {
+            keyFile: f.keyFiles[2],
+            cell: FREE_CELL,
+            from: f.operators[0].address,
+            manifestDir: m,
+          }),
         /only the device owner/,
       );
-      await hre.run("device:move", { keyFile: f.keyFiles[2], cell: "7", manifestDir: m });
-      expect(await f.system.registry.cellOf(id)).to.equal(7n);
+      await expectRefused(
+        () => hre.run("device:move", { keyFile: f.keyFiles[2], cell: "7", manifestDir: m }),
+        /--cell: "7" is not an H3 cell index/,
+      );
+      // By point without --res: the cell at the default resolution 12.
+      await hre.run("device:move", { keyFile: f.keyFiles[2], lat: "-33.8688", lng: "151.2093", manifestDir: m });
+      const moved = await f.system.registry.cellOf(id);
+      expect(moved).to.equal(cellOfLatLng(-33.8688, 151.2093, DEFAULT_CELL_RESOLUTION));
+      expect(getResolution(h3IndexOf(moved))).to.equal(12);
+      await hre.run("device:move", { keyFile: f.keyFiles[2], cell: FREE_CELL, manifestDir: m });
+      expect(await f.system.registry.cellOf(id)).to.equal(cellOfH3Index(FREE_CELL));
     });
 
     it("stake, unstake and withdraw validate amounts, devices, owners and timing", async function () {

@@ -564,13 +564,16 @@ describe("DeviceRegistry", function () {
       const f = await loadFixture(deployRegistryStakingFixture);
       await expect(f.registry.connect(f.admin).approveMaker(f.otherMaker.address))
         .to.emit(f.registry, "MakerApproved")
-        .withArgs(f.otherMaker.address);
+        .withArgs(f.otherMaker.address, 0);
       expect(await f.registry.isApprovedMaker(f.otherMaker.address)).to.equal(true);
       await expect(f.registry.connect(f.admin).revokeMaker(f.otherMaker.address))
         .to.emit(f.registry, "MakerRevoked")
-        .withArgs(f.otherMaker.address);
+        .withArgs(f.otherMaker.address, 1);
       expect(await f.registry.isApprovedMaker(f.otherMaker.address)).to.equal(false);
-      await f.registry.connect(f.admin).approveMaker(f.otherMaker.address);
+      expect(await f.registry.makerGeneration(f.otherMaker.address)).to.equal(1);
+      await expect(f.registry.connect(f.admin).approveMaker(f.otherMaker.address))
+        .to.emit(f.registry, "MakerApproved")
+        .withArgs(f.otherMaker.address, 1);
       await registerDevice(f, f.devices[0], f.alice, { maker: f.otherMaker });
     });
 

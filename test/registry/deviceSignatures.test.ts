@@ -21,11 +21,11 @@ describe("protocol/deviceSignatures", function () {
     const register = { owner: maker.address, deviceClass: 1, cell: 0x881f1d4a9bfffffn, nonce: 0n, deadline: 10n };
     const signature = await signRegister(device, domain, register);
     expect(ethers.verifyTypedData(domain, REGISTER_TYPES, register, signature)).to.equal(device.address);
-    const attest = { deviceKey: device.address, deviceClass: 1 };
+    const attest = { deviceKey: device.address, deviceClass: 1, makerGeneration: 2 };
     expect(ethers.verifyTypedData(domain, ATTEST_TYPES, attest, await signAttest(maker, domain, attest))).to.equal(
       maker.address,
     );
-    const move = { deviceId: deviceIdOf(device.address), cell: 5n, nonce: 1n, deadline: 10n };
+    const move = { deviceId: deviceIdOf(device.address), owner: maker.address, cell: 5n, nonce: 1n, deadline: 10n };
     expect(ethers.verifyTypedData(domain, MOVE_TYPES, move, await signMove(device, domain, move))).to.equal(
       device.address,
     );
@@ -58,14 +58,15 @@ describe("protocol/deviceSignatures", function () {
         RangeError,
         /cell: expected a uint64/,
       );
-      await expect(signAttest(maker, domain, { deviceKey: device.address, deviceClass: 1.5 })).to.be.rejectedWith(
-        RangeError,
-        /deviceClass/,
-      );
-      await expect(signMove(device, domain, { deviceId: 1n, cell: -1n, nonce: 0n, deadline: 0n })).to.be.rejectedWith(
-        RangeError,
-        /cell/,
-      );
+      await expect(
+        signAttest(maker, domain, { deviceKey: device.address, deviceClass: 1.5, makerGeneration: 0 }),
+      ).to.be.rejectedWith(RangeError, /deviceClass/);
+      await expect(
+        signAttest(maker, domain, { deviceKey: device.address, deviceClass: 1, makerGeneration: -1 }),
+      ).to.be.rejectedWith(RangeError, /makerGeneration/);
+      await expect(
+        signMove(device, domain, { deviceId: 1n, owner: maker.address, cell: -1n, nonce: 0n, deadline: 0n }),
+      ).to.be.rejectedWith(RangeError, /cell/);
     });
   });
 });

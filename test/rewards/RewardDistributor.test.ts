@@ -4,7 +4,20 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress, ZeroHash, parseEther } from "ethers";
 import { MockHookedToken, ReentrantClaimer, RewardDistributor } from "../../typechain-types";
 import { buildRewardTree } from "../../protocol/merkle";
-import { CHALLENGE_WINDOW, DAY, TOKEN_CAP, deployNoWindowFixture, deploySystemFixture, fundAndPost } from "./fixture";
+import { epochRootDigest, rewardsDomain, signEpochRoot } from "../../protocol/oracleSignatures";
+import { labelledWallet } from "../fixtures/registryStaking";
+import {
+  CHALLENGE_WINDOW,
+  DAY,
+  ORACLE_MEMBERS,
+  ORACLE_THRESHOLD,
+  TOKEN_CAP,
+  deployNoWindowFixture,
+  deploySystemFixture,
+  fundAndPost,
+  oracleSignatures,
+  signedPost,
+} from "./fixture";
 
 const E = (n: number | string) => parseEther(String(n));
 
@@ -25,9 +38,48 @@ describe("RewardDistributor", function () {
     });
 
     describe("failure cases", function () {
-      async function deployWith(controller: string, window: number, bps: number, duration: number, admin: string) {
-        return ethers.deployContract("RewardDistributor", [controller, window, bps, duration, admin]);
+      const members = ORACLE_MEMBERS.map((m) => m.address);
+      async function deployWith(
+        controller: string,
+        window: number,
+        bps: number,
+        duration: number,
+        admin: string,
+        oracles: string[] = members,
+        threshold = ORACLE_THRESHOLD,
+      ) {
+        return ethers.deployContract("RewardDistributor", [
+          controller,
+          window,
+          bps,
+          duration,
+          admin,
+          oracles,
+          threshold,
+        ]);
       }
+
+      it("fails on an invalid oracle set: empty, threshold 0 or above n, more than 32, a zero or duplicate member", async function () {
+        const { distributor, controller, admin } = await loadFixture(deploySystemFixture);
+        const c = await controller.getAddress();
+        const many = Array.from({ length: 33 }, (_, i) => ethers.getAddress(ethers.toBeHex(i + 1, 20)));
+        for (const [oracles, threshold] of [
+          [[], 0],
+          [members, 0],
+          [members, 6],
+          [many, 3],
+        ] as [string[], number][]) {
+          await expect(deployWith(c, 0, 10_000, 0, admin.address, oracles, threshold))
+            .to.be.revertedWithCustomError(distributor, "RewardsInvalidOracleSet")
+            .withArgs(oracles.length, threshold, 32);
+        }
+        await expect(
+          deployWith(c, 0, 10_000, 0, admin.address, [members[0], ZeroAddress], 1),
+        ).to.be.revertedWithCustomError(distributor, "RewardsZeroAddress");
+        await expect(deployWith(c, 0, 10_000, 0, admin.address, [members[0], members[0]], 1))
+          .to.be.revertedWithCustomError(distributor, "RewardsDuplicateOracleMember")
+          .withArgs(members[0]);
+      });
 
       it("fails if the controller or the admin is zero", async function () {
         const { distributor, controller, admin } = await loadFixture(deploySystemFixture);
@@ -119,7 +171,7 @@ describe("RewardDistributor", function () {
       ]);
       const postedAt = (await time.latest()) + 10;
       await time.setNextBlockTimestamp(postedAt);
-      await expect(distributor.connect(oracle).postEpoch(0, tree.root, E(100)))
+      await expect(signedPost(distributor.connect(oracle), 0, tree.root, E(100)))
         .to.emit(distributor, "EpochPosted")
         .withArgs(0, tree.root, E(100), postedAt + CHALLENGE_WINDOW, oracle.address);
       expect(await distributor.epochRoot(0)).to.equal(tree.root);
@@ -144,7 +196,7 @@ describe("RewardDistributor", function () {
       await controller.fund(await distributor.getAddress(), 1, E(100));
       await controller.setCurrentEpoch(2);
       const root = buildRewardTree([{ account: alice.address, cumulativeAmount: E(201) }]).root;
-      await expect(distributor.connect(oracle).postEpoch(1, root, E(111)))
+      await expect(signedPost(distributor.connect(oracle), 1, root, E(111)))
         .to.be.revertedWithCustomError(distributor, "RewardsTotalExceedsFunding")
         .withArgs(1, E(201), E(200));
     });
@@ -154,7 +206,7 @@ describe("RewardDistributor", function () {
       await controller.fund(await distributor.getAddress(), 1, E(1000));
       await controller.setCurrentEpoch(2);
       const root = buildRewardTree([{ account: alice.address, cumulativeAmount: 1n }]).root;
-      await expect(distributor.connect(oracle).postEpoch(0, root, 1n))
+      await expect(signedPost(distributor.connect(oracle), 0, root, 1n))
         .to.be.revertedWithCustomError(distributor, "RewardsTotalExceedsFunding")
         .withArgs(0, 1n, 0n);
     });
@@ -163,7 +215,7 @@ describe("RewardDistributor", function () {
       const system = await loadFixture(deploySystemFixture);
       const { distributor, oracle, alice } = system;
       const { tree } = await fundAndPost(system, 0, [{ account: alice.address, cumulativeAmount: E(1) }], E(1));
-      await expect(distributor.connect(oracle).postEpoch(0, tree.root, 0))
+      await expect(signedPost(distributor.connect(oracle), 0, tree.root, 0))
         .to.be.revertedWithCustomError(distributor, "RewardsEpochAlreadyPosted")
         .withArgs(0, 1);
     });
@@ -171,19 +223,19 @@ describe("RewardDistributor", function () {
     it("fails if an epoch is skipped (a future epoch before the next one)", async function () {
       const { controller, distributor, oracle } = await loadFixture(deploySystemFixture);
       await controller.setCurrentEpoch(10);
-      await expect(distributor.connect(oracle).postEpoch(2, ethers.id("root"), 0))
+      await expect(signedPost(distributor.connect(oracle), 2, ethers.id("root"), 0))
         .to.be.revertedWithCustomError(distributor, "RewardsEpochOutOfOrder")
         .withArgs(2, 0);
     });
 
     it("fails for the current (not yet ended) epoch", async function () {
       const { controller, distributor, oracle } = await loadFixture(deploySystemFixture);
-      await expect(distributor.connect(oracle).postEpoch(0, ethers.id("root"), 0))
+      await expect(signedPost(distributor.connect(oracle), 0, ethers.id("root"), 0))
         .to.be.revertedWithCustomError(distributor, "RewardsEpochNotEnded")
         .withArgs(0, 0);
       await controller.setCurrentEpoch(1);
-      await distributor.connect(oracle).postEpoch(0, ethers.id("root"), 0);
-      await expect(distributor.connect(oracle).postEpoch(1, ethers.id("root"), 0))
+      await signedPost(distributor.connect(oracle), 0, ethers.id("root"), 0);
+      await expect(signedPost(distributor.connect(oracle), 1, ethers.id("root"), 0))
         .to.be.revertedWithCustomError(distributor, "RewardsEpochNotEnded")
         .withArgs(1, 1);
     });
@@ -191,7 +243,7 @@ describe("RewardDistributor", function () {
     it("fails on a zero root", async function () {
       const { controller, distributor, oracle } = await loadFixture(deploySystemFixture);
       await controller.setCurrentEpoch(1);
-      await expect(distributor.connect(oracle).postEpoch(0, ZeroHash, 0))
+      await expect(distributor.connect(oracle).postEpoch(0, ZeroHash, 0, []))
         .to.be.revertedWithCustomError(distributor, "RewardsZeroRoot")
         .withArgs(0);
     });
@@ -201,7 +253,7 @@ describe("RewardDistributor", function () {
       const d = await distributor.getAddress();
       await controller.notifyOnly(d, 0, 1n << 200n);
       await controller.setCurrentEpoch(1);
-      await expect(distributor.connect(oracle).postEpoch(0, ethers.id("root"), 1n))
+      await expect(signedPost(distributor.connect(oracle), 0, ethers.id("root"), 1n))
         .to.be.revertedWithCustomError(distributor, "RewardsAmountOverflow")
         .withArgs(1n << 200n);
     });
@@ -211,17 +263,160 @@ describe("RewardDistributor", function () {
       const { distributor, pauser, alice } = system;
       const { postedAt } = await fundAndPost(system, 0, [{ account: alice.address, cumulativeAmount: 1n }], E(1));
       await distributor.connect(pauser).pause();
-      // AccessControl's `_roles` is slot 0; slot 1 = _paused (byte 0) | _nextEpochToPost (8 bytes) | _latestPostedAt.
-      const slot = BigInt(await ethers.provider.getStorage(await distributor.getAddress(), 1));
-      expect(slot).to.equal(1n | (1n << 8n) | (BigInt(postedAt) << 72n));
+      // AccessControl's `_roles` is slot 0, EIP712's name and version fallbacks slots 1 and 2; slot 3 = _paused
+      // (byte 0) | _nextEpochToPost (8 bytes) | _latestPostedAt (8 bytes) | _oracleThreshold (1 byte).
+      const slot = BigInt(await ethers.provider.getStorage(await distributor.getAddress(), 3));
+      expect(slot).to.equal(1n | (1n << 8n) | (BigInt(postedAt) << 72n) | (BigInt(ORACLE_THRESHOLD) << 136n));
     });
 
-    it("fails if the caller lacks ORACLE_ROLE", async function () {
-      const { controller, distributor, admin } = await loadFixture(deploySystemFixture);
+    describe("k-of-n oracle signatures", function () {
+      async function readyFixture() {
+        const system = await deploySystemFixture();
+        await system.controller.setCurrentEpoch(1);
+        return { ...system, root: ethers.id("root") };
+      }
+
+      it("accepts 3 of the 5 members' signatures in any order, sent by anyone", async function () {
+        const { distributor, stranger, root } = await loadFixture(readyFixture);
+        const signatures = await oracleSignatures(distributor, 0, root, 0, [
+          ORACLE_MEMBERS[4],
+          ORACLE_MEMBERS[1],
+          ORACLE_MEMBERS[2],
+        ]);
+        await expect(distributor.connect(stranger).postEpoch(0, root, 0, signatures))
+          .to.emit(distributor, "EpochPosted")
+          .withArgs(0, root, 0, (await time.latest()) + 1 + CHALLENGE_WINDOW, stranger.address);
+        expect(await distributor.oracleMembers()).to.deep.equal(ORACLE_MEMBERS.map((m) => m.address));
+        expect(await distributor.oracleThreshold()).to.equal(ORACLE_THRESHOLD);
+      });
+
+      it("signs the digest the contract computes (protocol/oracleSignatures is its twin)", async function () {
+        const { distributor, root } = await loadFixture(readyFixture);
+        const { chainId } = await ethers.provider.getNetwork();
+        const domain = rewardsDomain(chainId, await distributor.getAddress());
+        expect(await distributor.epochRootDigest(3, root, 7n)).to.equal(
+          epochRootDigest(domain, { epoch: 3n, root, total: 7n }),
+        );
+        expect(await distributor.EPOCH_ROOT_TYPEHASH()).to.equal(
+          ethers.id("EpochRoot(uint256 epoch,bytes32 root,uint256 total)"),
+        );
+      });
+
+      it("fails with fewer signatures than the threshold", async function () {
+        const { distributor, root } = await loadFixture(readyFixture);
+        const two = await oracleSignatures(distributor, 0, root, 0, ORACLE_MEMBERS.slice(0, 2));
+        await expect(distributor.postEpoch(0, root, 0, two))
+          .to.be.revertedWithCustomError(distributor, "RewardsTooFewSignatures")
+          .withArgs(2, ORACLE_THRESHOLD);
+      });
+
+      it("fails on two signatures of one member", async function () {
+        const { distributor, root } = await loadFixture(readyFixture);
+        const [a, b] = await oracleSignatures(distributor, 0, root, 0, ORACLE_MEMBERS.slice(0, 2));
+        await expect(distributor.postEpoch(0, root, 0, [a, b, a]))
+          .to.be.revertedWithCustomError(distributor, "RewardsDuplicateSigner")
+          .withArgs(ORACLE_MEMBERS[0].address);
+      });
+
+      it("fails on a non-member's signature, and on a member's signature of other data, chain or contract", async function () {
+        const { distributor, root, stranger } = await loadFixture(readyFixture);
+        const outsider = labelledWallet("not-an-oracle");
+        const [a, b] = await oracleSignatures(distributor, 0, root, 0, ORACLE_MEMBERS.slice(0, 2));
+        const [c] = await oracleSignatures(distributor, 0, root, 0, [outsider]);
+        await expect(distributor.postEpoch(0, root, 0, [a, b, c]))
+          .to.be.revertedWithCustomError(distributor, "RewardsSignerNotMember")
+          .withArgs(outsider.address);
+        // A member's signature over another total, chain or distributor recovers to some other address.
+        const { chainId } = await ethers.provider.getNetwork();
+        const wrong = [
+          await signEpochRoot(ORACLE_MEMBERS[2], rewardsDomain(chainId, await distributor.getAddress()), {
+            epoch: 0n,
+            root,
+            total: 1n,
+          }),
+          await signEpochRoot(ORACLE_MEMBERS[2], rewardsDomain(chainId + 1n, await distributor.getAddress()), {
+            epoch: 0n,
+            root,
+            total: 0n,
+          }),
+          await signEpochRoot(ORACLE_MEMBERS[2], rewardsDomain(chainId, stranger.address), {
+            epoch: 0n,
+            root,
+            total: 0n,
+          }),
+        ];
+        for (const signature of wrong) {
+          await expect(distributor.postEpoch(0, root, 0, [a, b, signature])).to.be.revertedWithCustomError(
+            distributor,
+            "RewardsSignerNotMember",
+          );
+        }
+      });
+
+      it("fails on a malformed signature, naming its index", async function () {
+        const { distributor, root } = await loadFixture(readyFixture);
+        const [a, b] = await oracleSignatures(distributor, 0, root, 0, ORACLE_MEMBERS.slice(0, 2));
+        await expect(distributor.postEpoch(0, root, 0, [a, "0x1234", b]))
+          .to.be.revertedWithCustomError(distributor, "RewardsInvalidSignature")
+          .withArgs(1);
+      });
+
+      it("refuses to post a revoked (epoch, root, total) again with its old signatures", async function () {
+        const system = await loadFixture(deploySystemFixture);
+        const { distributor, guardian, alice } = system;
+        const { tree } = await fundAndPost(system, 0, [{ account: alice.address, cumulativeAmount: E(9) }], E(9));
+        const replay = await oracleSignatures(distributor, 0, tree.root, E(9));
+        await distributor.connect(guardian).revokeEpoch(0);
+        await expect(distributor.postEpoch(0, tree.root, E(9), replay))
+          .to.be.revertedWithCustomError(distributor, "RewardsPostRevoked")
+          .withArgs(0, tree.root, E(9));
+      });
+    });
+  });
+
+  describe("#setOracleSet", function () {
+    it("replaces the set and threshold (admin only); old members' signatures stop counting", async function () {
+      const { distributor, controller, admin, stranger } = await loadFixture(deploySystemFixture);
+      const next = [ORACLE_MEMBERS[3].address, ORACLE_MEMBERS[4].address, labelledWallet("oracle-5").address];
+      await expect(distributor.connect(admin).setOracleSet(next, 2))
+        .to.emit(distributor, "OracleSetUpdated")
+        .withArgs(next, 2);
+      expect(await distributor.oracleMembers()).to.deep.equal(next);
+      expect(await distributor.oracleThreshold()).to.equal(2);
       await controller.setCurrentEpoch(1);
-      await expect(distributor.connect(admin).postEpoch(0, ethers.id("root"), 0))
+      const root = ethers.id("root");
+      await expect(distributor.postEpoch(0, root, 0, await oracleSignatures(distributor, 0, root, 0)))
+        .to.be.revertedWithCustomError(distributor, "RewardsSignerNotMember")
+        .withArgs(ORACLE_MEMBERS[0].address);
+      await distributor.postEpoch(
+        0,
+        root,
+        0,
+        await oracleSignatures(distributor, 0, root, 0, ORACLE_MEMBERS.slice(3, 5)),
+      );
+      await expect(distributor.connect(stranger).setOracleSet(next, 1))
         .to.be.revertedWithCustomError(distributor, "AccessControlUnauthorizedAccount")
-        .withArgs(admin.address, await distributor.ORACLE_ROLE());
+        .withArgs(stranger.address, ZeroHash);
+    });
+
+    it("fails on a no-op and on an invalid set", async function () {
+      const { distributor, admin } = await loadFixture(deploySystemFixture);
+      const members = ORACLE_MEMBERS.map((m) => m.address);
+      await expect(distributor.connect(admin).setOracleSet(members, ORACLE_THRESHOLD)).to.be.revertedWithCustomError(
+        distributor,
+        "RewardsOracleSetUnchanged",
+      );
+      await distributor.connect(admin).setOracleSet(members.slice(0, 4), ORACLE_THRESHOLD);
+      await distributor.connect(admin).setOracleSet(members.slice(0, 4), 4);
+      // Same size, one member swapped: a change.
+      await distributor.connect(admin).setOracleSet([...members.slice(0, 3), members[4]], 4);
+      expect(await distributor.oracleMembers()).to.deep.equal([...members.slice(0, 3), members[4]]);
+      await expect(distributor.connect(admin).setOracleSet([...members.slice(0, 4), members[0]], 2))
+        .to.be.revertedWithCustomError(distributor, "RewardsDuplicateOracleMember")
+        .withArgs(members[0]);
+      await expect(distributor.connect(admin).setOracleSet(members, 0))
+        .to.be.revertedWithCustomError(distributor, "RewardsInvalidOracleSet")
+        .withArgs(5, 0, 32);
     });
   });
 
@@ -249,7 +444,7 @@ describe("RewardDistributor", function () {
         .withArgs(0);
 
       const good = buildRewardTree([{ account: alice.address, cumulativeAmount: E(80) }]);
-      await distributor.connect(oracle).postEpoch(0, good.root, E(80));
+      await signedPost(distributor.connect(oracle), 0, good.root, E(80));
       expect(await distributor.epochPost(0)).to.include.members([E(80), false]);
       expect(await distributor.budget()).to.deep.equal([E(80), E(100)]);
       await time.increase(CHALLENGE_WINDOW);
@@ -419,6 +614,29 @@ describe("RewardDistributor", function () {
         .withArgs(1, second.postedAt + CHALLENGE_WINDOW);
       await distributor.claim(0, alice.address, E(5), first.tree.claimOf(alice.address).proof);
       expect(await distributor.claimed(alice.address)).to.equal(E(5));
+      // Once epoch 1's window is over, epoch 0 is superseded.
+      await time.increaseTo(second.postedAt + CHALLENGE_WINDOW);
+      expect(await distributor.isClaimable(0)).to.equal(false);
+      expect(await distributor.isClaimable(1)).to.equal(true);
+      await expect(distributor.claim(0, alice.address, E(5), first.tree.claimOf(alice.address).proof))
+        .to.be.revertedWithCustomError(distributor, "RewardsEpochSuperseded")
+        .withArgs(0, 1);
+    });
+
+    it("supersedes an older epoch that is claimable when the one after it is too (three posts in one window)", async function () {
+      const system = await loadFixture(deploySystemFixture);
+      const { distributor, alice } = system;
+      const first = await fundAndPost(system, 0, [{ account: alice.address, cumulativeAmount: E(5) }], E(5));
+      await fundAndPost(system, 1, [{ account: alice.address, cumulativeAmount: E(6) }], E(1));
+      const third = await fundAndPost(system, 2, [{ account: alice.address, cumulativeAmount: E(7) }], E(1));
+      await time.increaseTo(third.postedAt + CHALLENGE_WINDOW - 2);
+      // Epochs 0 and 1 are out of their windows, epoch 2 is not: only epoch 1 pays.
+      expect(await distributor.isClaimable(0)).to.equal(false);
+      expect(await distributor.isClaimable(1)).to.equal(true);
+      expect(await distributor.isClaimable(2)).to.equal(false);
+      await expect(distributor.claim(0, alice.address, E(5), first.tree.claimOf(alice.address).proof))
+        .to.be.revertedWithCustomError(distributor, "RewardsEpochSuperseded")
+        .withArgs(0, 1);
     });
 
     it("is claimable at once with a zero challenge window", async function () {
@@ -467,10 +685,13 @@ describe("RewardDistributor", function () {
       await distributor.claim(2, bob.address, E(130), tree2.claimOf(bob.address).proof);
       expect(await token.balanceOf(alice.address)).to.equal(E(170));
       expect(await token.balanceOf(bob.address)).to.equal(E(130));
-      // A stale proof with a lower cumulative amount pays nothing.
+      // An older root is superseded once a newer one is claimable; the newest pays nothing more.
       await expect(distributor.claim(0, alice.address, E(60), tree.claimOf(alice.address).proof))
+        .to.be.revertedWithCustomError(distributor, "RewardsEpochSuperseded")
+        .withArgs(0, 2);
+      await expect(distributor.claim(2, alice.address, E(170), tree2.claimOf(alice.address).proof))
         .to.be.revertedWithCustomError(distributor, "RewardsNothingToClaim")
-        .withArgs(alice.address, E(60), E(170));
+        .withArgs(alice.address, E(170), E(170));
       // Invariant: claimed ≤ posted ≤ funded, and the distributor holds the difference.
       const [posted, funded] = await distributor.budget();
       expect(posted).to.equal(E(300));
@@ -522,8 +743,9 @@ describe("RewardDistributor", function () {
         10_000,
         0,
         admin.address,
+        ORACLE_MEMBERS.map((m) => m.address),
+        ORACLE_THRESHOLD,
       ]);
-      await distributor.grantRole(await distributor.ORACLE_ROLE(), oracle.address);
       const claimer: ReentrantClaimer = await ethers.deployContract("ReentrantClaimer", [
         await distributor.getAddress(),
       ]);
@@ -532,7 +754,7 @@ describe("RewardDistributor", function () {
       await hooked.mint(await distributor.getAddress(), E(100));
       await controller.notifyOnly(await distributor.getAddress(), 0, E(100));
       await controller.setCurrentEpoch(1);
-      await distributor.connect(oracle).postEpoch(0, tree.root, E(10));
+      await signedPost(distributor.connect(oracle), 0, tree.root, E(10));
       return { hooked, distributor, claimer, tree };
     }
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { parseEther } from "ethers";
-import { RewardLeaf } from "../../protocol/merkle";
+import { RewardLeaf, buildRewardTree } from "../../protocol/merkle";
 import { EMPTY_STREAM, VestingStream, applyClaim, applyRelease, vestedAmount } from "../../protocol/vesting";
 import { CHALLENGE_WINDOW, DAY, VESTING, deployVestingFixture, fundAndPost } from "./fixture";
 
@@ -10,7 +10,10 @@ const PARAMS = { immediateBps: BigInt(VESTING.immediateBps), vestingDuration: Bi
 const D = VESTING.vestingDuration;
 
 describe("RewardDistributor vesting", function () {
-  /** Alice is credited 1000 in epoch 0 (claimable), 1600 cumulative in epoch 1 (claimable later); bob 3 wei. */
+  /**
+   * Alice is credited 1000 in epoch 0 (claimable now); bob 3 wei. `postEpoch1()` posts epoch 1 (alice 1600
+   * cumulative, claimable a challenge window later; it supersedes epoch 0 from then on).
+   */
   async function vestingFixture() {
     const system = await deployVestingFixture();
     const { alice, bob } = system;
@@ -19,9 +22,18 @@ describe("RewardDistributor vesting", function () {
       { account: bob.address, cumulativeAmount: 3n },
     ];
     const epoch0 = await fundAndPost(system, 0, leaves0, E(2000), E(1000) + 3n);
-    const epoch1 = await fundAndPost(system, 1, [{ account: alice.address, cumulativeAmount: E(1600) }], E(600));
-    await time.increaseTo(epoch1.postedAt + CHALLENGE_WINDOW);
-    return { ...system, tree0: epoch0.tree, tree1: epoch1.tree };
+    await time.increaseTo(epoch0.postedAt + CHALLENGE_WINDOW);
+    const tree1 = buildRewardTree([{ account: alice.address, cumulativeAmount: E(1600) }]);
+    const postEpoch1 = async () => {
+      const { postedAt } = await fundAndPost(
+        system,
+        1,
+        [{ account: alice.address, cumulativeAmount: E(1600) }],
+        E(600),
+      );
+      return postedAt + CHALLENGE_WINDOW;
+    };
+    return { ...system, tree0: epoch0.tree, tree1, postEpoch1 };
   }
 
   type System = Awaited<ReturnType<typeof vestingFixture>>;
@@ -31,12 +43,13 @@ describe("RewardDistributor vesting", function () {
     return { locked, start, end };
   }
 
-  /** Sends `claim` at exactly `at` and returns the token amount `account` received. */
+  /** Sends `claim` from the account itself at exactly `at` and returns the token amount it received. */
   async function claimAt(system: System, at: number, epoch: number, cumulativeAmount: bigint, account: string) {
     const tree = epoch === 0 ? system.tree0 : system.tree1;
+    const signer = [system.alice, system.bob].find((s) => s.address === account)!;
     const before = await system.token.balanceOf(account);
     await time.setNextBlockTimestamp(at);
-    await system.distributor.claim(epoch, account, cumulativeAmount, tree.claimOf(account).proof);
+    await system.distributor.connect(signer).claim(epoch, account, cumulativeAmount, tree.claimOf(account).proof);
     return (await system.token.balanceOf(account)) - before;
   }
 
@@ -54,7 +67,7 @@ describe("RewardDistributor vesting", function () {
     expect(await distributor.vestingDuration()).to.equal(D);
     const t0 = (await time.latest()) + 100;
     await time.setNextBlockTimestamp(t0);
-    await expect(distributor.claim(0, alice.address, E(1000), system.tree0.claimOf(alice.address).proof))
+    await expect(distributor.connect(alice).claim(0, alice.address, E(1000), system.tree0.claimOf(alice.address).proof))
       .to.emit(distributor, "VestingUpdated")
       .withArgs(alice.address, E(750), t0 + D)
       .and.to.emit(distributor, "Claimed")
@@ -105,11 +118,12 @@ describe("RewardDistributor vesting", function () {
     const t0 = (await time.latest()) + 100;
     const first = applyClaim(EMPTY_STREAM, BigInt(t0), E(1000), PARAMS);
     await claimAt(system, t0, 0, E(1000), alice.address);
+    await system.postEpoch1();
     const t1 = t0 + 60 * DAY;
     const second = applyClaim(first.stream, BigInt(t1), E(600), PARAMS);
     const vestedBefore = vestedAmount(first.stream, BigInt(t1));
     await time.setNextBlockTimestamp(t1);
-    await expect(distributor.claim(1, alice.address, E(1600), system.tree1.claimOf(alice.address).proof))
+    await expect(distributor.connect(alice).claim(1, alice.address, E(1600), system.tree1.claimOf(alice.address).proof))
       .to.emit(distributor, "Released")
       .withArgs(alice.address, vestedBefore)
       .and.to.emit(distributor, "VestingUpdated")
@@ -126,6 +140,7 @@ describe("RewardDistributor vesting", function () {
     const t0 = (await time.latest()) + 100;
     const t1 = t0 + 45 * DAY;
     let paid = await claimAt(system, t0, 0, E(1000), alice.address);
+    await system.postEpoch1();
     paid += await claimAt(system, t1, 1, E(1600), alice.address);
     // Each claim alone, exactly and scaled by D: immediate × D + locked × min(D, elapsed).
     const aloneTimesD = (amount: bigint, from: number, at: number) => {
@@ -145,6 +160,31 @@ describe("RewardDistributor vesting", function () {
     const { distributor, bob } = system;
     expect(await claimAt(system, (await time.latest()) + 10, 0, 3n, bob.address)).to.equal(0n);
     expect((await distributor.vestingOf(bob.address)).locked).to.equal(3n);
+  });
+
+  describe("#setClaimer", function () {
+    it("lets an approved claimer claim for the account, and stops it after the approval is withdrawn", async function () {
+      const system = await loadFixture(vestingFixture);
+      const { distributor, alice, bob, stranger } = system;
+      await expect(distributor.connect(alice).setClaimer(stranger.address, true))
+        .to.emit(distributor, "ClaimerSet")
+        .withArgs(alice.address, stranger.address, true);
+      expect(await distributor.isClaimerApproved(alice.address, stranger.address)).to.equal(true);
+      await distributor.connect(stranger).claim(0, alice.address, E(1000), system.tree0.claimOf(alice.address).proof);
+      expect(await distributor.claimed(alice.address)).to.equal(E(1000));
+      await expect(distributor.connect(stranger).claim(0, bob.address, 3n, system.tree0.claimOf(bob.address).proof))
+        .to.be.revertedWithCustomError(distributor, "RewardsClaimerNotApproved")
+        .withArgs(bob.address, stranger.address);
+      await distributor.connect(alice).setClaimer(stranger.address, false);
+      expect(await distributor.isClaimerApproved(alice.address, stranger.address)).to.equal(false);
+    });
+
+    it("fails on a no-op", async function () {
+      const { distributor, alice, stranger } = await loadFixture(vestingFixture);
+      await expect(distributor.connect(alice).setClaimer(stranger.address, false))
+        .to.be.revertedWithCustomError(distributor, "RewardsClaimerUnchanged")
+        .withArgs(alice.address, stranger.address);
+    });
   });
 
   describe("#release failure cases", function () {

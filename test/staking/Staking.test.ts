@@ -341,7 +341,7 @@ describe("Staking", function () {
       const tx = f.staking.connect(f.slasher).slash(f.id, E(120), 77);
       await expect(tx)
         .to.emit(f.staking, "Slashed")
-        .withArgs(f.id, 77, f.slasher.address, E(120), 0n, false)
+        .withArgs(f.id, 77, f.slasher.address, E(120), E(120), 0n, false)
         .and.to.emit(f.token, "Transfer")
         .withArgs(await f.staking.getAddress(), ethers.ZeroAddress, E(120));
       await snapshotGas("slash (burn)", tx);
@@ -355,7 +355,7 @@ describe("Staking", function () {
       await f.staking.connect(f.alice).requestUnstake(f.id, E(300));
       await expect(f.staking.connect(f.slasher).slash(f.id, E(250), 5))
         .to.emit(f.staking, "Slashed")
-        .withArgs(f.id, 5, f.slasher.address, E(200), E(50), false);
+        .withArgs(f.id, 5, f.slasher.address, E(250), E(200), E(50), false);
       expect(await f.staking.bondOf(f.id)).to.equal(0n);
       expect((await f.staking.unbondingOf(f.id)).amount).to.equal(E(250));
       await time.increase(UNBONDING_DELAY);
@@ -397,7 +397,7 @@ describe("Staking", function () {
       await f.treasuryStaking.connect(f.alice).stake(id, E(500));
       const supply = await f.token.totalSupply();
       const tx = f.treasuryStaking.connect(f.slasher).slash(id, E(60), 8);
-      await expect(tx).to.emit(f.treasuryStaking, "Slashed").withArgs(id, 8, f.slasher.address, E(60), 0n, true);
+      await expect(tx).to.emit(f.treasuryStaking, "Slashed").withArgs(id, 8, f.slasher.address, E(60), E(60), 0n, true);
       await expect(tx).to.changeTokenBalances(f.token, [f.treasury, f.treasuryStaking], [E(60), -E(60)]);
       expect(await f.token.totalSupply()).to.equal(supply);
     });
@@ -410,16 +410,20 @@ describe("Staking", function () {
           .withArgs(f.admin.address, await f.staking.SLASHER_ROLE());
       });
 
-      it("fails for a zero amount or more than bond plus unbonding", async function () {
+      it("fails for a zero amount, and for a device that holds nothing; more than there is takes all", async function () {
         const f = await loadFixture(stakedDeviceFixture);
         await expect(f.staking.connect(f.slasher).slash(f.id, 0, 1)).to.be.revertedWithCustomError(
           f.staking,
           "StakingZeroAmount",
         );
         await f.staking.connect(f.alice).requestUnstake(f.id, E(100));
+        expect(await f.staking.connect(f.slasher).slash.staticCall(f.id, E(500) + 1n, 1)).to.equal(E(500));
         await expect(f.staking.connect(f.slasher).slash(f.id, E(500) + 1n, 1))
-          .to.be.revertedWithCustomError(f.staking, "StakingSlashExceedsStake")
-          .withArgs(f.id, E(500) + 1n, E(500));
+          .to.emit(f.staking, "Slashed")
+          .withArgs(f.id, 1, f.slasher.address, E(500) + 1n, E(400), E(100), false);
+        await expect(f.staking.connect(f.slasher).slash(f.id, 1n, 1))
+          .to.be.revertedWithCustomError(f.staking, "StakingNothingToSlash")
+          .withArgs(f.id);
       });
     });
   });

@@ -127,6 +127,7 @@ describe("Staking: seeded random actions keep the books", function () {
           let error: string | undefined;
           if (w.unbonding === 0n) error = "StakingNothingUnbonding";
           else if (clock + 1n < w.releaseAt) error = "StakingUnbondingNotReleased";
+          else if (w.status === "Suspended") error = "StakingDeviceSuspended";
           await act("withdraw", () => f.staking.connect(user).withdraw(w.id), error);
           if (!error) {
             balances.set(w.beneficiary, (balances.get(w.beneficiary) ?? 0n) + w.unbonding);
@@ -135,13 +136,14 @@ describe("Staking: seeded random actions keep the books", function () {
         } else if (roll < 75) {
           const available = d.bonded + d.unbonding;
           const amount = BigInt(1 + rng.int(Number(available / UNIT) + 5)) * UNIT;
-          const error = amount > available ? "StakingSlashExceedsStake" : undefined;
+          const error = available === 0n ? "StakingNothingToSlash" : undefined;
           await act("slash", () => f.staking.connect(f.slasher).slash(d.id, amount, step), error);
           if (!error) {
-            const fromBond = amount < d.bonded ? amount : d.bonded;
+            const slashed = amount < available ? amount : available;
+            const fromBond = slashed < d.bonded ? slashed : d.bonded;
             d.bonded -= fromBond;
-            d.unbonding -= amount - fromBond;
-            supply -= amount;
+            d.unbonding -= slashed - fromBond;
+            supply -= slashed;
           }
         } else if (roll < 83) {
           if (d.status === "Deregistered" || user.address === d.owner.address) continue;
