@@ -90,6 +90,9 @@ export const HIP17_HELIUM: DensityParams = {
   ],
 };
 
+/** Density tables by name, for files that name one (oracle parameters, scenarios); levels are H3 resolutions. */
+export const DENSITY_PRESETS: Readonly<Record<string, DensityParams>> = { "helium-hip17": HIP17_HELIUM };
+
 /**
  * One resolution of a topology. Neighbour ids equal to `parentCount` mean "no cell": a neighbour outside the
  * topology (it holds none of its cells, so no device), or the missing sixth side of an H3 pentagon.

@@ -20,16 +20,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { z } from "zod";
-import { HIP17_HELIUM, type DensityParams, type DensityRollup } from "../../protocol/density";
+import { DENSITY_PRESETS, type DensityParams, type DensityRollup } from "../../protocol/density";
 import { H3_MAX_RESOLUTION } from "../../protocol/h3";
 import type { EstablishmentParams, StakeFactorParams } from "../../protocol/reward";
 import { toJson } from "../lib/atomicFile";
 
 /** The parameters file used when a task is given no `--params`: Helium's HIP-17 table on H3 cells. */
 export const DEFAULT_ORACLE_PARAMS_FILE = path.join(__dirname, "params", "helium-hip17.json");
-
-/** Density presets a file may name; levels are H3 resolutions. */
-export const DENSITY_PRESETS: Readonly<Record<string, DensityParams>> = { "helium-hip17": HIP17_HELIUM };
 
 /** One row of a density table: HIP-17's (N, density_tgt, density_max) at an H3 resolution. */
 export interface DensityTableRow {
