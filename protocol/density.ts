@@ -220,8 +220,11 @@ function isIdentity(parentOfCell: Int32Array, parentCount: number): boolean {
  * cell and resolution in resolution order (1 × s0 × s1 …: the first factor is exact, so `out = s0` is the same bits).
  * Occupancy is a byte per parent (plus a zero for "no cell") and the limit a lookup by occupied count (the same
  * `hexLimit` numbers), so the loop has no data-dependent branch but the final select; a level whose parents are
- * the cells themselves reads the counts in place. Every level also keeps its clipped counts min(present, limit);
- * with the clipped rollup the next level's counts are their sums.
+ * the cells themselves reads the counts in place; a level with max ≤ target (its limit is max whatever the
+ * occupancy) skips the neighbours. Every level also keeps its clipped counts min(present, limit); with the clipped
+ * rollup the next level's counts are their sums, and the product is taken per parent from the coarsest resolution
+ * down (s0 × (s1 × …): one read per cell instead of one per resolution; the bits can differ from the finest-first
+ * order in the last place, the exact WAD path is separate).
  */
 function densityFactorLoops(
   cells: number,
@@ -253,6 +256,16 @@ function densityFactorLoops(
     const occ = occupancy[r];
     const lut = limitByOccupied[r];
     const len = scale.length;
+    if (maxs[r] <= target) {
+      // limit = max whatever the occupancy (target × k ≥ target ≥ max): no neighbour reads
+      const limit = maxs[r];
+      for (let h = 0; h < len; h++) {
+        const p = present[h];
+        scale[h] = p > limit ? limit / p : 1;
+        clipped[h] = p > limit ? limit : p;
+      }
+      return;
+    }
     for (let h = 0; h < len; h++) occ[h] = present[h] >= target ? 1 : 0;
     for (let h = 0; h < len; h++) {
       const t = h * 6;
@@ -296,12 +309,32 @@ function densityFactorLoops(
       else for (let cell = 0; cell < cells; cell++) out[cell] *= scale[parents[cell]];
     }
   }
+  /**
+   * Nested resolutions (clipped rollup): the product per parent from the coarsest resolution down,
+   * s_r(h) × (s_r+1(up(h)) × …), so each cell reads one product instead of one scale per resolution.
+   */
+  function multiplyNested(out: Float64Array): void {
+    for (let r = R - 2; r >= 0; r--) {
+      const scale = scales[r];
+      const coarser = scales[r + 1];
+      const up = upByLevel[r + 1];
+      for (let h = 0; h < scale.length; h++) scale[h] *= coarser[up[h]];
+    }
+    if (identity[0]) out.set(scales[0]);
+    else {
+      const parents = parentsByLevel[0];
+      const scale = scales[0];
+      for (let cell = 0; cell < cells; cell++) out[cell] = scale[parents[cell]];
+    }
+  }
   return function factors(counts: ArrayLike<number>, out: Float64Array): void {
     if (clippedRollup) {
       for (let r = 0; r < R; r++) {
         const present = r > 0 ? rollUp(r) : identity[0] ? counts : coarseSum(0, counts);
         scalesOf(r, present);
       }
+      multiplyNested(out);
+      return;
     } else {
       for (let r = 0; r < R; r++) scalesOf(r, identity[r] ? counts : coarseSum(r, counts));
     }
