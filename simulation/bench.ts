@@ -5,25 +5,30 @@
  * peakRssMiB is the process's peak resident memory through the largest single-thread run (ts-node included).
  * Single-thread figures run the engine in this thread on an honest network with a sybil swarm and spoofers, every
  * lever on (density scaling, detection, anomaly detector, vesting); the sweep figure runs a grid of such runs on one
- * worker per core. Options: --quick (smaller sizes, for CI smoke), --epochs N.
+ * worker per core. Options: --quick (smaller sizes, for CI smoke), --epochs N, --world h3 (the same network on real
+ * cities: simulation/world/h3World.ts with Helium's HIP-17 table; also times building the world for 1M devices),
+ * --scenario <name|file> (only that scenario: one replicate, fast mode, its device-epochs/s; --runs N repeats it).
  */
 import os from "node:os";
 import fs from "node:fs";
 import path from "node:path";
 import { runReplicate } from "./engine";
-import { parseScenario, type ScenarioInput } from "./scenario";
+import { loadScenario, parseScenario, type Scenario, type ScenarioInput } from "./scenario";
+import { H3World } from "./world/h3World";
+import { Rng } from "./random";
 import { supplyOf } from "./supply";
 import { runSweep, parseParam } from "./sweep";
 import { writeFileAtomic } from "./output";
 
-export function benchScenario(devices: number, epochs: number): ScenarioInput {
+export function benchScenario(devices: number, epochs: number, world: "grid" | "h3" = "grid"): ScenarioInput {
   const side = Math.max(32, Math.round(Math.sqrt(devices / 4)));
   return {
     name: `bench-${devices}`,
     seed: 1,
     epochs,
-    world: { width: side, height: side, cities: 40, citySpread: side / 20 },
+    world: world === "h3" ? h3BenchWorld(devices) : { width: side, height: side, cities: 40, citySpread: side / 20 },
     levers: {
+      ...(world === "h3" ? { densityScaling: { preset: "helium-hip17" } } : {}),
       minBond: 50,
       detection: { sybil: 0.002, spoofer: 0.002 },
       anomalyDetector: { enabled: true, threshold: 4 },
@@ -47,14 +52,42 @@ export function benchScenario(devices: number, epochs: number): ScenarioInput {
   };
 }
 
+/**
+ * The h3 world of `--world h3`: the 40 built-in cities at resolution 10, their spread growing with √devices so that
+ * the world has about devices / 4 cells, as the grid world's side does (≈ 230k cells for 1M devices).
+ */
+function h3BenchWorld(devices: number) {
+  return { kind: "h3", cities: 40, citySpreadKm: Math.max(0.3, 2 * Math.sqrt(devices / 1e6)) } as const;
+}
+
+/** Seconds to build the h3 world of `--world h3` (cells, weights, density tables) and place `devices` in it. */
+function h3WorldBuild(devices: number): { seconds: number; cells: number } {
+  const scenario = parseScenario(benchScenario(devices, 1, "h3"));
+  const t0 = process.hrtime.bigint();
+  const world = new H3World(scenario.world as Extract<Scenario["world"], { kind: "h3" }>, new Rng(scenario.seed));
+  world.densityModel({
+    enabled: true,
+    resolutions: scenario.levers.densityScaling.resolutions,
+    rollup: scenario.levers.densityScaling.rollup,
+  });
+  const rng = new Rng(2);
+  const cell = new Int32Array(devices);
+  for (let i = 0; i < devices; i++) cell[i] = world.sampleCell(rng);
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, cells: world.cellCount };
+}
+
 /** Peak resident memory of this process so far (MiB), from the OS (a timer cannot sample a synchronous run). */
 const maxRssMiB = (): number => Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20);
 
 function single(
   devices: number,
   epochs: number,
+  world: "grid" | "h3" = "grid",
 ): { deviceEpochsPerSecond: number; deviceEpochs: number; seconds: number } {
-  const scenario = parseScenario(benchScenario(devices, epochs));
+  return timed(parseScenario(benchScenario(devices, epochs, world)));
+}
+
+function timed(scenario: Scenario): { deviceEpochsPerSecond: number; deviceEpochs: number; seconds: number } {
   const supply = supplyOf(scenario);
   const t0 = process.hrtime.bigint();
   const result = runReplicate(scenario, supply, 0, { series: false, mode: "fast" });
@@ -69,10 +102,37 @@ async function main(): Promise<void> {
   const sizes = quick ? [10_000, 100_000] : [100_000, 1_000_000];
   const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
   const out: Record<string, unknown> = { epochs, cores, node: process.version };
+  const scenarioArg = process.argv.indexOf("--scenario");
+  if (scenarioArg > 0) {
+    const runsArg = process.argv.indexOf("--runs");
+    const { scenario } = loadScenario(process.argv[scenarioArg + 1], epochsArg > 0 ? { epochs } : {});
+    const rates = Array.from({ length: runsArg > 0 ? Number(process.argv[runsArg + 1]) : 1 }, () => {
+      const r = timed(scenario);
+      console.error(
+        `${scenario.name}: ${r.deviceEpochs} device-epochs in ${r.seconds.toFixed(2)} s: ${(r.deviceEpochsPerSecond / 1e6).toFixed(2)} M device-epochs/s`,
+      );
+      return Math.round(r.deviceEpochsPerSecond);
+    });
+    console.log(
+      JSON.stringify({ ...out, epochs: scenario.epochs, scenario: scenario.name, deviceEpochsPerSecond: rates }),
+    );
+    return;
+  }
+  const world = process.argv.includes("--world") ? (process.argv[process.argv.indexOf("--world") + 1] as "h3") : "grid";
+  if (world !== "grid" && world !== "h3") throw new Error(`--world: expected grid or h3, got "${world}"`);
+  out.world = world;
   const rates: Record<string, number> = {};
-  single(10_000, 20); // warm up the JIT
+  if (world === "h3") {
+    const build = h3WorldBuild(sizes[sizes.length - 1]);
+    out.worldBuildSeconds = Number(build.seconds.toFixed(2));
+    out.worldCells = build.cells;
+    console.error(
+      `h3 world: ${build.cells} cells, density tables and ${sizes[sizes.length - 1]} devices placed in ${build.seconds.toFixed(2)} s`,
+    );
+  }
+  single(10_000, 20, world); // warm up the JIT
   for (const n of sizes) {
-    const r = single(n, epochs);
+    const r = single(n, epochs, world);
     const label = n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`;
     rates[label] = Math.round(r.deviceEpochsPerSecond);
     console.error(
@@ -85,7 +145,7 @@ async function main(): Promise<void> {
   const sweepDevices = quick ? 10_000 : 100_000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-sweep-"));
   const file = path.join(dir, "scenario.json");
-  writeFileAtomic(file, JSON.stringify({ ...benchScenario(sweepDevices, epochs), runs: 1 }));
+  writeFileAtomic(file, JSON.stringify({ ...benchScenario(sweepDevices, epochs, world), runs: 1 }));
   const points = cores * 2;
   const t0 = process.hrtime.bigint();
   await runSweep({
@@ -104,7 +164,7 @@ async function main(): Promise<void> {
       .trim()
       .split("\n").length - 1;
   // device-epochs of the sweep ≈ rows × the single-run device-epochs at that size
-  const per = single(sweepDevices, epochs).deviceEpochs;
+  const per = single(sweepDevices, epochs, world).deviceEpochs;
   rates.sweepAllCores = Math.round((rows * per) / seconds);
   rates.sweepPerCore = Math.round(rates.sweepAllCores / cores);
   console.error(

@@ -6,7 +6,8 @@
  * kernel from protocol/reward.ts, accounting). Everything per group (decisions, vesting, market orders) is outside
  * the hot loop. Randomness comes from one seeded generator per replicate: same scenario + seed ⇒ same numbers.
  */
-import { DensityModel } from "../protocol/density";
+import { DensityModel, type DensityParams } from "../protocol/density";
+import { H3World } from "./world/h3World";
 import { createFastRewardKernel, type FastRewardKernel } from "../protocol/reward";
 import {
   decideHonest,
@@ -298,13 +299,23 @@ export function startReplicate(
   const classIndex = new Map(scenario.classes.map((c, i) => [c.name, i]));
 
   // ---- world: cells and where people live ---------------------------------------------------------------
-  const grid = { width: scenario.world.width, height: scenario.world.height };
-  let density = new DensityModel(grid, {
+  // The h3 world (real cities, simulation/world/h3World.ts) or the synthetic hex torus (the default, below).
+  const h3World = "kind" in scenario.world ? H3World.of(scenario.world, scenario.seed) : null;
+  const gridWorld = "kind" in scenario.world ? { width: 1, height: 1, cities: 0, citySpread: 1 } : scenario.world;
+  const grid = { width: gridWorld.width, height: gridWorld.height };
+  const densityParams = (): DensityParams => ({
     enabled: L.densityScaling.enabled,
     resolutions: L.densityScaling.resolutions,
+    rollup: L.densityScaling.rollup,
   });
+  let density = h3World ? h3World.densityModel(densityParams()) : new DensityModel(grid, densityParams());
   const cells = density.cells;
-  const cityCdf = buildCityCdf(grid.width, grid.height, scenario.world.cities, scenario.world.citySpread, rng);
+  const cityCdf = h3World
+    ? h3World.cdf
+    : buildCityCdf(grid.width, grid.height, gridWorld.cities, gridWorld.citySpread, rng);
+  /** Six cells next to `c` (home cells of a swarm). */
+  const neighbourCells = (c: number): number[] =>
+    h3World ? h3World.neighbours(c, rng) : neighboursOf(grid.width, grid.height, c);
   const sampleCityCell = (): number => {
     const u = rng.next() * cityCdf[cells - 1];
     let lo = 0;
@@ -333,12 +344,12 @@ export function startReplicate(
     if (spec.kind === "sybil" || spec.kind === "spoofer" || spec.kind === "adaptive") {
       const first = sampleCityCell();
       homeCells.push(first);
-      const ring = neighboursOf(grid.width, grid.height, first);
+      const ring = neighbourCells(first);
       const want = spec.kind === "adaptive" ? spec.sybil.cells : spec.cells;
       for (let k = 1; k < want; k++) homeCells.push(k <= 6 ? ring[k - 1] : sampleCityCell());
     } else if (spec.kind === "collusion") {
       const first = sampleCityCell();
-      homeCells.push(first, ...neighboursOf(grid.width, grid.height, first).slice(0, spec.cells - 1));
+      homeCells.push(first, ...neighbourCells(first).slice(0, spec.cells - 1));
       for (let k = homeCells.length; k < spec.cells; k++) homeCells.push(sampleCityCell());
     }
     const ownerBase = ownerCount;
@@ -780,10 +791,7 @@ export function startReplicate(
     }
     if (ch.densityScaling) {
       Object.assign(L.densityScaling, ch.densityScaling);
-      density = new DensityModel(grid, {
-        enabled: L.densityScaling.enabled,
-        resolutions: L.densityScaling.resolutions,
-      });
+      density = h3World ? h3World.densityModel(densityParams()) : new DensityModel(grid, densityParams());
     }
     if (ch.minBond !== undefined) {
       L.minBond = ch.minBond;

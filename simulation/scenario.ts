@@ -11,10 +11,11 @@ import path from "node:path";
 import { createHash } from "node:crypto";
 import YAML from "yaml";
 import { z } from "zod";
-import { HIP17_DEFAULT } from "../protocol/density";
+import { DENSITY_PRESETS, HIP17_DEFAULT } from "../protocol/density";
 import { resolveSchedule, ScheduleParamsError } from "../protocol/emission";
 import { scheduleParamsOf } from "./supply";
 import { HEADLINE_METRICS } from "./metrics";
+import { WORLD_CITIES } from "./world/h3World";
 
 // ---- primitives with messages a scenario author understands ------------------------------------------------
 const posInt = () =>
@@ -94,6 +95,50 @@ const DensityResolutionSchema = z.strictObject({
   n: nonNegInt(),
 });
 
+/** The synthetic world (default): a `width × height` hex torus with Gaussian cities (simulation/engine.ts). */
+const GridWorldSchema = z.strictObject({
+  width: posInt().default(64),
+  height: posInt().default(64),
+  /** Population centres honest devices cluster around. */
+  cities: posInt().default(12).describe("Population centres honest devices cluster around."),
+  /** Radius (cells) of a city. */
+  citySpread: positive().default(3).describe("Radius (cells) of a city."),
+});
+
+const CitySchema = z.strictObject({
+  name: z.string().min(1),
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+  population: positive(),
+});
+
+/** Real geography: H3 cells around real cities (simulation/world/h3World.ts). */
+const H3WorldSchema = z.strictObject({
+  kind: z.literal("h3"),
+  /** A list of cities, or n = the n largest built-in ones (simulation/world/h3World.ts WORLD_CITIES, 40). */
+  cities: z
+    .union([
+      posInt().max(WORLD_CITIES.length, { error: `expected at most ${WORLD_CITIES.length} (the built-in cities)` }),
+      z.array(CitySchema).min(1),
+    ])
+    .default(12)
+    .describe("A list of cities {name, lat, lng, population}, or n = the n largest built-in ones (at most 40)."),
+  /** H3 resolution of the world's cells (10..15; Helium's table needs 10 or finer). */
+  resolution: z
+    .number()
+    .int({ error: "expected an H3 resolution 10..15" })
+    .min(10, { error: "expected an H3 resolution 10..15" })
+    .max(15, { error: "expected an H3 resolution 10..15" })
+    .default(10),
+  /** Standard deviation (km) of devices around a city centre. */
+  citySpreadKm: positive().default(1.5).describe("Standard deviation (km) of devices around a city centre."),
+  /** Share of devices in scattered rural cells. */
+  ruralShare: fraction().default(0.05).describe("Share of devices in scattered rural cells."),
+  ruralCellsPerCity: nonNegInt().default(50),
+  /** Rural cells lie up to this distance (km) from their city. */
+  ruralRadiusKm: positive().default(60).describe("Rural cells lie up to this distance (km) from their city."),
+});
+
 export const LeversSchema = z.strictObject({
   /** Bond per device (tokens): the price of a sybil. */
   minBond: tokens().default(0).describe("Bond per device (tokens): the price of a sybil."),
@@ -109,11 +154,35 @@ export const LeversSchema = z.strictObject({
   densityScaling: z
     .strictObject({
       enabled: z.boolean().default(true),
-      /** HIP-17 style table; level k = blocks of 2^k × 2^k cells. */
-      resolutions: z
-        .array(DensityResolutionSchema)
-        .min(1)
-        .default(() => HIP17_DEFAULT.resolutions.map((r) => ({ ...r }))),
+      /**
+       * HIP-17 style table: on the grid world level k = blocks of 2^k × 2^k cells (default: three levels); on the
+       * h3 world levels are H3 resolutions (give a table, or a preset).
+       */
+      resolutions: z.array(DensityResolutionSchema).min(1).optional(),
+      /** A named table instead of `resolutions` (h3 world): `helium-hip17` = Helium's HIP-17 table, clipped rollup. */
+      preset: z.enum(Object.keys(DENSITY_PRESETS) as [string, ...string[]]).optional(),
+      /** What a parent cell's count is: its devices (`raw`, default) or its children's clipped counts (HIP-17). */
+      rollup: z.enum(["raw", "clipped"]).optional(),
+    })
+    .transform((d, ctx) => {
+      if (d.preset !== undefined && d.resolutions !== undefined) {
+        ctx.issues.push({
+          code: "custom",
+          input: d,
+          path: ["resolutions"],
+          message: "give either preset or resolutions, not both",
+        });
+      }
+      const preset = d.preset !== undefined ? DENSITY_PRESETS[d.preset] : undefined;
+      const resolutions = d.resolutions ?? (preset ?? HIP17_DEFAULT).resolutions.map((r) => ({ ...r }));
+      const rollup = d.rollup ?? preset?.rollup;
+      // key order as before presets existed, so grid scenarios resolve to the same JSON
+      return {
+        enabled: d.enabled,
+        resolutions,
+        ...(d.preset !== undefined ? { preset: d.preset } : {}),
+        ...(rollup !== undefined ? { rollup } : {}),
+      };
     })
     .prefault({}),
   stakeFactor: z
@@ -373,6 +442,7 @@ const LeverChangeSchema = z
       .strictObject({
         enabled: z.boolean().optional(),
         resolutions: z.array(DensityResolutionSchema).min(1).optional(),
+        rollup: z.enum(["raw", "clipped"]).optional(),
       })
       .optional(),
     detection: z
@@ -500,16 +570,7 @@ export const ScenarioSchema = z
       .array(DeviceClassSchema)
       .min(1)
       .prefault([{ name: "hotspot" }]),
-    world: z
-      .strictObject({
-        width: posInt().default(64),
-        height: posInt().default(64),
-        /** Population centres honest devices cluster around. */
-        cities: posInt().default(12).describe("Population centres honest devices cluster around."),
-        /** Radius (cells) of a city. */
-        citySpread: positive().default(3).describe("Radius (cells) of a city."),
-      })
-      .prefault({}),
+    world: z.union([GridWorldSchema, H3WorldSchema]).prefault({}),
     levers: LeversSchema.prefault({}),
     /** Scripted lever changes (applied at the start of their epoch, in order); absent = none. */
     leverChanges: z
@@ -577,6 +638,20 @@ export const ScenarioSchema = z
         });
       }
     });
+    densityWorldIssues(s.world, s.levers.densityScaling, ["levers", "densityScaling"], ctx);
+    changes.forEach((c, i) => {
+      if (c.densityScaling?.resolutions) {
+        densityWorldIssues(
+          s.world,
+          {
+            resolutions: c.densityScaling.resolutions,
+            rollup: c.densityScaling.rollup ?? s.levers.densityScaling.rollup,
+          },
+          ["leverChanges", i, "densityScaling"],
+          ctx,
+        );
+      }
+    });
     const names = s.agents.map((a, i) => a.name ?? `${a.kind}-${i}`);
     names.forEach((n, i) => {
       if (names.indexOf(n) !== i)
@@ -611,6 +686,59 @@ export const ScenarioSchema = z
     }
   });
 
+/**
+ * A density table must fit its world: on the h3 world levels are H3 resolutions no finer than the world's cells
+ * (and finest first for the clipped rollup); H3 presets belong to the h3 world.
+ */
+function densityWorldIssues(
+  world: z.output<typeof GridWorldSchema> | z.output<typeof H3WorldSchema>,
+  density: {
+    resolutions: readonly { level: number; target: number; max: number; n: number }[];
+    preset?: string;
+    rollup?: string;
+  },
+  at: (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  if (!("kind" in world)) {
+    if (density.preset !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...at, "preset"],
+        message: `the ${density.preset} preset has H3 resolutions: use it with world.kind "h3"`,
+      });
+    }
+    return;
+  }
+  density.resolutions.forEach((r, i) => {
+    if (r.level > world.resolution) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...at, "resolutions", i, "level"],
+        message: `expected an H3 resolution ≤ world.resolution (${world.resolution}), got ${r.level} (on the h3 world levels are H3 resolutions; e.g. preset: helium-hip17)`,
+      });
+    } else if (density.rollup === "clipped" && i > 0 && r.level >= density.resolutions[i - 1].level) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...at, "resolutions", i, "level"],
+        message: `the clipped rollup needs resolutions finest first (strictly decreasing), got ${r.level} after ${density.resolutions[i - 1].level}`,
+      });
+    }
+  });
+  const gridDefault = JSON.stringify(HIP17_DEFAULT.resolutions);
+  if (density.preset === undefined && JSON.stringify(density.resolutions) === gridDefault) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...at, "resolutions"],
+      message:
+        "on the h3 world levels are H3 resolutions, and these are the grid's default table: give preset: helium-hip17 or a table of H3 resolutions",
+    });
+  }
+}
+
+/** The world spec of the h3 world, or `undefined` for the grid. */
+export type H3WorldSpec = z.output<typeof H3WorldSchema>;
+
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type Scenario = z.output<typeof ScenarioSchema>;
 export type AgentSpec = z.output<typeof AgentSchema>;
@@ -634,11 +762,24 @@ export function formatPath(p: readonly PropertyKey[]): string {
   return out === "" ? "(root)" : out;
 }
 
+/**
+ * A union of objects told apart by `kind` (the world: grid without it, `kind: "h3"`) fails as one "Invalid input";
+ * report the issues of the branch whose `kind` matched instead.
+ */
+function worldBranchIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== "invalid_union") return [issue];
+  const aboutKind = (i: z.core.$ZodIssue) =>
+    i.path[0] === "kind" || (i.code === "unrecognized_keys" && i.keys.includes("kind"));
+  const matched = issue.errors.filter((branch) => !branch.some(aboutKind));
+  if (matched.length !== 1) return [issue];
+  return matched[0].map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
+}
+
 /** Validate an already-parsed object; throws ScenarioError listing every problem. */
 export function parseScenario(raw: unknown, source = "scenario"): Scenario {
   const result = ScenarioSchema.safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+    const problems = result.error.issues.flatMap(worldBranchIssues).map((i) => `${formatPath(i.path)}: ${i.message}`);
     throw new ScenarioError(source, problems);
   }
   return result.data;

@@ -8,28 +8,32 @@ import { keccak256, toUtf8Bytes, Wallet, parseUnits, formatUnits } from "ethers"
 import { emission, splitEmission, type ScheduleParams, type EmissionSplits } from "../../protocol/emission";
 import { rewardEpochExact, type DeviceEpoch, type RewardParams } from "../../protocol/reward";
 import { DensityModel } from "../../protocol/density";
-import { cellAt, ORACLE_CONFIG } from "../oracle/config";
+import { cellOfLatLng, h3IndexOf, h3Topology } from "../../protocol/h3";
+import { DEFAULT_CELL_RESOLUTION } from "../lib/locationArgs";
+import { densityParamsOf, establishmentOf, readOracleParams, stakeFactorOf } from "../oracle/params";
 
 /** One demo device. `operator` indexes the operator accounts; `bond` is in whole tokens. */
 export interface DemoDevice {
   label: string;
   operator: number;
   deviceClass: number;
-  col: number;
-  row: number;
+  /** Where the device is (degrees); its cell is the H3 cell there at `DEFAULT_CELL_RESOLUTION`. */
+  lat: number;
+  lng: number;
   bond: string;
 }
 
 /**
- * Alice: a hotspot and a sensor in the same cell (crowded: density scaling halves both); Bob: two sensors far apart,
- * one bonded below the sensor class minimum (10 tokens) so it never earns; Carol: one sensor on its own.
+ * Alice: a hotspot and a sensor in the same cell in San Francisco (crowded: HIP-17's resolution-10 limit of one
+ * device halves both); Bob: sensors in Berlin and Tokyo, one bonded below the sensor class minimum (10 tokens) so it
+ * never earns; Carol: one sensor in Nairobi.
  */
 export const DEMO_DEVICES: readonly DemoDevice[] = [
-  { label: "alice-hotspot", operator: 0, deviceClass: 0, col: 10, row: 10, bond: "100" },
-  { label: "alice-sensor", operator: 0, deviceClass: 2, col: 10, row: 10, bond: "10" },
-  { label: "bob-sensor-1", operator: 1, deviceClass: 2, col: 40, row: 12, bond: "10" },
-  { label: "bob-sensor-2", operator: 1, deviceClass: 2, col: 20, row: 50, bond: "5" },
-  { label: "carol-sensor", operator: 2, deviceClass: 2, col: 55, row: 30, bond: "10" },
+  { label: "alice-hotspot", operator: 0, deviceClass: 0, lat: 37.7749, lng: -122.4194, bond: "100" },
+  { label: "alice-sensor", operator: 0, deviceClass: 2, lat: 37.7749, lng: -122.4194, bond: "10" },
+  { label: "bob-sensor-1", operator: 1, deviceClass: 2, lat: 52.52, lng: 13.405, bond: "10" },
+  { label: "bob-sensor-2", operator: 1, deviceClass: 2, lat: 35.6762, lng: 139.6503, bond: "5" },
+  { label: "carol-sensor", operator: 2, deviceClass: 2, lat: -1.2921, lng: 36.8219, bond: "10" },
 ];
 
 export const DEMO_OPERATOR_NAMES = ["alice", "bob", "carol"] as const;
@@ -44,8 +48,9 @@ export function demoDeviceKey(label: string): Wallet {
   return new Wallet(keccak256(toUtf8Bytes(`depin-lab demo device ${label}`)));
 }
 
+/** The device's on-chain cell: the H3 cell at its point, at the tasks' default resolution. */
 export function demoCell(device: DemoDevice): bigint {
-  return cellAt(device.col, device.row);
+  return cellOfLatLng(device.lat, device.lng, DEFAULT_CELL_RESOLUTION);
 }
 
 /** One synthetic work report row. */
@@ -96,13 +101,19 @@ export function expectedCumulative(
   lastEpoch: number,
   devices: readonly DemoDevice[] = DEMO_DEVICES,
 ): { perOperator: bigint[]; totals: bigint[]; dust: bigint } {
-  const density = new DensityModel(ORACLE_CONFIG.grid, ORACLE_CONFIG.density);
+  const oracleParams = readOracleParams();
+  const densityParams = densityParamsOf(oracleParams);
+  const topology = h3Topology(
+    devices.map((d) => h3IndexOf(demoCell(d))),
+    densityParams,
+  );
+  const density = new DensityModel(topology, densityParams);
   const maxClass = Math.max(...devices.map((d) => d.deviceClass));
   const params: RewardParams = {
     classWeightsBps: Array.from({ length: maxClass + 1 }, (_, c) => economics.classes.get(c)?.rewardWeightBps ?? 0),
     demandWeightBps: 0,
-    stakeFactor: ORACLE_CONFIG.stakeFactor,
-    establishment: ORACLE_CONFIG.establishment,
+    stakeFactor: stakeFactorOf(oracleParams),
+    establishment: establishmentOf(oracleParams),
   };
   const operators = Math.max(...devices.map((d) => d.operator)) + 1;
   const perOperator = new Array<bigint>(operators).fill(0n);
@@ -114,9 +125,9 @@ export function expectedCumulative(
       classId: d.deviceClass,
       reportedWork: parseUnits(reports[i].work, 18),
       servedWork: 0n,
-      cell: d.row * ORACLE_CONFIG.grid.width + d.col,
+      cell: topology.givenIds[i],
       stakeWei: parseUnits(d.bond, 18),
-      ageEpochs: 0,
+      ageEpochs: epoch, // every demo device registers before epoch 0
       eligible:
         !reports[i].denylisted && parseUnits(d.bond, 18) >= (economics.classes.get(d.deviceClass)?.minBond ?? 0n),
     }));

@@ -21,7 +21,8 @@ import type { LedgerMode } from "../../simulation/ledger/ledger";
 import type { LedgerTerms } from "../../simulation/ledger/terms";
 import { IN_EPOCH_PHASES, type Phase } from "../../simulation/ledger/timeline";
 import { computeEpochRewards, EMPTY_EPOCH_LEAF, type DeviceSnapshot, type EpochRewards } from "../oracle/compute";
-import type { OracleConfig } from "../oracle/config";
+import type { OracleParams } from "../oracle/params";
+import type { SyntheticWorld } from "../oracle/compute";
 import type { WorkReport } from "../oracle/reports";
 import { ChainStateReader } from "./chainReader";
 import type { EvmSystem } from "./deploy";
@@ -93,7 +94,7 @@ export class EvmLedger extends ExactLedger {
   private previousLeaves: RewardLeaf[] = [];
   private tree: RewardTree | undefined;
   private lastSnapshotBlock = 0;
-  private readonly oracleConfigs = new Map<unknown, OracleConfig>();
+  private readonly oracleWorlds = new Map<unknown, { params: OracleParams; world: SyntheticWorld }>();
   private classWeights: Map<number, number> | undefined;
   /** Epochs checked equal so far. */
   epochsChecked = 0;
@@ -498,20 +499,45 @@ export class EvmLedger extends ExactLedger {
 
   // ---- the oracle ------------------------------------------------------------------------------------------------
 
-  private oracleConfigOf(density: Extract<LedgerOperation, { kind: "post" }>["density"]): OracleConfig {
-    let config = this.oracleConfigs.get(density);
-    if (config === undefined) {
+  /**
+   * The oracle's parameters and world for the simulator's density model: the chain holds the simulator's cell ids
+   * (a synthetic world, not H3), and the parameters are the scenario's (stake factor, establishment, demand weight).
+   */
+  private oracleWorldOf(density: Extract<LedgerOperation, { kind: "post" }>["density"]): {
+    params: OracleParams;
+    world: SyntheticWorld;
+  } {
+    let entry = this.oracleWorlds.get(density);
+    if (entry === undefined) {
       const p = this.terms.rewardParams;
-      config = {
-        grid: density.grid,
-        density: density.params,
-        stakeFactor: p.stakeFactor,
-        establishment: p.establishment,
-        demandWeightBps: p.demandWeightBps,
+      const cells = BigInt(density.cells);
+      entry = {
+        params: {
+          version: 1,
+          location: { minResolution: 0 },
+          density: {
+            enabled: density.params.enabled,
+            rollup: density.params.rollup ?? "raw",
+            table: density.params.resolutions.map((r) => ({
+              resolution: r.level,
+              n: r.n,
+              target: r.target,
+              max: r.max,
+            })),
+          },
+          stakeFactor: {
+            enabled: p.stakeFactor.enabled,
+            referenceStakeWei: p.stakeFactor.referenceStakeWei.toString(),
+            maxBoostBps: p.stakeFactor.maxBoostBps,
+          },
+          establishment: { ...p.establishment },
+          ...(p.demandWeightBps ? { demandWeightBps: p.demandWeightBps } : {}),
+        },
+        world: { density, cellId: (cell) => (cell < cells ? Number(cell) : undefined) },
       };
-      this.oracleConfigs.set(density, config);
+      this.oracleWorlds.set(density, entry);
     }
-    return config;
+    return entry;
   }
 
   /**
@@ -541,11 +567,12 @@ export class EvmLedger extends ExactLedger {
         cell: s.cell,
         bond: s.bond,
         stakingActive: s.active,
-        registeredEpoch: this.devices.get(handle)?.registeredChainEpoch,
+        registeredEpoch: this.devices.get(handle)?.registeredChainEpoch ?? 0,
       });
     });
     const { contracts } = this.system;
     const [funding, budget] = await Promise.all([contracts.distributor.fundingOf(c), contracts.distributor.budget()]);
+    const oracle = this.oracleWorldOf(op.density);
     const rewards = computeEpochRewards({
       epoch: c,
       reports,
@@ -554,7 +581,8 @@ export class EvmLedger extends ExactLedger {
       funding,
       carriedDust: budget.fundedTotal - budget.postedTotal,
       previous: this.previousLeaves,
-      config: this.oracleConfigOf(op.density),
+      params: oracle.params,
+      syntheticWorld: oracle.world,
     });
     this.compareOracle(epoch, c, op, rewards);
     this.previousLeaves = rewards.accounts.map((a) => ({ account: a.account, cumulativeAmount: a.cumulativeAmount }));

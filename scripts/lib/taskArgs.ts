@@ -21,6 +21,7 @@ const OPERATOR_ERRORS = new Set([
   "OracleError",
   "OracleInputError",
   "ReportsFileError",
+  "OracleParamsError",
   "EpochFilesError",
   "ManifestError",
   "ArgumentError",
@@ -55,8 +56,6 @@ export class ArgumentError extends Error {
   }
 }
 
-const UINT64_MAX = (1n << 64n) - 1n;
-
 export function parseEpoch(value: unknown, field = "epoch"): number {
   const text = String(value ?? "").trim();
   if (!/^\d{1,15}$/.test(text)) throw new ArgumentError(field, `expected a non-negative integer epoch, got "${value}"`);
@@ -69,15 +68,6 @@ export function parseDeviceClass(value: unknown, field = "class"): number {
   if (!/^\d{1,3}$/.test(text) || Number(text) > 255)
     throw new ArgumentError(field, `expected a device class 0..255, got "${value}"`);
   return Number(text);
-}
-
-/** A uint64 cell, decimal or 0x-hex. */
-export function parseCell(value: unknown, field = "cell"): bigint {
-  const text = String(value ?? "").trim();
-  if (!/^(\d{1,20}|0x[0-9a-fA-F]{1,16})$/.test(text) || BigInt(text) > UINT64_MAX) {
-    throw new ArgumentError(field, `expected a uint64 cell (decimal or 0x-hex), got "${value}"`);
-  }
-  return BigInt(text);
 }
 
 /** A device id: the device key address (0x + 40 hex) or its decimal uint160 value. */

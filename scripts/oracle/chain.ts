@@ -13,6 +13,8 @@ export interface OracleSystem {
   distributor: RewardDistributor;
   registry: DeviceRegistry;
   staking: Staking;
+  /** The deployment manifest (`loadSystem` gives it): the registry's events are read from its deploy block. */
+  manifest?: { contracts: { registry: { blockNumber: number } } };
 }
 
 export interface BlockRef {
@@ -78,17 +80,52 @@ export async function readDeviceSnapshots(
           cell: record.cell,
           bond,
           stakingActive,
+          registeredEpoch: 0,
         };
         return snapshot;
       }),
     );
     for (const row of rows) devices.set(row.deviceId, row);
   }
+  const registeredEpochs = await readRegistrationEpochs(system, deviceIds, blockTag);
+  for (const device of devices.values()) device.registeredEpoch = registeredEpochs.get(device.deviceId) ?? 0;
   const classes = [...new Set([...devices.values()].filter((d) => d.status !== 0).map((d) => d.deviceClass))].sort(
     (a, b) => a - b,
   );
   const weights = await Promise.all(classes.map((c) => registry.classWeightBps(c, overrides)));
   return { devices, classWeightsBps: new Map(classes.map((c, i) => [c, Number(weights[i])])) };
+}
+
+/**
+ * The epoch each of `deviceIds` registered in, from the registry's `DeviceRegistered` events up to `blockTag`
+ * (a device registered before genesis counts as registered in epoch 0); devices without an event are absent.
+ */
+export async function readRegistrationEpochs(
+  system: OracleSystem,
+  deviceIds: readonly bigint[],
+  blockTag: number,
+): Promise<Map<bigint, number>> {
+  const { registry, controller } = system;
+  const wanted = new Set(deviceIds);
+  const fromBlock = system.manifest?.contracts.registry.blockNumber ?? 0;
+  const events = (await registry.queryFilter(registry.filters.DeviceRegistered(), fromBlock, blockTag)).filter((e) =>
+    wanted.has(e.args.deviceId),
+  );
+  const [genesis, epochLength] = await Promise.all([
+    controller.genesis({ blockTag }),
+    controller.epochLength({ blockTag }),
+  ]);
+  const timestamps = new Map<number, bigint>();
+  for (const event of events) {
+    if (!timestamps.has(event.blockNumber))
+      timestamps.set(event.blockNumber, BigInt((await event.getBlock()).timestamp));
+  }
+  const epochs = new Map<bigint, number>();
+  for (const event of events) {
+    const at = timestamps.get(event.blockNumber)!;
+    epochs.set(event.args.deviceId, at < genesis ? 0 : Number((at - genesis) / epochLength));
+  }
+  return epochs;
 }
 
 /**

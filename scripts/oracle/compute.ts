@@ -7,8 +7,12 @@
  *
  * Rules (docs/oracle.md):
  * - devices = the reported devices; a report for a device that is not registered at the snapshot block is an error;
- * - eligible = registry status Active, `Staking.isActive` (bond ≥ class minimum), not flagged `denylisted`, cell
- *   inside the oracle's grid (scripts/oracle/config.ts); present in a cell for density = eligible;
+ * - eligible = registry status Active, `Staking.isActive` (bond ≥ class minimum), not flagged `denylisted`, and
+ *   located: the on-chain cell is an H3 cell at the parameters' `location.minResolution` or finer (otherwise the
+ *   device is unlocated: no reward, present nowhere, reason `cell-invalid` or `cell-too-coarse`); present in a cell
+ *   for density = eligible. Density factors: `protocol/density.ts` on the H3 topology of the located devices' cells
+ *   (`protocol/h3.ts`), with the parameters' table (scripts/oracle/params.ts);
+ * - age (establishment) = epoch − the epoch the device registered in;
  * - pool = funding of the epoch + dust carried from the previous epoch; dust = pool − Σ rewards;
  * - a device's reward goes to its owner at the snapshot block; cumulative = previous cumulative + this epoch's.
  */
@@ -17,7 +21,9 @@ import { rewardEpochExact, validateRewardParams, type DeviceEpoch, type RewardPa
 import { buildRewardTreeFast, type RewardLeaf, type RewardTree } from "../../protocol/merkle";
 import { toJson } from "../lib/atomicFile";
 import type { WorkReport } from "./reports";
-import { configDigest, densityModelOf, gridCellOf, ORACLE_CONFIG, type OracleConfig } from "./config";
+import { DensityModel } from "../../protocol/density";
+import { h3CellProblem, h3IndexOf, h3Topology } from "../../protocol/h3";
+import { densityParamsOf, establishmentOf, oracleParamsDigest, stakeFactorOf, type OracleParams } from "./params";
 
 /** `IDeviceRegistry.DeviceStatus`. */
 export const DEVICE_STATUS = ["None", "Active", "Suspended", "Deregistered"] as const;
@@ -36,13 +42,13 @@ export interface DeviceSnapshot {
   bond: bigint;
   /** `IStaking.isActive`: registered, not suspended, bond ≥ class minimum. */
   stakingActive: boolean;
-  /** Epoch of the device's registration (its `DeviceRegistered` block); needed for an establishment period. */
-  registeredEpoch?: number;
+  /** Epoch the device registered in (from its `DeviceRegistered` event); its age is epoch − this. */
+  registeredEpoch: number;
 }
 
 /** Why a reported device earns nothing (empty when eligible). */
 export type IneligibleReason =
-  "" | "denylisted" | "suspended" | "deregistered" | "bond-below-minimum" | "cell-outside-grid";
+  "" | "denylisted" | "suspended" | "deregistered" | "bond-below-minimum" | "cell-invalid" | "cell-too-coarse";
 
 export interface EpochInputs {
   epoch: number;
@@ -60,7 +66,20 @@ export interface EpochInputs {
   carriedDust: bigint;
   /** Cumulative amounts posted for the previous epoch (empty for epoch 0). */
   previous: readonly RewardLeaf[];
-  config?: OracleConfig;
+  /** The oracle's parameters (`readOracleParams(file)`). */
+  params: OracleParams;
+  /**
+   * A simulator's synthetic world in place of H3 (an EVM-in-the-loop run of a scenario on its hex torus): on-chain
+   * cells are the world's cell ids and density comes from its model; `params.density` and `location` are then unused.
+   * Absent for every real network.
+   */
+  syntheticWorld?: SyntheticWorld;
+}
+
+/** Cells and density of a synthetic world: `cellId` is undefined for a cell outside it (the device is unlocated). */
+export interface SyntheticWorld {
+  density: DensityModel;
+  cellId(cell: bigint): number | undefined;
 }
 
 export interface DeviceReward {
@@ -68,11 +87,15 @@ export interface DeviceReward {
   owner: string;
   deviceClass: number;
   cell: bigint;
+  /** The cell as an h3-js index (empty when it is not a valid H3 cell). */
+  h3Cell: string;
   workWad: bigint;
   bond: bigint;
+  /** Epochs since registration, for the establishment factor. */
+  ageEpochs: number;
   eligible: boolean;
   reason: IneligibleReason;
-  /** Density factor of the device's cell in WAD (0 when the cell is outside the grid). */
+  /** Density factor of the device's cell in WAD (0 when the device is unlocated). */
   densityWad: bigint;
   score: bigint;
   reward: bigint;
@@ -103,7 +126,8 @@ export interface EpochRewards {
   root: string;
   /** Digest of the canonical reports (independent of file format and row order). */
   reportsDigest: string;
-  configDigest: string;
+  /** `oracleParamsDigest` of the parameters used. */
+  paramsDigest: string;
 }
 
 /** Inputs the oracle refuses; `problems` name the report line and field, or the input. */
@@ -122,26 +146,33 @@ export class OracleInputError extends Error {
  */
 export const EMPTY_EPOCH_LEAF: RewardLeaf = { account: ZeroAddress, cumulativeAmount: 0n };
 
-/** keccak256 of the reports sorted by device id, as `deviceId,workWad,flags` lines. */
+/** keccak256 of the reports sorted by device id, as `deviceId,workWad[:servedWad],flags` lines. */
 export function reportsDigest(reports: readonly WorkReport[]): string {
   const lines = [...reports]
     .sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0))
-    .map((r) => `${r.deviceId.toString()},${r.workWad.toString()},${[...r.flags].sort().join("|")}`);
+    .map(
+      (r) =>
+        `${r.deviceId.toString()},${r.workWad.toString()}${r.servedWad === undefined ? "" : `:${r.servedWad}`},` +
+        [...r.flags].sort().join("|"),
+    );
   return keccak256(toUtf8Bytes(lines.join("\n")));
 }
 
-function ineligibleReason(report: WorkReport, device: DeviceSnapshot, gridCell: number | undefined): IneligibleReason {
+function ineligibleReason(
+  report: WorkReport,
+  device: DeviceSnapshot,
+  cellProblem: IneligibleReason | undefined,
+): IneligibleReason {
   if (report.flags.includes("denylisted")) return "denylisted";
   if (device.status === 2) return "suspended";
   if (device.status === 3) return "deregistered";
   if (!device.stakingActive) return "bond-below-minimum";
-  if (gridCell === undefined) return "cell-outside-grid";
-  return "";
+  return cellProblem ?? "";
 }
 
 /** Computes an epoch's rewards. Throws `OracleInputError` on a report for an unregistered device or bad inputs. */
 export function computeEpochRewards(inputs: EpochInputs): EpochRewards {
-  const config = inputs.config ?? ORACLE_CONFIG;
+  const { params } = inputs;
   const locate = inputs.locate ?? ((i: number) => `reports[${i}]`);
   const problems: string[] = [];
   if (!Number.isSafeInteger(inputs.epoch) || inputs.epoch < 0)
@@ -149,10 +180,8 @@ export function computeEpochRewards(inputs: EpochInputs): EpochRewards {
   if (inputs.funding < 0n) problems.push(`funding: expected ≥ 0, got ${inputs.funding}`);
   if (inputs.carriedDust < 0n) problems.push(`carriedDust: expected ≥ 0, got ${inputs.carriedDust}`);
 
-  const model = densityModelOf(config);
   const devices: DeviceReward[] = [];
-  const modelInputs: DeviceEpoch[] = [];
-  const modelIndex: number[] = []; // devices[] index of each model input
+  const located: { input: Omit<DeviceEpoch, "cell">; h3Cell: string; worldCell: number; device: number }[] = [];
   let maxClass = 0;
   inputs.reports.forEach((report, i) => {
     const device = inputs.devices.get(report.deviceId);
@@ -162,54 +191,77 @@ export function computeEpochRewards(inputs: EpochInputs): EpochRewards {
       );
       return;
     }
-    const gridCell = gridCellOf(device.cell, config);
-    const reason = ineligibleReason(report, device, gridCell);
+    const world = inputs.syntheticWorld;
+    const worldCell = world?.cellId(device.cell);
+    const cellProblem: IneligibleReason | undefined = world
+      ? worldCell === undefined
+        ? "cell-invalid"
+        : undefined
+      : h3CellProblem(device.cell, params.location.minResolution);
+    const reason = ineligibleReason(report, device, cellProblem);
+    const ageEpochs = Math.max(0, inputs.epoch - device.registeredEpoch);
     devices.push({
       deviceId: report.deviceId,
       owner: getAddress(device.owner),
       deviceClass: device.deviceClass,
       cell: device.cell,
+      h3Cell: world || cellProblem === "cell-invalid" ? "" : h3IndexOf(device.cell),
       workWad: report.workWad,
       bond: device.bond,
+      ageEpochs,
       eligible: reason === "",
       reason,
       densityWad: 0n,
       score: 0n,
       reward: 0n,
     });
-    if (gridCell === undefined) return; // earns nothing, present nowhere
+    if (cellProblem !== undefined) return; // unlocated: earns nothing, present nowhere
     if (!inputs.classWeightsBps.has(device.deviceClass)) {
       problems.push(`classWeightsBps: no weight for class ${device.deviceClass} of device ${report.deviceId}`);
       return;
     }
     maxClass = Math.max(maxClass, device.deviceClass);
-    if (config.establishment.epochs > 0 && device.registeredEpoch === undefined) {
-      problems.push(`devices: no registration epoch for device ${report.deviceId} (the establishment period needs it)`);
-      return;
-    }
-    modelInputs.push({
-      classId: device.deviceClass,
-      reportedWork: report.workWad,
-      servedWork: report.servedWad ?? 0n,
-      cell: gridCell,
-      stakeWei: device.bond,
-      ageEpochs: device.registeredEpoch === undefined ? 0 : inputs.epoch - device.registeredEpoch,
-      eligible: reason === "",
+    located.push({
+      input: {
+        classId: device.deviceClass,
+        reportedWork: report.workWad,
+        servedWork: report.servedWad ?? 0n,
+        stakeWei: device.bond,
+        ageEpochs,
+        eligible: reason === "",
+      },
+      h3Cell: world ? "" : h3IndexOf(device.cell),
+      worldCell: worldCell ?? -1,
+      device: devices.length - 1,
     });
-    modelIndex.push(devices.length - 1);
   });
   if (problems.length) throw new OracleInputError(problems);
 
-  const params: RewardParams = {
+  let model: DensityModel;
+  let modelInputs: DeviceEpoch[];
+  if (inputs.syntheticWorld) {
+    model = inputs.syntheticWorld.density;
+    modelInputs = located.map((d) => ({ ...d.input, cell: d.worldCell }));
+  } else {
+    const density = densityParamsOf(params);
+    const topology = h3Topology(
+      located.map((d) => d.h3Cell),
+      density,
+    );
+    model = new DensityModel(topology, density);
+    modelInputs = located.map((d, k) => ({ ...d.input, cell: topology.givenIds[k] }));
+  }
+
+  const rewardParams: RewardParams = {
     classWeightsBps: Array.from({ length: maxClass + 1 }, (_, c) => inputs.classWeightsBps.get(c) ?? 0),
-    demandWeightBps: config.demandWeightBps ?? 0,
-    stakeFactor: config.stakeFactor,
-    establishment: config.establishment,
+    demandWeightBps: params.demandWeightBps ?? 0,
+    stakeFactor: stakeFactorOf(params),
+    establishment: establishmentOf(params),
   };
-  validateRewardParams(params);
+  validateRewardParams(rewardParams);
   const pool = inputs.funding + inputs.carriedDust;
-  const result = rewardEpochExact(params, model, modelInputs, inputs.funding, inputs.carriedDust);
-  modelIndex.forEach((d, k) => {
+  const result = rewardEpochExact(rewardParams, model, modelInputs, inputs.funding, inputs.carriedDust);
+  located.forEach(({ device: d }, k) => {
     devices[d].densityWad = result.densityWad[k];
     devices[d].score = result.scores[k];
     devices[d].reward = result.rewards[k];
@@ -248,7 +300,7 @@ export function computeEpochRewards(inputs: EpochInputs): EpochRewards {
     tree,
     root: tree.root,
     reportsDigest: reportsDigest(inputs.reports),
-    configDigest: configDigest(config),
+    paramsDigest: oracleParamsDigest(params),
   };
 }
 

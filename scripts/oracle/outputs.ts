@@ -1,9 +1,11 @@
 /**
  * The oracle's files for one epoch, in `<outDir>/<epoch>/`:
  * - `rewards.csv`  account,cumulativeAmount,epochReward (wei; sorted by lowercase account): the input of epoch + 1;
- * - `devices.csv`  per reported device: owner, class, cell, work, bond, eligibility and reason, density, score, reward;
+ * - `devices.csv`  per reported device: owner, class, cell (uint64 and H3), work, bond, age, eligibility and reason,
+ *                  density, score, reward;
  * - `proofs.json`  { epoch, root, total, claims: { <account>: { cumulativeAmount, proof } } } for `claim`;
- * - `epoch.json`   the epoch's public inputs (block, digests, previous root), pool, dust, root and total.
+ * - `epoch.json`   the epoch's public inputs (block, digests, previous root), pool, dust, root and total;
+ * - `params.json`  the oracle parameters used (resolved; a valid `--params` file, its digest in `epoch.json`).
  * All files of an epoch are written into a staging folder and swapped in with renames, so a reader sees either the
  * old set, or the new set, never a mix or a half-written file.
  */
@@ -15,11 +17,13 @@ import { getAddress } from "ethers";
 import { toJson } from "../lib/atomicFile";
 import type { RewardLeaf } from "../../protocol/merkle";
 import type { EpochRewards } from "./compute";
+import { oracleParamsJson, type OracleParams } from "./params";
 
 export const REWARDS_FILE = "rewards.csv";
 export const DEVICES_FILE = "devices.csv";
 export const PROOFS_FILE = "proofs.json";
 export const EPOCH_FILE = "epoch.json";
+export const PARAMS_FILE = "params.json";
 
 /** Where the epoch's snapshot was read and what it built on: recorded in `epoch.json`. */
 export interface EpochContext {
@@ -38,7 +42,7 @@ export interface EpochSummary {
   chainId: string;
   distributor: string;
   block: { number: number; hash: string; timestamp: number };
-  inputs: { reportsDigest: string; configDigest: string; previousRoot: string; inputsDigest: string };
+  inputs: { reportsDigest: string; paramsDigest: string; previousRoot: string; inputsDigest: string };
   funding: string;
   carriedDust: string;
   pool: string;
@@ -46,7 +50,7 @@ export interface EpochSummary {
   dust: string;
   root: string;
   accounts: number;
-  devices: { reported: number; eligible: number; rewarded: number };
+  devices: { reported: number; eligible: number; rewarded: number; unlocated: number };
 }
 
 /** `proofs.json`. */
@@ -71,7 +75,7 @@ export function epochSummary(rewards: EpochRewards, context: EpochContext, input
     block: context.block,
     inputs: {
       reportsDigest: rewards.reportsDigest,
-      configDigest: rewards.configDigest,
+      paramsDigest: rewards.paramsDigest,
       previousRoot: context.previousRoot,
       inputsDigest,
     },
@@ -86,12 +90,17 @@ export function epochSummary(rewards: EpochRewards, context: EpochContext, input
       reported: rewards.devices.length,
       eligible: rewards.devices.filter((d) => d.eligible).length,
       rewarded: rewards.devices.filter((d) => d.reward > 0n).length,
+      unlocated: rewards.devices.filter((d) => d.reason === "cell-invalid" || d.reason === "cell-too-coarse").length,
     },
   };
 }
 
 /** The contents of every file of the epoch, by file name. */
-export function renderEpochFiles(rewards: EpochRewards, summary: EpochSummary): Record<string, string> {
+export function renderEpochFiles(
+  rewards: EpochRewards,
+  summary: EpochSummary,
+  params: OracleParams,
+): Record<string, string> {
   const rewardsCsv = stringify(
     rewards.accounts.map((a) => [a.account, a.cumulativeAmount.toString(), a.epochReward.toString()]),
     { header: true, columns: ["account", "cumulativeAmount", "epochReward"] },
@@ -102,8 +111,10 @@ export function renderEpochFiles(rewards: EpochRewards, summary: EpochSummary): 
       d.owner,
       d.deviceClass,
       d.cell.toString(),
+      d.h3Cell,
       d.workWad.toString(),
       d.bond.toString(),
+      d.ageEpochs,
       d.eligible ? "true" : "false",
       d.reason,
       d.densityWad.toString(),
@@ -117,8 +128,10 @@ export function renderEpochFiles(rewards: EpochRewards, summary: EpochSummary): 
         "owner",
         "deviceClass",
         "cell",
+        "h3Cell",
         "workWad",
         "bond",
+        "ageEpochs",
         "eligible",
         "reason",
         "densityWad",
@@ -138,6 +151,7 @@ export function renderEpochFiles(rewards: EpochRewards, summary: EpochSummary): 
     [DEVICES_FILE]: devicesCsv,
     [PROOFS_FILE]: toJson(proofs),
     [EPOCH_FILE]: toJson(summary),
+    [PARAMS_FILE]: oracleParamsJson(params),
   };
 }
 

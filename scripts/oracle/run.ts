@@ -33,7 +33,7 @@ import {
   signaturesDirOf,
   writeSignatureFile,
 } from "./signatures";
-import { ORACLE_CONFIG, type OracleConfig } from "./config";
+import type { OracleParams } from "./params";
 
 /** A refusal with a message meant for the operator (no stack trace needed). */
 export class OracleError extends Error {
@@ -52,7 +52,8 @@ export interface OracleRunOptions {
   reportsFile: string;
   /** Folder of the epochs' files (`<outDir>/<epoch>/…`). */
   outDir: string;
-  config?: OracleConfig;
+  /** The oracle's parameters (`readOracleParams(--params file)`); recorded in the epoch's files. */
+  params: OracleParams;
   log?: (line: string) => void;
 }
 
@@ -103,7 +104,6 @@ async function readPreviousCumulative(options: OracleRunOptions): Promise<{ leav
 /** Reads reports and chain state and computes the epoch; writes nothing. */
 export async function prepareEpoch(options: OracleRunOptions, reports: readonly WorkReport[]): Promise<PreparedEpoch> {
   const { system, provider, epoch, outDir } = options;
-  const config = options.config ?? ORACLE_CONFIG;
   const { controller, distributor } = system;
 
   const minted = await controller.mintedEpochs();
@@ -150,7 +150,7 @@ export async function prepareEpoch(options: OracleRunOptions, reports: readonly 
     funding,
     carriedDust,
     previous: previous.leaves,
-    config,
+    params: options.params,
   });
 
   const network = await provider.getNetwork();
@@ -167,13 +167,13 @@ export async function prepareEpoch(options: OracleRunOptions, reports: readonly 
     distributor: context.distributor,
     blockHash: block.hash,
     reportsDigest: rewards.reportsDigest,
-    configDigest: rewards.configDigest,
+    paramsDigest: rewards.paramsDigest,
     previousRoot: previous.root,
     funding,
     carriedDust,
   });
   const summary = epochSummary(rewards, context, inputsDigest);
-  return { rewards, summary, files: renderEpochFiles(rewards, summary), block };
+  return { rewards, summary, files: renderEpochFiles(rewards, summary, options.params), block };
 }
 
 function readReports(file: string): WorkReport[] {

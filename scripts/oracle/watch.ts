@@ -14,6 +14,7 @@ import type { Provider, Signer } from "ethers";
 import type { OracleSystem } from "./chain";
 import { readEpochSummary } from "./outputs";
 import { OracleError, verifyEpochRewards } from "./run";
+import type { OracleParams } from "./params";
 
 /** What the watcher found about one posted epoch. */
 export interface EpochWatch {
@@ -37,6 +38,8 @@ export interface WatchOptions {
   outDir: string;
   /** A GUARDIAN_ROLE key: revoke mismatching roots with it. Without it the watcher only reports. */
   guardian?: Signer;
+  /** The oracle parameters every epoch is recomputed with (the posting oracle's `params.json`). */
+  params: OracleParams;
   log?: (line: string) => void;
 }
 
@@ -82,6 +85,7 @@ export async function watchOnce(options: WatchOptions): Promise<EpochWatch[]> {
       epoch,
       reportsFile,
       outDir,
+      params: options.params,
       write: true,
     });
     if (outcome.pass) {

@@ -6,6 +6,7 @@ import { Wallet } from "ethers";
 import { loadSystem } from "../deploy/manifest";
 import { postEpochRewards, signEpochRewards, verifyEpochRewards } from "../oracle/run";
 import { watchOnce } from "../oracle/watch";
+import { DEFAULT_ORACLE_PARAMS_FILE, oracleParamsDigest, readOracleParams } from "../oracle/params";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import {
@@ -21,10 +22,12 @@ import { readDeviceKey } from "./operate";
 import { waitText } from "../lib/chainTime";
 
 export const DEFAULT_OUT_DIR = "out/epochs";
+const PARAMS_HELP = `Oracle parameters file (density table, location, stake factor, establishment; docs/oracle.md); default ${DEFAULT_ORACLE_PARAMS_FILE}`;
 
 interface CommonArgs {
   epoch: string;
   outDir: string;
+  params?: string;
   manifestDir?: string;
 }
 
@@ -109,6 +112,7 @@ task("epoch:post", "Computes an epoch's rewards, collects m oracle signatures of
     "signatures",
     "Folder of members' signature files from epoch:sign (default <out-dir>/signatures/<epoch>)",
   )
+  .addOptionalParam("params", PARAMS_HELP)
   .addOptionalParam("from", "Account that sends postEpoch: an address or index (default: account 0)")
   .addOptionalParam("manifestDir", "Folder of the deployment manifest (default deployments/)")
   .setAction(
@@ -118,6 +122,7 @@ task("epoch:post", "Computes an epoch's rewards, collects m oracle signatures of
     ) =>
       runTask("epoch:post", async () => {
         const epoch = parseEpoch(args.epoch);
+        const params = readOracleParams(args.params);
         const system = await loadOracleSystem(hre, args.manifestDir);
         const sender = args.dryRun ? undefined : await resolveSigner(hre, args.from, "from");
         const outcome = await postEpochRewards({
@@ -127,6 +132,7 @@ task("epoch:post", "Computes an epoch's rewards, collects m oracle signatures of
           epoch,
           reportsFile: args.reports,
           outDir: args.outDir,
+          params,
           dryRun: args.dryRun,
           sender,
           oracleSigners: args.dryRun ? [] : await oracleSigners(hre, args.oracleKeys),
@@ -145,6 +151,7 @@ task("epoch:sign", "As one oracle member: recomputes an epoch from public inputs
   .addOptionalParam("expectRoot", "Refuse to sign unless the recomputed root equals this one (the proposer's)")
   .addOptionalParam("outDir", "Folder of the epochs' files (rewards.csv of epoch − 1 must be there)", DEFAULT_OUT_DIR)
   .addOptionalParam("signatures", "Where to write the signature file (default <out-dir>/signatures/<epoch>)")
+  .addOptionalParam("params", `${PARAMS_HELP}: the same file as the proposer's epoch:post`)
   .addOptionalParam("manifestDir", "Folder of the deployment manifest (default deployments/)")
   .setAction(
     async (
@@ -159,6 +166,7 @@ task("epoch:sign", "As one oracle member: recomputes an epoch from public inputs
     ) =>
       runTask("epoch:sign", async () => {
         const epoch = parseEpoch(args.epoch);
+        const params = readOracleParams(args.params);
         let signer;
         if (args.keyFile) signer = readDeviceKey(args.keyFile);
         else if (process.env[ORACLE_KEY_ENV]) signer = walletFromHex(process.env[ORACLE_KEY_ENV]!, ORACLE_KEY_ENV);
@@ -173,11 +181,14 @@ task("epoch:sign", "As one oracle member: recomputes an epoch from public inputs
           epoch,
           reportsFile: args.reports,
           outDir: args.outDir,
+          params,
           signer,
           expectRoot: args.expectRoot,
           signaturesDir: args.signatures,
         });
-        console.log(`epoch ${epoch}: recomputed root ${signed.root} total ${signed.total}`);
+        console.log(
+          `epoch ${epoch}: recomputed root ${signed.root} total ${signed.total} (oracle parameters ${oracleParamsDigest(params)})`,
+        );
         console.log(`signed by ${signed.signer}: ${signed.file}`);
         return signed;
       }),
@@ -191,10 +202,12 @@ task(
   .addParam("reports", "The epoch's published work reports (.csv or .json)")
   .addOptionalParam("outDir", "Folder holding the previous epoch's files (rewards.csv of epoch − 1)", DEFAULT_OUT_DIR)
   .addFlag("write", "On a pass, write the recomputed files to --out-dir (to verify the next epoch from them)")
+  .addOptionalParam("params", `${PARAMS_HELP}: use the posting oracle's, e.g. out/epochs/<epoch>/params.json`)
   .addOptionalParam("manifestDir", "Folder of the deployment manifest (default deployments/)")
   .setAction(async (args: CommonArgs & { reports: string; write: boolean }, hre) =>
     runTask("epoch:verify", async () => {
       const epoch = parseEpoch(args.epoch);
+      const params = readOracleParams(args.params);
       const system = await loadOracleSystem(hre, args.manifestDir);
       const outcome = await verifyEpochRewards({
         system,
@@ -203,9 +216,10 @@ task(
         epoch,
         reportsFile: args.reports,
         outDir: args.outDir,
+        params,
         write: args.write,
       });
-      console.log(`epoch ${epoch} (snapshot block ${outcome.block})`);
+      console.log(`epoch ${epoch} (snapshot block ${outcome.block}; oracle parameters ${oracleParamsDigest(params)})`);
       console.log(`  posted   root ${outcome.postedRoot}  total ${outcome.postedTotal}`);
       console.log(`  computed root ${outcome.computedRoot}  total ${outcome.computedTotal}`);
       if (!outcome.pass)
@@ -228,6 +242,7 @@ task(
   .addOptionalParam("guardianKeyFile", `The guardian's key file (else env ${GUARDIAN_KEY_ENV})`)
   .addFlag("once", "One pass, then exit (non-zero if a mismatch was found and not revoked)")
   .addOptionalParam("interval", "Seconds between passes when not --once", "60")
+  .addOptionalParam("params", `${PARAMS_HELP}: the same file as the posting oracle's`)
   .addOptionalParam("manifestDir", "Folder of the deployment manifest (default deployments/)")
   .setAction(
     async (
@@ -238,6 +253,7 @@ task(
         guardianKeyFile?: string;
         once: boolean;
         interval: string;
+        params?: string;
         manifestDir?: string;
       },
       hre,
@@ -246,6 +262,7 @@ task(
         if (!/^\d{1,6}$/.test(args.interval) || Number(args.interval) === 0) {
           throw new ArgumentError("interval", `expected a whole number of seconds > 0, got "${args.interval}"`);
         }
+        const params = readOracleParams(args.params);
         let guardian;
         if (args.guardianKeyFile) guardian = readDeviceKey(args.guardianKeyFile).connect(hre.ethers.provider);
         else if (process.env[GUARDIAN_KEY_ENV])
@@ -265,6 +282,7 @@ task(
             reportsDir: args.reportsDir,
             outDir: args.outDir,
             guardian,
+            params,
             log: (line) => console.log(line),
           });
           const open = found.filter((f) => f.status === "mismatch" && f.action?.kind !== "revoked");

@@ -6,7 +6,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { loadSystem } from "../deploy/manifest";
-import { gridCellOf, gridCells } from "../oracle/config";
+import { DEFAULT_ORACLE_PARAMS_FILE, readOracleParams } from "../oracle/params";
+import { h3IndexOf } from "../../protocol/h3";
+import { CELL_HELP, LAT_HELP, LNG_HELP, parseLocation, RES_HELP, type LocationFlags } from "../lib/locationArgs";
 import { readProofsFile } from "../oracle/outputs";
 import { deviceIdOf, deviceRegistryDomain, signAttest, signMove, signRegister } from "../../protocol/deviceSignatures";
 import { task } from "hardhat/config";
@@ -17,7 +19,6 @@ import {
   ensureCompiled,
   isLocalNetwork,
   parseAddress,
-  parseCell,
   parseDeviceClass,
   parseDeviceId,
   parseTokenAmount,
@@ -30,6 +31,12 @@ import { writeFileAtomic, toJson } from "../lib/atomicFile";
 const DEPLOYMENTS_HELP = "Folder of the deployment manifest (default deployments/)";
 const SIGNATURE_VALIDITY_SECONDS = 3600n;
 const STATUS_NAMES = ["None", "Active", "Suspended", "Deregistered"];
+const PARAMS_HELP = `Oracle parameters file whose location.minResolution the cell must meet (default ${DEFAULT_ORACLE_PARAMS_FILE})`;
+
+/** The cell named by --cell or --lat/--lng/--res, checked against the oracle parameters' minimum resolution. */
+function locationOf(args: LocationFlags & { params?: string }): bigint {
+  return parseLocation(args, readOracleParams(args.params).location.minResolution);
+}
 
 async function loadOperateSystem(hre: HardhatRuntimeEnvironment, manifestDir?: string) {
   await ensureCompiled(hre);
@@ -103,7 +110,11 @@ task(
   "Registers a device: signs Register with the device key and Attest with a maker key, then sends",
 )
   .addParam("class", "Device class id (0..255), enabled in the registry")
-  .addParam("cell", "Location cell: uint64 (decimal or 0x-hex) inside the oracle's grid, see docs/oracle.md")
+  .addOptionalParam("cell", CELL_HELP)
+  .addOptionalParam("lat", LAT_HELP)
+  .addOptionalParam("lng", LNG_HELP)
+  .addOptionalParam("res", RES_HELP)
+  .addOptionalParam("params", PARAMS_HELP)
   .addOptionalParam(
     "keyFile",
     "Device key file; read if it exists, else a new key is generated and saved there (default: out/keys/<network>/device-<address>.json)",
@@ -118,9 +129,9 @@ task(
   .addOptionalParam("manifestDir", DEPLOYMENTS_HELP)
   .setAction(
     async (
-      args: {
+      args: LocationFlags & {
         class: string;
-        cell: string;
+        params?: string;
         keyFile?: string;
         owner?: string;
         from?: string;
@@ -132,13 +143,7 @@ task(
     ) =>
       runTask("device:register", async () => {
         const deviceClass = parseDeviceClass(args.class, "class");
-        const cell = parseCell(args.cell, "cell");
-        if (gridCellOf(cell) === undefined) {
-          throw new ArgumentError(
-            "cell",
-            `${cell} is outside the oracle's grid (cells 0..${gridCells() - 1}); the device would earn nothing`,
-          );
-        }
+        const cell = locationOf(args);
         const sender = await resolveSigner(hre, args.from, "from");
         const owner =
           args.owner === undefined
@@ -212,7 +217,7 @@ task(
           );
         await tx.wait();
         console.log(
-          `registered device ${deviceKey.address} (id ${deviceId}) class ${deviceClass} cell ${cell} owner ${owner}; key file ${keyFile}; tx ${tx.hash}`,
+          `registered device ${deviceKey.address} (id ${deviceId}) class ${deviceClass} cell ${h3IndexOf(cell)} (${cell}) owner ${owner}; key file ${keyFile}; tx ${tx.hash}`,
         );
         if (bond !== undefined) await stakeOn(system, sender, deviceId, bond);
         return { deviceId, deviceKey: deviceKey.address, keyFile };
@@ -221,44 +226,46 @@ task(
 
 task("device:move", "Moves an active device to a new cell (device key signs Move; sent by the device owner)")
   .addParam("keyFile", "The device key file")
-  .addParam("cell", "New cell: uint64 (decimal or 0x-hex) inside the oracle's grid")
+  .addOptionalParam("cell", CELL_HELP)
+  .addOptionalParam("lat", LAT_HELP)
+  .addOptionalParam("lng", LNG_HELP)
+  .addOptionalParam("res", RES_HELP)
+  .addOptionalParam("params", PARAMS_HELP)
   .addOptionalParam("from", "Sender, the device owner: address or account index (default: the owner if configured)")
   .addOptionalParam("manifestDir", DEPLOYMENTS_HELP)
-  .setAction(async (args: { keyFile: string; cell: string; from?: string; manifestDir?: string }, hre) =>
-    runTask("device:move", async () => {
-      const cell = parseCell(args.cell, "cell");
-      if (gridCellOf(cell) === undefined) {
-        throw new ArgumentError(
-          "cell",
-          `${cell} is outside the oracle's grid (cells 0..${gridCells() - 1}); the device would earn nothing`,
+  .setAction(
+    async (args: LocationFlags & { keyFile: string; params?: string; from?: string; manifestDir?: string }, hre) =>
+      runTask("device:move", async () => {
+        const cell = locationOf(args);
+        const deviceKey = readDeviceKey(args.keyFile);
+        const { registry } = await loadOperateSystem(hre, args.manifestDir);
+        const deviceId = deviceIdOf(deviceKey.address);
+        const status = Number(await registry.status(deviceId));
+        if (status !== 1)
+          refuse("device:move", `device ${deviceKey.address} is not active (status ${STATUS_NAMES[status]})`);
+        const owner = await registry.deviceOwner(deviceId);
+        const sender = await resolveSigner(
+          hre,
+          args.from ?? undefined,
+          "from",
+          async (a) => a.toLowerCase() === owner.toLowerCase(),
         );
-      }
-      const deviceKey = readDeviceKey(args.keyFile);
-      const { registry } = await loadOperateSystem(hre, args.manifestDir);
-      const deviceId = deviceIdOf(deviceKey.address);
-      const status = Number(await registry.status(deviceId));
-      if (status !== 1)
-        refuse("device:move", `device ${deviceKey.address} is not active (status ${STATUS_NAMES[status]})`);
-      const owner = await registry.deviceOwner(deviceId);
-      const sender = await resolveSigner(
-        hre,
-        args.from ?? undefined,
-        "from",
-        async (a) => a.toLowerCase() === owner.toLowerCase(),
-      );
-      if ((await sender.getAddress()).toLowerCase() !== owner.toLowerCase())
-        refuse("device:move", `--from: only the device owner ${owner} may move it`);
-      const current = await registry.cellOf(deviceId);
-      if (current === cell) refuse("device:move", `--cell: the device is already in cell ${cell}`);
-      const chainId = (await hre.ethers.provider.getNetwork()).chainId;
-      const domain = deviceRegistryDomain(await registry.name(), chainId, await registry.getAddress());
-      const deadline = (await latestTimestamp(hre)) + SIGNATURE_VALIDITY_SECONDS;
-      const nonce = await registry.nonces(deviceKey.address);
-      const signature = await signMove(deviceKey, domain, { deviceId, owner, cell, nonce, deadline });
-      const tx = await registry.connect(sender).moveDevice(deviceId, cell, deadline, signature);
-      await tx.wait();
-      console.log(`moved device ${deviceKey.address} from cell ${current} to ${cell}; tx ${tx.hash}`);
-    }),
+        if ((await sender.getAddress()).toLowerCase() !== owner.toLowerCase())
+          refuse("device:move", `--from: only the device owner ${owner} may move it`);
+        const current = await registry.cellOf(deviceId);
+        if (current === cell)
+          refuse("device:move", `--cell: the device is already in cell ${h3IndexOf(cell)} (${cell})`);
+        const chainId = (await hre.ethers.provider.getNetwork()).chainId;
+        const domain = deviceRegistryDomain(await registry.name(), chainId, await registry.getAddress());
+        const deadline = (await latestTimestamp(hre)) + SIGNATURE_VALIDITY_SECONDS;
+        const nonce = await registry.nonces(deviceKey.address);
+        const signature = await signMove(deviceKey, domain, { deviceId, owner, cell, nonce, deadline });
+        const tx = await registry.connect(sender).moveDevice(deviceId, cell, deadline, signature);
+        await tx.wait();
+        console.log(
+          `moved device ${deviceKey.address} from cell ${h3IndexOf(current)} to ${h3IndexOf(cell)} (${cell}); tx ${tx.hash}`,
+        );
+      }),
   );
 
 task("stake", "Adds tokens to a device's bond (anyone may top up; approves the staking contract if needed)")
@@ -409,7 +416,7 @@ task("status", "Prints devices (owner, class, cell, status, bond) and per accoun
           device: hexId(deviceId),
           owner,
           class: Number(record.deviceClass),
-          cell: record.cell.toString(),
+          cell: h3IndexOf(record.cell),
           status: STATUS_NAMES[Number(record.status)],
           bond: tokens(bond),
           unbonding: tokens(unbonding.amount),

@@ -15,6 +15,7 @@ import { JsonRpcProvider, type JsonRpcSigner } from "ethers";
 import { attachSystem, readManifestFile } from "../../scripts/deploy/manifest";
 import { postEpochRewards } from "../../scripts/oracle/run";
 import { postSignedEpoch, readOracleSet, signWithMembers } from "../../scripts/oracle/signatures";
+import { readOracleParams } from "../../scripts/oracle/params";
 import { buildRewardTree } from "../../protocol/merkle";
 import { PROJECT_ROOT, runHardhatTask, startLocalNode, type LocalNode } from "./localNode";
 import { UNDER_COVERAGE } from "../fixtures/gasSnapshot";
@@ -81,6 +82,7 @@ describe("e2e: epoch:watch revokes a bad root on a hardhat node", function () {
       epoch: 0,
       reportsFile: path.join(reportsDir, "epoch-0.csv"),
       outDir: path.join(workDir, "oracle"),
+      params: readOracleParams(),
       dryRun: false,
       sender: signers[0],
       oracleSigners: signers,

@@ -12,7 +12,10 @@ import {
   type DeviceSnapshot,
   type EpochInputs,
 } from "../../scripts/oracle/compute";
-import { densityModelOf, gridCellOf, ORACLE_CONFIG } from "../../scripts/oracle/config";
+import { densityParamsOf, readOracleParams } from "../../scripts/oracle/params";
+import { DensityModel } from "../../protocol/density";
+import { cellOfH3Index, cellOfLatLng, h3IndexOf, h3Topology } from "../../protocol/h3";
+import { gridDisk } from "h3-js";
 import {
   readRewardsCsv,
   renderEpochFiles,
@@ -28,6 +31,16 @@ import { WAD } from "../../protocol/math";
 const E18 = 10n ** 18n;
 const ALICE = getAddress("0x00000000000000000000000000000000000a11ce");
 const BOB = getAddress("0x0000000000000000000000000000000000000b0b");
+const PARAMS = readOracleParams();
+
+/** Resolution-12 cells (the tasks' default) far apart: no density scaling between them. */
+const SF = cellOfLatLng(37.7749, -122.4194, 12);
+const BERLIN = cellOfLatLng(52.52, 13.405, 12);
+const TOKYO = cellOfLatLng(35.6762, 139.6503, 12);
+const NAIROBI = cellOfLatLng(-1.2921, 36.8219, 12);
+const LIMA = cellOfLatLng(-12.0464, -77.0428, 12);
+/** The 61 cells within 4 steps of SF: neighbours close enough to crowd one another. */
+const DISK = gridDisk(h3IndexOf(SF), 4).map(cellOfH3Index);
 
 function device(id: bigint, overrides: Partial<DeviceSnapshot> = {}): DeviceSnapshot {
   return {
@@ -35,9 +48,10 @@ function device(id: bigint, overrides: Partial<DeviceSnapshot> = {}): DeviceSnap
     owner: ALICE,
     status: 1,
     deviceClass: 0,
-    cell: 0n,
+    cell: SF,
     bond: 100n * E18,
     stakingActive: true,
+    registeredEpoch: 0,
     ...overrides,
   };
 }
@@ -58,6 +72,7 @@ function inputs(devices: DeviceSnapshot[], reports: WorkReport[], extra: Partial
     funding: 800n * E18,
     carriedDust: 7n,
     previous: [],
+    params: PARAMS,
     ...extra,
   };
 }
@@ -91,9 +106,9 @@ describe("oracle: computeEpochRewards", function () {
     it("pays the protocol/reward.ts reward per device, aggregates per owner and conserves the pool", function () {
       // Devices in distinct, far-apart cells (no density scaling); one gpu (weight 3x).
       const devices = [
-        device(1n, { owner: ALICE, cell: 0n }),
-        device(2n, { owner: ALICE, cell: 20n, deviceClass: 1 }),
-        device(3n, { owner: BOB, cell: 40n }),
+        device(1n, { owner: ALICE, cell: SF }),
+        device(2n, { owner: ALICE, cell: BERLIN, deviceClass: 1 }),
+        device(3n, { owner: BOB, cell: TOKYO }),
       ];
       const reports = [report(1n, E18), report(2n, E18 / 2n), report(3n, (E18 * 3n) / 7n)];
       const result = computeEpochRewards(inputs(devices, reports));
@@ -118,7 +133,7 @@ describe("oracle: computeEpochRewards", function () {
     it("builds the StandardMerkleTree of (owner, cumulative) and its proofs verify", function () {
       const result = computeEpochRewards(
         inputs(
-          [device(1n, { owner: ALICE }), device(2n, { owner: BOB, cell: 30n })],
+          [device(1n, { owner: ALICE }), device(2n, { owner: BOB, cell: BERLIN })],
           [report(1n, E18), report(2n, E18)],
         ),
       );
@@ -147,13 +162,15 @@ describe("oracle: computeEpochRewards", function () {
     });
 
     it("scales crowded cells with the HIP-17 density model and counts only eligible devices as present", function () {
-      // Three eligible devices in cell 0: the model's factor for a count of 3 in cell 0 applies to each.
+      // Three eligible devices in one cell: the model's factor for a count of 3 there applies to each (HIP-17's
+      // resolution-10 limit is one device: 1/3).
+      const density = densityParamsOf(PARAMS);
+      const model = new DensityModel(h3Topology([h3IndexOf(SF)], density), density);
       const crowd = [device(1n), device(2n), device(3n)];
       const result = computeEpochRewards(inputs(crowd, [report(1n, E18), report(2n, E18), report(3n, E18)]));
-      const counts = new Array<number>(densityModelOf().cells).fill(0);
-      counts[0] = 3;
-      const factor = densityModelOf().factorsWad(counts)[0];
-      expect(factor).to.be.lessThan(WAD);
+      const counts = [3];
+      const factor = model.factorsWad(counts)[0];
+      expect(factor).to.equal(WAD / 3n);
       expect(result.devices.every((d) => d.densityWad === factor)).to.equal(true);
 
       // Denylisting one: only two are present, so the factor is the model's for a count of 2.
@@ -161,18 +178,21 @@ describe("oracle: computeEpochRewards", function () {
         inputs(crowd, [report(1n, E18), report(2n, E18), report(3n, E18, ["denylisted"])]),
       );
       counts[0] = 2;
-      expect(fewer.devices[0].densityWad).to.equal(densityModelOf().factorsWad(counts)[0]);
+      expect(fewer.devices[0].densityWad).to.equal(model.factorsWad(counts)[0]);
+      expect(fewer.devices[0].densityWad).to.equal(WAD / 2n);
       expect(fewer.devices[2]).to.deep.include({ eligible: false, reason: "denylisted", reward: 0n });
     });
 
     it("pays nothing to ineligible devices and names the reason", function () {
       const devices = [
         device(1n),
-        device(2n, { status: 2, cell: 10n }),
-        device(3n, { status: 3, cell: 20n }),
-        device(4n, { stakingActive: false, cell: 30n }),
-        device(5n, { cell: 0x881f1d4a9bfffffn }),
-        device(6n, { cell: 40n }),
+        device(2n, { status: 2, cell: BERLIN }),
+        device(3n, { status: 3, cell: TOKYO }),
+        device(4n, { stakingActive: false, cell: NAIROBI }),
+        device(5n, { cell: 0x881f1d4a9bfffffn }), // a valid H3 cell at resolution 8, coarser than 11
+        device(6n, { cell: LIMA }),
+        device(7n, { cell: 4095n }), // a grid id of the old toy model: not an H3 cell
+        device(8n, { cell: (1n << 64n) - 1n }),
       ];
       const reports = devices.map((d) => report(d.deviceId, E18, d.deviceId === 6n ? ["denylisted"] : []));
       const result = computeEpochRewards(inputs(devices, reports));
@@ -181,9 +201,12 @@ describe("oracle: computeEpochRewards", function () {
         "suspended",
         "deregistered",
         "bond-below-minimum",
-        "cell-outside-grid",
+        "cell-too-coarse",
         "denylisted",
+        "cell-invalid",
+        "cell-invalid",
       ]);
+      expect(result.devices.map((d) => d.h3Cell).slice(4)).to.deep.equal(["881f1d4a9bfffff", h3IndexOf(LIMA), "", ""]);
       expect(result.devices.slice(1).every((d) => d.reward === 0n)).to.equal(true);
       // The only eligible device takes the whole pool (one device: no rounding).
       expect(result.devices[0].reward).to.equal(result.pool);
@@ -205,7 +228,7 @@ describe("oracle: computeEpochRewards", function () {
             fc.record({
               id: fc.integer({ min: 1, max: 40 }),
               work: fc.bigInt({ min: 0n, max: E18 }),
-              cell: fc.integer({ min: 0, max: 60 }),
+              cell: fc.constantFrom(...DISK),
               owner: fc.integer({ min: 0, max: 2 }),
             }),
             {
@@ -217,7 +240,7 @@ describe("oracle: computeEpochRewards", function () {
           fc.integer(),
           (rows, seed) => {
             const owner = [ALICE, BOB, getAddress("0x00000000000000000000000000000000000ca201")];
-            const devices = rows.map((r) => device(BigInt(r.id), { cell: BigInt(r.cell), owner: owner[r.owner] }));
+            const devices = rows.map((r) => device(BigInt(r.id), { cell: r.cell, owner: owner[r.owner] }));
             const reports = rows.map((r) => report(BigInt(r.id), r.work));
             const shuffled = [...reports].sort(
               (a, b) => ((Number(a.deviceId) * 7919 + seed) % 41) - ((Number(b.deviceId) * 7919 + seed) % 41),
@@ -263,16 +286,6 @@ describe("oracle: computeEpochRewards", function () {
   });
 });
 
-describe("oracle: cell mapping", function () {
-  it("maps on-chain cells 0..4095 to the grid and refuses everything else", function () {
-    expect(gridCellOf(0n)).to.equal(0);
-    expect(gridCellOf(4095n)).to.equal(4095);
-    expect(gridCellOf(4096n)).to.equal(undefined);
-    expect(gridCellOf(0x881f1d4a9bfffffn)).to.equal(undefined);
-    expect(ORACLE_CONFIG.grid.width * ORACLE_CONFIG.grid.height).to.equal(4096);
-  });
-});
-
 describe("oracle: epoch files", function () {
   let dir: string;
   beforeEach(function () {
@@ -285,7 +298,7 @@ describe("oracle: epoch files", function () {
   function sampleFiles() {
     const rewards = computeEpochRewards(
       inputs(
-        [device(1n, { owner: ALICE }), device(2n, { owner: BOB, cell: 30n })],
+        [device(1n, { owner: ALICE }), device(2n, { owner: BOB, cell: BERLIN })],
         [report(1n, E18), report(2n, E18 / 3n)],
       ),
     );
@@ -300,13 +313,19 @@ describe("oracle: epoch files", function () {
       },
       "0xdigest",
     );
-    return { rewards, files: renderEpochFiles(rewards, summary) };
+    return { rewards, files: renderEpochFiles(rewards, summary, PARAMS) };
   }
 
   it("writes every file of an epoch and reads rewards.csv back to the same tree", function () {
     const { rewards, files } = sampleFiles();
     const target = writeEpochFiles(dir, 3, files);
-    expect(fs.readdirSync(target).sort()).to.deep.equal(["devices.csv", "epoch.json", "proofs.json", "rewards.csv"]);
+    expect(fs.readdirSync(target).sort()).to.deep.equal([
+      "devices.csv",
+      "epoch.json",
+      "params.json",
+      "proofs.json",
+      "rewards.csv",
+    ]);
     const leaves = readRewardsCsv(path.join(target, "rewards.csv"));
     expect(buildRewardTree(leaves).root).to.equal(rewards.root);
     const proofs = JSON.parse(fs.readFileSync(path.join(target, "proofs.json"), "utf8"));

@@ -16,6 +16,10 @@ import { economicsOf } from "../../scripts/demo/steps";
 import { loadDeployParameters } from "../../scripts/deploy/parameters";
 import { computeEpochRewards } from "../../scripts/oracle/compute";
 import { readRewardsCsv } from "../../scripts/oracle/outputs";
+import { oracleParamsDigest, readOracleParams } from "../../scripts/oracle/params";
+import { DEFAULT_CELL_RESOLUTION } from "../../scripts/lib/locationArgs";
+import { cellOfH3Index, cellOfLatLng, h3IndexOf } from "../../protocol/h3";
+import { getResolution, latLngToCell } from "h3-js";
 import { readWorkReports } from "../../scripts/oracle/reports";
 import { emission, splitEmission } from "../../protocol/emission";
 import { buildRewardTree } from "../../protocol/merkle";
@@ -28,6 +32,8 @@ const ONE_ORACLE_KEY = HDNodeWallet.fromMnemonic(
 /** A key that is in no role. */
 const STRANGER_KEY = ethers.id("not an oracle member");
 const PARAMETERS = path.join(__dirname, "..", "..", "ignition", "parameters", "hardhat.json");
+/** A resolution-12 cell no demo device is in (Paris). */
+const FREE_CELL = latLngToCell(48.8566, 2.3522, 12);
 const DEVICES = DEMO_DEVICES.slice(0, 3); // alice: hotspot + sensor (same cell); bob: one sensor
 
 async function tasksFixture() {
@@ -302,6 +308,27 @@ describe("oracle and operate tasks (in-process)", function () {
             }),
           /differs from the expected root .*; not signing/,
         );
+        // A member using other oracle parameters computes another root and refuses the proposer's.
+        const proposer = await hre.run("epoch:sign", {
+          epoch: "0",
+          reports: f.reports,
+          outDir,
+          signer: "15",
+          manifestDir: f.manifestDir,
+        });
+        const undensed = path.join(tmp, "no-density-sign.json");
+        fs.writeFileSync(undensed, JSON.stringify({ version: 1, density: { preset: "helium-hip17", enabled: false } }));
+        await expect(
+          hre.run("epoch:sign", {
+            epoch: "0",
+            reports: f.reports,
+            outDir,
+            signer: "16",
+            expectRoot: proposer.root,
+            params: undensed,
+            manifestDir: f.manifestDir,
+          }),
+        ).to.be.rejectedWith(/differs from the expected root/);
       });
 
       it("refuses to build on a previous rewards.csv that is missing or does not match the posted root", async function () {
@@ -385,6 +412,39 @@ describe("oracle and operate tasks (in-process)", function () {
         hre.run("epoch:verify", { epoch: "1", reports: f.reports, outDir, manifestDir: f.manifestDir }),
       ).to.be.rejectedWith(/epoch 1 is not posted/);
     });
+
+    it("recomputes with the oracle parameters file it is given: the posted params.json passes, other numbers fail", async function () {
+      const f = await loadFixture(tasksFixture);
+      await endEpoch(f.system, 0);
+      await hre.run("epoch:post", { epoch: "0", reports: f.reports, outDir, manifestDir: f.manifestDir });
+      const posted = path.join(outDir, "0", "params.json");
+      const epochJson = JSON.parse(fs.readFileSync(path.join(outDir, "0", "epoch.json"), "utf8"));
+      expect(epochJson.inputs.paramsDigest).to.equal(oracleParamsDigest(readOracleParams(posted)));
+      const verify = (params: string) =>
+        hre.run("epoch:verify", { epoch: "0", reports: f.reports, outDir, params, manifestDir: f.manifestDir });
+      expect((await verify(posted)).pass).to.equal(true);
+      // Alice's two devices share a cell: without density scaling the root differs.
+      const undensed = path.join(tmp, "no-density.json");
+      fs.writeFileSync(undensed, JSON.stringify({ version: 1, density: { preset: "helium-hip17", enabled: false } }));
+      await expect(verify(undensed)).to.be.rejectedWith(/FAIL: epoch 0/);
+      const bad = path.join(tmp, "bad-params.json");
+      fs.writeFileSync(
+        bad,
+        JSON.stringify({ version: 1, density: { preset: "helium-hip17" }, stakeFactor: { on: 1 } }),
+      );
+      await expect(verify(bad)).to.be.rejectedWith(
+        /bad-params\.json: 1 problem\(s\).*stakeFactor: Unrecognized key: "on"/s,
+      );
+      // epoch:sign and epoch:watch take the same file.
+      await expect(
+        hre.run("epoch:watch", {
+          reportsDir: tmp,
+          once: true,
+          params: bad,
+          manifestDir: f.manifestDir,
+        }),
+      ).to.be.rejectedWith(/bad-params\.json/);
+    });
   });
 
   describe("claim", function () {
@@ -432,36 +492,51 @@ describe("oracle and operate tasks (in-process)", function () {
       const f = await loadFixture(tasksFixture);
       const m = f.manifestDir;
       await expectRefused(
-        () => hre.run("device:register", { class: "300", cell: "5", manifestDir: m }),
+        () => hre.run("device:register", { class: "300", cell: FREE_CELL, manifestDir: m }),
         /--class: expected a device class 0\.\.255/,
       );
       await expectRefused(
-        () => hre.run("device:register", { class: "9", cell: "5", manifestDir: m }),
+        () => hre.run("device:register", { class: "9", cell: FREE_CELL, manifestDir: m }),
         /class 9 is not enabled/,
       );
+      // Locations: an H3 cell at resolution 11 or finer (the oracle parameters' location.minResolution), by index
+      // or by point; anything else is refused before sending, naming the flag.
+      for (const cell of ["4096", "0x1g", "8c2a100d2d4b1fe", "0"]) {
+        await expectRefused(
+          () => hre.run("device:register", { class: "0", cell, manifestDir: m }),
+          new RegExp(`--cell: "${cell}" is not an H3 cell index`),
+        );
+      }
       await expectRefused(
-        () => hre.run("device:register", { class: "0", cell: "4096", manifestDir: m }),
-        /--cell: 4096 is outside the oracle's grid/,
+        () => hre.run("device:register", { class: "0", cell: "881f1d4a9bfffff", manifestDir: m }),
+        /--cell: cell 881f1d4a9bfffff is coarser than resolution 11, the oracle's location.minResolution/,
       );
+      const point = { lat: "48.8566", lng: "2.3522" };
+      for (const [flags, error] of [
+        [{ cell: FREE_CELL, ...point }, /--cell: give either --cell or --lat\/--lng, not both/],
+        [{ lat: "48.8566" }, /--lng: give --cell, or both --lat and --lng/],
+        [{ ...point, lat: "91" }, /--lat: expected degrees in \[-90, 90\], got "91"/],
+        [{ ...point, lng: "east" }, /--lng: expected degrees in \[-180, 180\]/],
+        [{ ...point, res: "16" }, /--res: expected an H3 resolution 0\.\.15, got "16"/],
+        [{ ...point, res: "9" }, /--res: cell 89 ?[0-9a-f]+ is coarser than resolution 11/],
+      ] as const) {
+        await expectRefused(() => hre.run("device:register", { class: "0", ...flags, manifestDir: m }), error);
+      }
       await expectRefused(
-        () => hre.run("device:register", { class: "0", cell: "0x1g", manifestDir: m }),
-        /--cell: expected a uint64/,
-      );
-      await expectRefused(
-        () => hre.run("device:register", { class: "0", cell: "5", keyFile: f.keyFiles[0], manifestDir: m }),
+        () => hre.run("device:register", { class: "0", cell: FREE_CELL, keyFile: f.keyFiles[0], manifestDir: m }),
         /already registered/,
       );
       const badKey = path.join(tmp, "bad-key.json");
       fs.writeFileSync(badKey, '{"privateKey":"0x12"}');
       await expectRefused(
-        () => hre.run("device:register", { class: "0", cell: "5", keyFile: badKey, manifestDir: m }),
+        () => hre.run("device:register", { class: "0", cell: FREE_CELL, keyFile: badKey, manifestDir: m }),
         /--key-file: .* expected a 32-byte/,
       );
       await expectRefused(
         () =>
           hre.run("device:register", {
             class: "0",
-            cell: "5",
+            cell: FREE_CELL,
             makerKeyFile: f.keyFiles[1],
             keyFile: path.join(tmp, "k.json"),
             manifestDir: m,
@@ -472,7 +547,7 @@ describe("oracle and operate tasks (in-process)", function () {
         () =>
           hre.run("device:register", {
             class: "0",
-            cell: "5",
+            cell: FREE_CELL,
             bond: "1000000",
             keyFile: path.join(tmp, "k2.json"),
             from: f.operators[0].address,
@@ -492,11 +567,25 @@ describe("oracle and operate tasks (in-process)", function () {
       );
       await expectRefused(
         () =>
-          hre.run("device:move", { keyFile: f.keyFiles[2], cell: "7", from: f.operators[0].address, manifestDir: m }),
+          hre.run("device:move", {
+            keyFile: f.keyFiles[2],
+            cell: FREE_CELL,
+            from: f.operators[0].address,
+            manifestDir: m,
+          }),
         /only the device owner/,
       );
-      await hre.run("device:move", { keyFile: f.keyFiles[2], cell: "7", manifestDir: m });
-      expect(await f.system.registry.cellOf(id)).to.equal(7n);
+      await expectRefused(
+        () => hre.run("device:move", { keyFile: f.keyFiles[2], cell: "7", manifestDir: m }),
+        /--cell: "7" is not an H3 cell index/,
+      );
+      // By point without --res: the cell at the default resolution 12.
+      await hre.run("device:move", { keyFile: f.keyFiles[2], lat: "-33.8688", lng: "151.2093", manifestDir: m });
+      const moved = await f.system.registry.cellOf(id);
+      expect(moved).to.equal(cellOfLatLng(-33.8688, 151.2093, DEFAULT_CELL_RESOLUTION));
+      expect(getResolution(h3IndexOf(moved))).to.equal(12);
+      await hre.run("device:move", { keyFile: f.keyFiles[2], cell: FREE_CELL, manifestDir: m });
+      expect(await f.system.registry.cellOf(id)).to.equal(cellOfH3Index(FREE_CELL));
     });
 
     it("stake, unstake and withdraw validate amounts, devices, owners and timing", async function () {
@@ -585,6 +674,7 @@ describe("oracle and operate tasks (in-process)", function () {
               cell: demoCell(d),
               bond,
               stakingActive: bond >= minBond,
+              registeredEpoch: 0,
             },
           ];
         }),
@@ -593,6 +683,7 @@ describe("oracle and operate tasks (in-process)", function () {
       funding: splitEmission(emission(economics.schedule, 0n), economics.splits).devicePool,
       carriedDust: 0n,
       previous: [],
+      params: readOracleParams(),
     });
     expect(result.accounts.map((a) => a.cumulativeAmount)).to.have.members(expected.perOperator);
   });
