@@ -200,7 +200,7 @@ export interface FastRewardKernel {
 }
 
 /** The kernel's parameters as floats. */
-interface FastRewardSettings {
+export interface FastRewardSettings {
   weight: Float64Array;
   demandW: number;
   reportedW: number;
@@ -209,6 +209,60 @@ interface FastRewardSettings {
   boost: number;
   estEpochs: number;
   estFraction: number;
+}
+
+/** The reward parameters as the fast kernel's floats. */
+export function fastRewardSettings(params: RewardParams): FastRewardSettings {
+  validateRewardParams(params);
+  const demandW = params.demandWeightBps / 10_000;
+  return {
+    weight: Float64Array.from(params.classWeightsBps, (w) => w / 10_000),
+    demandW,
+    reportedW: 1 - demandW,
+    stakeOn: params.stakeFactor.enabled,
+    reference: Number(params.stakeFactor.referenceStakeWei) / 1e18,
+    boost: params.stakeFactor.maxBoostBps / 10_000,
+    estEpochs: params.establishment.epochs,
+    estFraction: params.establishment.fractionBps / 10_000,
+  };
+}
+
+/**
+ * The specification of the fast score: device i's score in epoch `epoch`, the factors multiplied in this order
+ * (the fast kernel's loop must give the same bits). Without demand weighting the work is the reported work itself.
+ */
+export function fastScoreOf(s: FastRewardSettings, a: FastRewardArrays, i: number, epoch: number): number {
+  const work = s.demandW > 0 ? s.reportedW * a.reported[i] + s.demandW * a.served[i] : a.reported[i];
+  let score = work * s.weight[a.classId[i]] * a.cellFactor[a.cell[i]] * a.eligible[i];
+  if (s.stakeOn) {
+    const stake = a.stake[i];
+    score *= 1 + (s.boost * (stake < s.reference ? stake : s.reference)) / s.reference;
+  }
+  if (s.estEpochs > 0 && a.joinEpoch[i] > epoch - s.estEpochs) score *= s.estFraction;
+  return score;
+}
+
+/** The fast kernel written plainly from {@link fastScoreOf} (the reference the tuned loops are tested against). */
+export function referenceRewardKernel(params: RewardParams, arrays: FastRewardArrays): FastRewardKernel {
+  const settings = fastRewardSettings(params);
+  return {
+    score(n, epoch) {
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        arrays.score[i] = fastScoreOf(settings, arrays, i, epoch);
+        total += arrays.score[i];
+      }
+      return total;
+    },
+    pay(n, pool, total) {
+      let paid = 0;
+      for (let i = 0; i < n; i++) {
+        arrays.reward[i] = total > 0 ? arrays.score[i] * (pool / total) : 0;
+        paid += arrays.reward[i];
+      }
+      return paid;
+    },
+  };
 }
 
 /**
@@ -221,87 +275,35 @@ export function createFastRewardKernel(
   arrays: FastRewardArrays,
   options: { fresh?: boolean } = {},
 ): FastRewardKernel {
-  validateRewardParams(params);
-  const demandW = params.demandWeightBps / 10_000;
-  const settings: FastRewardSettings = {
-    weight: Float64Array.from(params.classWeightsBps, (w) => w / 10_000),
-    demandW,
-    reportedW: 1 - demandW,
-    stakeOn: params.stakeFactor.enabled,
-    reference: Number(params.stakeFactor.referenceStakeWei) / 1e18,
-    boost: params.stakeFactor.maxBoostBps / 10_000,
-    estEpochs: params.establishment.epochs,
-    estFraction: params.establishment.fractionBps / 10_000,
-  };
+  const settings = fastRewardSettings(params);
   return (options.fresh ? freshCopy(fastRewardLoops) : fastRewardLoops)(arrays, settings);
 }
 
-/** The kernel's loops (self-contained: only its arguments, so it can be a fresh copy). */
+/**
+ * The kernel's loops (self-contained: only its arguments, so it can be a fresh copy): {@link fastScoreOf} with the
+ * settings held in locals, score and sum in one pass.
+ */
 function fastRewardLoops(arrays: FastRewardArrays, settings: FastRewardSettings): FastRewardKernel {
   const { classId, reported, served, cell, stake, joinEpoch, eligible, cellFactor, score, reward } = arrays;
   const { weight, demandW, reportedW, stakeOn, reference, boost, estEpochs, estFraction } = settings;
-
-  function baseScores(n: number): void {
-    for (let i = 0; i < n; i++) {
-      score[i] =
-        (reportedW * reported[i] + demandW * served[i]) * weight[classId[i]] * cellFactor[cell[i]] * eligible[i];
-    }
-  }
-  /** baseScores without demand weighting (one array less to stream). */
-  function reportedScores(n: number): void {
-    for (let i = 0; i < n; i++) score[i] = reported[i] * weight[classId[i]] * cellFactor[cell[i]] * eligible[i];
-  }
-  function applyStake(n: number): void {
-    for (let i = 0; i < n; i++) {
-      const s = stake[i];
-      score[i] *= 1 + (boost * (s < reference ? s : reference)) / reference;
-    }
-  }
-  function applyEstablishment(n: number, epoch: number): void {
-    const firstFull = epoch - estEpochs; // devices that joined at or before this epoch are established
-    for (let i = 0; i < n; i++) if (joinEpoch[i] > firstFull) score[i] *= estFraction;
-  }
-  function sum(n: number): number {
-    let total = 0;
-    for (let i = 0; i < n; i++) total += score[i];
-    return total;
-  }
-  /**
-   * Without a stake factor (the common case): score, establishment and the sum in one pass over the devices, the
-   * same products in the same order as the separate passes (so the same bits).
-   */
-  function reportedScoresSum(n: number, epoch: number): number {
-    const firstFull = epoch - estEpochs;
-    const est = estEpochs > 0;
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      let s = reported[i] * weight[classId[i]] * cellFactor[cell[i]] * eligible[i];
-      if (est && joinEpoch[i] > firstFull) s *= estFraction;
-      score[i] = s;
-      total += s;
-    }
-    return total;
-  }
-  function baseScoresSum(n: number, epoch: number): number {
-    const firstFull = epoch - estEpochs;
-    const est = estEpochs > 0;
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      let s = (reportedW * reported[i] + demandW * served[i]) * weight[classId[i]] * cellFactor[cell[i]] * eligible[i];
-      if (est && joinEpoch[i] > firstFull) s *= estFraction;
-      score[i] = s;
-      total += s;
-    }
-    return total;
-  }
+  const demand = demandW > 0;
+  const est = estEpochs > 0;
   return {
     score(n, epoch) {
-      if (!stakeOn) return demandW > 0 ? baseScoresSum(n, epoch) : reportedScoresSum(n, epoch);
-      if (demandW > 0) baseScores(n);
-      else reportedScores(n);
-      applyStake(n);
-      if (estEpochs > 0) applyEstablishment(n, epoch);
-      return sum(n);
+      const firstFull = epoch - estEpochs; // devices that joined at or before this epoch are established
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        const work = demand ? reportedW * reported[i] + demandW * served[i] : reported[i];
+        let s = work * weight[classId[i]] * cellFactor[cell[i]] * eligible[i];
+        if (stakeOn) {
+          const st = stake[i];
+          s *= 1 + (boost * (st < reference ? st : reference)) / reference;
+        }
+        if (est && joinEpoch[i] > firstFull) s *= estFraction;
+        score[i] = s;
+        total += s;
+      }
+      return total;
     },
     pay(n, pool, total) {
       if (total <= 0) {

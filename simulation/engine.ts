@@ -23,7 +23,7 @@ import {
   type Observation,
   type Role,
 } from "./agents";
-import { CHUNK, createHotPasses, warmUp, WARM_UP_CALLS, type HotArrays, type HotPasses } from "./kernels";
+import { CHUNK, createHotPasses, warmUp, WARM_UP_CALLS, type HotArrays, type HotPasses } from "./kernels/fast";
 import { freshCopy } from "../protocol/jit";
 import { constantProductMarket, exogenousMarket, type Market } from "./market";
 import {
@@ -39,6 +39,7 @@ import {
   type MetricValues,
 } from "./metrics";
 import { Rng, replicateSeed } from "./random";
+import { DeviceTable } from "./world/devices";
 import { ExactLedger } from "./ledger/exact";
 import { FastLedger } from "./ledger/fast";
 import { FLAG_REASONS, type EpochWork, type Ledger, type LedgerMode } from "./ledger/ledger";
@@ -400,7 +401,7 @@ export function startReplicate(
 
   // ---- device arrays (struct of arrays) ---------------------------------------------------------------------
   // room for the initial devices and some growth; grow() doubles when agents need more
-  let capacity = Math.max(
+  const capacity = Math.max(
     1024,
     Math.ceil(scenario.agents.reduce((s, a) => s + a.count, 0) * 1.25) +
       scenario.agents.reduce(
@@ -408,30 +409,12 @@ export function startReplicate(
         0,
       ),
   );
-  let group = new Uint8Array(capacity);
-  /** The ledger's name of each device for its whole life (its row moves on swap-remove). */
-  let handle = new Int32Array(capacity);
+  const table = new DeviceTable(capacity);
+  const d = table.columns;
+  /** The next device handle (a device keeps its handle while its row moves). */
   let nextHandle = 0;
-  let classId = new Uint8Array(capacity);
-  let owner = new Int32Array(capacity);
-  let cell = new Int32Array(capacity);
-  let joinEpoch = new Int32Array(capacity);
-  let realRate = new Float64Array(capacity);
-  let fakeRate = new Float64Array(capacity);
-  let amp = new Float64Array(capacity);
-  let real = new Float64Array(capacity);
-  let reported = new Float64Array(capacity);
-  let served = new Float64Array(capacity);
-  let stake = new Float64Array(capacity);
-  let eligible = new Uint8Array(capacity);
-  let caught = new Uint8Array(capacity);
-  let score = new Float64Array(capacity);
-  let reward = new Float64Array(capacity);
-  let cumReward = new Float64Array(capacity);
-  let cumReal = new Float64Array(capacity);
   const cellFactor = new Float64Array(cells);
   const cellCounts = new Float64Array(cells);
-  let n = 0;
   /** The per-device hot loops over the current arrays (built before the first epoch and after every grow()). */
   let passes: HotPasses | undefined;
   let kernel: FastRewardKernel = buildKernel();
@@ -440,7 +423,18 @@ export function startReplicate(
     if (passes !== undefined) passes = buildPasses();
     const built = createFastRewardKernel(
       rewardParams,
-      { classId, reported, served, cell, stake, joinEpoch, eligible, cellFactor, score, reward },
+      {
+        classId: d.classId,
+        reported: d.reported,
+        served: d.served,
+        cell: d.cell,
+        stake: d.stake,
+        joinEpoch: d.joinEpoch,
+        eligible: d.eligible,
+        cellFactor,
+        score: d.score,
+        reward: d.reward,
+      },
       { fresh: true },
     );
     warmUpKernel(built);
@@ -453,58 +447,32 @@ export function startReplicate(
    * both branches and for doubles before V8 compiles them on-stack (see kernels.ts).
    */
   function warmUpKernel(k: FastRewardKernel): void {
-    const floats = [reported, served, stake, score, reward];
+    const floats = [d.reported, d.served, d.stake, d.score, d.reward];
     const savedFloats = floats.map((x) => x.slice(0, 2));
-    const savedJoin = joinEpoch.slice(0, 2);
-    const savedEligible = eligible.slice(0, 2);
-    const savedClass = classId.slice(0, 2);
-    const savedCell = cell.slice(0, 2);
+    const savedJoin = d.joinEpoch.slice(0, 2);
+    const savedEligible = d.eligible.slice(0, 2);
+    const savedClass = d.classId.slice(0, 2);
+    const savedCell = d.cell.slice(0, 2);
     const savedFactors = cellFactor.slice();
     for (const x of floats) x.fill(0.625, 0, 2);
-    joinEpoch[0] = 1e9;
-    joinEpoch[1] = -1e9;
-    eligible.fill(1, 0, 2);
-    classId.fill(0, 0, 2);
-    cell.fill(0, 0, 2);
+    d.joinEpoch[0] = 1e9;
+    d.joinEpoch[1] = -1e9;
+    d.eligible.fill(1, 0, 2);
+    d.classId.fill(0, 0, 2);
+    d.cell.fill(0, 0, 2);
     cellFactor[0] = 0.5;
     for (let r = 0; r < WARM_UP_CALLS; r++) k.pay(2, 1.5, k.score(2, 0));
     floats.forEach((x, j) => x.set(savedFloats[j]));
-    joinEpoch.set(savedJoin);
-    eligible.set(savedEligible);
-    classId.set(savedClass);
-    cell.set(savedCell);
+    d.joinEpoch.set(savedJoin);
+    d.eligible.set(savedEligible);
+    d.classId.set(savedClass);
+    d.cell.set(savedCell);
     cellFactor.set(savedFactors);
   }
 
+  /** Room for `min` devices; the passes and the kernel are rebuilt over the reallocated columns. */
   function grow(min: number): void {
-    let next = capacity;
-    while (next < min) next *= 2;
-    const g8 = <T extends Uint8Array | Int32Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (len: number) => T)(next);
-      b.set(a);
-      return b;
-    };
-    group = g8(group);
-    handle = g8(handle);
-    classId = g8(classId);
-    owner = g8(owner);
-    cell = g8(cell);
-    joinEpoch = g8(joinEpoch);
-    realRate = g8(realRate);
-    fakeRate = g8(fakeRate);
-    amp = g8(amp);
-    real = g8(real);
-    reported = g8(reported);
-    served = g8(served);
-    stake = g8(stake);
-    eligible = g8(eligible);
-    caught = g8(caught);
-    score = g8(score);
-    reward = g8(reward);
-    cumReward = g8(cumReward);
-    cumReal = g8(cumReal);
-    capacity = next;
-    kernel = buildKernel();
+    if (table.reserve(min)) kernel = buildKernel();
   }
 
   // lifetime records of devices that left (for pay equity and concentration)
@@ -527,40 +495,18 @@ export function startReplicate(
   }
 
   function retire(i: number): void {
-    const g = groups[group[i]];
-    addOwnerReward(owner[i], cumReward[i]);
-    if (g.role === "honest" && cumReal[i] > 0) {
-      payPerWork.push(cumReward[i] / cumReal[i]);
-      if (joinEpoch[i] < earlyCutoff) {
-        earlyReward += cumReward[i];
-        earlyWork += cumReal[i];
+    const g = groups[d.group[i]];
+    addOwnerReward(d.owner[i], d.cumReward[i]);
+    if (g.role === "honest" && d.cumReal[i] > 0) {
+      payPerWork.push(d.cumReward[i] / d.cumReal[i]);
+      if (d.joinEpoch[i] < earlyCutoff) {
+        earlyReward += d.cumReward[i];
+        earlyWork += d.cumReal[i];
       } else {
-        lateReward += cumReward[i];
-        lateWork += cumReal[i];
+        lateReward += d.cumReward[i];
+        lateWork += d.cumReal[i];
       }
     }
-  }
-
-  function moveDevice(from: number, to: number): void {
-    group[to] = group[from];
-    handle[to] = handle[from];
-    classId[to] = classId[from];
-    owner[to] = owner[from];
-    cell[to] = cell[from];
-    joinEpoch[to] = joinEpoch[from];
-    realRate[to] = realRate[from];
-    fakeRate[to] = fakeRate[from];
-    amp[to] = amp[from];
-    real[to] = real[from];
-    reported[to] = reported[from];
-    served[to] = served[from];
-    stake[to] = stake[from];
-    eligible[to] = eligible[from];
-    caught[to] = caught[from];
-    score[to] = score[from];
-    reward[to] = reward[from];
-    cumReward[to] = cumReward[from];
-    cumReal[to] = cumReal[from];
   }
 
   // ---- supply, market, demand ------------------------------------------------------------------------------
@@ -612,7 +558,7 @@ export function startReplicate(
 
   function join(g: Group, k: number, epoch: number): void {
     if (k <= 0) return;
-    if (n + k > capacity) grow(n + k);
+    if (table.n + k > table.capacity) grow(table.n + k);
     const c = scenario.classes[g.classId];
     const spec = g.spec;
     const spreadH =
@@ -624,46 +570,53 @@ export function startReplicate(
     const mult = "workMultiplier" in spec ? spec.workMultiplier : 1;
     const a = spec.workCv * Math.sqrt(3);
     for (let j = 0; j < k; j++) {
-      const i = n++;
-      group[i] = g.index;
-      classId[i] = g.classId;
+      const i = table.add();
+      d.group[i] = g.index;
+      d.classId[i] = g.classId;
       if (g.strategy === "honest") {
         const perOperator = (spec as Extract<AgentSpec, { kind: "honest" }>).devicesPerOperator;
         if (g.joinedTotal % perOperator === 0) g.ownerBase = ownerCount++;
-        owner[i] = g.ownerBase;
-      } else owner[i] = g.ownerBase;
+        d.owner[i] = g.ownerBase;
+      } else d.owner[i] = g.ownerBase;
       g.joinedTotal++;
       if (g.homeCells.length > 0) {
-        cell[i] =
+        d.cell[i] =
           g.strategy === "spoofer" && g.spreadShare > 0.5
             ? rng.int(cells)
             : g.strategy === "fakeWork"
               ? sampleCityCell()
               : g.homeCells[rng.int(g.homeCells.length)];
-      } else cell[i] = sampleCityCell();
-      if (g.homeMask !== null && g.homeMask[cell[i]] === 0) g.away++;
-      joinEpoch[i] = epoch;
+      } else d.cell[i] = sampleCityCell();
+      if (g.homeMask !== null && g.homeMask[d.cell[i]] === 0) g.away++;
+      d.joinEpoch[i] = epoch;
       const hw = spreadH > 0 ? Math.max(0.05, 1 + spreadH * rng.normal()) : 1;
       const base = c.workPerEpoch * mult * hw;
       if (g.strategy === "honest" || g.strategy === "mercenary") {
-        realRate[i] = base;
-        fakeRate[i] = 0;
+        d.realRate[i] = base;
+        d.fakeRate[i] = 0;
       } else if (g.strategy === "fakeWork") {
-        realRate[i] = base;
-        fakeRate[i] = base * (g.inflation - 1);
+        d.realRate[i] = base;
+        d.fakeRate[i] = base * (g.inflation - 1);
       } else {
-        realRate[i] = 0;
-        fakeRate[i] = base;
+        d.realRate[i] = 0;
+        d.fakeRate[i] = base;
       }
-      amp[i] = a;
-      stake[i] = minBond;
-      eligible[i] = 1;
-      caught[i] = 0;
-      cumReward[i] = 0;
-      cumReal[i] = 0;
-      reward[i] = 0;
-      handle[i] = nextHandle++;
-      ledger.join({ handle: handle[i], owner: owner[i], group: g.index, classId: classId[i], cell: cell[i], epoch });
+      d.amp[i] = a;
+      d.stake[i] = minBond;
+      d.eligible[i] = 1;
+      d.caught[i] = 0;
+      d.cumReward[i] = 0;
+      d.cumReal[i] = 0;
+      d.reward[i] = 0;
+      d.handle[i] = nextHandle++;
+      ledger.join({
+        handle: d.handle[i],
+        owner: d.owner[i],
+        group: g.index,
+        classId: d.classId[i],
+        cell: d.cell[i],
+        epoch,
+      });
       if (g.fraud) fraudEver++;
       else honestEver++;
     }
@@ -694,8 +647,8 @@ export function startReplicate(
     for (let g = 0; g < groupCount; g++) left += quota[g];
     if (left === 0) return;
     // newest first; stop once every quota is met (the scan used to run on to index 0 with nothing to do)
-    for (let i = n - 1; i >= 0 && left > 0; i--) {
-      const gi = group[i];
+    for (let i = table.n - 1; i >= 0 && left > 0; i--) {
+      const gi = d.group[i];
       if (quota[gi] > 0) {
         quota[gi]--;
         left--;
@@ -706,18 +659,16 @@ export function startReplicate(
 
   /** Swap-remove device i; a leaving device gets its bond back (to sell), a suspended one does not. */
   function removeAt(i: number, leaving: boolean): void {
-    const g = groups[group[i]];
-    if (g.homeMask !== null && g.homeMask[cell[i]] === 0) g.away--;
+    const g = groups[d.group[i]];
+    if (g.homeMask !== null && g.homeMask[d.cell[i]] === 0) g.away--;
     retire(i);
-    bondsLocked -= stake[i];
+    bondsLocked -= d.stake[i];
     if (leaving) {
-      ledger.leave(handle[i], g.index, stake[i]);
+      ledger.leave(d.handle[i], g.index, d.stake[i]);
       g.e[S_LEFT] += 1;
     }
     g.devices--;
-    const last = n - 1;
-    if (i !== last) moveDevice(last, i);
-    n--;
+    table.swapRemove(i);
   }
 
   /** Move up to k of the group's devices from home cells to random cells; update its spread share. */
@@ -727,12 +678,12 @@ export function startReplicate(
     // the scan stops there, and the away count is kept up to date by join and removeAt
     let toMove = Math.min(k, g.devices - g.away);
     const gi = g.index;
-    for (let i = 0; i < n && toMove > 0; i++) {
-      if (group[i] !== gi || home[cell[i]] === 0) continue;
-      cell[i] = rng.int(cells);
-      ledger.move(handle[i], cell[i]);
+    for (let i = 0; i < table.n && toMove > 0; i++) {
+      if (d.group[i] !== gi || home[d.cell[i]] === 0) continue;
+      d.cell[i] = rng.int(cells);
+      ledger.move(d.handle[i], d.cell[i]);
       toMove--;
-      if (home[cell[i]] === 0) g.away++;
+      if (home[d.cell[i]] === 0) g.away++;
     }
     g.spreadShare = g.devices > 0 ? g.away / g.devices : 0;
   }
@@ -740,7 +691,7 @@ export function startReplicate(
   function setInflation(g: Group, inflation: number): void {
     if (inflation === g.inflation) return;
     g.inflation = inflation;
-    for (let i = 0; i < n; i++) if (group[i] === g.index) fakeRate[i] = realRate[i] * (inflation - 1);
+    for (let i = 0; i < table.n; i++) if (d.group[i] === g.index) d.fakeRate[i] = d.realRate[i] * (inflation - 1);
   }
 
   /** Running cost per device per epoch (USD) of the behaviour the group runs now. */
@@ -797,11 +748,11 @@ export function startReplicate(
       L.minBond = ch.minBond;
       minBond = Number(ch.minBond);
       let topUp = 0;
-      for (let i = 0; i < n; i++) {
-        if (stake[i] < minBond) {
-          topUp += minBond - stake[i];
-          stake[i] = minBond;
-          ledger.topUp(handle[i]);
+      for (let i = 0; i < table.n; i++) {
+        if (d.stake[i] < minBond) {
+          topUp += minBond - d.stake[i];
+          d.stake[i] = minBond;
+          ledger.topUp(d.handle[i]);
         }
       }
       if (topUp > 0) {
@@ -822,7 +773,7 @@ export function startReplicate(
   /** Mean density factor of `devices` new devices spread evenly over `where` (null = every cell), others as now. */
   function hypotheticalDensity(g: Group, devices: number, where: readonly number[] | null): number {
     scratchCounts.set(cellCounts);
-    for (let i = 0; i < n; i++) if (group[i] === g.index) scratchCounts[cell[i]] -= eligible[i];
+    for (let i = 0; i < table.n; i++) if (d.group[i] === g.index) scratchCounts[d.cell[i]] -= d.eligible[i];
     if (where === null) {
       const add = devices / cells;
       for (let c = 0; c < cells; c++) scratchCounts[c] += add;
@@ -936,7 +887,7 @@ export function startReplicate(
     }
     const had = g.devices;
     // leaving returns the bonds (sold); the old kit is sunk
-    for (let i = n - 1; i >= 0; i--) if (group[i] === g.index) removeAt(i, true);
+    for (let i = table.n - 1; i >= 0; i--) if (d.group[i] === g.index) removeAt(i, true);
     if (next !== null && g.farm !== null && had > 0) {
       const cost = spec.switchCostUsd * spec.count;
       g.e[S_COST] += cost;
@@ -968,7 +919,7 @@ export function startReplicate(
   function workPass(): void {
     rngState[0] = rng.getState();
     const p = passes as HotPasses;
-    for (let from = 0; from < n; from += CHUNK) p.work(from, Math.min(n, from + CHUNK));
+    for (let from = 0; from < table.n; from += CHUNK) p.work(from, Math.min(table.n, from + CHUNK));
     rng.setState(rngState[0]);
   }
 
@@ -979,8 +930,9 @@ export function startReplicate(
    */
   function workSumsPass(): number {
     const p = passes as HotPasses;
-    if (n === 0) p.workSums(0, 0, true);
-    for (let from = 0; from < n; from += CHUNK) p.workSums(from, Math.min(n, from + CHUNK), from + CHUNK >= n);
+    if (table.n === 0) p.workSums(0, 0, true);
+    for (let from = 0; from < table.n; from += CHUNK)
+      p.workSums(from, Math.min(table.n, from + CHUNK), from + CHUNK >= table.n);
     classReported.fill(0);
     classDevices.fill(0);
     let totalReal = 0;
@@ -993,9 +945,9 @@ export function startReplicate(
   }
 
   function servedPass(fraction: number): void {
-    const len = n;
-    const re = real,
-      sv = served;
+    const len = table.n;
+    const re = d.real,
+      sv = d.served;
     for (let i = 0; i < len; i++) sv[i] = re[i] * fraction;
   }
 
@@ -1003,26 +955,26 @@ export function startReplicate(
   const pDetect = new Float64Array(groupCount);
 
   /** Indices flagged this epoch, ascending; `flaggedCount` valid entries (room for every device). */
-  let flaggedList = new Int32Array(capacity + 1);
+  let flaggedList = new Int32Array(table.capacity + 1);
   /** Generator state handed to and from the hot passes that draw. */
   const rngState = new Int32Array(1);
   const runCarry = new Float64Array(3);
 
   function buildPasses(): HotPasses {
-    if (flaggedList.length <= capacity) flaggedList = new Int32Array(capacity + 1);
+    if (flaggedList.length <= table.capacity) flaggedList = new Int32Array(table.capacity + 1);
     const arrays: HotArrays = {
-      group,
-      classId,
-      cell,
-      realRate,
-      fakeRate,
-      amp,
-      real,
-      reported,
-      eligible,
-      reward,
-      cumReward,
-      cumReal,
+      group: d.group,
+      classId: d.classId,
+      cell: d.cell,
+      realRate: d.realRate,
+      fakeRate: d.fakeRate,
+      amp: d.amp,
+      real: d.real,
+      reported: d.reported,
+      eligible: d.eligible,
+      reward: d.reward,
+      cumReward: d.cumReward,
+      cumReal: d.cumReal,
       groupStats,
       pDetect,
       limitByClass,
@@ -1039,7 +991,7 @@ export function startReplicate(
       reward: S_REWARD,
       density: S_DENSITY,
     });
-    warmUp(built, arrays, n);
+    warmUp(built, arrays, table.n);
     return built;
   }
   let flaggedCount = 0;
@@ -1049,10 +1001,10 @@ export function startReplicate(
 
   /** Challenges and the anomaly detector: sets `eligible` and the flagged list. */
   function detectionPass(): void {
-    const len = n;
+    const len = table.n;
     if (!detectorOn && pDetect.every((p) => p === 0)) {
       // nothing can be flagged: skip the pass (only undo last epoch's flags if any device kept one)
-      if (flaggedCount > 0) eligible.fill(1, 0, len);
+      if (flaggedCount > 0) d.eligible.fill(1, 0, len);
       flaggedCount = 0;
       return;
     }
@@ -1071,22 +1023,23 @@ export function startReplicate(
   function countCells(): void {
     cellCounts.fill(0);
     const p = passes as HotPasses;
-    for (let from = 0; from < n; from += CHUNK) p.countCells(from, Math.min(n, from + CHUNK));
+    for (let from = 0; from < table.n; from += CHUNK) p.countCells(from, Math.min(table.n, from + CHUNK));
   }
 
   /** Accounting: per-group reward and density sums (run-length accumulated, see workPass). */
   function accountingPass(): void {
     const p = passes as HotPasses;
-    if (n === 0) p.accounting(0, 0, true);
-    for (let from = 0; from < n; from += CHUNK) p.accounting(from, Math.min(n, from + CHUNK), from + CHUNK >= n);
+    if (table.n === 0) p.accounting(0, 0, true);
+    for (let from = 0; from < table.n; from += CHUNK)
+      p.accounting(from, Math.min(table.n, from + CHUNK), from + CHUNK >= table.n);
     for (const grp of groups) grp.e[S_ELIGIBLE] = grp.devices;
-    for (let k = 0; k < flaggedCount; k++) groupStats[group[flaggedList[k]] * S_COUNT + S_DETECTED] += 1;
+    for (let k = 0; k < flaggedCount; k++) groupStats[d.group[flaggedList[k]] * S_COUNT + S_DETECTED] += 1;
   }
 
   /** Lifetime per-device totals (pay equity, owner rewards). */
   function lifetimePass(): void {
     const p = passes as HotPasses;
-    for (let from = 0; from < n; from += CHUNK) p.lifetime(from, Math.min(n, from + CHUNK));
+    for (let from = 0; from < table.n; from += CHUNK) p.lifetime(from, Math.min(table.n, from + CHUNK));
   }
 
   // ---- exact mode -------------------------------------------------------------------------------------------
@@ -1098,25 +1051,25 @@ export function startReplicate(
   function exactShadow(epoch: number, poolTokensFast: number): void {
     const check = exact as ExactCheck;
     const ledgerExact = exactLedger as ExactLedger;
-    if (exactRewardsScratch.rewards.length < n) exactRewardsScratch.rewards = new Float64Array(capacity);
+    if (exactRewardsScratch.rewards.length < table.n) exactRewardsScratch.rewards = new Float64Array(table.capacity);
     const saved = exactRewardsScratch.rewards;
-    saved.set(reward.subarray(0, n));
-    const total = kernel.score(n, epoch);
+    saved.set(d.reward.subarray(0, table.n));
+    const total = kernel.score(table.n, epoch);
     lastScoreTotal = total;
-    const fastPaid = kernel.pay(n, poolTokensFast, total);
-    reward.set(saved.subarray(0, n));
+    const fastPaid = kernel.pay(table.n, poolTokensFast, total);
+    d.reward.set(saved.subarray(0, table.n));
     let paidWei = 0n;
     for (const r of ledgerExact.lastRewards.values()) paidWei += r;
     check.maxEpochDiffWei = Math.max(check.maxEpochDiffWei, Math.abs(Number(paidWei) - fastPaid * 1e18));
     check.exactPaidWei += paidWei;
     check.fastPaidTokens += fastPaid;
     check.dustWei = ledgerExact.carriedDust;
-    check.maxDevices = Math.max(check.maxDevices, n);
+    check.maxDevices = Math.max(check.maxDevices, table.n);
   }
 
   /** The reason code of a flagged device: the anomaly detector's limit, or a failed challenge. */
   function reasonOf(i: number) {
-    return reported[i] > limitByClass[classId[i]] ? FLAG_REASONS.anomaly : FLAG_REASONS.challenge;
+    return d.reported[i] > limitByClass[d.classId[i]] ? FLAG_REASONS.anomaly : FLAG_REASONS.challenge;
   }
 
   // ---- the epoch loop ---------------------------------------------------------------------------------------
@@ -1144,7 +1097,7 @@ export function startReplicate(
     treasury += emission - workPool;
 
     // 1. agents decide
-    const totalDevicesBefore = n;
+    const totalDevicesBefore = table.n;
     for (const g of groups) {
       if (epoch < g.spec.startEpoch) continue;
       if (g.spec.kind === "fakeWork") {
@@ -1203,14 +1156,22 @@ export function startReplicate(
     detectionPass();
     for (let k = 0; k < flaggedCount; k++) {
       const i = flaggedList[k];
-      ledger.flag(handle[i], reasonOf(i), slashOn);
+      ledger.flag(d.handle[i], reasonOf(i), slashOn);
     }
     countCells();
     density.factors(cellCounts, cellFactor);
 
     // 3. rewards (protocol/reward.ts, through the ledger)
     const pool = workPool + carry;
-    const work: EpochWork = { n, handle, reported, served, reward, kernel, density };
+    const work: EpochWork = {
+      n: table.n,
+      handle: d.handle,
+      reported: d.reported,
+      served: d.served,
+      reward: d.reward,
+      kernel,
+      density,
+    };
     const paid = ledger.pay(epoch, work, pool);
     if (fastLedger !== undefined) {
       lastScoreTotal = fastLedger.lastScoreTotal;
@@ -1221,7 +1182,7 @@ export function startReplicate(
     }
     if (lastScoreTotal > 0) usdPerScore[epoch] = (paid * price) / lastScoreTotal;
     paidTotal += paid;
-    deviceEpochs += n;
+    deviceEpochs += table.n;
     accountingPass();
     lifetimePass();
     for (let k = 0; k < classCount; k++)
@@ -1230,11 +1191,11 @@ export function startReplicate(
     // 4. slashing / suspension of flagged devices; collateral damage counted
     for (let k = 0; k < flaggedCount; k++) {
       const i = flaggedList[k];
-      const g = groups[group[i]];
+      const g = groups[d.group[i]];
       if (g.fraud) {
         flagsFraud++;
-        if (caught[i] === 0) {
-          caught[i] = 1;
+        if (d.caught[i] === 0) {
+          d.caught[i] = 1;
           fraudCaught++;
         }
       } else {
@@ -1242,9 +1203,9 @@ export function startReplicate(
         g.e[S_FALSE] += 1;
       }
       if (slashOn) {
-        const s = stake[i] * slashFraction;
-        ledger.slash(handle[i], slashFraction, reasonOf(i));
-        stake[i] -= s;
+        const s = d.stake[i] * slashFraction;
+        ledger.slash(d.handle[i], slashFraction, reasonOf(i));
+        d.stake[i] -= s;
         g.e[S_SLASHED] += s;
         g.e[S_SLASHED_USD] += s * price;
         if (L.slashing.burn) {
@@ -1359,7 +1320,7 @@ export function startReplicate(
         leakage: rewardAll > 0 ? leakEpoch / rewardAll : null,
         farmerCapture: rewardAll > 0 ? farmerReward / rewardAll : null,
         honestCaptureRatio: captureRatio(honestReward, rewardAll, honestReal, realAll),
-        devices: n,
+        devices: table.n,
       });
       for (const g of groups) {
         const e = g.e;
@@ -1404,11 +1365,11 @@ export function startReplicate(
 
   // ---- end of run: metrics -----------------------------------------------------------------------------------
   function finish(): RunResult {
-    for (let i = 0; i < n; i++) retire(i);
+    for (let i = 0; i < table.n; i++) retire(i);
     const ownerStake: number[] = new Array(ownerRewards.length).fill(0);
-    for (let i = 0; i < n; i++) {
-      while (ownerStake.length <= owner[i]) ownerStake.push(0);
-      ownerStake[owner[i]] += stake[i];
+    for (let i = 0; i < table.n; i++) {
+      while (ownerStake.length <= d.owner[i]) ownerStake.push(0);
+      ownerStake[d.owner[i]] += d.stake[i];
     }
     const finalPrice = market.price();
     let rewardAll = 0,
@@ -1514,14 +1475,14 @@ export function startReplicate(
       throw new InvariantError(epoch, what);
     };
     const devices = groups.reduce((a, g) => a + g.devices, 0);
-    if (devices !== n) fail(`Σ group devices (${devices}) = active devices (${n})`);
+    if (devices !== table.n) fail(`Σ group devices (${devices}) = active devices (${table.n})`);
     let stakes = 0;
-    for (let i = 0; i < n; i++) {
-      if (!(reward[i] >= 0)) fail(`reward of device ${i} is ${reward[i]}`);
-      if (!(stake[i] >= 0)) fail(`stake of device ${i} is ${stake[i]}`);
-      if (group[i] >= groupCount || cell[i] < 0 || cell[i] >= cells)
-        fail(`device ${i} has group ${group[i]} / cell ${cell[i]}`);
-      stakes += stake[i];
+    for (let i = 0; i < table.n; i++) {
+      if (!(d.reward[i] >= 0)) fail(`reward of device ${i} is ${d.reward[i]}`);
+      if (!(d.stake[i] >= 0)) fail(`stake of device ${i} is ${d.stake[i]}`);
+      if (d.group[i] >= groupCount || d.cell[i] < 0 || d.cell[i] >= cells)
+        fail(`device ${i} has group ${d.group[i]} / cell ${d.cell[i]}`);
+      stakes += d.stake[i];
     }
     const tol = 1e-9 * Math.max(1, stakes, pool);
     if (Math.abs(stakes - bondsLocked) > tol) fail(`Σ stakes (${stakes}) = bonds locked (${bondsLocked})`);
@@ -1533,7 +1494,7 @@ export function startReplicate(
         fail(`group ${g.name}: unvested ${purse.unvested}, liquid ${purse.liquid} ≥ 0`);
       if (g.homeMask !== null) {
         let away = 0;
-        for (let i = 0; i < n; i++) if (group[i] === g.index && g.homeMask[cell[i]] === 0) away++;
+        for (let i = 0; i < table.n; i++) if (d.group[i] === g.index && g.homeMask[d.cell[i]] === 0) away++;
         if (away !== g.away) fail(`group ${g.name}: ${away} devices away from home cells = the kept count ${g.away}`);
       }
     }

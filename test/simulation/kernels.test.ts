@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { freshCopy } from "../../protocol/jit";
 import { DensityModel, HIP17_DEFAULT } from "../../protocol/density";
-import { CHUNK, createHotPasses, warmUp, type HotArrays } from "../../simulation/kernels";
+import { CHUNK, createHotPasses, warmUp, type HotArrays } from "../../simulation/kernels/fast";
 
 /** Device arrays of `n` devices in runs of groups, with seeded pseudo-random values. */
 function arraysOf(n: number, seed: number): HotArrays {

@@ -1,0 +1,88 @@
+/**
+ * The device table: one row per active device, struct of arrays, dense in [0, n). Its columns are declared once
+ * ({@link DEVICE_COLUMNS}); adding a row, swap-removing one and growing the arrays are derived from that list, so a
+ * new column is one line here.
+ */
+
+/** Every column of the table and its element type. */
+export const DEVICE_COLUMNS = {
+  /** Agent group of the device. */
+  group: Uint8Array,
+  /** The ledger's name of the device for its whole life (its row moves on swap-remove). */
+  handle: Int32Array,
+  /** Device class. */
+  classId: Uint8Array,
+  owner: Int32Array,
+  cell: Int32Array,
+  joinEpoch: Int32Array,
+  /** Real work per epoch before noise. */
+  realRate: Float64Array,
+  /** Fake work per epoch before noise (reported on top of the real work). */
+  fakeRate: Float64Array,
+  /** Half-width of the uniform work noise (workCv × √3). */
+  amp: Float64Array,
+  real: Float64Array,
+  reported: Float64Array,
+  served: Float64Array,
+  /** Bond in tokens. */
+  stake: Float64Array,
+  /** 1 = may earn this epoch, 0 = flagged. */
+  eligible: Uint8Array,
+  /** 1 once a fraudulent device was flagged (detection recall counts it once). */
+  caught: Uint8Array,
+  score: Float64Array,
+  reward: Float64Array,
+  cumReward: Float64Array,
+  cumReal: Float64Array,
+} as const;
+
+export type DeviceColumnName = keyof typeof DEVICE_COLUMNS;
+export type DeviceColumns = { [K in DeviceColumnName]: InstanceType<(typeof DEVICE_COLUMNS)[K]> };
+
+const COLUMN_NAMES = Object.keys(DEVICE_COLUMNS) as DeviceColumnName[];
+
+export class DeviceTable {
+  /** Active rows. */
+  n = 0;
+  /** The columns; `grow` replaces the arrays in this object (read them through it, not a copy of one). */
+  readonly columns: DeviceColumns;
+
+  constructor(public capacity: number) {
+    const columns = {} as Record<DeviceColumnName, unknown>;
+    for (const name of COLUMN_NAMES) columns[name] = new DEVICE_COLUMNS[name](capacity);
+    this.columns = columns as DeviceColumns;
+  }
+
+  /** Makes room for `min` rows (doubling); true when the arrays were reallocated (passes over them are stale). */
+  reserve(min: number): boolean {
+    if (min <= this.capacity) return false;
+    let next = this.capacity;
+    while (next < min) next *= 2;
+    const columns = this.columns as Record<DeviceColumnName, Uint8Array | Int32Array | Float64Array>;
+    for (const name of COLUMN_NAMES) {
+      const grown = new DEVICE_COLUMNS[name](next);
+      grown.set(columns[name]);
+      columns[name] = grown;
+    }
+    this.capacity = next;
+    return true;
+  }
+
+  /** Appends a row (room must be reserved) and returns its index; its cells keep whatever they held. */
+  add(): number {
+    return this.n++;
+  }
+
+  /** Removes row i: the last row moves into it. */
+  swapRemove(i: number): void {
+    const last = this.n - 1;
+    if (i !== last) {
+      const columns = this.columns as Record<DeviceColumnName, Uint8Array | Int32Array | Float64Array>;
+      for (const name of COLUMN_NAMES) {
+        const column = columns[name];
+        column[i] = column[last];
+      }
+    }
+    this.n--;
+  }
+}
