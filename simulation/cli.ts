@@ -2,7 +2,10 @@
  * Command line of the simulator.
  *
  *   cli.ts [simulate] [--scenario <name|file>] [--seed N] [--runs N] [--epochs N] [--out DIR] [--param k=v]…
- *                     [--workers N] [--mode fast|exact] [--no-report] [--quiet]
+ *                     [--workers N] [--mode fast|exact|evm] [--network hardhat|localhost] [--no-report] [--quiet]
+ *   --mode evm runs every agent as real transactions against the contracts and checks the chain equals the exact
+ *   model after every epoch; it runs inside Hardhat (`hardhat run scripts/evm/simulate.ts`, started for you) on
+ *   the in-process network, or with --network localhost on a running `npx hardhat node`.
  *   cli.ts sweep --scenario <name|file> --param k=v1,v2 [--param …] [--runs N] [--workers N] [--shard i/n] [--out DIR]
  *                [--no-report] [--quiet]
  *   Both end by writing the governance report (report.html + report.md) into the output folder unless --no-report.
@@ -10,9 +13,11 @@
  *   cli.ts schema            print the JSON Schema of scenario files
  *   cli.ts list              list the built-in scenarios
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 import { builtInScenarios, parseValue, scenarioJsonSchema, ScenarioError } from "./scenario";
-import { simulate } from "./run";
+import { simulate, type ReplicatesRunner } from "./run";
 
 export class UsageError extends Error {}
 
@@ -95,7 +100,28 @@ export function overridesOf(args: ParsedArgs, allowLists: boolean): Record<strin
   return o;
 }
 
-async function runSimulate(args: ParsedArgs): Promise<number> {
+/** Environment variable that carries the simulate arguments into `hardhat run scripts/evm/simulate.ts`. */
+export const EVM_ARGV_VARIABLE = "DEPINLAB_SIMULATE_ARGV";
+
+/**
+ * `--mode evm`: the same command inside Hardhat (the in-process network is Hardhat's, and scripts/evm may not be
+ * imported from here): `hardhat run --network <network> scripts/evm/simulate.ts` with these arguments.
+ */
+function simulateInHardhat(argv: string[], network: string): Promise<number> {
+  const hardhat = require.resolve("hardhat/internal/cli/cli.js");
+  const script = path.join(__dirname, "..", "scripts", "evm", "simulate.ts");
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [hardhat, "run", "--network", network, script], {
+      cwd: path.join(__dirname, ".."),
+      env: { ...process.env, [EVM_ARGV_VARIABLE]: JSON.stringify(argv) },
+      stdio: "inherit",
+    });
+    child.once("error", reject);
+    child.once("close", (code) => resolve(code ?? 1));
+  });
+}
+
+export async function runSimulate(args: ParsedArgs, evmRunner?: ReplicatesRunner, argv?: string[]): Promise<number> {
   checkFlags(args, [
     "scenario",
     "seed",
@@ -106,12 +132,24 @@ async function runSimulate(args: ParsedArgs): Promise<number> {
     "quiet",
     "mode",
     "workers",
+    "network",
     "no-report",
     "help",
   ]);
   const quiet = flag(args, "quiet") === "true";
-  const mode = (flag(args, "mode") ?? "fast") as "fast" | "exact";
-  if (mode !== "fast" && mode !== "exact") throw new UsageError(`--mode: expected fast or exact, got "${mode}"`);
+  const mode = (flag(args, "mode") ?? "fast") as "fast" | "exact" | "evm";
+  if (mode !== "fast" && mode !== "exact" && mode !== "evm") {
+    throw new UsageError(`--mode: expected fast, exact or evm, got "${mode}"`);
+  }
+  const network = flag(args, "network");
+  if (network !== undefined && mode !== "evm") throw new UsageError("--network: only with --mode evm");
+  if (network !== undefined && network !== "hardhat" && network !== "localhost") {
+    throw new UsageError(`--network: expected hardhat (in-process) or localhost (npx hardhat node), got "${network}"`);
+  }
+  if (mode === "evm" && evmRunner === undefined) {
+    if (argv === undefined) throw new UsageError("--mode evm: run through the simulate command");
+    return simulateInHardhat(argv, network ?? "hardhat");
+  }
   const scenario = flag(args, "scenario") ?? args.positional[0] ?? "baseline";
   const started = process.hrtime.bigint();
   const { summary, dir } = await simulate({
@@ -121,6 +159,7 @@ async function runSimulate(args: ParsedArgs): Promise<number> {
     mode,
     workers: intFlag(args, "workers", 1),
     onReplicate: quiet ? undefined : (done, total) => process.stderr.write(`\rrun ${done}/${total}`),
+    runner: evmRunner,
   });
   if (!quiet) {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -145,6 +184,13 @@ async function runSimulate(args: ParsedArgs): Promise<number> {
       "finalPrice",
     ]) {
       console.log(`  ${k.padEnd(20)} ${fmt(k)}`);
+    }
+    if (summary.evm) {
+      const e = summary.evm;
+      console.log(
+        `  checked on the EVM (${e.network}, chain ${e.chainId}): ${e.epochsChecked} epoch(s), ${e.transactions} ` +
+          `transactions in ${e.blocks} blocks, equal to the exact model to the wei`,
+      );
     }
     for (const v of summary.verdicts) {
       const thr = Array.isArray(v.threshold) ? `[${v.threshold.join(", ")}]` : v.threshold;
@@ -179,7 +225,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   switch (args.command) {
     case "simulate":
-      return runSimulate(args);
+      return runSimulate(args, undefined, argv);
     case "schema":
       console.log(JSON.stringify(scenarioJsonSchema(), null, 2));
       return 0;
