@@ -52,13 +52,16 @@ export const MOVE_TYPES: Record<"Move", TypedField[]> = {
   ],
 };
 
-/** EIP-712 domain of one registry deployment. */
-export interface DeviceRegistryDomain {
+/** An EIP-712 domain bound to one contract on one chain (the registry's, the distributor's). */
+export interface Eip712Domain {
   name: string;
   version: string;
   chainId: bigint;
   verifyingContract: string;
 }
+
+/** EIP-712 domain of one registry deployment. */
+export type DeviceRegistryDomain = Eip712Domain;
 
 /** Message of a `Register` signature. */
 export interface RegisterMessage {
@@ -90,7 +93,7 @@ export interface MoveMessage {
 /** Anything that signs typed data the way ethers v6 signers do (`Wallet`, `HardhatEthersSigner`). */
 export interface TypedDataSigner {
   signTypedData(
-    domain: DeviceRegistryDomain,
+    domain: Eip712Domain,
     types: Record<string, TypedField[]>,
     value: Record<string, unknown>,
   ): Promise<string>;

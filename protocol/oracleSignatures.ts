@@ -6,7 +6,7 @@
  * (pure: no I/O, no provider). The twin of `RewardDistributor.epochRootDigest`.
  */
 import { TypedDataEncoder, getAddress, recoverAddress } from "ethers";
-import type { TypedDataSigner, TypedField } from "./deviceSignatures";
+import type { Eip712Domain, TypedDataSigner, TypedField } from "./deviceSignatures";
 
 /** EIP-712 domain name and version of the RewardDistributor (its constructor's `EIP712(...)`). */
 export const REWARDS_DOMAIN_NAME = "DePIN Lab Rewards";
@@ -22,12 +22,7 @@ export const EPOCH_ROOT_TYPES: Record<"EpochRoot", TypedField[]> = {
 };
 
 /** EIP-712 domain of one distributor deployment (binds the chain id and the distributor's address). */
-export interface RewardsDomain {
-  name: string;
-  version: string;
-  chainId: bigint;
-  verifyingContract: string;
-}
+export type RewardsDomain = Eip712Domain;
 
 /** What oracle members sign: an epoch's root of cumulative rewards and the rewards the epoch adds. */
 export interface EpochRootMessage {

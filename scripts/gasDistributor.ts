@@ -47,8 +47,6 @@ export type TreeKind = "full" | "path";
 export interface DistributorGasOptions {
   /** Measure on this system instead of deploying `MockEmissionController` + `RewardDistributor`. */
   system?: DistributorGasSystem;
-  /** Vesting of a self-deployed distributor (default: none). */
-  vesting?: { immediateBps: number; vestingDuration: number };
   /** `full` 2^20-leaf trees (default) or depth-20 `path` trees. */
   trees?: TreeKind;
   /** Leaves per full tree (default 2^20, proof depth 20); depth of path trees is always 20. */
@@ -171,12 +169,10 @@ function scenarioTrees(kind: TreeKind, size: number, log: (message: string) => v
 
 /**
  * Deploys the mock controller (which deploys the token) and a distributor with a one-day challenge window and a
- * 3-of-5 oracle set of fresh keys.
+ * 3-of-5 oracle set of fresh keys, no vesting (with vesting only the account itself may claim, and the scenario's
+ * accounts have no keys).
  */
-export async function deployMockDistributorSystem(vesting?: {
-  immediateBps: number;
-  vestingDuration: number;
-}): Promise<DistributorGasSystem> {
+export async function deployMockDistributorSystem(): Promise<DistributorGasSystem> {
   const [admin] = await ethers.getSigners();
   const members: Wallet[] = Array.from(
     { length: 5 },
@@ -189,8 +185,8 @@ export async function deployMockDistributorSystem(vesting?: {
   const distributor: RewardDistributor = await ethers.deployContract("RewardDistributor", [
     await controller.getAddress(),
     24 * 60 * 60,
-    vesting?.immediateBps ?? 10_000,
-    vesting?.vestingDuration ?? 0,
+    10_000,
+    0,
     admin.address,
     members.map((m) => m.address),
     3,
@@ -222,7 +218,7 @@ export async function measureDistributorGas(options: DistributorGasOptions = {})
   if (!Number.isInteger(size) || size < 4) throw new Error(`treeSize: expected an integer >= 4, got ${size}`);
   const depth = kind === "path" ? PATH_DEPTH : Math.ceil(Math.log2(size));
   const trees = scenarioTrees(kind, size, log);
-  const system = options.system ?? (await deployMockDistributorSystem(options.vesting));
+  const system = options.system ?? (await deployMockDistributorSystem());
   const { distributor } = system;
   const set = await readOracleSet(distributor);
   const window = Number(await distributor.challengeWindow());

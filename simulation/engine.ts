@@ -7,14 +7,7 @@
  * the hot loop. Randomness comes from one seeded generator per replicate: same scenario + seed ⇒ same numbers.
  */
 import { DensityModel } from "../protocol/density";
-import { splitEmission, type EmissionSplits } from "../protocol/emission";
-import {
-  createFastRewardKernel,
-  rewardEpochExact,
-  type DeviceEpoch,
-  type FastRewardKernel,
-  type RewardParams,
-} from "../protocol/reward";
+import { createFastRewardKernel, type FastRewardKernel } from "../protocol/reward";
 import {
   decideHonest,
   decideMercenary,

@@ -107,7 +107,7 @@ interface IRewardDistributor {
     error RewardsEpochRevoked(uint256 epoch);
     /// @notice `claim` against an epoch still in its challenge window.
     error RewardsEpochInChallengeWindow(uint256 epoch, uint256 claimableAt);
-    /// @notice `claim` against an epoch whose root is superseded: `newerEpoch` is claimable too; claim under the newest.
+    /// @notice `claim` against a superseded epoch: `newerEpoch` is claimable too; claim under the newest.
     error RewardsEpochSuperseded(uint256 epoch, uint256 newerEpoch);
     /// @notice With vesting on, `claimer` may not claim for `account` (not the account, not approved by it).
     error RewardsClaimerNotApproved(address account, address claimer);
@@ -153,7 +153,8 @@ interface IRewardDistributor {
     /// `oracleThreshold` distinct oracle members. Anyone may submit.
     /// @dev Epochs are posted in order; `epoch` must have ended; the budget rule must hold; root nonzero. Only the
     /// first `oracleThreshold` signatures are checked (65-byte ECDSA over `epochRootDigest(epoch, root, total)`, in any
-    /// order): `RewardsTooFewSignatures`, `RewardsInvalidSignature`, `RewardsSignerNotMember`, `RewardsDuplicateSigner`.
+    /// order): `RewardsTooFewSignatures`, `RewardsInvalidSignature`, `RewardsSignerNotMember`,
+    /// `RewardsDuplicateSigner`.
     /// A revoked (epoch, root, total) can never be posted again (`RewardsPostRevoked`), so its signatures are spent.
     /// @param signatures The members' signatures.
     function postEpoch(uint256 epoch, bytes32 root, uint256 total, bytes[] calldata signatures) external;

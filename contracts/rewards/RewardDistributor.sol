@@ -24,8 +24,11 @@ import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 contract RewardDistributor is IRewardDistributor, AccessControl, EIP712, Pausable {
     using SafeERC20 for IERC20;
 
+    // An EIP-712 type string is longer than 32 bytes by nature; it is hashed at compile time.
+    // solhint-disable gas-small-strings
     /// @inheritdoc IRewardDistributor
     bytes32 public constant EPOCH_ROOT_TYPEHASH = keccak256("EpochRoot(uint256 epoch,bytes32 root,uint256 total)");
+    // solhint-enable gas-small-strings
     /// @inheritdoc IRewardDistributor
     uint256 public constant MAX_ORACLE_MEMBERS = 32;
     /// @inheritdoc IRewardDistributor
@@ -196,7 +199,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, EIP712, Pausabl
             mstore(0x00, keccak256(0x00, 0x40))
             leaf := keccak256(0x00, 0x20)
         }
-        // Solady's calldata verifier: the same sorted-pair keccak tree as OpenZeppelin's, without per-level bounds checks.
+        // Solady's calldata verifier: the sorted-pair keccak tree of OpenZeppelin's, without per-level bounds checks.
         if (!MerkleProofLib.verifyCalldata(proof, _roots[epoch], leaf)) {
             revert RewardsInvalidProof(epoch, account, cumulativeAmount);
         }
@@ -312,7 +315,8 @@ contract RewardDistributor is IRewardDistributor, AccessControl, EIP712, Pausabl
     }
 
     /// @dev Reverts unless the first `_oracleThreshold` signatures are valid EIP-712 signatures of distinct oracle
-    /// members over `EpochRoot(epoch, root, total)` (domain: this contract, this chain), and the post was never revoked.
+    /// members over `EpochRoot(epoch, root, total)` (domain: this contract, this chain), and the post was never
+    /// revoked.
     /// Signatures beyond the threshold are not read.
     function _checkOracleSignatures(
         uint256 epoch,
@@ -384,7 +388,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, EIP712, Pausabl
         }
         uint256 claimableAt = uint256(_posts[epoch].postedAt) + window;
         if (block.timestamp < claimableAt) revert RewardsEpochInChallengeWindow(epoch, claimableAt);
-        // `epoch` is claimable and the latest post is not, so epoch + 1 < next is posted; it must still be in its window.
+        // `epoch` is claimable and the latest post is not, so epoch + 1 < next is posted: it must be in its window.
         if (block.timestamp >= uint256(_posts[epoch + 1].postedAt) + window) {
             revert RewardsEpochSuperseded(epoch, epoch + 1);
         }

@@ -18,7 +18,7 @@ import { type DePINLabSystem, type DeploymentManifest, attachSystem } from "./ma
 
 /** One line of the check table. */
 export interface CheckRow {
-  /** What is checked, e.g. `distributor ORACLE_ROLE holders` or `controller.genesis`. */
+  /** What is checked, e.g. `distributor GUARDIAN_ROLE holders` or `controller.genesis`. */
   check: string;
   expected: string;
   actual: string;

@@ -107,7 +107,14 @@ const CONTRACT_KEYS = ["timelock", "schedule", "controller", "token", "distribut
 /** Reads and shape-checks a manifest file. */
 export function readManifestFile(file: string): DeploymentManifest {
   if (!fs.existsSync(file)) {
-    throw new ManifestError(file, "not found; deploy first with `npx hardhat deploy --network <network>`");
+    throw new ManifestError(
+      file,
+      "not found; deploy first with `npx hardhat deploy --network <network>`" +
+        (path.basename(file) === "hardhat.json"
+          ? " (the in-process `hardhat` network forgets everything when a command ends: to operate across " +
+            "commands, start `npx hardhat node` and pass `--network localhost` to deploy and to every task)"
+          : ""),
+    );
   }
   let manifest: DeploymentManifest;
   try {

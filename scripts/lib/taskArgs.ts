@@ -1,18 +1,19 @@
 /**
  * Argument checks and error reporting shared by the operate and oracle tasks. Every task validates all of its
- * arguments with these before it sends anything; a refusal is a `HardhatPluginError`, which Hardhat prints as one
+ * arguments with these before it sends anything; a refusal is a `TaskRefusal` (lib/refusal.ts), which Hardhat prints as one
  * clear line and turns into a non-zero exit code (or a rejected `hre.run` promise).
  * No compiled artifacts are imported here (task files load this at module top level).
  */
 import { HardhatPluginError } from "hardhat/plugins";
+import { HardhatError } from "hardhat/internal/core/errors";
 import { getAddress, isAddress, parseUnits, type Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { TaskRefusal } from "./refusal";
+import { LOCAL_NETWORKS } from "./chainTime";
 
-export const PLUGIN = "depin-lab";
-
-/** A refusal of a task: one line, no stack trace. */
+/** A refusal of a task: one line, no stack trace (unless `--verbose`). */
 export function refuse(task: string, message: string): never {
-  throw new HardhatPluginError(PLUGIN, `${task}: ${message}`);
+  throw new TaskRefusal(`${task}: ${message}`);
 }
 
 /** Error types whose message is written for the operator: shown as a refusal without a stack. */
@@ -37,6 +38,11 @@ export async function runTask<T>(task: string, action: () => Promise<T>): Promis
     // A revert decoded by ethers: name the custom error and its arguments.
     const revert = (err as { revert?: { name: string; args: unknown[] } }).revert;
     if (revert) refuse(task, `transaction reverted with ${revert.name}(${revert.args.map(String).join(", ")})`);
+    // Hardhat's own errors (HHnnn: an unreachable node, a bad network config) are written for the operator too.
+    if (HardhatError.isHardhatError(err)) {
+      const hint = err.number === 108 ? " (for --network localhost, start a node first: `npx hardhat node`)" : "";
+      refuse(task, `${err.message.replace(/\s*\n\s*/g, " ")}${hint}`);
+    }
     throw err;
   }
 }
@@ -139,7 +145,7 @@ export async function resolveSigner(
 
 /** Networks with Hardhat's well-known development accounts. */
 export function isLocalNetwork(hre: HardhatRuntimeEnvironment): boolean {
-  return hre.network.name === "hardhat" || hre.network.name === "localhost";
+  return LOCAL_NETWORKS.has(hre.network.name);
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   type EpochSummary,
 } from "./outputs";
 import { toJson, writeFileAtomic } from "../lib/atomicFile";
+import { LOCAL_NETWORKS, waitText } from "../lib/chainTime";
 import {
   type OracleKey,
   SignatureError,
@@ -115,7 +116,12 @@ export async function prepareEpoch(options: OracleRunOptions, reports: readonly 
   const latest = await provider.getBlock("latest");
   if (!latest || BigInt(latest.timestamp) < epochEnd) {
     throw new OracleError(
-      `epoch ${epoch} has not ended: it ends at ${epochEnd} and the latest block is at ${latest?.timestamp}`,
+      waitText(
+        `epoch ${epoch} is still running: it ends`,
+        epochEnd,
+        BigInt(latest?.timestamp ?? 0),
+        LOCAL_NETWORKS.has(options.network) ? options.network : undefined,
+      ),
     );
   }
 

@@ -6,11 +6,10 @@
  */
 import path from "node:path";
 import { scope, task } from "hardhat/config";
-import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { ensureCompiled } from "../lib/taskArgs";
+import { TaskRefusal } from "../lib/refusal";
 
-const PLUGIN = "depin-lab";
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy loading: these modules need compiled artifacts */
 
 /** Turns our typed errors into a Hardhat error (one clear line, exit code 1, no stack trace). */
@@ -20,7 +19,7 @@ async function clearErrors<T>(run: () => Promise<T>): Promise<T> {
   } catch (err) {
     const name = (err as Error)?.name;
     if (["DeployParametersError", "DeployError", "ManifestError", "HandoverError", "CheckFailedError"].includes(name)) {
-      throw new HardhatPluginError(PLUGIN, (err as Error).message, err as Error);
+      throw new TaskRefusal((err as Error).message, err as Error);
     }
     throw err;
   }
@@ -136,10 +135,7 @@ task(
         }
       }
       if (failures.length > 0) {
-        throw new HardhatPluginError(
-          PLUGIN,
-          `deploy:verify: ${failures.length} contract(s) not verified:\n${failures.join("\n")}`,
-        );
+        throw new TaskRefusal(`deploy:verify: ${failures.length} contract(s) not verified:\n${failures.join("\n")}`);
       }
     });
   });
@@ -154,8 +150,7 @@ for (const name of ["deploy", "visualize"]) {
     .task(name)
     .setAction(async (args: { modulePath: string }, hre: HardhatRuntimeEnvironment, runSuper) => {
       if (path.resolve(hre.config.paths.root, args.modulePath) === path.join(hre.config.paths.root, MODULE_BUILDER)) {
-        throw new HardhatPluginError(
-          PLUGIN,
+        throw new TaskRefusal(
           `${MODULE_BUILDER} builds the module from a validated parameter file (its role, maker and class lists ` +
             `decide how many calls it makes), so \`npx hardhat ignition ${name}\` cannot load it: run ` +
             `\`npx hardhat deploy --network ${hre.network.name}\` (parameters: ignition/parameters/${hre.network.name}.json; ` +

@@ -18,6 +18,7 @@ import {
   runTask,
 } from "../lib/taskArgs";
 import { readDeviceKey } from "./operate";
+import { waitText } from "../lib/chainTime";
 
 export const DEFAULT_OUT_DIR = "out/epochs";
 
@@ -68,7 +69,15 @@ task("epoch:mint", "Mints an epoch's emission and funds its device pool (anyone 
       const startsAt = await system.controller.epochStart(epoch);
       const latest = await hre.ethers.provider.getBlock("latest");
       if (BigInt(latest!.timestamp) < startsAt) {
-        refuse("epoch:mint", `epoch ${epoch} starts at ${startsAt}; the latest block is at ${latest!.timestamp}`);
+        refuse(
+          "epoch:mint",
+          waitText(
+            `epoch ${epoch} has not started: it starts`,
+            startsAt,
+            BigInt(latest!.timestamp),
+            isLocalNetwork(hre) ? hre.network.name : undefined,
+          ),
+        );
       }
       const tx = await system.controller.connect(sender).mintEpoch(epoch);
       await tx.wait();

@@ -63,6 +63,12 @@ function tokens(wei: bigint): string {
   return formatUnits(wei, 18);
 }
 
+/** On a local network, how to get tokens: the `fund` task (scripts/tasks/local.ts). */
+function fundHint(hre: HardhatRuntimeEnvironment, account: string, amount: bigint): string {
+  if (!isLocalNetwork(hre)) return "";
+  return `; on this local network get tokens with \`npx hardhat fund --to ${account} --amount ${tokens(amount)} --network ${hre.network.name}\``;
+}
+
 function hexId(deviceId: bigint): string {
   return "0x" + deviceId.toString(16).padStart(40, "0");
 }
@@ -170,7 +176,10 @@ task(
         if (bond !== undefined) {
           const balance = await system.token.balanceOf(await sender.getAddress());
           if (balance < bond)
-            refuse("device:register", `--bond: the sender holds ${tokens(balance)} tokens, less than ${tokens(bond)}`);
+            refuse(
+              "device:register",
+              `--bond: the sender holds ${tokens(balance)} tokens, less than ${tokens(bond)}${fundHint(hre, await sender.getAddress(), bond)}`,
+            );
         }
 
         const chainId = (await hre.ethers.provider.getNetwork()).chainId;
@@ -269,7 +278,10 @@ task("stake", "Adds tokens to a device's bond (anyone may top up; approves the s
       const from = await sender.getAddress();
       const balance = await token.balanceOf(from);
       if (balance < amount)
-        refuse("stake", `--amount: ${from} holds ${tokens(balance)} tokens, less than ${tokens(amount)}`);
+        refuse(
+          "stake",
+          `--amount: ${from} holds ${tokens(balance)} tokens, less than ${tokens(amount)}${fundHint(hre, from, amount)}`,
+        );
       await stakeOn({ staking, token }, sender, deviceId, amount);
     }),
   );

@@ -5,7 +5,7 @@
  * group's unvested rewards pro rata; a leaving device's bond returns to its group's liquid tokens. Registrations,
  * stakes, moves and flags change nothing here: the engine's own arrays are the fast model's state.
  */
-import type { EpochWork, FlagReason, JoiningDevice, Ledger, LedgerMode } from "./ledger";
+import type { EpochWork, JoiningDevice, Ledger, LedgerMode } from "./ledger";
 
 interface GroupPurse {
   liquid: number;
@@ -39,11 +39,8 @@ export class FastLedger implements Ledger {
   }
   topUp(): void {}
   move(): void {}
-  flag(handle: number, reason: FlagReason, suspend: boolean): void {
-    (void handle, reason, suspend);
-  }
-  slash(handle: number, fraction: number): number {
-    (void handle, fraction);
+  flag(): void {}
+  slash(): number {
     return 0;
   }
   settle(): void {}

@@ -4,8 +4,27 @@
  */
 import YAML from "yaml";
 import type { Report, RunReport, SweepReport } from "./model";
-import { runCharts, sweepCharts, pointPasses, frontier, chartLevers, formatLever, type ChartDef } from "./specs";
-import { judgeAll, overall, compareVerdicts, type Outcome, type Verdict } from "./verdicts";
+import {
+  runCharts,
+  sweepCharts,
+  pointPasses,
+  frontier,
+  chartLevers,
+  formatLever,
+  groupStyles,
+  recommendedPoints,
+  type ChartDef,
+} from "./specs";
+import {
+  judgeAll,
+  overall,
+  compareVerdicts,
+  thresholdKey,
+  type Outcome,
+  type Threshold,
+  type Verdict,
+} from "./verdicts";
+import { changeText, formatChangeValue, scenarioChanges, type ScenarioChange } from "./scenarioDiff";
 import {
   formatDelta,
   formatEstimate,
@@ -56,9 +75,10 @@ export interface ReportDocument {
   sections: Section[];
 }
 
-export function verdictsOf(report: RunReport): Verdict[] {
+/** The run's metrics judged by `thresholds` (by default the run's own). */
+export function verdictsOf(report: RunReport, thresholds: readonly Threshold[] = report.thresholds): Verdict[] {
   const byKey = new Map(report.metrics.map((m) => [m.key, m.estimate]));
-  return judgeAll(report.thresholds, (k) => byKey.get(k));
+  return judgeAll(thresholds, (k) => byKey.get(k));
 }
 
 function outcomeCell(o: Outcome): Cell {
@@ -271,6 +291,46 @@ export function sweepDocument(sweep: SweepReport): ReportDocument {
       ...sweep.thresholds.map((t) => formatEstimate(p.metrics[t.metric], t.unit)),
     ]),
   };
+  const frontierWhy =
+    sweep.thresholds.length === 0
+      ? "There is no frontier: the sweep states no fairness thresholds."
+      : edge.length > 0
+        ? `The frontier: ${edge.length} passing setting${edge.length > 1 ? "s" : ""} next to a failing one, the edge of the safe region.`
+        : passing === 0
+          ? "The frontier is empty because no swept setting passes every threshold."
+          : passing === sweep.points.length
+            ? "The frontier is empty because every swept setting passes: the thresholds do not bind inside the swept range (widen it to find the edge)."
+            : `The frontier is empty: no passing setting of the charted slice (${levers.x}${levers.y ? ` × ${levers.y}` : ""}) sits next to a failing one.`;
+  const recommended = recommendedPoints(sweep);
+  const extra = ["honestRoi", "farmerProfitUsd", "finalPrice"].filter(
+    (m) => !sweep.thresholds.some((t) => t.metric === m),
+  );
+  const recommendedTable: Table = {
+    caption:
+      "Recommended settings: every setting that passes every threshold, best honest ROI first (mean and 95% interval)",
+    columns: [
+      "Rank",
+      ...sweep.levers,
+      ...extra.map((m) => metricInfo(m).label),
+      ...sweep.thresholds.map((t) => `${t.label} (${formatThreshold(t)})`),
+    ],
+    rows: recommended.map((p, i) => [
+      String(i + 1),
+      ...sweep.levers.map((l) => formatLever(p.params[l])),
+      ...extra.map((m) => formatEstimate(p.metrics[m], metricInfo(m).unit)),
+      ...sweep.thresholds.map((t) => formatEstimate(p.metrics[t.metric], t.unit)),
+    ]),
+  };
+  const recommendedWhy =
+    recommended.length === 0
+      ? sweep.thresholds.length === 0
+        ? "No setting can be recommended: the sweep states no fairness thresholds."
+        : "No setting can be recommended: none passes every fairness threshold."
+      : `${recommended.length} setting${recommended.length > 1 ? "s pass" : " passes"} every fairness threshold; ranked by the honest operators' return on investment. ` +
+        `The best: ${sweep.levers.map((l) => `${l} = ${formatLever(recommended[0].params[l])}`).join(", ")}` +
+        (recommended[0].metrics.honestRoi
+          ? ` (honest ROI ${formatEstimate(recommended[0].metrics.honestRoi, "fraction")}).`
+          : ".");
   const o: Outcome =
     sweep.thresholds.length === 0
       ? "missing"
@@ -297,7 +357,7 @@ export function sweepDocument(sweep: SweepReport): ReportDocument {
   const points: string[] = [
     `${passing} of ${sweep.points.length} settings of ${sweep.levers.join(" × ")} pass every fairness threshold.`,
     edge.length
-      ? `The frontier (passing settings next to a failing one) has ${edge.length} setting${edge.length > 1 ? "s" : ""}, listed below the charts.`
+      ? `The frontier (passing settings next to a failing one) has ${edge.length} setting${edge.length > 1 ? "s" : ""}, listed after the charts.`
       : passing === 0
         ? "No setting passes every threshold: the levers swept cannot make this scenario fair on their own."
         : "Every setting passes: the thresholds do not bind over the swept range.",
@@ -309,7 +369,18 @@ export function sweepDocument(sweep: SweepReport): ReportDocument {
     id: "charts",
     heading: "Charts",
     charts: [...baselineCharts, ...sweepCharts(sweep)].map((chart) => ({ charts: [{ chart }] })),
-    tables: [frontierTable],
+  });
+  sections.push({
+    id: "frontier",
+    heading: "The frontier",
+    paragraphs: [frontierWhy],
+    tables: edge.length ? [frontierTable] : [],
+  });
+  sections.push({
+    id: "recommended",
+    heading: "Recommended settings",
+    paragraphs: [recommendedWhy],
+    tables: recommended.length ? [recommendedTable] : [],
   });
   sections.push(scenarioSection(sweep));
   sections.push(glossarySection([...new Set(sweep.points.flatMap((p) => Object.keys(p.metrics)))]));
@@ -356,10 +427,74 @@ export function compareHeadline(statusQuo: RunReport, proposal: RunReport): stri
   ];
 }
 
+/** Whose fairness thresholds judge both sides of an A/B report. */
+export type ThresholdsFrom = "status-quo" | "proposal";
+
+export interface CompareOptions {
+  /** Default: the status quo's thresholds judge both runs. */
+  thresholdsFrom?: ThresholdsFrom;
+}
+
+/**
+ * What differs between the two runs: every changed scenario path, then the replicates, seed, version and commit when
+ * those differ (a different commit means different simulator code).
+ */
+export function runChanges(statusQuo: RunReport, proposal: RunReport): ScenarioChange[] {
+  const a = statusQuo.reproduce;
+  const b = proposal.reproduce;
+  const facts: [string, unknown, unknown][] = [
+    ["(version)", a.version, b.version],
+    ["(commit)", a.commit, b.commit],
+  ];
+  return [
+    ...scenarioChanges(statusQuo.scenario, proposal.scenario),
+    ...facts.filter(([, x, y]) => x !== y).map(([path, before, after]) => ({ path, before, after })),
+  ];
+}
+
+/** The A/B title: the proposal named by what it changes. */
+function compareTitle(statusQuo: RunReport, proposal: RunReport, changes: readonly ScenarioChange[]): string {
+  const names = proposal.name === statusQuo.name ? proposal.name : `${proposal.name} against ${statusQuo.name}`;
+  const shown = changes.filter((c) => c.path !== "name").slice(0, 2);
+  if (shown.length === 0) return `A/B governance report: ${names} (no scenario change)`;
+  const rest = changes.filter((c) => c.path !== "name").length - shown.length;
+  return `A/B governance report: ${names}, ${shown.map(changeText).join("; ")}${rest > 0 ? ` and ${rest} more change${rest > 1 ? "s" : ""}` : ""}`;
+}
+
+function changesSection(changes: readonly ScenarioChange[]): Section {
+  return {
+    id: "changes",
+    heading: "What the proposal changes",
+    paragraphs: [
+      changes.length === 0
+        ? "The two runs use the same scenario, replicates and seed: any difference below comes from the code (see Reproduce)."
+        : `The proposal is the status quo with ${changes.length === 1 ? "this change" : `these ${changes.length} changes`} (paths in the resolved scenario):`,
+    ],
+    tables: changes.length
+      ? [
+          {
+            caption: "Each changed setting, status quo → proposal",
+            columns: ["Setting", "Status quo", "Proposal"],
+            rows: changes.map((c) => [c.path, formatChangeValue(c.before), formatChangeValue(c.after)]),
+          },
+        ]
+      : [],
+  };
+}
+
 /** Builds the A/B document: the status quo and a proposal side by side, with deltas and changed verdicts. */
-export function compareDocument(statusQuo: RunReport, proposal: RunReport): ReportDocument {
-  const before = verdictsOf(statusQuo);
-  const after = verdictsOf(proposal);
+export function compareDocument(
+  statusQuo: RunReport,
+  proposal: RunReport,
+  options: CompareOptions = {},
+): ReportDocument {
+  const from = options.thresholdsFrom ?? "status-quo";
+  const [judging, other] = from === "proposal" ? [proposal, statusQuo] : [statusQuo, proposal];
+  const thresholds = judging.thresholds;
+  const judged = new Set(thresholds.map(thresholdKey));
+  const oneSided = other.thresholds.filter((t) => !judged.has(thresholdKey(t)));
+  const before = verdictsOf(statusQuo, thresholds);
+  const after = verdictsOf(proposal, thresholds);
   const changes = compareVerdicts(before, after);
   const changed = changes.filter((c) => c.changed);
   const o = overall(after);
@@ -409,9 +544,19 @@ export function compareDocument(statusQuo: RunReport, proposal: RunReport): Repo
         .join("; ") +
       "."
     : "No threshold changes verdict.";
-  const beforeCharts = new Map(runCharts(statusQuo).map((c) => [c.id, c]));
+  const judgedBy =
+    `Both runs are judged by the ${from === "proposal" ? "proposal's" : "status quo's"} ${thresholds.length} fairness ` +
+    `threshold${thresholds.length === 1 ? "" : "s"}.` +
+    (oneSided.length
+      ? ` The ${from === "proposal" ? "status quo" : "proposal"} also states ${oneSided.map((t) => `${t.label} ${formatThreshold(t)}`).join(", ")}, ` +
+        `which the ${from === "proposal" ? "proposal" : "status quo"} does not; ${oneSided.length === 1 ? "it is" : "they are"} not judged here ` +
+        `(\`npm run report -- --compare … --thresholds-from ${from === "proposal" ? "status-quo" : "proposal"}\` judges by the other side's).`
+      : "");
+  const runChangeList = runChanges(statusQuo, proposal);
+  const styles = groupStyles(statusQuo, proposal);
+  const beforeCharts = new Map(runCharts(statusQuo, styles).map((c) => [c.id, c]));
   const overlays: ChartSlot[] = compareOverlayCharts(statusQuo, proposal).map((chart) => ({ charts: [{ chart }] }));
-  const sideBySide: ChartSlot[] = runCharts(proposal)
+  const sideBySide: ChartSlot[] = runCharts(proposal, styles)
     .filter((c) => beforeCharts.has(c.id) && !OVERLAID_CHART_IDS.has(c.id))
     .map((c) => ({
       heading: c.title,
@@ -421,13 +566,14 @@ export function compareDocument(statusQuo: RunReport, proposal: RunReport): Repo
       ],
     }));
   return {
-    title: `A/B governance report: ${proposal.name} against ${statusQuo.name}`,
+    title: compareTitle(statusQuo, proposal, runChangeList),
     subtitle: `Status quo: ${statusQuo.dir}. Proposal: ${proposal.dir}.`,
     overall: o,
     overallText: `Proposal ${overallText(o, after)} ${changeWords}`,
     warnings: [...statusQuo.warnings.map((w) => `Status quo: ${w}`), ...proposal.warnings.map((w) => `Proposal: ${w}`)],
     sections: [
-      { id: "verdict", heading: "Verdict", paragraphs: [changeWords], tables: [changeTable] },
+      changesSection(runChangeList),
+      { id: "verdict", heading: "Verdict", paragraphs: [changeWords, judgedBy], tables: [changeTable] },
       {
         id: "headline",
         heading: "The three numbers that matter most",
@@ -436,8 +582,15 @@ export function compareDocument(statusQuo: RunReport, proposal: RunReport): Repo
       },
       { id: "charts", heading: "Charts: status quo against proposal", charts: [...overlays, ...sideBySide] },
       { id: "metrics", heading: "All metrics", tables: [metricDeltas] },
-      { ...scenarioSection(statusQuo), id: "scenario-a", heading: "Status quo scenario as run" },
-      { ...scenarioSection(proposal), id: "scenario-b", heading: "Proposal scenario as run" },
+      {
+        ...scenarioSection(statusQuo),
+        id: "scenario",
+        heading: "The status quo scenario as run",
+        paragraphs: [
+          ...(statusQuo.description ? [statusQuo.description] : []),
+          "The status quo after defaults were applied, exactly as the simulator ran it; the proposal is this scenario with the changes listed at the top.",
+        ],
+      },
       glossarySection(keys),
       {
         ...reproduceSection(statusQuo, `npm run report -- --compare ${statusQuo.dir} ${proposal.dir}`),

@@ -9,14 +9,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { readReportInput, readRun } from "./inputs";
-import { compareDocument, documentOf, type ReportDocument } from "./document";
+import { compareDocument, documentOf, type CompareOptions, type ReportDocument } from "./document";
 import { renderHtml, escapeHtml } from "./html";
 import { renderMarkdown } from "./markdown";
 import { prefixSvgIds, renderSvg } from "./render";
 import type { ChartDef } from "./specs";
 import { writeFileAtomic } from "../output";
 
-export interface ReportOptions {
+export interface ReportOptions extends CompareOptions {
   /** HTML file to write; default `<dir>/report.html` (A/B: `<proposal dir>/compare.html`). */
   out?: string;
   /** Also write the Markdown twin beside the HTML file (same name, `.md`). Default true. */
@@ -109,6 +109,6 @@ export async function writeCompareReport(
   proposalDir: string,
   opts: ReportOptions = {},
 ): Promise<WrittenReport> {
-  const doc = compareDocument(readRun(statusQuoDir), readRun(proposalDir));
+  const doc = compareDocument(readRun(statusQuoDir), readRun(proposalDir), { thresholdsFrom: opts.thresholdsFrom });
   return writeDocument(doc, opts.out ?? path.join(proposalDir, "compare.html"), opts.markdown ?? true);
 }

@@ -6,22 +6,46 @@
  * shape as well as by colours of distinct luminance, so the chart reads in greyscale; a system font (no web fonts);
  * inline data only.
  */
-import type { ClassRow, EpochRow, LeverValue, LorenzPoint, RunReport, SweepPoint, SweepReport } from "./model";
+import type {
+  AgentKind,
+  ClassRow,
+  EpochRow,
+  LeverValue,
+  LorenzPoint,
+  RunReport,
+  SweepPoint,
+  SweepReport,
+} from "./model";
 import type { VlSpec } from "./render";
-import { formatEstimate, formatNumber, formatValue } from "./format";
+import { formatEstimate, formatNumber, formatThreshold, formatValue } from "./format";
 import { meets, type Threshold } from "./verdicts";
 import { metricInfo } from "./glossary";
 
 export const FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif";
-export const WIDTH = 620;
-export const HEIGHT = 240;
+/** Plot width: with its legend a chart fills most of the report's 72rem column on a 1280-px page. */
+export const WIDTH = 860;
+export const HEIGHT = 260;
+/** The supply chart draws the cap only when the supply reaches this share of it; below, the line would be flat. */
+export const CAP_ON_CHART_SHARE = 0.25;
 /** Time series longer than this are averaged into bins so the SVG stays small. */
 export const MAX_POINTS = 400;
 
-/** Viridis stops: luminance rises monotonically (L* ≈ 15 → 91), so filled areas stay apart in greyscale. */
-export const AREA_COLOURS = ["#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#fde725"];
-/** Line colours, dark enough on white; lines are also told apart by STROKE_DASHES and POINT_SHAPES. */
-export const LINE_COLOURS = ["#000000", "#1f4e9a", "#b35806", "#1a8a7a", "#6a3d9a", "#7f7f7f"];
+/**
+ * Area fills of agent groups by role: honest groups in blues, farmers in oranges, anything else in greys. Within a
+ * role luminance rises monotonically (dark to light), and honest groups are stacked before farmers, so the light end
+ * of one role meets the dark end of the next and filled areas stay apart in greyscale.
+ */
+export const ROLE_AREA_COLOURS: Record<AgentKind, readonly string[]> = {
+  honest: ["#08306b", "#2171b5", "#6baed6", "#c6dbef"],
+  farmer: ["#7f2704", "#d94801", "#fd8d3c", "#fdd0a2"],
+  other: ["#252525", "#737373", "#bdbdbd"],
+};
+/** Line colours by role, dark enough on white; lines are also told apart by STROKE_DASHES. */
+export const ROLE_LINE_COLOURS: Record<AgentKind, readonly string[]> = {
+  honest: ["#08306b", "#2171b5", "#4a90c8"],
+  farmer: ["#7f2704", "#c44103", "#e8650f"],
+  other: ["#000000", "#555555", "#7f7f7f"],
+};
 export const STROKE_DASHES: number[][] = [
   [1, 0],
   [6, 3],
@@ -200,8 +224,20 @@ export function supplyChart(report: RunReport): ChartDef {
     },
   ];
   let capText = "The schedule has no cap.";
-  if (report.cap !== undefined) {
-    const share = last.cumulative / report.cap;
+  const share = report.cap !== undefined ? last.cumulative / report.cap : undefined;
+  if (report.cap !== undefined && share !== undefined && share < CAP_ON_CHART_SHARE) {
+    // a cap far above the supply would flatten the line against the axis: say where it is instead of drawing it
+    capText = `The cap, ${formatNumber(report.cap)} tokens, is above the chart: ${formatValue(share, "fraction")} of it is minted by epoch ${last.epoch}.`;
+    layers.push({
+      data: {
+        values: [
+          { label: `cap ${formatNumber(report.cap)} (off the chart: ${formatValue(share, "fraction")} of it minted)` },
+        ],
+      },
+      mark: { type: "text", align: "left", baseline: "top", x: 6, y: 6, color: "#7a3c04", fontSize: 11 },
+      encoding: { text: { field: "label" } },
+    });
+  } else if (report.cap !== undefined && share !== undefined) {
     capText = `The cap is ${formatNumber(report.cap)} tokens (dashed line); ${formatValue(share, "fraction")} of it is minted by epoch ${last.epoch}.`;
     layers.push(
       {
@@ -232,24 +268,62 @@ export function supplyChart(report: RunReport): ChartDef {
   };
 }
 
-function classOrder(report: RunReport): string[] {
-  return report.classes.map((c) => c.name);
-}
-
-function classLabel(c: ClassRow): string {
+function classLabel(c: Pick<ClassRow, "name" | "kind">): string {
   return `${c.name} (${c.kind})`;
 }
 
-export function rewardsByClassChart(report: RunReport): ChartDef {
+/** How one agent group is drawn, the same in every chart of a report (and on both sides of an A/B report). */
+export interface GroupStyle {
+  name: string;
+  kind: AgentKind;
+  label: string;
+  fill: string;
+  line: string;
+  dash: number[];
+}
+
+const ROLE_ORDER: readonly AgentKind[] = ["honest", "farmer", "other"];
+
+/**
+ * One style per agent group over all the runs given (a group keeps its colour whichever run it appears in): honest
+ * groups first, then farmers, then others, each in order of first appearance; colours come from the group's role.
+ */
+export function groupStyles(...runs: readonly RunReport[]): GroupStyle[] {
+  const seen = new Map<string, AgentKind>();
+  for (const run of runs) for (const c of run.classes) if (!seen.has(c.name)) seen.set(c.name, c.kind);
+  const groups = ROLE_ORDER.flatMap((kind) =>
+    [...seen].filter(([, k]) => k === kind).map(([name]) => ({ name, kind })),
+  );
+  return groups.map((g, i) => {
+    const ofRole = groups.filter((h) => h.kind === g.kind);
+    const j = ofRole.indexOf(g);
+    return {
+      ...g,
+      label: classLabel(g),
+      fill: pick(ROLE_AREA_COLOURS[g.kind], ofRole.length)[j],
+      line: pick(ROLE_LINE_COLOURS[g.kind], ofRole.length)[j],
+      dash: STROKE_DASHES[i % STROKE_DASHES.length],
+    };
+  });
+}
+
+/** The styles of the groups in `report`, in style order (colours fixed by `styles`). */
+function stylesIn(report: RunReport, styles: readonly GroupStyle[]): GroupStyle[] {
+  const present = new Set(report.classes.map((c) => c.name));
+  return styles.filter((s) => present.has(s.name));
+}
+
+export function rewardsByClassChart(report: RunReport, styles = groupStyles(report)): ChartDef {
   const { rows, k } = binEpochs(report.epochs);
-  const order = classOrder(report);
-  const labels = report.classes.map(classLabel);
+  const shown = stylesIn(report, styles);
+  const order = shown.map((s) => s.name);
+  const labels = shown.map((s) => s.label);
   const values = rows.flatMap((e) =>
-    report.classes.map((c, i) => ({
+    shown.map((s, i) => ({
       epoch: e.epoch,
-      agent: labels[i],
+      agent: s.label,
       order: i,
-      rewards: round(e.rewardsByClass[c.name] ?? 0),
+      rewards: round(e.rewardsByClass[s.name] ?? 0),
     })),
   );
   const totals = report.classes.map((c) => report.epochs.reduce((s, e) => s + (e.rewardsByClass[c.name] ?? 0), 0));
@@ -278,7 +352,7 @@ export function rewardsByClassChart(report: RunReport): ChartDef {
           type: "nominal",
           title: "Agent class",
           sort: labels,
-          scale: { domain: labels, range: pick(AREA_COLOURS, labels.length) },
+          scale: { domain: labels, range: shown.map((s) => s.fill) },
         },
         order: { field: "order", type: "quantitative" },
       },
@@ -352,17 +426,17 @@ export function leakageChart(report: RunReport): ChartDef {
   };
 }
 
-export function captureChart(report: RunReport): ChartDef {
+export function captureChart(report: RunReport, styles = groupStyles(report)): ChartDef {
   const { rows, k } = binEpochs(report.epochs);
-  const labels = report.classes.map(classLabel);
+  const shown = stylesIn(report, styles);
+  const labels = shown.map((s) => s.label);
   const values = rows.flatMap((e) =>
-    report.classes.flatMap((c, i) =>
-      e.captureByClass[c.name] === undefined
+    shown.flatMap((s) =>
+      e.captureByClass[s.name] === undefined
         ? []
-        : [{ epoch: e.epoch, agent: labels[i], capture: round(e.captureByClass[c.name]) }],
+        : [{ epoch: e.epoch, agent: s.label, capture: round(e.captureByClass[s.name]) }],
     ),
   );
-  const n = labels.length;
   return {
     id: "capture",
     title: "Capture ratio by agent class over time",
@@ -391,7 +465,7 @@ export function captureChart(report: RunReport): ChartDef {
               type: "nominal",
               title: "Agent class",
               sort: labels,
-              scale: { domain: labels, range: pick(LINE_COLOURS, n) },
+              scale: { domain: labels, range: shown.map((s) => s.line) },
               legend: LINE_LEGEND,
             },
             strokeDash: {
@@ -399,7 +473,7 @@ export function captureChart(report: RunReport): ChartDef {
               type: "nominal",
               title: "Agent class",
               sort: labels,
-              scale: { domain: labels, range: STROKE_DASHES.slice(0, n) },
+              scale: { domain: labels, range: shown.map((s) => s.dash) },
               legend: LINE_LEGEND,
             },
           },
@@ -450,8 +524,9 @@ export function roiPaybackChart(report: RunReport): ChartDef {
       label: never ? "never" : formatNumber(p!),
     };
   });
-  const roleScale = { domain: ["honest", "farmer", "other"], range: ["#1f4e9a", "#d9d9d9", "#7f7f7f"] };
-  const roleStroke = { domain: ["honest", "farmer", "other"], range: ["#1f4e9a", "#000000", "#444444"] };
+  // the roles' colours of the group palettes (blues honest, oranges farmers), light fills with dark outlines
+  const roleScale = { domain: [...ROLE_ORDER], range: ROLE_ORDER.map((r) => ROLE_AREA_COLOURS[r][2]) };
+  const roleStroke = { domain: [...ROLE_ORDER], range: ROLE_ORDER.map((r) => ROLE_AREA_COLOURS[r][0]) };
   const y = { field: "agent", type: "nominal", title: "Agent class", sort: labels, axis: { labelLimit: 220 } };
   return {
     id: "roi-payback",
@@ -468,7 +543,7 @@ export function roiPaybackChart(report: RunReport): ChartDef {
       config: baseConfig(),
       hconcat: [
         {
-          width: 280,
+          width: 420,
           height: Math.max(120, 28 * labels.length),
           title: { text: "ROI over the run", fontSize: 12 },
           layer: [
@@ -495,7 +570,7 @@ export function roiPaybackChart(report: RunReport): ChartDef {
           ],
         },
         {
-          width: 240,
+          width: 340,
           height: Math.max(120, 28 * labels.length),
           title: { text: `Payback (run length ${horizon} epochs)`, fontSize: 12 },
           data: { values: payback },
@@ -713,14 +788,17 @@ export function circulatingChart(report: RunReport): ChartDef | undefined {
   };
 }
 
-/** Every chart of a run, in report order; charts whose data is absent are left out. */
-export function runCharts(report: RunReport): ChartDef[] {
+/**
+ * Every chart of a run, in report order; charts whose data is absent are left out. `styles` fixes each group's colours
+ * (an A/B report passes the styles of both runs, so a group looks the same on both sides).
+ */
+export function runCharts(report: RunReport, styles = groupStyles(report)): ChartDef[] {
   return [
     emissionChart(report),
     supplyChart(report),
-    rewardsByClassChart(report),
+    rewardsByClassChart(report, styles),
     leakageChart(report),
-    captureChart(report),
+    captureChart(report, styles),
     roiPaybackChart(report),
     lorenzChart(report),
     priceChart(report),
@@ -865,9 +943,28 @@ export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
     };
   });
   const defined = values.map((v) => v.value).filter((v): v is number => v !== null);
-  const lo = defined.length ? Math.min(...defined) : 0;
-  const hi = defined.length ? Math.max(...defined) : 1;
-  const mid = (lo + hi) / 2;
+  const limit = anchorThreshold(sweep.thresholds, metric);
+  const pct = info.unit === "fraction";
+  // a threshold anchors the colour scale: one hue on its passing side, another on its failing side
+  const lo = Math.min(...defined, ...(limit ? [limit.value] : []), ...(defined.length ? [] : [0]));
+  const hi = Math.max(...defined, ...(limit ? [limit.value] : []), ...(defined.length ? [] : [1]));
+  const mid = limit ? limit.value : (lo + hi) / 2;
+  const failHigh = limit ? limit.op === "<=" || limit.op === "<" : info.better === "lower";
+  const colour = limit
+    ? {
+        scale: { scheme: "blueorange", domain: [lo, hi], domainMid: limit.value, reverse: !failHigh },
+        legendTitle: `${info.label}${pct ? " (%)" : info.unit ? ` (${info.unit})` : ""}, white = threshold ${formatValue(limit.value, info.unit)}`,
+      }
+    : {
+        scale: { scheme: "viridis", reverse: info.better === "lower" },
+        legendTitle: `${info.label}${pct ? " (%)" : info.unit ? ` (${info.unit})` : ""}`,
+      };
+  // text is white on the dark ends of the scale, black near the middle
+  const darkTest = limit
+    ? `abs(datum.value - ${mid}) > ${0.6 * Math.max(hi - mid, mid - lo, Number.MIN_VALUE)}`
+    : info.better === "lower"
+      ? `datum.value > ${mid}`
+      : `datum.value < ${mid}`;
   const best = points.reduce<SweepPoint | undefined>(
     (b, p) => (p.metrics[metric] && (!b || p.metrics[metric].mean < b.metrics[metric].mean) ? p : b),
     undefined,
@@ -880,12 +977,14 @@ export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
     p
       ? `${formatValue(p.metrics[metric].mean, info.unit)} at ${x} = ${formatLever(p.params[x])}${y ? `, ${y} = ${formatLever(p.params[y])}` : ""}`
       : "n/a";
-  const pct = info.unit === "fraction";
   return {
     id: `sweep-heatmap-${metric}`,
     title: `${info.label} over ${x}${y ? ` and ${y}` : ""}`,
     description:
       `${info.label} (mean over replicates) at each swept setting. Lowest ${describe(best)}; highest ${describe(worst)}. ` +
+      (limit
+        ? `The colour scale is centred on the threshold (${formatThreshold(limit)}): blue cells meet it, orange cells miss it. `
+        : "") +
       `Cells marked ✔ pass every fairness threshold.${sliceNote(fixed)}`,
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -904,9 +1003,14 @@ export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
             color: {
               field: "value",
               type: "quantitative",
-              title: `${info.label}${pct ? " (%)" : info.unit ? ` (${info.unit})` : ""}`,
-              scale: { scheme: "viridis", reverse: info.better === "lower" },
-              legend: { format: pct ? ".1%" : "~s", direction: "vertical", gradientLength: Math.min(HEIGHT, 200) },
+              title: colour.legendTitle,
+              scale: colour.scale,
+              legend: {
+                format: pct ? ".1%" : "~s",
+                direction: "vertical",
+                gradientLength: Math.min(HEIGHT, 200),
+                titleLimit: 340,
+              },
             },
           },
         },
@@ -914,14 +1018,7 @@ export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
           mark: { type: "text", fontSize: 11 },
           encoding: {
             text: { field: "label" },
-            // Dark cells get white text: with the reversed viridis scale for "lower is better", high values are dark.
-            color: {
-              condition: {
-                test: info.better === "lower" ? `datum.value > ${mid}` : `datum.value < ${mid}`,
-                value: "white",
-              },
-              value: "black",
-            },
+            color: { condition: { test: darkTest, value: "white" }, value: "black" },
           },
         },
       ],
@@ -1003,10 +1100,38 @@ export function frontierChart(sweep: SweepReport): ChartDef | undefined {
   };
 }
 
+/** The threshold a heatmap's colour scale is centred on: the first one on the metric with a single limit. */
+function anchorThreshold(thresholds: readonly Threshold[], metric: string): Threshold | undefined {
+  return thresholds.find((t) => t.metric === metric && t.op !== "between");
+}
+
+/**
+ * What a reviewer weighs against fairness when choosing a setting: the honest operators' return, the farmers'
+ * profit and the token price, each charted over the swept levers beside leakage.
+ */
+export const SWEEP_TRADE_OFFS = ["honestRoi", "farmerProfitUsd", "finalPrice"] as const;
+
 export function sweepCharts(sweep: SweepReport): ChartDef[] {
-  const metric = sweep.points.some((p) => p.metrics.leakage)
-    ? "leakage"
-    : Object.keys(sweep.points[0]?.metrics ?? {})[0];
-  const charts: (ChartDef | undefined)[] = [metric ? sweepHeatmap(sweep, metric) : undefined, frontierChart(sweep)];
+  const has = (m: string) => sweep.points.some((p) => p.metrics[m] && Number.isFinite(p.metrics[m].mean));
+  const first = has("leakage") ? "leakage" : Object.keys(sweep.points[0]?.metrics ?? {})[0];
+  const metrics = [...new Set([first, ...SWEEP_TRADE_OFFS].filter((m): m is string => m !== undefined && has(m)))];
+  const charts: (ChartDef | undefined)[] = [...metrics.map((m) => sweepHeatmap(sweep, m)), frontierChart(sweep)];
   return charts.filter((c): c is ChartDef => c !== undefined);
+}
+
+/**
+ * Recommended settings: every point that passes every threshold (on the mean, as the heatmaps mark them), ranked by
+ * the honest operators' return on investment, best first; points without an honest ROI come last.
+ */
+export function recommendedPoints(sweep: SweepReport): SweepPoint[] {
+  const roi = (p: SweepPoint) => p.metrics.honestRoi?.mean;
+  return sweep.points
+    .filter((p) => pointPasses(p, sweep.thresholds) === true)
+    .sort((a, b) => {
+      const ra = roi(a);
+      const rb = roi(b);
+      const fa = ra !== undefined && Number.isFinite(ra);
+      const fb = rb !== undefined && Number.isFinite(rb);
+      return fa && fb ? rb! - ra! : Number(fb) - Number(fa);
+    });
 }

@@ -107,12 +107,17 @@ export interface VerdictChange {
   changed: boolean;
 }
 
+/** A threshold's identity: metric, comparator and limits (two thresholds on one metric stay apart). */
+export function thresholdKey(t: Threshold): string {
+  return `${t.metric}|${t.op}|${t.value}|${t.max ?? ""}`;
+}
+
 /**
  * Pairs the verdicts of a status quo and a proposal by metric key (and comparator, so two thresholds on one metric
  * stay apart). Thresholds present on only one side are judged as missing on the other.
  */
 export function compareVerdicts(before: readonly Verdict[], after: readonly Verdict[]): VerdictChange[] {
-  const key = (t: Threshold) => `${t.metric}|${t.op}|${t.value}|${t.max ?? ""}`;
+  const key = thresholdKey;
   const afterByKey = new Map(after.map((v) => [key(v.threshold), v]));
   const seen = new Set<string>();
   const changes: VerdictChange[] = [];

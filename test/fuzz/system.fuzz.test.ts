@@ -49,7 +49,6 @@ describe("fuzz: registry, staking, controller and distributor against the protoc
     it(`finds the planted bug "${name}": ${PLANTED_BUGS[name]?.what}`, async function () {
       if (UNDER_COVERAGE) this.skip(); // the mutant is compiled without instrumentation
       const planted = async () => fuzzSystem(name);
-      let failure: unknown;
       const started = Date.now();
       const result = await fc.check(
         fc.asyncProperty(commandSequences(MAX_COMMANDS), async (commands) => {
@@ -59,7 +58,7 @@ describe("fuzz: registry, staking, controller and distributor against the protoc
         }),
         { numRuns: Number(process.env.FUZZ_PLANT_RUNS ?? 300), seed: 7, endOnFailure: true },
       );
-      failure = result.failed ? result.errorInstance : undefined;
+      const failure = result.failed ? result.errorInstance : undefined;
       console.log(
         `      caught after ${result.numRuns} sequence(s) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${String((failure as Error)?.message ?? "").split("\n")[0]}`,
       );

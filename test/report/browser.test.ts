@@ -7,7 +7,7 @@ import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { writeCompareReport, writeReport } from "../../simulation/report/index";
 import { tmpDir, writeRunFixture, writeSweepFixture } from "./fixtures";
 
@@ -56,7 +56,7 @@ describe("report in a browser (headless chromium)", function () {
     await browser?.close();
   });
 
-  async function check(htmlFile: string, screenshot?: string, pdf?: string) {
+  async function check(htmlFile: string, screenshot?: string, pdf?: string, extra?: (page: Page) => Promise<void>) {
     const server = await serve(path.dirname(htmlFile));
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const consoleErrors: string[] = [];
@@ -103,6 +103,7 @@ describe("report in a browser (headless chromium)", function () {
         (rows) => rows.length,
       );
       expect(verdictRows, "verdict table rows").to.be.greaterThan(0);
+      await extra?.(page);
       // Charts fit the page when printed: no SVG wider than an A4 content box.
       await page.emulateMedia({ media: "print" });
       await page.setViewportSize({ width: 718, height: 1000 });
@@ -143,10 +144,47 @@ describe("report in a browser (headless chromium)", function () {
   it("renders an A/B report and a sweep report the same way", async function () {
     const base = tmpDir("browser");
     const a = writeRunFixture(path.join(base, "a"), { leakage: 0.08, spread: 0.01 });
-    const b = writeRunFixture(path.join(base, "b"), { leakage: 0.02 });
+    // the proposal deters one farmer group entirely: the groups left must keep their status-quo colours
+    const b = writeRunFixture(path.join(base, "b"), { leakage: 0.02, minBond: 400, omitAgent: "sybil" });
     await check(
       (await writeCompareReport(a, b, { out: path.join(base, "ab.html"), markdown: false })).html,
       path.join(OUT, "report-compare-screenshot.png"),
+      undefined,
+      async (page) => {
+        const changes = await page.$$eval("section#changes table tbody tr", (rows) =>
+          rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent?.trim())),
+        );
+        expect(changes, "the 'what changed' list").to.deep.include(["staking.minBond", "100", "400"]);
+        const firstSection = await page.$eval("main section", (el) => el.id);
+        expect(firstSection, "the report opens with what changed").to.equal("changes");
+        // each side-by-side pair: every legend entry both sides show has the same colour on both
+        const pairs = await page.$$eval(".pair", (divs) =>
+          divs.map((div) =>
+            [...div.querySelectorAll("figure.chart")].map((fig) =>
+              [...fig.querySelectorAll(".role-legend-symbol")].map((sym) => {
+                const shape = sym.querySelector("path");
+                const label = sym.parentElement?.querySelector(".role-legend-label text")?.textContent ?? "";
+                const fill = shape?.getAttribute("fill") ?? "";
+                return [
+                  label,
+                  fill && fill !== "none" && fill !== "transparent" ? fill : shape?.getAttribute("stroke"),
+                ];
+              }),
+            ),
+          ),
+        );
+        expect(pairs.length).to.be.greaterThan(0);
+        let compared = 0;
+        for (const [left, right] of pairs) {
+          const colours = new Map(left.map(([label, colour]) => [label, colour]));
+          for (const [label, colour] of right) {
+            if (!colours.has(label)) continue;
+            expect(colour, `legend colour of ${label}`).to.equal(colours.get(label));
+            compared++;
+          }
+        }
+        expect(compared, "legend entries compared").to.be.greaterThan(4);
+      },
     );
     await check(
       (await writeReport(writeSweepFixture(path.join(base, "sweep")), { markdown: false })).html,

@@ -18,6 +18,10 @@ export interface RunFixtureOptions {
   /** Override or drop (undefined) summary.json fields to test validation. */
   summaryPatch?: (summary: Record<string, unknown>) => void;
   withLorenz?: boolean;
+  /** Bond in the resolved scenario (default 100), so two fixtures can differ in one setting. */
+  minBond?: number;
+  /** Leave this agent group out of the run (its rows and totals), e.g. a farmer the proposal deters entirely. */
+  omitAgent?: string;
 }
 
 const agents = [
@@ -58,6 +62,7 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
   const threshold = opts.leakageThreshold ?? 0.05;
   const cap = 1_000_000;
   fs.mkdirSync(dir, { recursive: true });
+  const groups = agents.filter((a) => a.name !== opts.omitAgent);
 
   const network: (string | number | undefined)[][] = [];
   const series: (string | number | undefined)[][] = [];
@@ -92,7 +97,7 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
         40,
       ]);
       const honestShares = [0.45, 0.55];
-      agents.forEach((a, i) => {
+      groups.forEach((a, i) => {
         const share = a.role === "honest" ? (1 - leak) * honestShares[i] : leak / 2;
         const realShare = a.role === "honest" ? honestShares[i] : 0;
         const capture = realShare > 0 ? share / realShare : undefined;
@@ -142,7 +147,7 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
       series,
     ),
   );
-  const classesRows = agents.map((a, i) => [
+  const classesRows = groups.map((a, i) => [
     0,
     100,
     a.name,
@@ -189,7 +194,7 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
     fs.writeFileSync(path.join(dir, "lorenz.csv"), csv("run,seed,series,point,population,share".split(","), lorenz));
   }
   const classes: Record<string, unknown> = {};
-  agents.forEach((a, i) => {
+  groups.forEach((a, i) => {
     classes[a.name] = {
       kind: a.kind,
       role: a.role,
@@ -275,7 +280,7 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
         name: opts.scenarioName ?? "fixture-baseline",
         seed: 1,
         epochs,
-        staking: { minBond: 100 },
+        staking: { minBond: opts.minBond ?? 100 },
         thresholds: summary.verdicts,
       },
       null,
@@ -330,7 +335,7 @@ export function writeSweepFixture(dir: string, opts: { legacy?: boolean; boolean
     (manifest.scenario as Record<string, unknown>).source = undefined;
   }
   fs.writeFileSync(path.join(dir, "sweep.json"), JSON.stringify(manifest, null, 2) + "\n");
-  const metrics = ["leakage", "honestCaptureRatio"];
+  const metrics = ["leakage", "honestCaptureRatio", "honestRoi"];
   const header = [
     "point",
     "levers.minBond",
@@ -345,7 +350,23 @@ export function writeSweepFixture(dir: string, opts: { legacy?: boolean; boolean
       const strength = typeof d === "boolean" ? (d ? 0.5 : 0) : d;
       const leak = (0.12 / (1 + b / 40)) * (1 - strength);
       const cap = 1 - leak;
-      rows.push([point++, b, d, 2, leak, leak * 0.9, leak * 1.1, cap, cap - 0.01, cap + 0.01]);
+      // honest ROI falls as the bond rises (their capital grows) and rises with detection (less dilution)
+      const roi = 0.3 - b / 5000 + 0.1 * strength;
+      rows.push([
+        point++,
+        b,
+        d,
+        2,
+        leak,
+        leak * 0.9,
+        leak * 1.1,
+        cap,
+        cap - 0.01,
+        cap + 0.01,
+        roi,
+        roi - 0.02,
+        roi + 0.02,
+      ]);
     }
   }
   fs.writeFileSync(path.join(dir, "sweep-points.csv"), csv(header, rows as (string | number)[][]));

@@ -2,13 +2,14 @@ import { expect } from "chai";
 import path from "node:path";
 import { readRun, readSweep } from "../../simulation/report/inputs";
 import {
-  AREA_COLOURS,
   FONT,
-  LINE_COLOURS,
+  ROLE_AREA_COLOURS,
+  ROLE_LINE_COLOURS,
   STROKE_DASHES,
   binEpochs,
   frontier,
   giniFromLorenz,
+  groupStyles,
   pointPasses,
   runCharts,
   sweepCharts,
@@ -101,12 +102,46 @@ describe("report chart specs", function () {
     expect(JSON.stringify(leak.spec)).to.contain('"limit":0.05');
   });
 
-  it("keeps palettes apart in greyscale: area colours differ in luminance, lines also in dash pattern", function () {
-    const areas = AREA_COLOURS.map(luminance);
-    for (let i = 1; i < areas.length; i++) expect(areas[i] - areas[i - 1], `area colour ${i}`).to.be.greaterThan(0.04);
+  it("keeps palettes apart in greyscale: area colours of a role differ in luminance, lines also in dash pattern", function () {
+    for (const [role, palette] of Object.entries(ROLE_AREA_COLOURS)) {
+      const areas = palette.map(luminance);
+      for (let i = 1; i < areas.length; i++) expect(areas[i] - areas[i - 1], `${role} ${i}`).to.be.greaterThan(0.04);
+    }
+    // honest groups are stacked before farmers, farmers before others: a light end meets a dark start
+    const [honest, farmer, other] = (["honest", "farmer", "other"] as const).map((r) =>
+      ROLE_AREA_COLOURS[r].map(luminance),
+    );
+    expect(honest[honest.length - 1] - farmer[0]).to.be.greaterThan(0.3);
+    expect(farmer[farmer.length - 1] - other[0]).to.be.greaterThan(0.3);
     const dashes = new Set(STROKE_DASHES.map((d) => d.join(",")));
     expect(dashes.size).to.equal(STROKE_DASHES.length);
-    expect(LINE_COLOURS.length).to.be.at.most(STROKE_DASHES.length);
+    for (const palette of Object.values(ROLE_LINE_COLOURS))
+      for (const c of palette) expect(1.05 / (luminance(c) + 0.05), `${c}: contrast on white`).to.be.at.least(3);
+  });
+
+  it("ties a group's colours to its role and keeps them in every run it appears in", function () {
+    const other: typeof run = {
+      ...run,
+      classes: [
+        ...run.classes.filter((c) => c.kind === "farmer").reverse(),
+        ...run.classes.filter((c) => c.kind !== "farmer"),
+      ],
+    };
+    const both = groupStyles(run, other);
+    expect(both.map((s) => s.kind)).to.deep.equal(["honest", "honest", "farmer", "farmer"]);
+    for (const s of both) expect(ROLE_AREA_COLOURS[s.kind]).to.include(s.fill);
+    const scaleOf = (r: typeof run) => {
+      const c = runCharts(r, both).find((x) => x.id === "rewards-by-class")!;
+      const scale = (c.spec as { encoding: { color: { scale: { domain: string[]; range: string[] } } } }).encoding.color
+        .scale;
+      return new Map(scale.domain.map((d, i) => [d, scale.range[i]]));
+    };
+    expect([...scaleOf(other)]).to.deep.equal([...scaleOf(run)]);
+    // a run that lacks a group keeps the colours of the others
+    const fewer: typeof run = { ...run, classes: run.classes.filter((c) => c.name !== "honest-small") };
+    const f = scaleOf(fewer);
+    expect(f.has("honest-small (honest)")).to.equal(false);
+    for (const [label, colour] of f) expect(colour).to.equal(scaleOf(run).get(label));
   });
 
   it("bins long series so a chart holds at most 400 points, keeping the last cumulative value", function () {
@@ -157,7 +192,7 @@ describe("report chart specs", function () {
 
     it("draws a leakage heatmap over the two levers and the frontier chart", function () {
       const cs = sweepCharts(sweep);
-      expect(cs.map((c) => c.id)).to.deep.equal(["sweep-heatmap-leakage", "sweep-frontier"]);
+      expect(cs.map((c) => c.id)).to.deep.equal(["sweep-heatmap-leakage", "sweep-heatmap-honestRoi", "sweep-frontier"]);
       const heat = cs[0].spec as {
         data: { values: unknown[] };
         encoding: { x: { title: string }; y: { title: string } };

@@ -408,6 +408,9 @@ describe("RewardDistributor", function () {
       );
       await distributor.connect(admin).setOracleSet(members.slice(0, 4), ORACLE_THRESHOLD);
       await distributor.connect(admin).setOracleSet(members.slice(0, 4), 4);
+      // Same size, one member swapped: a change.
+      await distributor.connect(admin).setOracleSet([...members.slice(0, 3), members[4]], 4);
+      expect(await distributor.oracleMembers()).to.deep.equal([...members.slice(0, 3), members[4]]);
       await expect(distributor.connect(admin).setOracleSet([...members.slice(0, 4), members[0]], 2))
         .to.be.revertedWithCustomError(distributor, "RewardsDuplicateOracleMember")
         .withArgs(members[0]);

@@ -1,0 +1,283 @@
+/**
+ * The byte-identity check of the simulator's outputs (a tool, not a test; nothing in simulation/ imports it).
+ *
+ *   npx ts-node --transpile-only simulation/tools/check-identity.ts capture [--commit 8aa76ea] [--dir DIR]
+ *   npx ts-node --transpile-only simulation/tools/check-identity.ts compare [--dir DIR] [--only NAME,…]
+ *
+ * `capture` checks the named commit out into a temporary git worktree (node_modules linked from this checkout), runs
+ * every case of {@link CASES} there through the command line (`simulation/cli.ts`, so it works on any commit with
+ * the same flags) and keeps the output files in DIR (default `out/identity/<commit>`), with `reference.json` naming
+ * the commit. `compare` runs the same cases on this checkout and compares every file with the reference, after
+ * applying the intended output changes of {@link INTENDED_CHANGES} to the reference files (each with its reason).
+ * It prints one line per case and exits 1 when any file differs (naming the file and the first differing line).
+ *
+ * Before comparing, both sides replace the output folder by `<out>` and the commit hash recorded in summary.json,
+ * sweep.json and the report by `<commit>` (they name where and from what they were written, nothing else).
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+/** One command line of the simulator whose output folder is checked file by file. */
+interface IdentityCase {
+  name: string;
+  /** Arguments of `simulation/cli.ts`; `{out}` is the case's output folder, `{out:x}` a sibling folder x. */
+  args: string[];
+}
+
+const SCENARIOS = [
+  "adaptive-farmer",
+  "baseline",
+  "bear-market",
+  "collusion-ring",
+  "fake-work",
+  "filecoin-like",
+  "helium-like",
+  "location-spoofing",
+  "mercenary-capital",
+  "sybil-swarm",
+];
+
+const SWEEP = [
+  "sweep",
+  "--scenario",
+  "sybil-swarm",
+  "--param",
+  "levers.minBond=10,1000",
+  "--param",
+  "levers.detection.sybil=0,0.01",
+  "--runs",
+  "2",
+  "--epochs",
+  "120",
+  "--workers",
+  "2",
+  "--quiet",
+];
+
+/** Every built-in scenario (fast mode, with the report), exact mode on three, two workers, a sweep and a merge. */
+export const CASES: IdentityCase[] = [
+  ...SCENARIOS.map((s) => ({
+    name: `simulate-${s}`,
+    args: ["simulate", "--scenario", s, "--out", "{out}", "--quiet"],
+  })),
+  ...[
+    ["fake-work", "2", "60"],
+    ["sybil-swarm", "1", "90"],
+    ["adaptive-farmer", "1", "300"],
+  ].map(([s, runs, epochs]) => ({
+    name: `exact-${s}`,
+    args: ["simulate", "--scenario", s, "--mode", "exact", "--runs", runs, "--epochs", epochs, "--out", "{out}"].concat(
+      ["--quiet", "--no-report"],
+    ),
+  })),
+  {
+    name: "workers-baseline",
+    args: ["simulate", "--scenario", "baseline", "--runs", "4", "--epochs", "100", "--workers", "2"].concat([
+      "--out",
+      "{out}",
+      "--quiet",
+      "--no-report",
+    ]),
+  },
+  { name: "sweep-sybil-swarm", args: [...SWEEP, "--out", "{out}"] },
+  {
+    name: "sweep-merged",
+    args: ["merge", "--out", "{out}", "--quiet", "{out:shard0}", "{out:shard1}"],
+  },
+];
+
+/** Shards the merge case joins (run before it, into sibling folders; their own files are not compared). */
+const MERGE_SHARDS = [0, 1].map((i) => ({
+  folder: `shard${i}`,
+  args: [...SWEEP, "--shard", `${i}/2`, "--out", "{folder}"],
+}));
+
+/**
+ * An output change made on purpose: `apply` turns the reference's files (relative path → text) into what the
+ * current code is meant to write. The list is the record of every intended difference and its reason.
+ */
+export interface IntendedChange {
+  id: string;
+  reason: string;
+  apply(files: Map<string, string>): void;
+}
+
+export const INTENDED_CHANGES: IntendedChange[] = [];
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+}
+
+function runCli(tree: string, args: string[]): void {
+  try {
+    execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "simulation/cli.ts", ...args], {
+      cwd: tree,
+      env: { ...process.env, TS_NODE_PROJECT: path.join(tree, "tsconfig.json") },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+  } catch (err) {
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? "";
+    throw new Error(`simulation/cli.ts ${args.join(" ")} failed in ${tree}:\n${stderr}`, { cause: err });
+  }
+}
+
+/** Run every case (or the named ones) on the checkout `tree`, writing each case's folder under `dir`. */
+function runCases(tree: string, dir: string, only: Set<string> | null): IdentityCase[] {
+  const cases = CASES.filter((c) => only === null || only.has(c.name));
+  for (const c of cases) {
+    const out = path.join(dir, c.name);
+    fs.rmSync(out, { recursive: true, force: true });
+    if (c.name === "sweep-merged") {
+      for (const shard of MERGE_SHARDS) {
+        const folder = path.join(dir, `${c.name}.${shard.folder}`);
+        fs.rmSync(folder, { recursive: true, force: true });
+        runCli(
+          tree,
+          shard.args.map((a) => a.replace("{folder}", folder)),
+        );
+      }
+    }
+    const started = Date.now();
+    runCli(
+      tree,
+      c.args.map((a) =>
+        a.replace(/\{out:(\w+)\}/, (_m, x: string) => path.join(dir, `${c.name}.${x}`)).replace("{out}", out),
+      ),
+    );
+    process.stderr.write(`  ran ${c.name} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  }
+  return cases;
+}
+
+/** Every file under `dir` (relative paths, sorted) with its text. */
+function readTree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const rel of (fs.readdirSync(dir, { recursive: true, encoding: "utf8" }) as string[]).sort()) {
+    const file = path.join(dir, rel);
+    if (fs.statSync(file).isFile()) files.set(rel, fs.readFileSync(file, "latin1"));
+  }
+  return files;
+}
+
+/** Replace the folders and commit a run names about itself by placeholders. */
+function normalise(files: Map<string, string>, folders: string[], commit: string): void {
+  for (const [name, text] of files) {
+    let t = text;
+    for (const folder of folders) t = t.split(folder).join("<out>");
+    files.set(name, t.split(commit).join("<commit>"));
+  }
+}
+
+function firstDifference(a: string, b: string): string {
+  const x = a.split("\n");
+  const y = b.split("\n");
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i] !== y[i]) {
+      const clip = (s: string | undefined) =>
+        s === undefined ? "(no line)" : s.length > 160 ? s.slice(0, 160) + "…" : s;
+      return `line ${i + 1}:\n      reference: ${clip(x[i])}\n      now:       ${clip(y[i])}`;
+    }
+  }
+  return "(same lines, different bytes)";
+}
+
+function flagValue(argv: string[], name: string): string | undefined {
+  const k = argv.indexOf(`--${name}`);
+  return k >= 0 ? argv[k + 1] : undefined;
+}
+
+function capture(argv: string[]): number {
+  const commit = git(ROOT, "rev-parse", flagValue(argv, "commit") ?? "8aa76ea");
+  const dir = path.resolve(flagValue(argv, "dir") ?? path.join(ROOT, "out", "identity", commit.slice(0, 7)));
+  const tree = fs.mkdtempSync(path.join(os.tmpdir(), `identity-${commit.slice(0, 7)}-`));
+  fs.rmSync(tree, { recursive: true });
+  git(ROOT, "worktree", "add", "--detach", tree, commit);
+  try {
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(tree, "node_modules"));
+    fs.mkdirSync(dir, { recursive: true });
+    process.stderr.write(`capturing the reference at ${commit} in ${dir}\n`);
+    runCases(tree, dir, null);
+    fs.writeFileSync(
+      path.join(dir, "reference.json"),
+      JSON.stringify({ commit, cases: CASES.map((c) => c.name) }, null, 2) + "\n",
+    );
+  } finally {
+    git(ROOT, "worktree", "remove", "--force", tree);
+  }
+  return 0;
+}
+
+function compare(argv: string[]): number {
+  const defaultDir = path.join(ROOT, "out", "identity", "8aa76ea");
+  const refDir = path.resolve(flagValue(argv, "dir") ?? defaultDir);
+  const refFile = path.join(refDir, "reference.json");
+  if (!fs.existsSync(refFile)) {
+    console.error(`no reference in ${refDir}: run 'check-identity.ts capture --commit <commit> --dir ${refDir}' first`);
+    return 2;
+  }
+  const reference = JSON.parse(fs.readFileSync(refFile, "utf8")) as { commit: string };
+  const only = flagValue(argv, "only") ? new Set((flagValue(argv, "only") as string).split(",")) : null;
+  const nowDir = fs.mkdtempSync(path.join(os.tmpdir(), "identity-now-"));
+  const head = git(ROOT, "rev-parse", "HEAD");
+  process.stderr.write(`comparing ${head.slice(0, 7)} (working tree) with the reference at ${reference.commit}\n`);
+  const cases = runCases(ROOT, nowDir, only);
+  let failed = 0;
+  const used = new Set<string>();
+  for (const c of cases) {
+    const ref = readTree(path.join(refDir, c.name));
+    const now = readTree(path.join(nowDir, c.name));
+    const shardFolders = (dir: string) => MERGE_SHARDS.map((s) => path.join(dir, `${c.name}.${s.folder}`));
+    normalise(ref, [path.join(refDir, c.name), ...shardFolders(refDir)], reference.commit);
+    normalise(now, [path.join(nowDir, c.name), ...shardFolders(nowDir)], head);
+    const before = new Map(ref);
+    for (const change of INTENDED_CHANGES) {
+      const snapshot = new Map(ref);
+      change.apply(ref);
+      if ([...ref].some(([k, v]) => snapshot.get(k) !== v) || ref.size !== snapshot.size) used.add(change.id);
+    }
+    const problems: string[] = [];
+    for (const name of new Set([...ref.keys(), ...now.keys()])) {
+      const a = ref.get(name);
+      const b = now.get(name);
+      if (a === undefined) problems.push(`    ${name}: written now, not in the reference`);
+      else if (b === undefined) problems.push(`    ${name}: in the reference, not written now`);
+      else if (a !== b) problems.push(`    ${name}: differs at ${firstDifference(a, b)}`);
+    }
+    const changed = [...now.keys()].filter((k) => before.get(k) !== now.get(k)).length;
+    if (problems.length === 0) {
+      console.log(
+        `ok    ${c.name}: ${now.size} files identical${changed > 0 ? ` (${changed} after the intended changes)` : ""}`,
+      );
+    } else {
+      failed++;
+      console.log(`FAIL  ${c.name}: ${problems.length} of ${now.size} files differ`);
+      for (const p of problems.slice(0, 8)) console.log(p);
+    }
+  }
+  for (const change of INTENDED_CHANGES) {
+    console.log(
+      `intended change ${change.id}${used.has(change.id) ? "" : " (not seen in these cases)"}: ${change.reason}`,
+    );
+  }
+  fs.rmSync(nowDir, { recursive: true, force: true });
+  console.log(
+    failed === 0
+      ? `identical to ${reference.commit} on all ${cases.length} cases (modulo ${INTENDED_CHANGES.length} intended changes)`
+      : `${failed} of ${cases.length} cases differ from ${reference.commit}`,
+  );
+  return failed === 0 ? 0 : 1;
+}
+
+if (require.main === module) {
+  const [command, ...rest] = process.argv.slice(2);
+  const code = command === "capture" ? capture(rest) : command === "compare" ? compare(rest) : -1;
+  if (code < 0) {
+    console.error("usage: check-identity.ts capture [--commit C] [--dir DIR] | compare [--dir DIR] [--only NAME,…]");
+    process.exit(2);
+  }
+  process.exit(code);
+}

@@ -1,0 +1,149 @@
+/**
+ * The A/B document: it opens with what the proposal changes, judges both runs by one set of thresholds, and names a
+ * threshold stated on one side only; the sweep document's frontier and recommended settings; the supply chart's cap.
+ */
+import { expect } from "chai";
+import path from "node:path";
+import { compareDocument, runChanges, sweepDocument } from "../../simulation/report/document";
+import { readRun, readSweep } from "../../simulation/report/inputs";
+import { recommendedPoints, supplyChart, sweepHeatmap } from "../../simulation/report/specs";
+import { changeText, scenarioChanges } from "../../simulation/report/scenarioDiff";
+import type { SweepReport } from "../../simulation/report/model";
+import { tmpDir, writeRunFixture, writeSweepFixture } from "./fixtures";
+
+describe("report: A/B comparison and sweep recommendations", function () {
+  describe("#scenarioChanges", function () {
+    it("lists every changed leaf by path, with absent values on either side", function () {
+      const a = { levers: { minBond: 100, detection: { sybil: 0 } }, agents: [{ count: 5 }], name: "x" };
+      const b = { levers: { minBond: 500, detection: { sybil: 0 } }, agents: [{ count: 5 }, { count: 2 }], name: "x" };
+      const changes = scenarioChanges(a, b);
+      expect(changes).to.deep.equal([
+        { path: "levers.minBond", before: 100, after: 500 },
+        { path: "agents[1]", before: undefined, after: { count: 2 } },
+      ]);
+      expect(changes.map(changeText)).to.deep.equal(["levers.minBond 100 → 500", 'agents[1] (absent) → {"count":2}']);
+      expect(scenarioChanges(a, structuredClone(a))).to.deep.equal([]);
+    });
+  });
+
+  describe("#compareDocument", function () {
+    const base = tmpDir("compare");
+    const quo = readRun(writeRunFixture(path.join(base, "quo"), { leakage: 0.03, minBond: 100 }));
+    const gini = { metric: "payEquityGini", comparator: "<=", threshold: 0.3, value: 0.2, pass: true, robust: true };
+    const prop = readRun(
+      writeRunFixture(path.join(base, "prop"), {
+        leakage: 0.02,
+        minBond: 500,
+        summaryPatch: (s) => {
+          (s.verdicts as unknown[]).push(gini);
+          (s.metrics as Record<string, unknown>).payEquityGini = { mean: 0.117, lo: 0.1, hi: 0.13, sd: 0.01, n: 2 };
+        },
+      }),
+    );
+
+    it("opens with each changed path, status quo → proposal, and names the proposal by it", function () {
+      const doc = compareDocument(quo, prop);
+      expect(doc.sections[0].id).to.equal("changes");
+      const rows = doc.sections[0].tables![0].rows;
+      expect(rows).to.deep.include(["staking.minBond", "100", "500"]);
+      expect(doc.title).to.match(/^A\/B governance report: fixture-baseline, staking\.minBond 100 → 500/);
+      expect(runChanges(quo, quo)).to.deep.equal([]);
+      expect(compareDocument(quo, quo).title).to.contain("(no scenario change)");
+      // one scenario dump, the status quo's; the proposal is told as its changes
+      expect(doc.sections.filter((s) => s.code?.some((c) => c.label === "scenario"))).to.have.length(1);
+    });
+
+    it("judges both sides by the status quo's thresholds and names one stated by the proposal only", function () {
+      const doc = compareDocument(quo, prop);
+      const verdict = doc.sections.find((s) => s.id === "verdict")!;
+      const labels = verdict.tables![0].rows.map((r) => r[0]);
+      expect(labels).not.to.include("Pay equity (Gini)");
+      expect(JSON.stringify(verdict.tables![0].rows)).not.to.contain("MISSING");
+      expect(verdict.paragraphs!.join(" ")).to.match(
+        /judged by the status quo's 3 fairness thresholds\. The proposal also states Pay equity \(Gini\) ≤ 0\.3, which the status quo does not; it is not judged here/,
+      );
+    });
+
+    it("with --thresholds-from proposal judges both sides by the proposal's, the Gini included on both", function () {
+      const doc = compareDocument(quo, prop, { thresholdsFrom: "proposal" });
+      const verdict = doc.sections.find((s) => s.id === "verdict")!;
+      const gini = verdict.tables![0].rows.find((r) => r[0] === "Pay equity (Gini)")!;
+      expect(gini).to.not.equal(undefined);
+      // both runs computed a Gini: each side is judged on its own value (no invented MISSING)
+      expect(gini[2]).to.match(/^0\.12/);
+      expect(JSON.stringify(gini[3])).to.contain('"outcome":"pass"');
+      expect(gini[4]).to.match(/^0\.117/);
+      expect(JSON.stringify(gini[5])).to.contain('"outcome":"pass"');
+      expect(verdict.paragraphs!.join(" ")).to.contain("judged by the proposal's 4 fairness thresholds.");
+    });
+  });
+
+  describe("sweeps", function () {
+    const sweep = readSweep(writeSweepFixture(path.join(tmpDir("compare"), "sweep")));
+
+    it("recommends exactly the passing settings, best honest ROI first", function () {
+      const rec = recommendedPoints(sweep);
+      const passing = sweep.points.filter((p) =>
+        sweep.thresholds.every((t) => {
+          const m = p.metrics[t.metric]?.mean;
+          return m !== undefined && (t.op === "<=" ? m <= t.value : m >= t.value);
+        }),
+      );
+      expect(rec).to.have.length(passing.length);
+      for (let i = 1; i < rec.length; i++)
+        expect(rec[i - 1].metrics.honestRoi?.mean ?? -Infinity).to.be.at.least(
+          rec[i].metrics.honestRoi?.mean ?? -Infinity,
+        );
+      const doc = sweepDocument(sweep);
+      const section = doc.sections.find((s) => s.id === "recommended")!;
+      expect(section.tables![0].rows).to.have.length(rec.length);
+      expect(section.tables![0].rows[0][0]).to.equal("1");
+    });
+
+    it("explains an empty frontier and an empty recommendation", function () {
+      const allPass: SweepReport = {
+        ...sweep,
+        thresholds: sweep.thresholds.map((t) => ({ ...t, value: t.op === "<=" ? 1e9 : -1e9 })),
+      };
+      const frontier = sweepDocument(allPass).sections.find((s) => s.id === "frontier")!;
+      expect(frontier.paragraphs![0]).to.contain("every swept setting passes: the thresholds do not bind");
+      expect(frontier.tables).to.deep.equal([]);
+      const nonePass: SweepReport = {
+        ...sweep,
+        thresholds: sweep.thresholds.map((t) => ({ ...t, value: t.op === "<=" ? -1e9 : 1e9 })),
+      };
+      const doc = sweepDocument(nonePass);
+      expect(doc.sections.find((s) => s.id === "frontier")!.paragraphs![0]).to.contain("no swept setting passes");
+      expect(doc.sections.find((s) => s.id === "recommended")!.paragraphs![0]).to.contain(
+        "none passes every fairness threshold",
+      );
+    });
+
+    it("anchors a heatmap's colour scale at the metric's threshold; trade-offs without one keep a sequential scale", function () {
+      const scaleOf = (metric: string) =>
+        JSON.parse(JSON.stringify(sweepHeatmap(sweep, metric).spec)).layer[0].encoding.color.scale as Record<
+          string,
+          unknown
+        >;
+      const leak = scaleOf("leakage");
+      expect(leak.domainMid).to.equal(0.05);
+      expect(leak.scheme).to.equal("blueorange");
+      const [lo, hi] = leak.domain as number[];
+      expect(lo).to.be.at.most(0.05);
+      expect(hi).to.be.at.least(0.05);
+      expect(scaleOf("honestRoi").domainMid).to.equal(undefined);
+    });
+  });
+
+  describe("supply chart", function () {
+    it("draws the cap when the supply comes near it, and says where it is when it would flatten the line", function () {
+      const run = readRun(writeRunFixture(path.join(tmpDir("compare"), "run")));
+      const far = supplyChart({ ...run, cap: 1e12 });
+      expect(JSON.stringify(far.spec)).not.to.contain('"rule"');
+      expect(JSON.stringify(far.spec)).to.contain("off the chart");
+      expect(far.description).to.contain("is above the chart");
+      const near = supplyChart({ ...run, cap: run.epochs[run.epochs.length - 1].cumulative * 1.5 });
+      expect(JSON.stringify(near.spec)).to.contain('"rule"');
+    });
+  });
+});
