@@ -4,8 +4,8 @@
  *   cli.ts [simulate] [--scenario <name|file>] [--seed N] [--runs N] [--epochs N] [--out DIR] [--param k=v]…
  *                     [--workers N] [--mode fast|exact|evm] [--network hardhat|localhost] [--no-report] [--quiet]
  *   --mode evm runs every agent as real transactions against the contracts and checks the chain equals the exact
- *   model after every epoch; it runs inside Hardhat (`hardhat run scripts/evm/simulate.ts`, started for you) on
- *   the in-process network, or with --network localhost on a running `npx hardhat node`.
+ *   model after every epoch; `npm run simulate` (scripts/simulate.ts) runs it inside Hardhat on the in-process
+ *   network, or with --network localhost on a running `npx hardhat node`.
  *   cli.ts sweep --scenario <name|file> --param k=v1,v2 [--param …] [--runs N] [--workers N] [--shard i/n] [--out DIR]
  *                [--no-report] [--quiet]
  *   Both end by writing the governance report (report.html + report.md) into the output folder unless --no-report.
@@ -13,9 +13,7 @@
  *   cli.ts schema            print the JSON Schema of scenario files
  *   cli.ts list              list the built-in scenarios
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
 import { builtInScenarios, parseValue, scenarioJsonSchema, ScenarioError } from "./scenario";
 import { simulate, type ReplicatesRunner } from "./run";
 
@@ -100,28 +98,8 @@ export function overridesOf(args: ParsedArgs, allowLists: boolean): Record<strin
   return o;
 }
 
-/** Environment variable that carries the simulate arguments into `hardhat run scripts/evm/simulate.ts`. */
-export const EVM_ARGV_VARIABLE = "DEPINLAB_SIMULATE_ARGV";
-
-/**
- * `--mode evm`: the same command inside Hardhat (the in-process network is Hardhat's, and scripts/evm may not be
- * imported from here): `hardhat run --network <network> scripts/evm/simulate.ts` with these arguments.
- */
-function simulateInHardhat(argv: string[], network: string): Promise<number> {
-  const hardhat = require.resolve("hardhat/internal/cli/cli.js");
-  const script = path.join(__dirname, "..", "scripts", "evm", "simulate.ts");
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [hardhat, "run", "--network", network, script], {
-      cwd: path.join(__dirname, ".."),
-      env: { ...process.env, [EVM_ARGV_VARIABLE]: JSON.stringify(argv) },
-      stdio: "inherit",
-    });
-    child.once("error", reject);
-    child.once("close", (code) => resolve(code ?? 1));
-  });
-}
-
-export async function runSimulate(args: ParsedArgs, evmRunner?: ReplicatesRunner, argv?: string[]): Promise<number> {
+/** `evmRunner`: plays the replicates on the EVM (`--mode evm`, given by scripts/evm/simulate.ts, never imported here). */
+async function runSimulate(args: ParsedArgs, evmRunner?: ReplicatesRunner): Promise<number> {
   checkFlags(args, [
     "scenario",
     "seed",
@@ -147,8 +125,7 @@ export async function runSimulate(args: ParsedArgs, evmRunner?: ReplicatesRunner
     throw new UsageError(`--network: expected hardhat (in-process) or localhost (npx hardhat node), got "${network}"`);
   }
   if (mode === "evm" && evmRunner === undefined) {
-    if (argv === undefined) throw new UsageError("--mode evm: run through the simulate command");
-    return simulateInHardhat(argv, network ?? "hardhat");
+    throw new UsageError("--mode evm runs inside Hardhat: start it with npm run simulate -- --mode evm");
   }
   const scenario = flag(args, "scenario") ?? args.positional[0] ?? "baseline";
   const started = process.hrtime.bigint();
@@ -212,7 +189,8 @@ export async function reportUnlessDisabled(args: ParsedArgs, dir: string, quiet:
   if (!quiet) console.log(`report: ${written.html}${written.markdown ? ` and ${written.markdown}` : ""}`);
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** The command line; `evmRunner` as in {@link runSimulate}. */
+export async function main(argv: string[], evmRunner?: ReplicatesRunner): Promise<number> {
   const args = parseArgs(argv);
   if (flag(args, "help") === "true") {
     console.log(
@@ -225,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   switch (args.command) {
     case "simulate":
-      return runSimulate(args, undefined, argv);
+      return runSimulate(args, evmRunner);
     case "schema":
       console.log(JSON.stringify(scenarioJsonSchema(), null, 2));
       return 0;

@@ -134,6 +134,8 @@ export interface EvmCheckSummary {
   epochsChecked: number;
   transactions: number;
   blocks: number;
+  /** Operations sent as transactions, by kind (register, stake, claim, slash, suspend, move, leave, …). */
+  operations: Record<string, number>;
   /** What was compared after every epoch. */
   checked: string;
 }

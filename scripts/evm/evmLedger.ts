@@ -98,6 +98,8 @@ export class EvmLedger extends ExactLedger {
   private classWeights: Map<number, number> | undefined;
   /** Epochs checked equal so far. */
   epochsChecked = 0;
+  /** Operations sent, by kind (`register`, `stake`, `claim`, `slash`, …). */
+  readonly operationCounts: Partial<Record<LedgerOperation["kind"], number>> = {};
   private readonly calls: HotCalldata;
 
   constructor(
@@ -155,6 +157,7 @@ export class EvmLedger extends ExactLedger {
     const { epoch, operations } = queued;
     const byPhase = new Map<Phase, LedgerOperation[]>();
     for (const op of operations) {
+      this.operationCounts[op.kind] = (this.operationCounts[op.kind] ?? 0) + 1;
       if (op.kind === "genesis") {
         await this.genesisEpoch(op.float);
         continue;

@@ -1,23 +1,23 @@
 /**
- * `npm run simulate -- … --mode evm [--network localhost]` lands here: the simulator's CLI starts
- * `hardhat run --network <network> scripts/evm/simulate.ts` with its arguments in an environment variable, because
- * the in-process network is Hardhat's and the simulator may not import scripts/. Runs the same `simulate` command
- * with the replicates played on the chain (run.ts) and writes the same files, summary.json saying how the run was
- * checked on the EVM.
+ * `npm run simulate -- … --mode evm [--network localhost]` lands here: the launcher (scripts/simulate.ts) starts
+ * `hardhat run --network <network> scripts/evm/simulate.ts` with the arguments in an environment variable. Runs the
+ * simulator's own command line with the replicates played on the chain (run.ts), so it writes the same files and
+ * report, summary.json saying how the run was checked on the EVM.
  */
 import hre from "hardhat";
-import { EVM_ARGV_VARIABLE, UsageError, parseArgs, runSimulate } from "../../simulation/cli";
+import { main, UsageError } from "../../simulation/cli";
 import { ScenarioError } from "../../simulation/scenario";
+import { SIMULATE_ARGV_VARIABLE } from "../simulate";
 import { runScenarioOnEvm } from "./run";
 
-async function main(): Promise<number> {
-  const raw = process.env[EVM_ARGV_VARIABLE];
+async function simulateOnEvm(): Promise<number> {
+  const raw = process.env[SIMULATE_ARGV_VARIABLE];
   if (raw === undefined) {
-    throw new UsageError(`run through the simulator: npm run simulate -- --mode evm (${EVM_ARGV_VARIABLE} is not set)`);
+    throw new UsageError(`start it with npm run simulate -- --mode evm (${SIMULATE_ARGV_VARIABLE} is not set)`);
   }
-  const args = parseArgs(JSON.parse(raw) as string[]);
-  const quiet = args.flags.has("quiet");
-  return runSimulate(args, async (scenario) => {
+  const argv = JSON.parse(raw) as string[];
+  const quiet = argv.includes("--quiet");
+  return main(argv, async (scenario) => {
     const outcome = await runScenarioOnEvm(hre, scenario, {
       onEpoch: quiet
         ? undefined
@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   });
 }
 
-main().then(
+simulateOnEvm().then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (err instanceof ScenarioError) console.error(err.message);

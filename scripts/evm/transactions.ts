@@ -101,11 +101,17 @@ export class TransactionEngine {
     await this.fund(senders);
   }
 
-  /** Gives each address ETH for gas (`hardhat_setBalance`, local networks only). */
+  /**
+   * Gives each address ETH for gas (`hardhat_setBalance`, local networks only) and takes its nonce from the node (a
+   * key of the same seed may have sent transactions on this node before).
+   */
   async fund(addresses: readonly string[]): Promise<void> {
     const balance = "0x" + SENDER_BALANCE.toString(16);
     await Promise.all(
-      addresses.map((a) => this.client.request({ method: "hardhat_setBalance", params: [a, balance] })),
+      addresses.map(async (a) => {
+        await this.client.request({ method: "hardhat_setBalance", params: [a, balance] });
+        await this.syncNonce(a);
+      }),
     );
   }
 
