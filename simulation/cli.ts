@@ -2,7 +2,10 @@
  * Command line of the simulator.
  *
  *   cli.ts [simulate] [--scenario <name|file>] [--seed N] [--runs N] [--epochs N] [--out DIR] [--param k=v]…
- *                     [--workers N] [--mode fast|exact] [--no-report] [--quiet]
+ *                     [--workers N] [--mode fast|exact|evm] [--network hardhat|localhost] [--no-report] [--quiet]
+ *   --mode evm runs every agent as real transactions against the contracts and checks the chain equals the exact
+ *   model after every epoch; `npm run simulate` (scripts/simulate.ts) runs it inside Hardhat on the in-process
+ *   network, or with --network localhost on a running `npx hardhat node`.
  *   cli.ts sweep --scenario <name|file> --param k=v1,v2 [--param …] [--runs N] [--workers N] [--shard i/n] [--out DIR]
  *                [--no-report] [--quiet]
  *   Both end by writing the governance report (report.html + report.md) into the output folder unless --no-report.
@@ -12,7 +15,7 @@
  */
 import fs from "node:fs";
 import { builtInScenarios, parseValue, scenarioJsonSchema, ScenarioError } from "./scenario";
-import { simulate } from "./run";
+import { simulate, type ReplicatesRunner } from "./run";
 
 export class UsageError extends Error {}
 
@@ -95,7 +98,8 @@ export function overridesOf(args: ParsedArgs, allowLists: boolean): Record<strin
   return o;
 }
 
-async function runSimulate(args: ParsedArgs): Promise<number> {
+/** `evmRunner`: plays the replicates on the EVM (`--mode evm`, given by scripts/evm/simulate.ts, never imported here). */
+async function runSimulate(args: ParsedArgs, evmRunner?: ReplicatesRunner): Promise<number> {
   checkFlags(args, [
     "scenario",
     "seed",
@@ -106,12 +110,23 @@ async function runSimulate(args: ParsedArgs): Promise<number> {
     "quiet",
     "mode",
     "workers",
+    "network",
     "no-report",
     "help",
   ]);
   const quiet = flag(args, "quiet") === "true";
-  const mode = (flag(args, "mode") ?? "fast") as "fast" | "exact";
-  if (mode !== "fast" && mode !== "exact") throw new UsageError(`--mode: expected fast or exact, got "${mode}"`);
+  const mode = (flag(args, "mode") ?? "fast") as "fast" | "exact" | "evm";
+  if (mode !== "fast" && mode !== "exact" && mode !== "evm") {
+    throw new UsageError(`--mode: expected fast, exact or evm, got "${mode}"`);
+  }
+  const network = flag(args, "network");
+  if (network !== undefined && mode !== "evm") throw new UsageError("--network: only with --mode evm");
+  if (network !== undefined && network !== "hardhat" && network !== "localhost") {
+    throw new UsageError(`--network: expected hardhat (in-process) or localhost (npx hardhat node), got "${network}"`);
+  }
+  if (mode === "evm" && evmRunner === undefined) {
+    throw new UsageError("--mode evm runs inside Hardhat: start it with npm run simulate -- --mode evm");
+  }
   const scenario = flag(args, "scenario") ?? args.positional[0] ?? "baseline";
   const started = process.hrtime.bigint();
   const { summary, dir } = await simulate({
@@ -121,6 +136,7 @@ async function runSimulate(args: ParsedArgs): Promise<number> {
     mode,
     workers: intFlag(args, "workers", 1),
     onReplicate: quiet ? undefined : (done, total) => process.stderr.write(`\rrun ${done}/${total}`),
+    runner: evmRunner,
   });
   if (!quiet) {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -146,6 +162,13 @@ async function runSimulate(args: ParsedArgs): Promise<number> {
     ]) {
       console.log(`  ${k.padEnd(20)} ${fmt(k)}`);
     }
+    if (summary.evm) {
+      const e = summary.evm;
+      console.log(
+        `  checked on the EVM (${e.network}, chain ${e.chainId}): ${e.epochsChecked} epoch(s), ${e.transactions} ` +
+          `transactions in ${e.blocks} blocks, equal to the exact model to the wei`,
+      );
+    }
     for (const v of summary.verdicts) {
       const thr = Array.isArray(v.threshold) ? `[${v.threshold.join(", ")}]` : v.threshold;
       console.log(
@@ -166,7 +189,8 @@ export async function reportUnlessDisabled(args: ParsedArgs, dir: string, quiet:
   if (!quiet) console.log(`report: ${written.html}${written.markdown ? ` and ${written.markdown}` : ""}`);
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** The command line; `evmRunner` as in {@link runSimulate}. */
+export async function main(argv: string[], evmRunner?: ReplicatesRunner): Promise<number> {
   const args = parseArgs(argv);
   if (flag(args, "help") === "true") {
     console.log(
@@ -179,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   switch (args.command) {
     case "simulate":
-      return runSimulate(args);
+      return runSimulate(args, evmRunner);
     case "schema":
       console.log(JSON.stringify(scenarioJsonSchema(), null, 2));
       return 0;

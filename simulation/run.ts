@@ -125,6 +125,24 @@ export function hasAdaptiveFarmers(scenario: Scenario): boolean {
   return scenario.agents.some((a) => a.kind === "adaptive");
 }
 
+/** What summary.json records of a run checked against the real contracts (`--mode evm`). */
+export interface EvmCheckSummary {
+  /** Hardhat network: `hardhat` (in-process) or `localhost` (a `npx hardhat node`). */
+  network: string;
+  chainId: string;
+  /** Epochs whose chain state equalled the exact model, over all replicates. */
+  epochsChecked: number;
+  transactions: number;
+  blocks: number;
+  /** Operations sent as transactions, by kind (register, stake, claim, slash, suspend, move, leave, …). */
+  operations: Record<string, number>;
+  /** What was compared after every epoch. */
+  checked: string;
+}
+
+/** Runs every replicate elsewhere (EVM mode: scripts/evm, which the simulator cannot import). */
+export type ReplicatesRunner = (scenario: Scenario) => Promise<{ results: RunResult[]; evm: EvmCheckSummary }>;
+
 export interface RunOptions {
   scenario: string;
   overrides?: Record<string, unknown>;
@@ -134,6 +152,8 @@ export interface RunOptions {
   workers?: number;
   /** Called after each replicate (progress). */
   onReplicate?: (done: number, total: number) => void;
+  /** Runs the replicates instead of the engine's workers (required in evm mode). */
+  runner?: ReplicatesRunner;
 }
 
 export interface Summary {
@@ -153,6 +173,8 @@ export interface Summary {
   verdicts: Verdict[];
   pass: boolean;
   files: string[];
+  /** Present when the run was checked on the EVM (`--mode evm`). */
+  evm?: EvmCheckSummary;
 }
 
 function withValues(values: Array<number | null>): Interval & { values: number[] } {
@@ -304,8 +326,14 @@ export async function simulate(options: RunOptions): Promise<{ summary: Summary;
   const { scenario, source } = loadScenario(options.scenario, overrides);
   const mode = options.mode ?? "fast";
   const workers = options.workers ?? defaultWorkers(scenario);
-  const results = await runAllParallel(options.scenario, overrides, scenario, mode, workers, options.onReplicate);
+  if (mode === "evm" && options.runner === undefined)
+    throw new Error("simulate: evm mode needs a runner (scripts/evm)");
+  const outcome = options.runner
+    ? await options.runner(scenario)
+    : { results: await runAllParallel(options.scenario, overrides, scenario, mode, workers, options.onReplicate) };
+  const results = outcome.results;
   const summary = summarise(scenario, source, results, mode);
+  if ("evm" in outcome) summary.evm = outcome.evm;
   const dir = options.out ?? path.join("out", scenario.name);
   writeRunOutputs(dir, scenario, summary, results);
   return { summary, dir, results };

@@ -24,6 +24,7 @@ import { computeEpochRewards, EMPTY_EPOCH_LEAF, type DeviceSnapshot, type EpochR
 import type { OracleParams } from "../oracle/params";
 import type { SyntheticWorld } from "../oracle/compute";
 import type { WorkReport } from "../oracle/reports";
+import { HotCalldata } from "./calldata";
 import { ChainStateReader } from "./chainReader";
 import type { EvmSystem } from "./deploy";
 import { expectEqual } from "./divergence";
@@ -98,6 +99,9 @@ export class EvmLedger extends ExactLedger {
   private classWeights: Map<number, number> | undefined;
   /** Epochs checked equal so far. */
   epochsChecked = 0;
+  /** Operations sent, by kind (`register`, `stake`, `claim`, `slash`, …). */
+  readonly operationCounts: Partial<Record<LedgerOperation["kind"], number>> = {};
+  private readonly calls: HotCalldata;
 
   constructor(
     terms: LedgerTerms,
@@ -107,6 +111,8 @@ export class EvmLedger extends ExactLedger {
     private readonly seed: number,
   ) {
     super(terms);
+    const c = system.contracts;
+    this.calls = new HotCalldata(c.token.interface, c.staking.interface, c.distributor.interface);
   }
 
   /** The transaction engine for a deployed system: automine off, every role funded with ETH. */
@@ -152,6 +158,7 @@ export class EvmLedger extends ExactLedger {
     const { epoch, operations } = queued;
     const byPhase = new Map<Phase, LedgerOperation[]>();
     for (const op of operations) {
+      this.operationCounts[op.kind] = (this.operationCounts[op.kind] ?? 0) + 1;
       if (op.kind === "genesis") {
         await this.genesisEpoch(op.float);
         continue;
@@ -316,7 +323,7 @@ export class EvmLedger extends ExactLedger {
           this.engine.send(
             this.ownerKey(owner),
             addresses.staking,
-            staking.encodeFunctionData("stake", [d.id, op.amount]),
+            this.calls.stake(d.id, op.amount),
             this.label(epoch, "stake", this.ownerName(owner), d.id),
           );
           break;
@@ -327,7 +334,7 @@ export class EvmLedger extends ExactLedger {
           this.engine.send(
             key,
             addresses.token,
-            token.encodeFunctionData("burn", [op.amount]),
+            this.calls.burn(op.amount),
             this.label(epoch, op.owner === "market" ? "demand burn" : "onboarding fee burn", who),
           );
           break;
@@ -380,12 +387,7 @@ export class EvmLedger extends ExactLedger {
           const tree = this.tree;
           if (tree === undefined) throw new Error(`EVM ledger: a claim at epoch ${epoch} before any root was posted`);
           const claim = tree.claimOf(key.address);
-          const data = contracts.distributor.interface.encodeFunctionData("claim", [
-            c,
-            key.address,
-            claim.cumulativeAmount,
-            claim.proof,
-          ]);
+          const data = this.calls.claim(c, key.address, claim.cumulativeAmount, claim.proof);
           this.engine.send(key, addresses.distributor, data, this.label(epoch, "claim", this.ownerName(op.owner)));
           break;
         }
@@ -393,7 +395,7 @@ export class EvmLedger extends ExactLedger {
           this.engine.send(
             this.ownerKey(op.owner),
             addresses.token,
-            token.encodeFunctionData("transfer", [roles.market.address, op.amount]),
+            this.calls.transfer(roles.market.address, op.amount),
             this.label(epoch, "sell", this.ownerName(op.owner)),
           );
           break;
@@ -403,7 +405,7 @@ export class EvmLedger extends ExactLedger {
       }
     }
     for (const [owner, amount] of buys) {
-      const data = token.encodeFunctionData("transfer", [this.ownerKey(owner).address, amount]);
+      const data = this.calls.transfer(this.ownerKey(owner).address, amount);
       this.engine.send(
         roles.market,
         addresses.token,
@@ -555,9 +557,9 @@ export class EvmLedger extends ExactLedger {
       flags: r.denylisted ? ["denylisted"] : [],
     }));
     const ids = reports.map((r) => r.deviceId);
-    const snapshot = await this.reader.read([], ids, this.lastSnapshotBlock);
+    const snapshot = await this.reader.devices(ids, this.lastSnapshotBlock);
     const devices = new Map<bigint, DeviceSnapshot>();
-    snapshot.devices.forEach((s, i) => {
+    snapshot.forEach((s, i) => {
       const handle = op.reports[i].handle;
       devices.set(ids[i], {
         deviceId: ids[i],
@@ -648,11 +650,12 @@ export class EvmLedger extends ExactLedger {
     ];
     const owners = this.owners.map((_, i) => this.ownerKey(i).address);
     const handles = [...this.devices.keys()];
-    const state = await this.reader.read(
-      [...systemAccounts.map(([, a]) => a), ...owners],
-      handles.map((h) => this.chainDevice(h).id),
-    );
-    const [supply, cumulative] = await Promise.all([contracts.token.totalSupply(), contracts.controller.cumulative(c)]);
+    const [accounts, stakes, supply, cumulative] = await Promise.all([
+      this.reader.accounts([...systemAccounts.map(([, a]) => a), ...owners]),
+      this.reader.stakes(handles.map((h) => this.chainDevice(h).id)),
+      contracts.token.totalSupply(),
+      contracts.controller.cumulative(c),
+    ]);
     expectEqual(at, "total minted", "the controller", cumulative, this.minted);
     expectEqual(at, "total burned", "the token", cumulative - supply, this.burned);
     systemAccounts.forEach(([name], i) => {
@@ -660,18 +663,18 @@ export class EvmLedger extends ExactLedger {
         at,
         "balance",
         `the ${name} (${systemAccounts[i][1]})`,
-        state.accounts[i].balance,
+        accounts[i].balance,
         this.systemBalances[name],
       );
     });
     this.owners.forEach((o, i) => {
-      const chain = state.accounts[systemAccounts.length + i];
+      const chain = accounts[systemAccounts.length + i];
       expectEqual(at, "balance", this.ownerName(i), chain.balance, o.balance);
       expectEqual(at, "claimed amount", this.ownerName(i), chain.claimed, o.claimed);
     });
     handles.forEach((handle, j) => {
       const exact = this.devices.get(handle)!;
-      const chain = state.devices[j];
+      const chain = stakes[j];
       const subject = `device 0x${this.chainDevice(handle).id.toString(16).padStart(40, "0")} (handle ${handle}, ${this.ownerName(exact.owner)})`;
       expectEqual(at, "bond", subject, chain.bond, exact.bond);
       expectEqual(at, "unbonding", subject, chain.unbonding, exact.unbonding);

@@ -9,13 +9,11 @@ import {
   TypedDataEncoder,
   concat,
   dataSlice,
-  encodeRlp,
   getAddress,
   getBytes,
   hexlify,
   keccak256,
   solidityPackedKeccak256,
-  toBeArray,
   type TypedDataDomain,
   type TypedDataField,
 } from "ethers";
@@ -63,28 +61,86 @@ export class LocalKey {
     types: Record<string, TypedDataField[]>,
     value: Record<string, unknown>,
   ): Promise<string> {
-    return this.signDigestHex(TypedDataEncoder.hash(domain, types, value));
+    return this.signDigestHex(typedDataDigest(domain, types, value));
   }
 
   async getAddress(): Promise<string> {
     return this.address;
   }
 
-  /** A signed legacy EIP-155 transaction, RLP-encoded: what `eth_sendRawTransaction` takes. */
+  /** A signed legacy EIP-155 transaction, RLP-encoded as hex: what `eth_sendRawTransaction` takes. */
   signTransaction(tx: LegacyTransaction): string {
     const fields = [
       quantity(tx.nonce),
       quantity(tx.gasPrice),
       quantity(tx.gasLimit),
-      tx.to,
+      hexBytes(tx.to),
       quantity(tx.value ?? 0n),
-      tx.data,
+      hexBytes(tx.data),
     ];
-    const digest = getBytes(keccak256(encodeRlp([...fields, quantity(tx.chainId), "0x", "0x"])));
-    const { r, s, yParity } = this.signDigest(digest);
+    const unsigned = rlpList([...fields, quantity(tx.chainId), EMPTY, EMPTY]);
+    const { r, s, yParity } = this.signDigest(hexBytes(keccak256(unsigned)));
     const v = tx.chainId * 2n + 35n + BigInt(yParity);
-    return encodeRlp([...fields, quantity(v), stripZeros(r), stripZeros(s)]);
+    return "0x" + Buffer.from(rlpList([...fields, quantity(v), stripZeros(r), stripZeros(s)])).toString("hex");
   }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Hex (0x-prefixed) to bytes through Buffer: ethers' `getBytes` was a hot spot of the profile. */
+function hexBytes(hex: string): Uint8Array {
+  return Buffer.from(hex.slice(2), "hex");
+}
+
+/** RLP quantity: big-endian bytes without leading zeros, zero as the empty string. */
+function quantity(value: number | bigint): Uint8Array {
+  if (value === 0 || value === 0n) return EMPTY;
+  let hex = BigInt(value).toString(16);
+  if (hex.length % 2 === 1) hex = "0" + hex;
+  return Buffer.from(hex, "hex");
+}
+
+function stripZeros(bytes: Uint8Array): Uint8Array {
+  let start = 0;
+  while (start < bytes.length && bytes[start] === 0) start++;
+  return bytes.subarray(start);
+}
+
+/** RLP length prefix for a string (offset 0x80) or a list (0xc0). */
+function rlpPrefix(length: number, offset: number): Uint8Array {
+  if (length < 56) return Uint8Array.of(offset + length);
+  const lengthBytes = quantity(length);
+  return Uint8Array.of(offset + 55 + lengthBytes.length, ...lengthBytes);
+}
+
+/** RLP of a list of byte strings (what a legacy transaction is). */
+function rlpList(items: readonly Uint8Array[]): Uint8Array {
+  const encoded = items.map((item) =>
+    item.length === 1 && item[0] < 0x80 ? item : Buffer.concat([rlpPrefix(item.length, 0x80), item]),
+  );
+  const body = Buffer.concat(encoded);
+  return Buffer.concat([rlpPrefix(body.length, 0xc0), body]);
+}
+
+/** The EIP-712 digest, with each domain's separator and each type list's encoder built once. */
+const encoders = new WeakMap<object, TypedDataEncoder>();
+const separators = new WeakMap<object, string>();
+function typedDataDigest(
+  domain: TypedDataDomain,
+  types: Record<string, TypedDataField[]>,
+  value: Record<string, unknown>,
+): string {
+  let encoder = encoders.get(types);
+  if (encoder === undefined) {
+    encoder = TypedDataEncoder.from(types);
+    encoders.set(types, encoder);
+  }
+  let separator = separators.get(domain);
+  if (separator === undefined) {
+    separator = TypedDataEncoder.hashDomain(domain);
+    separators.set(domain, separator);
+  }
+  return keccak256(concat(["0x1901", separator, encoder.hash(value)]));
 }
 
 /** What a legacy transaction carries (no access list, no blobs). */
@@ -96,15 +152,4 @@ export interface LegacyTransaction {
   to: string;
   value?: bigint;
   data: string;
-}
-
-/** RLP quantity: big-endian bytes without leading zeros, zero as the empty string. */
-function quantity(value: number | bigint): string {
-  return value === 0 || value === 0n ? "0x" : hexlify(toBeArray(value));
-}
-
-function stripZeros(bytes: Uint8Array): string {
-  let start = 0;
-  while (start < bytes.length && bytes[start] === 0) start++;
-  return hexlify(bytes.subarray(start));
 }

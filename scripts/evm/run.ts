@@ -4,11 +4,13 @@
  * the exact model — on Hardhat's in-process network or a `npx hardhat node` (`--network localhost`).
  *
  * Replicates share one deployment: the chain is reverted to the freshly deployed state (`evm_snapshot` /
- * `evm_revert`) before each one. Automine is restored when the run ends, also after a failure.
+ * `evm_revert`) before each one. When the run ends, also after a failure, the chain is reverted to where it was before
+ * the deployment and automine is restored.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { startReplicate, type RunResult } from "../../simulation/engine";
 import { ledgerTermsOf } from "../../simulation/ledger/terms";
+import type { EvmCheckSummary } from "../../simulation/run";
 import type { Scenario } from "../../simulation/scenario";
 import { supplyOf } from "../../simulation/supply";
 import type { DeployParameters } from "../deploy/parameters";
@@ -16,17 +18,6 @@ import { ChainStateReader } from "./chainReader";
 import { deployScenarioSystem } from "./deploy";
 import { EvmLedger, type EvmTimings } from "./evmLedger";
 import type { RpcClient } from "./transactions";
-
-/** What summary.json records of a run checked on the EVM. */
-export interface EvmCheckRecord {
-  network: string;
-  chainId: string;
-  /** Epochs whose chain state equalled the exact model, over all replicates. */
-  epochsChecked: number;
-  transactions: number;
-  blocks: number;
-  checked: string;
-}
 
 export const EVM_CHECKED =
   "after every epoch: the oracle's per-device rewards and every account's posted cumulative amount (computed by " +
@@ -43,7 +34,7 @@ export interface EvmRunOptions {
 
 export interface EvmRunOutcome {
   results: RunResult[];
-  record: EvmCheckRecord;
+  record: EvmCheckSummary;
   timings: EvmTimings;
   seconds: { deploy: number; run: number };
 }
@@ -54,6 +45,22 @@ export async function runScenarioOnEvm(
   options: EvmRunOptions = {},
 ): Promise<EvmRunOutcome> {
   const client: RpcClient = hre.network.provider;
+  // the run leaves the chain as it found it (tests share the in-process chain; a node can run the scenario again)
+  const untouched = (await client.request({ method: "evm_snapshot" })) as string;
+  try {
+    return await deployAndPlay(hre, client, scenario, options);
+  } finally {
+    await client.request({ method: "evm_revert", params: [untouched] });
+    await client.request({ method: "evm_setAutomine", params: [true] });
+  }
+}
+
+async function deployAndPlay(
+  hre: HardhatRuntimeEnvironment,
+  client: RpcClient,
+  scenario: Scenario,
+  options: EvmRunOptions,
+): Promise<EvmRunOutcome> {
   const started = performance.now();
   const terms = ledgerTermsOf(scenario);
   const system = await deployScenarioSystem(hre, scenario, terms, { seed: scenario.seed, adjust: options.adjust });
@@ -64,30 +71,29 @@ export async function runScenarioOnEvm(
   let transactions = 0;
   let blocks = 0;
   let epochsChecked = 0;
+  const operations: Record<string, number> = {};
   const deployed = performance.now();
-  try {
-    let snapshot = (await client.request({ method: "evm_snapshot" })) as string;
-    for (let r = 0; r < scenario.runs; r++) {
-      if (r > 0) {
-        await client.request({ method: "evm_revert", params: [snapshot] });
-        snapshot = (await client.request({ method: "evm_snapshot" })) as string;
-      }
-      const engine = await EvmLedger.engineFor(system, client);
-      const ledger = new EvmLedger(terms, system, engine, reader, scenario.seed);
-      const run = startReplicate(scenario, supply, r, { series: true, mode: "evm", ledger });
-      for (let epoch = 0; epoch < run.epochs; epoch++) {
-        run.step(epoch);
-        await ledger.flush();
-        options.onEpoch?.(r, epoch);
-      }
-      results.push(run.finish());
-      transactions += engine.stats.transactions;
-      blocks += engine.stats.blocks;
-      epochsChecked += ledger.epochsChecked;
-      for (const k of Object.keys(timings) as (keyof EvmTimings)[]) timings[k] += ledger.timings[k];
+  let snapshot = (await client.request({ method: "evm_snapshot" })) as string;
+  for (let r = 0; r < scenario.runs; r++) {
+    if (r > 0) {
+      await client.request({ method: "evm_revert", params: [snapshot] });
+      snapshot = (await client.request({ method: "evm_snapshot" })) as string;
     }
-  } finally {
-    await client.request({ method: "evm_setAutomine", params: [true] });
+    const engine = await EvmLedger.engineFor(system, client);
+    const ledger = new EvmLedger(terms, system, engine, reader, scenario.seed);
+    const run = startReplicate(scenario, supply, r, { series: true, mode: "evm", ledger });
+    for (let epoch = 0; epoch < run.epochs; epoch++) {
+      run.step(epoch);
+      await ledger.flush();
+      options.onEpoch?.(r, epoch);
+    }
+    results.push(run.finish());
+    transactions += engine.stats.transactions;
+    blocks += engine.stats.blocks;
+    epochsChecked += ledger.epochsChecked;
+    for (const [kind, count] of Object.entries(ledger.operationCounts))
+      operations[kind] = (operations[kind] ?? 0) + count;
+    for (const k of Object.keys(timings) as (keyof EvmTimings)[]) timings[k] += ledger.timings[k];
   }
   return {
     results,
@@ -97,6 +103,7 @@ export async function runScenarioOnEvm(
       epochsChecked,
       transactions,
       blocks,
+      operations: Object.fromEntries(Object.entries(operations).sort(([x], [y]) => x.localeCompare(y))),
       checked: EVM_CHECKED,
     },
     timings,

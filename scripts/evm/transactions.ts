@@ -10,7 +10,7 @@
  *   only then is it traced (`debug_traceTransaction`) to decode its custom error. A failure throws
  *   {@link TransactionFailedError} naming the epoch, the phase, the operation, the sender (and device) and the error.
  */
-import { keccak256, type Interface } from "ethers";
+import type { Interface } from "ethers";
 import type { LocalKey } from "./keys";
 
 /** The EIP-1193 subset the engine needs (`hre.network.provider`). */
@@ -55,6 +55,7 @@ export const GAS_PRICE = 10n ** 10n;
 export const SENDER_BALANCE = 10n ** 24n;
 
 interface Pending {
+  /** Filled in by the node's answer to `eth_sendRawTransaction`. */
   hash: string;
   label: TransactionLabel;
 }
@@ -100,11 +101,17 @@ export class TransactionEngine {
     await this.fund(senders);
   }
 
-  /** Gives each address ETH for gas (`hardhat_setBalance`, local networks only). */
+  /**
+   * Gives each address ETH for gas (`hardhat_setBalance`, local networks only) and takes its nonce from the node (a
+   * key of the same seed may have sent transactions on this node before).
+   */
   async fund(addresses: readonly string[]): Promise<void> {
     const balance = "0x" + SENDER_BALANCE.toString(16);
     await Promise.all(
-      addresses.map((a) => this.client.request({ method: "hardhat_setBalance", params: [a, balance] })),
+      addresses.map(async (a) => {
+        await this.client.request({ method: "hardhat_setBalance", params: [a, balance] });
+        await this.syncNonce(a);
+      }),
     );
   }
 
@@ -131,14 +138,16 @@ export class TransactionEngine {
       value,
       data,
     });
-    const hash = keccak256(raw);
-    this.pending.push({ hash, label });
+    const pending: Pending = { hash: "", label };
+    this.pending.push(pending);
     this.stats.transactions++;
     this.sends.push(
       this.client.request({ method: "eth_sendRawTransaction", params: [raw] }).then(
-        () => undefined,
+        (hash) => {
+          pending.hash = (hash as string).toLowerCase();
+        },
         (err: unknown) => {
-          this.refused ??= new TransactionFailedError(label, `refused by the node: ${(err as Error).message}`, hash);
+          this.refused ??= new TransactionFailedError(label, `refused by the node: ${(err as Error).message}`);
         },
       ),
     );

@@ -347,8 +347,10 @@ export class ExactLedger implements Ledger {
     return Number(this.systemBalances.staking + this.systemBalances.distributor) / 1e18;
   }
 
+  /** The exact ledger alone keeps no journal (the EVM ledger takes each epoch's operations instead). */
   endEpoch(epoch: number): void {
     void epoch;
+    this.operations = [];
   }
 
   /** Unvested tokens of an owner at `now` (seconds after genesis). */

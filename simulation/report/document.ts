@@ -215,6 +215,7 @@ function reproduceSection(report: Report, cli: string): Section {
       { term: "Version", definition: r.version },
       { term: "Commit", definition: r.commit },
       ...(r.createdAt ? [{ term: "Created (as recorded)", definition: r.createdAt }] : []),
+      ...(r.checkedOnEvm ? [{ term: "Checked on the EVM", definition: r.checkedOnEvm }] : []),
       { term: "Inputs read", definition: report.sources.join(", ") },
     ],
   };

@@ -67,6 +67,17 @@ export const SummaryJson = z.object({
   command: z.string().optional(),
   createdAt: z.string().optional(),
   mode: z.string().optional(),
+  /** Present when the run was checked on the EVM (`--mode evm`). */
+  evm: z
+    .object({
+      network: z.string(),
+      chainId: z.string(),
+      epochsChecked: z.number().int().nonnegative(),
+      transactions: z.number().int().nonnegative(),
+      blocks: z.number().int().nonnegative(),
+      checked: z.string(),
+    })
+    .optional(),
   metrics: z.record(z.string(), EstimateJson),
   classes: z.record(
     z.string(),
@@ -310,6 +321,10 @@ export function readRun(dir: string): RunReport {
       commit: summary.commit,
       replicates: summary.runs,
       createdAt: summary.createdAt,
+      checkedOnEvm: summary.evm
+        ? `${summary.evm.epochsChecked} epoch(s) on the ${summary.evm.network} network (chain ${summary.evm.chainId}), ` +
+          `${summary.evm.transactions} transactions in ${summary.evm.blocks} blocks; ${summary.evm.checked}`
+        : undefined,
     },
     metrics,
     thresholds,

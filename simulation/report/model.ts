@@ -43,6 +43,8 @@ export interface Reproduce {
   replicates?: number;
   /** Only what summary.json records; the report adds no clock time of its own. */
   createdAt?: string;
+  /** How the run was checked on the EVM (`--mode evm`): epochs, network, what was compared. */
+  checkedOnEvm?: string;
 }
 
 /** A headline metric of the run. `unit` "share" formats as a percentage. */
