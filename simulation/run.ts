@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { runReplicate, type ClassRow, type EngineMode, type RunResult } from "./engine";
-import { HEADLINE_METRICS, meanInterval, verdict, type Interval, type Verdict } from "./metrics";
+import { HEADLINE_METRICS, meanInterval, verdict, type Interval, type Verdict } from "./measure/metrics";
 import { gitCommit, packageVersion, writeCsv, writeFileAtomic, writeJson } from "./output";
 import { replicateSeeds } from "./random";
 import { canonicalJson, loadScenario, scenarioHash, type Scenario } from "./scenario";

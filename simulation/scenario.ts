@@ -14,7 +14,7 @@ import { z } from "zod";
 import { HIP17_DEFAULT } from "../protocol/density";
 import { resolveSchedule, ScheduleParamsError } from "../protocol/emission";
 import { scheduleParamsOf } from "./supply";
-import { HEADLINE_METRICS } from "./metrics";
+import { HEADLINE_METRICS } from "./measure/metrics";
 
 // ---- primitives with messages a scenario author understands ------------------------------------------------
 const posInt = () =>

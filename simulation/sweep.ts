@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import cliProgress from "cli-progress";
 import { flag, intFlag, reportUnlessDisabled, UsageError, type ParsedArgs } from "./cli";
-import { HEADLINE_METRICS, meanInterval, type MetricValues } from "./metrics";
+import { HEADLINE_METRICS, meanInterval, type MetricValues } from "./measure/metrics";
 import { csvText, gitCommit, packageVersion, writeFileAtomic, writeJson } from "./output";
 import { replicateSeeds } from "./random";
 import { loadScenario, parseValue, readScenarioFile, scenarioHash, type Scenario } from "./scenario";

@@ -2,7 +2,7 @@
  * Display names and units of every metric the report shows, plus the report's own terms. The definitions of the
  * metrics themselves live in one place, `simulation/metrics.ts` (`GLOSSARY`, `CLASS_GLOSSARY`).
  */
-import { CLASS_GLOSSARY, GLOSSARY } from "../metrics";
+import { CLASS_GLOSSARY, GLOSSARY } from "../measure/metrics";
 
 export interface MetricInfo {
   /** The name shown in the report. */

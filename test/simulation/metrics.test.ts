@@ -12,7 +12,7 @@ import {
   profitUsd,
   roi,
   verdict,
-} from "../../simulation/metrics";
+} from "../../simulation/measure/metrics";
 
 describe("simulation/metrics", function () {
   describe("gini", function () {
