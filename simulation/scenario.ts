@@ -613,6 +613,7 @@ export const ScenarioSchema = z
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type Scenario = z.output<typeof ScenarioSchema>;
+export type VerdictSpec = Scenario["verdicts"][number];
 export type AgentSpec = z.output<typeof AgentSchema>;
 export type AgentKind = AgentSpec["kind"];
 

@@ -2,6 +2,7 @@
  * Fairness metrics, defined once. Each function's docstring is the glossary entry of DESIGN.md ("Fairness
  * metrics") and `GLOSSARY` repeats it for the report. Pure functions on plain numbers; the engine feeds them.
  */
+import { jStat } from "jstat";
 
 /** Headline metric keys in output order (summary.json, sweep.csv). */
 export const HEADLINE_METRICS = [
@@ -233,30 +234,110 @@ export function lorenz(values: ArrayLike<number>, points = 100): Array<[number, 
   return out;
 }
 
-/** Two-sided 97.5% Student-t quantiles for 1…30 degrees of freedom; 1.96 beyond. */
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
-  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
+/**
+ * Where a metric's values can lie, which picks its interval method: "unit" = [0, 1] (shares, rates, Gini
+ * coefficients), "nonNegative" = [0, ∞) (ratios, counts, token amounts, prices), "real" = any sign (profits, ROI,
+ * circulating supply and inflation, which burns can drive below zero).
+ */
+export type MetricRange = "unit" | "nonNegative" | "real";
+
+export const METRIC_RANGE: Record<HeadlineMetric, MetricRange> = {
+  leakage: "unit",
+  farmerCapture: "unit",
+  honestCaptureRatio: "nonNegative",
+  payEquityGini: "unit",
+  earlyLateRatio: "nonNegative",
+  rewardGini: "unit",
+  rewardNakamoto: "nonNegative",
+  stakeGini: "unit",
+  stakeNakamoto: "nonNegative",
+  falseSlashes: "nonNegative",
+  falseSlashRate: "unit",
+  detectionPrecision: "unit",
+  detectionRecall: "unit",
+  farmerProfitUsd: "real",
+  honestRoi: "real",
+  emitted: "nonNegative",
+  burned: "nonNegative",
+  circulating: "real",
+  inflationRate: "real",
+  finalPrice: "nonNegative",
+  paid: "nonNegative",
+  dust: "nonNegative",
+};
+
+/** Range of each per-group metric summarised in summary.json (see {@link MetricRange}). */
+export const GROUP_METRIC_RANGE = {
+  rewardShare: "unit",
+  realWorkShare: "unit",
+  captureRatio: "nonNegative",
+  roi: "real",
+  paybackEpochs: "nonNegative",
+  profitUsd: "real",
+  devicesEnd: "nonNegative",
+  slashedTokens: "nonNegative",
+} as const satisfies Record<string, MetricRange>;
+
+/**
+ * Fewest replicates with a defined value for a 95% interval. With two, the Student-t quantile is 12.7 and the
+ * interval spans most of the metric's range, which reads as information but carries none; below this the summary
+ * says "too few replicates for an interval" and the verdict rule gives at best "marginal".
+ */
+export const MIN_REPLICATES_FOR_INTERVAL = 3;
 
 export interface Interval {
   mean: number | null;
+  /** Bounds of the 95% interval of the mean; null without a mean or with fewer than MIN_REPLICATES_FOR_INTERVAL. */
   lo: number | null;
   hi: number | null;
   sd: number | null;
   n: number;
 }
 
-/** Mean and 95% Student-t interval of the mean across replicates (nulls skipped; n = 1 gives lo = hi = mean). */
-export function meanInterval(values: ReadonlyArray<number | null>): Interval {
+/** Two-sided 95% Student-t quantile for `df` degrees of freedom (jStat's inverse CDF). */
+export function t975(df: number): number {
+  return jStat.studentt.inv(0.975, df);
+}
+
+const logit = (p: number): number => Math.log(p / (1 - p));
+const expit = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/**
+ * Mean and 95% interval of the mean across replicates (nulls and non-finite values skipped), by a method that keeps
+ * the interval inside the metric's range (`range`, see {@link METRIC_RANGE}):
+ * - "real": the Student-t interval mean ± t(0.975, n−1)·sd/√n;
+ * - "unit": the same interval built on the logit scale with the delta method (standard error sd/√n ÷ (m(1−m))) and
+ *   mapped back, so it stays inside (0, 1) and is asymmetric near a bound;
+ * - "nonNegative": the same on the log scale (standard error ÷ m), so it stays above 0.
+ * A mean on the range's edge (every replicate 0, or every replicate 1) has the degenerate interval [mean, mean].
+ * Fewer than {@link MIN_REPLICATES_FOR_INTERVAL} defined values give no interval (lo = hi = null).
+ */
+export function meanInterval(values: ReadonlyArray<number | null>, range: MetricRange = "real"): Interval {
   const x = values.filter((v): v is number => v !== null && Number.isFinite(v));
   const n = x.length;
   if (n === 0) return { mean: null, lo: null, hi: null, sd: null, n: 0 };
   const mean = x.reduce((a, b) => a + b, 0) / n;
-  if (n === 1) return { mean, lo: mean, hi: mean, sd: 0, n };
-  const sd = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  const half = (n - 1 <= 30 ? T975[n - 2] : 1.96) * (sd / Math.sqrt(n));
-  return { mean, lo: mean - half, hi: mean + half, sd, n };
+  const sd = n === 1 ? 0 : Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  if (n < MIN_REPLICATES_FOR_INTERVAL) return { mean, lo: null, hi: null, sd, n };
+  const se = sd / Math.sqrt(n);
+  const t = t975(n - 1);
+  if (range === "unit") {
+    if (!(mean > 0 && mean < 1) || sd === 0) return { mean, lo: mean, hi: mean, sd, n };
+    const centre = logit(mean);
+    const half = (t * se) / (mean * (1 - mean));
+    return { mean, lo: expit(centre - half), hi: expit(centre + half), sd, n };
+  }
+  if (range === "nonNegative") {
+    if (!(mean > 0) || sd === 0) return { mean, lo: mean, hi: mean, sd, n };
+    const half = (t * se) / mean;
+    return { mean, lo: mean * Math.exp(-half), hi: mean * Math.exp(half), sd, n };
+  }
+  return { mean, lo: mean - t * se, hi: mean + t * se, sd, n };
+}
+
+/** {@link meanInterval} of a headline metric, with the method of its range. */
+export function metricInterval(metric: HeadlineMetric, values: ReadonlyArray<number | null>): Interval {
+  return meanInterval(values, METRIC_RANGE[metric]);
 }
 
 export type Comparator = "<=" | ">=" | "<" | ">" | "between";
@@ -284,40 +365,67 @@ export function satisfies(
   }
 }
 
+/**
+ * The one verdict rule, used by summary.json, the command line and the report (run, A/B and sweep):
+ * - "pass": the whole 95% interval meets the threshold;
+ * - "marginal": the mean meets it but the interval crosses the limit, or there are too few replicates
+ *   (fewer than {@link MIN_REPLICATES_FOR_INTERVAL}) for an interval, so the pass is not established;
+ * - "fail": the mean misses it;
+ * - "missing": the metric is undefined in every replicate (never a pass).
+ */
+export type Outcome = "pass" | "marginal" | "fail" | "missing";
+
+/** The rule of {@link Outcome} in one sentence, for summaries and reports. */
+export const VERDICT_RULE =
+  `pass = the whole 95% interval meets the threshold; marginal = the mean meets it but the interval crosses the ` +
+  `limit, or fewer than ${MIN_REPLICATES_FOR_INTERVAL} replicates leave no interval; fail = the mean misses it; ` +
+  `missing = the metric is undefined.`;
+
+/** Outcome of one threshold against an estimate (see {@link Outcome}). */
+export function outcomeOf(
+  comparator: Comparator,
+  threshold: number | readonly [number, number],
+  estimate: { mean: number | null; lo: number | null; hi: number | null } | undefined,
+): Outcome {
+  const mean = estimate?.mean ?? null;
+  if (mean === null || !Number.isFinite(mean)) return "missing";
+  if (!satisfies(mean, comparator, threshold)) return "fail";
+  const { lo, hi } = estimate as { lo: number | null; hi: number | null };
+  if (lo === null || hi === null || !Number.isFinite(lo) || !Number.isFinite(hi)) return "marginal";
+  // every comparator describes a convex set (a half-line or a band), so the interval is inside iff both ends are
+  return satisfies(lo, comparator, threshold) && satisfies(hi, comparator, threshold) ? "pass" : "marginal";
+}
+
+/** The overall outcome of several verdicts: the worst of them (fail, missing, marginal, pass); none is "missing". */
+export function overallOutcome(outcomes: readonly Outcome[]): Outcome {
+  for (const o of ["fail", "missing", "marginal"] as const) if (outcomes.includes(o)) return o;
+  return outcomes.length === 0 ? "missing" : "pass";
+}
+
 export interface Verdict {
   metric: string;
   comparator: Comparator;
   threshold: number | [number, number];
   value: number | null;
   interval: [number | null, number | null];
-  /** The mean satisfies the threshold. */
+  outcome: Outcome;
+  /** outcome === "pass". */
   pass: boolean;
-  /** The whole 95% interval satisfies it. */
-  robust: boolean;
 }
 
-/** Verdict of one threshold against a metric's interval; an undefined metric fails. */
+/** Verdict of one threshold against a metric's interval (see {@link Outcome}). */
 export function verdict(
   spec: { metric: string; comparator: Comparator; threshold: number | [number, number] },
   interval: Interval | undefined,
 ): Verdict {
-  const value = interval?.mean ?? null;
-  const lo = interval?.lo ?? null;
-  const hi = interval?.hi ?? null;
-  const pass = value !== null && satisfies(value, spec.comparator, spec.threshold);
-  const robust =
-    pass &&
-    lo !== null &&
-    hi !== null &&
-    satisfies(lo, spec.comparator, spec.threshold) &&
-    satisfies(hi, spec.comparator, spec.threshold);
+  const outcome = outcomeOf(spec.comparator, spec.threshold, interval);
   return {
     metric: spec.metric,
     comparator: spec.comparator,
     threshold: spec.threshold,
-    value,
-    interval: [lo, hi],
-    pass,
-    robust,
+    value: interval?.mean ?? null,
+    interval: [interval?.lo ?? null, interval?.hi ?? null],
+    outcome,
+    pass: outcome === "pass",
   };
 }
