@@ -5,7 +5,17 @@ import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { runReplicate, type ClassRow, type EngineMode, type RunResult } from "./engine";
-import { HEADLINE_METRICS, meanInterval, verdict, type Interval, type Verdict } from "./metrics";
+import {
+  GROUP_METRIC_RANGE,
+  HEADLINE_METRICS,
+  meanInterval,
+  metricInterval,
+  verdict,
+  VERDICT_RULE,
+  type Interval,
+  type Verdict,
+} from "./measure/metrics";
+import { simulateCommand } from "./io/reproduce";
 import { gitCommit, packageVersion, writeCsv, writeFileAtomic, writeJson } from "./output";
 import { replicateSeeds } from "./random";
 import { canonicalJson, loadScenario, scenarioHash, type Scenario } from "./scenario";
@@ -167,29 +177,45 @@ export interface Summary {
   version: string;
   commit: string;
   mode: EngineMode;
+  /** The command that regenerates these outputs (see io/reproduce.ts). */
+  command: string;
   rewardTolerance: typeof REWARD_FAST_EXACT_TOLERANCE;
   metrics: Record<string, Interval & { values: number[] }>;
   classes: Record<string, { kind: string; role: string; metrics: Record<string, Interval & { values: number[] }> }>;
   verdicts: Verdict[];
+  /** The verdict rule the outcomes follow (measure/metrics.ts `VERDICT_RULE`). */
+  verdictRule: string;
+  /** Every verdict's outcome is "pass". */
   pass: boolean;
   files: string[];
   /** Present when the run was checked on the EVM (`--mode evm`). */
   evm?: EvmCheckSummary;
 }
 
-function withValues(values: Array<number | null>): Interval & { values: number[] } {
-  return { ...meanInterval(values), values: values.filter((v): v is number => v !== null && Number.isFinite(v)) };
+function withValues(interval: Interval, values: Array<number | null>): Interval & { values: number[] } {
+  return { ...interval, values: values.filter((v): v is number => v !== null && Number.isFinite(v)) };
 }
 
 /** Summary of replicate results (pure; used by the CLI and tests). */
-export function summarise(scenario: Scenario, source: string, results: RunResult[], mode: EngineMode): Summary {
+export function summarise(
+  scenario: Scenario,
+  source: string,
+  results: RunResult[],
+  mode: EngineMode,
+  command: string,
+): Summary {
   const metrics: Summary["metrics"] = {};
-  for (const key of HEADLINE_METRICS) metrics[key] = withValues(results.map((r) => r.metrics[key]));
+  for (const key of HEADLINE_METRICS) {
+    const values = results.map((r) => r.metrics[key]);
+    metrics[key] = withValues(metricInterval(key, values), values);
+  }
   const classes: Summary["classes"] = {};
   for (const [idx, row] of results[0].classes.entries()) {
     const m: Record<string, Interval & { values: number[] }> = {};
-    for (const key of CLASS_SUMMARY_METRICS)
-      m[key] = withValues(results.map((r) => r.classes[idx][key] as number | null));
+    for (const key of CLASS_SUMMARY_METRICS) {
+      const values = results.map((r) => r.classes[idx][key] as number | null);
+      m[key] = withValues(meanInterval(values, GROUP_METRIC_RANGE[key]), values);
+    }
     classes[row.agent] = { kind: row.kind, role: row.role, metrics: m };
   }
   const verdicts = scenario.verdicts.map((v) => verdict(v, metrics[v.metric]));
@@ -204,10 +230,12 @@ export function summarise(scenario: Scenario, source: string, results: RunResult
     version: packageVersion(),
     commit: gitCommit(),
     mode,
+    command,
     rewardTolerance: REWARD_FAST_EXACT_TOLERANCE,
     metrics,
     classes,
     verdicts,
+    verdictRule: VERDICT_RULE,
     pass: verdicts.every((v) => v.pass),
     files: hasAdaptiveFarmers(scenario) ? [...RUN_FILES, "strategies.csv"] : RUN_FILES,
   };
@@ -332,7 +360,15 @@ export async function simulate(options: RunOptions): Promise<{ summary: Summary;
     ? await options.runner(scenario)
     : { results: await runAllParallel(options.scenario, overrides, scenario, mode, workers, options.onReplicate) };
   const results = outcome.results;
-  const summary = summarise(scenario, source, results, mode);
+  const command = simulateCommand({
+    scenario: options.scenario,
+    overrides,
+    epochs: scenario.epochs,
+    runs: scenario.runs,
+    seed: scenario.seed,
+    mode,
+  });
+  const summary = summarise(scenario, source, results, mode, command);
   if ("evm" in outcome) summary.evm = outcome.evm;
   const dir = options.out ?? path.join("out", scenario.name);
   writeRunOutputs(dir, scenario, summary, results);

@@ -14,7 +14,7 @@ import { z } from "zod";
 import { DENSITY_PRESETS, HIP17_DEFAULT } from "../protocol/density";
 import { resolveSchedule, ScheduleParamsError } from "../protocol/emission";
 import { scheduleParamsOf } from "./supply";
-import { HEADLINE_METRICS } from "./metrics";
+import { HEADLINE_METRICS } from "./measure/metrics";
 import { WORLD_CITIES } from "./world/h3World";
 
 // ---- primitives with messages a scenario author understands ------------------------------------------------
@@ -741,6 +741,7 @@ export type H3WorldSpec = z.output<typeof H3WorldSchema>;
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type Scenario = z.output<typeof ScenarioSchema>;
+export type VerdictSpec = Scenario["verdicts"][number];
 export type AgentSpec = z.output<typeof AgentSchema>;
 export type AgentKind = AgentSpec["kind"];
 

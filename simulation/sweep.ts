@@ -12,10 +12,19 @@ import { createHash } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import cliProgress from "cli-progress";
 import { flag, intFlag, reportUnlessDisabled, UsageError, type ParsedArgs } from "./cli";
-import { HEADLINE_METRICS, meanInterval, type MetricValues } from "./metrics";
+import { HEADLINE_METRICS, metricInterval, VERDICT_RULE, type MetricValues } from "./measure/metrics";
+import { sweepCommandLine } from "./io/reproduce";
 import { csvText, gitCommit, packageVersion, writeFileAtomic, writeJson } from "./output";
 import { replicateSeeds } from "./random";
-import { loadScenario, parseValue, readScenarioFile, scenarioHash, type Scenario } from "./scenario";
+import {
+  canonicalJson,
+  loadScenario,
+  parseValue,
+  readScenarioFile,
+  scenarioHash,
+  type Scenario,
+  type VerdictSpec,
+} from "./scenario";
 
 export interface SweepParam {
   key: string;
@@ -40,6 +49,13 @@ export interface SweepManifest {
   shard: { index: number; count: number; firstPoint: number; endPoint: number } | null;
   /** Identifies the sweep (scenario, grid, runs) for resume and merge. */
   sweepHash: string;
+  /** The command that regenerates the sweep (see io/reproduce.ts). */
+  command: string;
+  /** The scenario's fairness thresholds, judged by `verdictRule`, so the report needs no scenario file. */
+  thresholds: VerdictSpec[];
+  verdictRule: string;
+  /** The base scenario as resolved (defaults applied, --runs/--seed/--epochs set; each point overrides the levers). */
+  resolvedScenario: Scenario;
   version: string;
   commit: string;
   completedPoints: number;
@@ -180,6 +196,18 @@ export async function runSweep(
     replicateSeeds: replicateSeeds(scenario.seed, runs),
     shard: options.shard ? { ...options.shard, firstPoint: first, endPoint: end } : null,
     sweepHash,
+    command: sweepCommandLine({
+      scenario: options.scenario,
+      overrides: {},
+      params,
+      epochs: scenario.epochs,
+      runs,
+      seed: scenario.seed,
+      shard: options.shard,
+    }),
+    thresholds: scenario.verdicts,
+    verdictRule: VERDICT_RULE,
+    resolvedScenario: JSON.parse(canonicalJson(scenario)) as Scenario,
     version: packageVersion(),
     commit: gitCommit(),
     completedPoints: 0,
@@ -201,6 +229,21 @@ export async function runSweep(
       donePoints = countLines(pointsPartial) - 1;
       truncateToLines(pointsPartial, donePoints + 1);
       truncateToLines(rowsPartial, 1 + donePoints * runs);
+    } else if (old.sweepHash !== sweepHash && !old.complete) {
+      const changed = [
+        old.runs !== runs ? `--runs ${old.runs} → ${runs}` : "",
+        JSON.stringify(old.params) !== JSON.stringify(params) ? "the --param grid" : "",
+        old.scenario?.hash !== scenarioHash({ ...scenario, runs: old.runs }) ? "the scenario (or --seed/--epochs)" : "",
+        JSON.stringify(old.shard && [old.shard.index, old.shard.count]) !==
+        JSON.stringify(options.shard && [options.shard.index, options.shard.count])
+          ? "the --shard"
+          : "",
+      ].filter((x) => x !== "");
+      process.stderr.write(
+        `sweep: ${dir}/ holds an unfinished sweep with other settings (${changed.join(", ") || "a different sweep"}), ` +
+          `so its ${old.completedPoints} completed points cannot be reused: starting over. ` +
+          `Rerun with the earlier settings (sweep.json "command") to resume it instead.\n`,
+      );
     }
   }
   if (donePoints <= 0) {
@@ -268,7 +311,10 @@ export async function runSweep(
         const prow: Record<string, string | number | boolean | null> = { point: task.point, n: runs };
         for (const p of params) prow[p.key] = cellText(overrides[p.key]);
         for (const m of HEADLINE_METRICS) {
-          const i = meanInterval(pointMetrics.map((x) => x[m]));
+          const i = metricInterval(
+            m,
+            pointMetrics.map((x) => x[m]),
+          );
           prow[`${m}_mean`] = i.mean;
           prow[`${m}_lo`] = i.lo;
           prow[`${m}_hi`] = i.hi;
@@ -419,6 +465,7 @@ export function mergeShards(dirs: string[], out: string): SweepManifest {
   const merged: SweepManifest = {
     ...first,
     shard: null,
+    command: first.command.replace(/ --shard \d+\/\d+/, ""),
     sweepHash: createHash("sha256")
       .update(JSON.stringify({ merged: manifests.map((x) => x.m.sweepHash) }))
       .digest("hex"),

@@ -17,6 +17,7 @@ import {
 } from "./specs";
 import {
   judgeAll,
+  MIN_REPLICATES_FOR_INTERVAL,
   overall,
   compareVerdicts,
   thresholdKey,
@@ -92,7 +93,7 @@ function verdictTable(verdicts: readonly Verdict[], caption: string): Table {
     rows: verdicts.map((v) => [
       v.threshold.label,
       formatThreshold(v.threshold),
-      formatEstimate(v.estimate, v.threshold.unit) + (v.pointOnly && v.estimate ? " (one replicate, no interval)" : ""),
+      formatEstimate(v.estimate, v.threshold.unit),
       outcomeCell(v.outcome),
     ]),
   };
@@ -104,8 +105,17 @@ function overallText(o: Outcome, verdicts: readonly Verdict[]): string {
   switch (o) {
     case "pass":
       return `PASS: all ${n} fairness thresholds hold across the whole 95% interval.`;
-    case "marginal":
-      return `MARGINAL: every threshold holds on the mean, but ${count("marginal")} of ${n} are not robust (the 95% interval crosses the limit).`;
+    case "marginal": {
+      const noInterval = verdicts.filter((v) => v.outcome === "marginal" && v.pointOnly).length;
+      const crossing = count("marginal") - noInterval;
+      const reasons = [
+        crossing > 0 ? `${crossing} of ${n} have a 95% interval that crosses the limit` : "",
+        noInterval > 0
+          ? `${noInterval} of ${n} have too few replicates for an interval (fewer than ${MIN_REPLICATES_FOR_INTERVAL}), so they cannot pass`
+          : "",
+      ].filter((r) => r !== "");
+      return `MARGINAL: every threshold holds on the mean, but ${reasons.join(", and ")}.`;
+    }
     case "fail":
       return `FAIL: ${count("fail")} of ${n} fairness thresholds are missed.`;
     case "missing":
@@ -214,7 +224,6 @@ function reproduceSection(report: Report, cli: string): Section {
       ...(r.replicates !== undefined ? [{ term: "Replicates", definition: String(r.replicates) }] : []),
       { term: "Version", definition: r.version },
       { term: "Commit", definition: r.commit },
-      ...(r.createdAt ? [{ term: "Created (as recorded)", definition: r.createdAt }] : []),
       ...(r.checkedOnEvm ? [{ term: "Checked on the EVM", definition: r.checkedOnEvm }] : []),
       { term: "Inputs read", definition: report.sources.join(", ") },
     ],

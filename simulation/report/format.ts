@@ -1,5 +1,5 @@
 /** Number formatting shared by the HTML and Markdown reports. Deterministic: no locale, fixed rules. */
-import type { Estimate, Threshold, Outcome } from "./verdicts";
+import { MIN_REPLICATES_FOR_INTERVAL, type Estimate, type Threshold, type Outcome } from "./verdicts";
 
 /** Whether a unit is a 0–1 share printed as a percentage. */
 export function isShare(unit: string): boolean {
@@ -55,11 +55,16 @@ function unitSuffix(unit: string): string {
   }
 }
 
-/** "4.2% (3.9–4.6%)" or "4.2%" without an interval. */
+/** "4.2% (3.9–4.6%)", or "4.2%" when the interval is one point, or the mean and "too few replicates for an interval". */
 export function formatEstimate(e: Estimate | undefined, unit: string): string {
   if (e === undefined) return "n/a";
   const mean = formatValue(e.mean, unit);
-  if (e.lo === undefined || e.hi === undefined || (e.lo === e.mean && e.hi === e.mean)) return mean;
+  if (e.lo === undefined || e.hi === undefined) {
+    return e.n !== undefined && e.n < MIN_REPLICATES_FOR_INTERVAL
+      ? `${mean} (too few replicates for an interval)`
+      : mean;
+  }
+  if (e.lo === e.mean && e.hi === e.mean) return mean;
   return `${mean} (${formatValue(e.lo, unit)} – ${formatValue(e.hi, unit)})`;
 }
 

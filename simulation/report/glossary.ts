@@ -2,7 +2,7 @@
  * Display names and units of every metric the report shows, plus the report's own terms. The definitions of the
  * metrics themselves live in one place, `simulation/metrics.ts` (`GLOSSARY`, `CLASS_GLOSSARY`).
  */
-import { CLASS_GLOSSARY, GLOSSARY } from "../metrics";
+import { CLASS_GLOSSARY, GLOSSARY } from "../measure/metrics";
 
 export interface MetricInfo {
   /** The name shown in the report. */
@@ -161,12 +161,12 @@ export const TERMS: readonly { term: string; definition: string }[] = [
   {
     term: "95% interval",
     definition:
-      "The simulator runs several Monte Carlo replicates (different random seeds of the same scenario); the interval is the Student-t 95% confidence interval of the mean across them.",
+      "The simulator runs several Monte Carlo replicates (different random seeds of the same scenario); the interval is the 95% confidence interval of the mean across them: Student-t for metrics of any sign, built on the logit scale for shares, rates and Gini coefficients (so it stays within 0–1) and on the log scale for non-negative ratios and amounts (so it stays above 0). With fewer than 3 replicates there is no interval.",
   },
   {
     term: "Verdict",
     definition:
-      "PASS: the whole 95% interval meets the threshold. MARGINAL: the mean meets it but the interval crosses the limit, so the result is not robust (run more replicates or keep a margin). FAIL: the mean misses the threshold. MISSING: the metric was undefined in every replicate.",
+      "PASS: the whole 95% interval meets the threshold. MARGINAL: the mean meets it but the interval crosses the limit, or there are too few replicates (fewer than 3) for an interval, so the pass is not established (run more replicates or keep a margin). FAIL: the mean misses the threshold. MISSING: the metric was undefined in every replicate. The simulator's summary.json follows the same rule.",
   },
   {
     term: "Lorenz curve",

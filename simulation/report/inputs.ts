@@ -5,7 +5,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import YAML from "yaml";
 import { csvHeader, numberCell, optionalNumberCell, readCsvRows, textCell } from "./csv";
 import type {
   AgentKind,
@@ -18,8 +17,8 @@ import type {
   SweepPoint,
   SweepReport,
 } from "./model";
-import { metricInfo, METRICS } from "./glossary";
-import { judge, type Comparator, type Estimate, type Threshold } from "./verdicts";
+import { metricInfo } from "./glossary";
+import { type Comparator, type Estimate, type Threshold } from "./verdicts";
 
 export const SUMMARY_SCHEMA_ID = "depin-lab/simulation-summary@1";
 
@@ -42,9 +41,9 @@ const VerdictJson = z.object({
   comparator: ComparatorJson,
   threshold: z.union([z.number(), z.tuple([z.number(), z.number()])]),
   value: nullableNumber.optional(),
-  interval: z.tuple([z.number(), z.number()]).nullable().optional(),
+  interval: z.tuple([nullableNumber, nullableNumber]),
+  outcome: z.enum(["pass", "marginal", "fail", "missing"]),
   pass: z.boolean(),
-  robust: z.boolean().optional(),
 });
 
 const Seed = z.union([z.number(), z.string()]);
@@ -64,9 +63,8 @@ export const SummaryJson = z.object({
   epochLengthSeconds: z.number().positive().optional(),
   version: z.string(),
   commit: z.string(),
-  command: z.string().optional(),
-  createdAt: z.string().optional(),
-  mode: z.string().optional(),
+  command: z.string().min(1),
+  mode: z.string(),
   /** Present when the run was checked on the EVM (`--mode evm`). */
   evm: z
     .object({
@@ -137,7 +135,10 @@ function estimateOf(json: z.infer<typeof EstimateJson> | undefined): Estimate | 
   return { mean: json.mean, lo: json.lo ?? undefined, hi: json.hi ?? undefined, n: json.n };
 }
 
-function thresholdOf(v: z.infer<typeof VerdictJson>, index: number): Threshold {
+function thresholdOf(
+  v: Pick<z.infer<typeof VerdictJson>, "metric" | "comparator" | "threshold">,
+  index: number,
+): Threshold {
   const info = metricInfo(v.metric);
   const op: Comparator = v.comparator;
   if (op === "between") {
@@ -247,29 +248,24 @@ export function readRun(dir: string): RunReport {
     if (capture !== undefined) epochs[i].captureByClass[agent] = capture;
   }
 
-  // Lorenz curve of pay per unit of work (optional file: older outputs may lack it).
+  // Lorenz curve of pay per unit of work.
   let lorenz: LorenzPoint[] | undefined;
-  if (fs.existsSync(path.join(dir, "lorenz.csv"))) {
-    sources.push("lorenz.csv");
-    const rows = readCsvRows(readText(dir, "lorenz.csv"), "lorenz.csv", LORENZ_COLUMNS).filter(
-      (r) => r.series === "payPerWork",
-    );
-    if (rows.length > 0) {
-      const byPoint = groupBy(rows, (r) => r.point);
-      lorenz = [...byPoint.keys()]
-        .sort((a, b) => a - b)
-        .map((p) => ({
-          population: mean(byPoint.get(p)!.map((r) => r.population))!,
-          share: mean(byPoint.get(p)!.map((r) => r.share))!,
-        }));
-    }
-  } else warnings.push("lorenz.csv is absent: the pay-equity Lorenz curve is not drawn.");
-
-  let scenario: unknown = summary.scenario;
-  if (fs.existsSync(path.join(dir, "scenario.resolved.json"))) {
-    scenario = readJsonFile(path.join(dir, "scenario.resolved.json"), z.unknown());
-    sources.push("scenario.resolved.json");
+  sources.push("lorenz.csv");
+  const lorenzRows = readCsvRows(readText(dir, "lorenz.csv"), "lorenz.csv", LORENZ_COLUMNS).filter(
+    (r) => r.series === "payPerWork",
+  );
+  if (lorenzRows.length > 0) {
+    const byPoint = groupBy(lorenzRows, (r) => r.point);
+    lorenz = [...byPoint.keys()]
+      .sort((a, b) => a - b)
+      .map((p) => ({
+        population: mean(byPoint.get(p)!.map((r) => r.population))!,
+        share: mean(byPoint.get(p)!.map((r) => r.share))!,
+      }));
   }
+
+  const scenario = readJsonFile(path.join(dir, "scenario.resolved.json"), z.unknown());
+  sources.push("scenario.resolved.json");
 
   const metrics: MetricRow[] = [];
   for (const [key, json] of Object.entries(summary.metrics)) {
@@ -279,16 +275,6 @@ export function readRun(dir: string): RunReport {
   }
 
   const thresholds = summary.verdicts.map(thresholdOf);
-  // Cross-check our verdict rule against the simulator's own pass/robust flags.
-  summary.verdicts.forEach((v, i) => {
-    const estimate = estimateOf(summary.metrics[v.metric]) ?? verdictEstimate(v);
-    const mine = judge(thresholds[i], estimate);
-    const theirs = v.pass ? (v.robust === false ? "marginal" : "pass") : "fail";
-    if (mine.outcome !== "missing" && mine.outcome !== theirs) {
-      warnings.push(`summary.json verdict for "${v.metric}" says ${theirs}; the report's rule gives ${mine.outcome}.`);
-    }
-  });
-
   const classes: ClassRow[] = agentNames.map((name) => {
     const c = summary.classes[name];
     const m = c.metrics;
@@ -313,14 +299,11 @@ export function readRun(dir: string): RunReport {
     description: summary.scenario.description,
     scenario,
     reproduce: {
-      command:
-        summary.command ??
-        `npm run simulate -- ${summary.scenario.source ?? `<${summary.scenario.name} scenario>`} --seed ${summary.seed} --runs ${summary.runs}`,
+      command: summary.command,
       seed: String(summary.seed),
       version: summary.version,
       commit: summary.commit,
       replicates: summary.runs,
-      createdAt: summary.createdAt,
       checkedOnEvm: summary.evm
         ? `${summary.evm.epochsChecked} epoch(s) on the ${summary.evm.network} network (chain ${summary.evm.chainId}), ` +
           `${summary.evm.transactions} transactions in ${summary.evm.blocks} blocks; ${summary.evm.checked}`
@@ -336,11 +319,6 @@ export function readRun(dir: string): RunReport {
     sources,
     warnings,
   };
-}
-
-function verdictEstimate(v: z.infer<typeof VerdictJson>): Estimate | undefined {
-  if (v.value === undefined || v.value === null) return undefined;
-  return { mean: v.value, lo: v.interval?.[0], hi: v.interval?.[1] };
 }
 
 function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
@@ -366,40 +344,25 @@ const ThresholdListJson = z.array(
   }),
 );
 
-/** `sweep.json` (schema depin-lab/sweep@1). `params` is a list of {key, values}; a {key: values} map is accepted too. */
+/** `sweep.json` as simulation/sweep.ts writes it (schema depin-lab/sweep@1). */
 const SweepJson = z.object({
-  schema: z.string().optional(),
-  scenario: z.union([
-    z.string(),
-    z.object({
-      name: z.string().min(1),
-      description: z.string().optional(),
-      source: z.string().optional(),
-      hash: z.string().optional(),
-    }),
-  ]),
-  params: z.union([
-    z
-      .array(z.object({ key: z.string().min(1), values: z.array(LeverValueJson).min(1) }))
-      .min(1, { message: "expected at least one swept parameter" }),
-    z
-      .record(z.string(), z.array(LeverValueJson).min(1))
-      .refine((p) => Object.keys(p).length > 0, { message: "expected at least one swept parameter" }),
-  ]),
-  points: z.number().int().nonnegative().optional(),
-  runs: z.number().int().positive().optional(),
-  seed: Seed.optional(),
-  replicateSeeds: z.array(Seed).optional(),
-  seeds: z.array(Seed).optional(),
+  schema: z.literal("depin-lab/sweep@1"),
+  scenario: z.object({ name: z.string().min(1), source: z.string(), hash: z.string() }),
+  params: z
+    .array(z.object({ key: z.string().min(1), values: z.array(LeverValueJson).min(1) }))
+    .min(1, { message: "expected at least one swept parameter" }),
+  points: z.number().int().nonnegative(),
+  runs: z.number().int().positive(),
+  seed: z.number(),
+  replicateSeeds: z.array(z.number()),
   version: z.string(),
   commit: z.string(),
-  command: z.string().optional(),
-  complete: z.boolean().optional(),
-  completed: z.boolean().optional(),
-  completedPoints: z.number().int().nonnegative().optional(),
-  shard: z.object({ index: z.number(), count: z.number() }).passthrough().nullable().optional(),
-  verdicts: ThresholdListJson.optional(),
-  thresholds: ThresholdListJson.optional(),
+  command: z.string().min(1),
+  complete: z.boolean(),
+  completedPoints: z.number().int().nonnegative(),
+  shard: z.object({ index: z.number(), count: z.number() }).passthrough().nullable(),
+  thresholds: ThresholdListJson,
+  resolvedScenario: z.record(z.string(), z.unknown()),
 });
 
 /** A lever cell: a number, else the text (booleans and names). */
@@ -408,52 +371,20 @@ const leverCell = z.string().transform((v) => {
   return t !== "" && Number.isFinite(Number(t)) ? Number(t) : t;
 });
 
-/**
- * The scenario of a sweep as the simulator resolves it (defaults applied), when its loader is present in this checkout
- * (`simulation/scenario.ts`, `loadScenario`); else the scenario file read as YAML/JSON; else undefined.
- */
-function loadSweepScenario(source: string | undefined, dir: string): { scenario: unknown; from: string } | undefined {
-  if (!source) return undefined;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(path.join(__dirname, "..", "scenario")) as {
-      loadScenario?: (s: string) => { scenario: unknown };
-    };
-    if (typeof mod.loadScenario === "function")
-      return { scenario: mod.loadScenario(source).scenario, from: `${source} (resolved by simulation/scenario.ts)` };
-  } catch {
-    // fall through to reading the file
-  }
-  const candidates = [path.resolve(source), path.resolve(dir, source), path.resolve(__dirname, "..", "..", source)];
-  const file = candidates.find((f) => fs.existsSync(f));
-  if (!file) return undefined;
-  const text = fs.readFileSync(file, "utf8");
-  try {
-    return { scenario: file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text), from: source };
-  } catch (err) {
-    throw new Error(
-      `${source}: the sweep's scenario file is not valid ${file.endsWith(".json") ? "JSON" : "YAML"} (${(err as Error).message})`,
-      { cause: err },
-    );
-  }
-}
-
 /** Reads one sweep directory (sweep.json + sweep-points.csv); a `baseline/` run directory inside is charted too. */
 export function readSweep(dir: string): SweepReport {
   const manifest = readJsonFile(path.join(dir, "sweep.json"), SweepJson);
   const warnings: string[] = [];
-  if (manifest.complete === false || manifest.completed === false) {
+  if (!manifest.complete) {
     warnings.push(
-      `sweep.json says the sweep is not complete${manifest.completedPoints !== undefined ? ` (${manifest.completedPoints} of ${manifest.points ?? "?"} points)` : ""}: some points may be missing.`,
+      `sweep.json says the sweep is not complete (${manifest.completedPoints} of ${manifest.points} points): some points may be missing.`,
     );
   }
   if (manifest.shard)
     warnings.push(
       `This is shard ${manifest.shard.index + 1} of ${manifest.shard.count}; merge the shards (sweep:merge) for the whole grid.`,
     );
-  const paramList = Array.isArray(manifest.params)
-    ? manifest.params
-    : Object.entries(manifest.params).map(([key, values]) => ({ key, values }));
+  const paramList = manifest.params;
   const levers = paramList.map((p) => p.key);
   const text = readText(dir, "sweep-points.csv");
   const header = csvHeader(text, "sweep-points.csv");
@@ -481,58 +412,31 @@ export function readSweep(dir: string): SweepReport {
     return { params, metrics };
   });
   if (points.length === 0) throw new Error("sweep-points.csv: no rows, expected one per sweep point");
-  if (manifest.points !== undefined && !manifest.shard && points.length !== manifest.points) {
+  if (!manifest.shard && points.length !== manifest.points) {
     warnings.push(`sweep.json lists ${manifest.points} points but sweep-points.csv has ${points.length}.`);
   }
 
-  // Thresholds: the manifest's own; else the scenario's `verdicts` (scenario.resolved.json beside it, or the scenario
-  // file resolved by the simulator's loader); else a baseline run's.
+  // Thresholds and the scenario as run come from the manifest itself: the report never reloads the scenario file.
   const sources = ["sweep.json", "sweep-points.csv"];
-  const scenarioInfo =
-    typeof manifest.scenario === "string"
-      ? { name: manifest.scenario, source: undefined, description: undefined }
-      : manifest.scenario;
-  let rawThresholds: z.infer<typeof ThresholdListJson> | undefined = manifest.thresholds ?? manifest.verdicts;
-  let scenarioAsRun: unknown = manifest.scenario;
-  let scenarioFound: { scenario: unknown; from: string } | undefined;
-  if (fs.existsSync(path.join(dir, "scenario.resolved.json"))) {
-    scenarioFound = {
-      scenario: readJsonFile(path.join(dir, "scenario.resolved.json"), z.unknown()),
-      from: "scenario.resolved.json",
-    };
-  } else scenarioFound = loadSweepScenario(scenarioInfo.source, dir);
-  if (scenarioFound) {
-    scenarioAsRun = scenarioFound.scenario;
-    sources.push(scenarioFound.from);
-    if (!rawThresholds) {
-      const resolved = z.object({ verdicts: ThresholdListJson }).safeParse(scenarioAsRun);
-      if (resolved.success) rawThresholds = resolved.data.verdicts;
-    }
-  }
+  const scenarioInfo = manifest.scenario;
   let baseline: RunReport | undefined;
   const baselineDir = path.join(dir, "baseline");
   if (fs.existsSync(path.join(baselineDir, "summary.json"))) baseline = readRun(baselineDir);
-  let thresholds: Threshold[] = [];
-  if (rawThresholds) thresholds = rawThresholds.map((t, i) => thresholdOf({ ...t, pass: true }, i));
-  else if (baseline) thresholds = baseline.thresholds;
-  else
+  const thresholds: Threshold[] = manifest.thresholds.map((t, i) => thresholdOf(t, i));
+  if (thresholds.length === 0)
     warnings.push(
-      "No fairness thresholds in sweep.json, the scenario or a baseline run: the frontier of passing settings cannot be drawn.",
+      "The sweep's scenario states no fairness thresholds: the frontier of passing settings cannot be drawn.",
     );
-
-  const seed = manifest.seed ?? manifest.replicateSeeds?.[0] ?? manifest.seeds?.[0] ?? "n/a";
-  const paramFlags = paramList.map((p) => `--param ${p.key}=${p.values.join(",")}`).join(" ");
   return {
     kind: "sweep",
     dir,
     name: scenarioInfo.name,
-    description: scenarioInfo.description,
-    scenario: scenarioAsRun,
+    description:
+      typeof manifest.resolvedScenario.description === "string" ? manifest.resolvedScenario.description : undefined,
+    scenario: manifest.resolvedScenario,
     reproduce: {
-      command:
-        manifest.command ??
-        `npm run sweep -- --scenario ${scenarioInfo.source ?? scenarioInfo.name} ${paramFlags}${manifest.runs ? ` --runs ${manifest.runs}` : ""}`,
-      seed: String(seed),
+      command: manifest.command,
+      seed: String(manifest.seed),
       version: manifest.version,
       commit: manifest.commit,
       replicates: manifest.runs,
@@ -554,6 +458,3 @@ export function readReportInput(dir: string): Report {
   if (fs.existsSync(path.join(dir, "sweep.json"))) return readSweep(dir);
   throw new Error(`${dir}: neither summary.json (a run) nor sweep.json (a sweep) is there`);
 }
-
-/** Keys of the known headline metrics, in glossary order (for tables). */
-export const KNOWN_METRICS = Object.keys(METRICS);

@@ -41,8 +41,6 @@ export interface Reproduce {
   version: string;
   commit: string;
   replicates?: number;
-  /** Only what summary.json records; the report adds no clock time of its own. */
-  createdAt?: string;
   /** How the run was checked on the EVM (`--mode evm`): epochs, network, what was compared. */
   checkedOnEvm?: string;
 }

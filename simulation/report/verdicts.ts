@@ -1,14 +1,21 @@
 /**
- * The verdict logic: each fairness threshold against the metric's mean and its 95% interval.
- *
- * Same rule as the simulator's summary.json (`pass` = the mean meets the threshold, `robust` = the whole interval
- * does), told in three words a reviewer can act on:
+ * The report's view of the verdicts: each fairness threshold, with its label and unit, judged by the one verdict
+ * rule of measure/metrics.ts (`outcomeOf`, `VERDICT_RULE`), the same rule that wrote summary.json:
  * - "pass": the whole 95% interval meets the threshold;
- * - "marginal": the mean meets it but the interval crosses the limit (more replicates or a safety margin needed);
+ * - "marginal": the mean meets it but the interval crosses the limit, or too few replicates leave no interval;
  * - "fail": the mean misses it;
  * - "missing": the metric is undefined in every replicate (never counted as a pass).
- * A run with a single replicate has no interval; its mean is judged and the verdict says so (`pointOnly`).
  */
+import {
+  MIN_REPLICATES_FOR_INTERVAL,
+  outcomeOf,
+  overallOutcome,
+  satisfies,
+  type Comparator,
+  type Outcome,
+} from "../measure/metrics";
+
+export { MIN_REPLICATES_FOR_INTERVAL, type Comparator, type Outcome };
 
 /** A metric estimate over the Monte Carlo replicates. `lo`/`hi` bound the 95% interval; absent for one replicate. */
 export interface Estimate {
@@ -18,8 +25,6 @@ export interface Estimate {
   /** Replicates the metric was defined in. */
   n?: number;
 }
-
-export type Comparator = "<=" | ">=" | "<" | ">" | "between";
 
 /** A stated fairness threshold, e.g. leakage <= 0.05, or honest capture ratio between 0.9 and 1.1. */
 export interface Threshold {
@@ -36,49 +41,36 @@ export interface Threshold {
   unit: string;
 }
 
-export type Outcome = "pass" | "marginal" | "fail" | "missing";
-
 export interface Verdict {
   threshold: Threshold;
   estimate: Estimate | undefined;
   outcome: Outcome;
-  /** True when judged on a point value because the run has no interval. */
+  /** True when the estimate has no interval (fewer than MIN_REPLICATES_FOR_INTERVAL replicates). */
   pointOnly: boolean;
+}
+
+/** The threshold as the verdict rule takes it: a number, or [min, max] for "between". */
+function limitOf(threshold: Threshold): number | [number, number] {
+  if (threshold.op !== "between") return threshold.value;
+  if (threshold.max === undefined) throw new Error(`threshold "${threshold.metric}": "between" needs a max`);
+  return [threshold.value, threshold.max];
 }
 
 /** Whether a single value meets the threshold. */
 export function meets(threshold: Threshold, x: number): boolean {
-  switch (threshold.op) {
-    case "<=":
-      return x <= threshold.value;
-    case ">=":
-      return x >= threshold.value;
-    case "<":
-      return x < threshold.value;
-    case ">":
-      return x > threshold.value;
-    case "between":
-      if (threshold.max === undefined) throw new Error(`threshold "${threshold.metric}": "between" needs a max`);
-      return x >= threshold.value && x <= threshold.max;
-  }
+  return satisfies(x, threshold.op, limitOf(threshold));
 }
 
-/** Judges one threshold. NaN, null or a missing estimate is "missing", never a pass. */
+/** Judges one threshold by the one verdict rule. NaN, null or a missing estimate is "missing", never a pass. */
 export function judge(threshold: Threshold, estimate: Estimate | undefined): Verdict {
-  if (estimate === undefined || !Number.isFinite(estimate.mean)) {
-    return { threshold, estimate, outcome: "missing", pointOnly: false };
-  }
-  const hasInterval =
-    estimate.lo !== undefined &&
-    estimate.hi !== undefined &&
-    Number.isFinite(estimate.lo) &&
-    Number.isFinite(estimate.hi);
-  const pointOnly = estimate.n !== undefined ? estimate.n <= 1 : !hasInterval;
-  if (!meets(threshold, estimate.mean)) return { threshold, estimate, outcome: "fail", pointOnly };
-  if (!hasInterval) return { threshold, estimate, outcome: "pass", pointOnly };
-  // Every comparator describes a convex set (a half-line or a band), so the interval is inside iff both ends are.
-  const robust = meets(threshold, estimate.lo!) && meets(threshold, estimate.hi!);
-  return { threshold, estimate, outcome: robust ? "pass" : "marginal", pointOnly };
+  const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
+  const outcome = outcomeOf(
+    threshold.op,
+    limitOf(threshold),
+    estimate && { mean: finite(estimate.mean), lo: finite(estimate.lo), hi: finite(estimate.hi) },
+  );
+  const pointOnly = outcome !== "missing" && (finite(estimate?.lo) === null || finite(estimate?.hi) === null);
+  return { threshold, estimate, outcome, pointOnly };
 }
 
 /** Judges every threshold against a lookup of estimates by metric key. */
@@ -89,12 +81,9 @@ export function judgeAll(
   return thresholds.map((t) => judge(t, estimates(t.metric)));
 }
 
-/** The run's overall verdict: pass only when every threshold passes. */
+/** The run's overall verdict: pass only when every threshold passes (the worst outcome wins). */
 export function overall(verdicts: readonly Verdict[]): Outcome {
-  if (verdicts.some((v) => v.outcome === "fail")) return "fail";
-  if (verdicts.some((v) => v.outcome === "missing")) return "missing";
-  if (verdicts.some((v) => v.outcome === "marginal")) return "marginal";
-  return verdicts.length === 0 ? "missing" : "pass";
+  return overallOutcome(verdicts.map((v) => v.outcome));
 }
 
 /** One threshold in an A/B comparison. */

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { CLASS_METRICS, METRICS, TERMS, metricInfo } from "../../simulation/report/glossary";
-import { CLASS_GLOSSARY, HEADLINE_METRICS } from "../../simulation/metrics";
+import { CLASS_GLOSSARY, HEADLINE_METRICS } from "../../simulation/measure/metrics";
 
 describe("report glossary", function () {
   it("defines every headline and per-class metric the simulator writes, with a label and a unit", function () {

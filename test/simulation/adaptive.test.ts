@@ -170,7 +170,7 @@ describe("simulation/engine: adaptive farmer under scripted lever changes", func
     expect(JSON.stringify(a)).to.equal(JSON.stringify(b));
     const dirs = [a, b].map((results) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sim-adaptive-"));
-      writeRunOutputs(dir, scenario, summarise(scenario, "test", results, "fast"), results);
+      writeRunOutputs(dir, scenario, summarise(scenario, "test", results, "fast", "test"), results);
       return dir;
     });
     for (const f of fs.readdirSync(dirs[0])) {
@@ -198,7 +198,7 @@ describe("simulation/engine: adaptive farmer under scripted lever changes", func
     });
     const results = runAll(scenario);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sim-plain-"));
-    writeRunOutputs(dir, scenario, summarise(scenario, "test", results, "fast"), results);
+    writeRunOutputs(dir, scenario, summarise(scenario, "test", results, "fast", "test"), results);
     expect(fs.existsSync(path.join(dir, "strategies.csv"))).to.equal(false);
     expect(results[0].strategySeries).to.deep.equal([]);
     expect("leverChanges" in scenario).to.equal(false); // resolved scenarios (and their hashes) stay as before

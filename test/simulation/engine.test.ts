@@ -151,7 +151,7 @@ describe("simulation/engine", function () {
     const dirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), "sim-")));
     for (const dir of dirs) {
       const results = runAll(scenario);
-      writeRunOutputs(dir, scenario, summarise(scenario, "test", results, "fast"), results);
+      writeRunOutputs(dir, scenario, summarise(scenario, "test", results, "fast", "test"), results);
     }
     for (const f of fs.readdirSync(dirs[0])) {
       expect(fs.readFileSync(path.join(dirs[1], f)).equals(fs.readFileSync(path.join(dirs[0], f))), f).to.equal(true);

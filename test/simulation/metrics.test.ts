@@ -12,7 +12,10 @@ import {
   profitUsd,
   roi,
   verdict,
-} from "../../simulation/metrics";
+  METRIC_RANGE,
+  MIN_REPLICATES_FOR_INTERVAL,
+  overallOutcome,
+} from "../../simulation/measure/metrics";
 
 describe("simulation/metrics", function () {
   describe("gini", function () {
@@ -76,21 +79,50 @@ describe("simulation/metrics", function () {
   });
 
   describe("meanInterval and verdicts", function () {
-    it("gives the Student-t 95% interval of the mean", function () {
+    it("gives the Student-t 95% interval of the mean for metrics of any sign", function () {
       const i = meanInterval([1, 2, 3]);
       expect(i.mean).to.equal(2);
       expect(i.sd).to.equal(1);
-      expect(i.hi! - 2).to.be.closeTo(4.303 / Math.sqrt(3), 1e-9);
-      expect(meanInterval([7])).to.include({ mean: 7, lo: 7, hi: 7, n: 1 });
+      expect(i.hi! - 2).to.be.closeTo(4.302652729 / Math.sqrt(3), 1e-8);
       expect(meanInterval([null, null]).mean).to.equal(null);
     });
-    it("passes on the mean and is robust only when the whole interval passes", function () {
+    it("gives no interval below the minimum number of replicates", function () {
+      expect(MIN_REPLICATES_FOR_INTERVAL).to.equal(3);
+      expect(meanInterval([7])).to.include({ mean: 7, lo: null, hi: null, n: 1 });
+      expect(meanInterval([0.001, 0.004], "unit")).to.include({ lo: null, hi: null, n: 2 });
+    });
+    it("keeps bounded metrics' intervals inside their range, asymmetric near the bound", function () {
+      const leak = [0, 0.0001, 0.02];
+      const t = meanInterval(leak, "real");
+      expect(t.lo!).to.be.below(0); // the plain t-interval leaves [0, 1]
+      const u = meanInterval(leak, "unit");
+      expect(u.lo!).to.be.above(0);
+      expect(u.hi!).to.be.below(1);
+      expect(u.lo!).to.be.below(u.mean!);
+      expect(u.hi!).to.be.above(u.mean!);
+      expect(u.hi! - u.mean!).to.be.above(u.mean! - u.lo!);
+      const high = meanInterval([0.97, 0.99, 0.999], "unit");
+      expect(high.hi!).to.be.below(1);
+      const ratio = meanInterval([0.01, 0.5, 3], "nonNegative");
+      expect(ratio.lo!).to.be.above(0);
+      expect(meanInterval([0, 0, 0], "unit")).to.include({ lo: 0, hi: 0 });
+      for (const m of HEADLINE_METRICS) expect(["unit", "nonNegative", "real"]).to.include(METRIC_RANGE[m]);
+      expect(METRIC_RANGE.leakage).to.equal("unit");
+      expect(METRIC_RANGE.payEquityGini).to.equal("unit");
+    });
+    it("follows the one verdict rule: pass needs the whole interval, too few replicates is marginal", function () {
       const v = verdict({ metric: "leakage", comparator: "<=", threshold: 0.05 }, meanInterval([0.01, 0.02, 0.09]));
-      expect(v.pass).to.equal(true);
-      expect(v.robust).to.equal(false);
+      expect(v).to.include({ outcome: "marginal", pass: false });
+      const ok = verdict({ metric: "leakage", comparator: "<=", threshold: 0.05 }, meanInterval([0.01, 0.011, 0.012]));
+      expect(ok).to.include({ outcome: "pass", pass: true });
       const b = verdict({ metric: "x", comparator: "between", threshold: [0.9, 1.1] }, meanInterval([1, 1]));
-      expect(b).to.include({ pass: true, robust: true, value: 1 });
-      expect(verdict({ metric: "x", comparator: ">=", threshold: 1 }, undefined).pass).to.equal(false);
+      expect(b).to.include({ outcome: "marginal", pass: false, value: 1 });
+      const f = verdict({ metric: "x", comparator: ">=", threshold: 2 }, meanInterval([1]));
+      expect(f.outcome).to.equal("fail");
+      expect(verdict({ metric: "x", comparator: ">=", threshold: 1 }, undefined).outcome).to.equal("missing");
+      expect(overallOutcome(["pass", "marginal"])).to.equal("marginal");
+      expect(overallOutcome(["pass", "fail", "missing"])).to.equal("fail");
+      expect(overallOutcome([])).to.equal("missing");
     });
   });
 
