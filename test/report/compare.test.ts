@@ -9,6 +9,7 @@ import { readRun, readSweep } from "../../simulation/report/inputs";
 import { recommendedPoints, supplyChart, sweepHeatmap } from "../../simulation/report/specs";
 import { changeText, scenarioChanges } from "../../simulation/report/scenarioDiff";
 import type { SweepReport } from "../../simulation/report/model";
+import { verdict } from "../../simulation/measure/metrics";
 import { tmpDir, writeRunFixture, writeSweepFixture } from "./fixtures";
 
 describe("report: A/B comparison and sweep recommendations", function () {
@@ -29,14 +30,15 @@ describe("report: A/B comparison and sweep recommendations", function () {
   describe("#compareDocument", function () {
     const base = tmpDir("compare");
     const quo = readRun(writeRunFixture(path.join(base, "quo"), { leakage: 0.03, minBond: 100 }));
-    const gini = { metric: "payEquityGini", comparator: "<=", threshold: 0.3, value: 0.2, pass: true, robust: true };
+    const giniEstimate = { mean: 0.117, lo: 0.1, hi: 0.13, sd: 0.01, n: 3 };
+    const gini = verdict({ metric: "payEquityGini", comparator: "<=", threshold: 0.3 }, giniEstimate);
     const prop = readRun(
       writeRunFixture(path.join(base, "prop"), {
         leakage: 0.02,
         minBond: 500,
         summaryPatch: (s) => {
           (s.verdicts as unknown[]).push(gini);
-          (s.metrics as Record<string, unknown>).payEquityGini = { mean: 0.117, lo: 0.1, hi: 0.13, sd: 0.01, n: 2 };
+          (s.metrics as Record<string, unknown>).payEquityGini = { ...giniEstimate, values: [0.107, 0.117, 0.127] };
         },
       }),
     );

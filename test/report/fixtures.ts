@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { VERDICT_RULE, verdict, type Comparator, type Interval } from "../../simulation/measure/metrics";
 
 export interface RunFixtureOptions {
   epochs?: number;
@@ -31,7 +32,7 @@ const agents = [
   { name: "spoofer", kind: "spoofer", role: "farmer" },
 ];
 
-function estimate(mean: number | null, half = 0, n = 2) {
+function estimate(mean: number | null, half = 0, n = 3) {
   if (mean === null) return { mean: null, lo: null, hi: null, sd: null, n: 0, values: [] };
   return {
     mean,
@@ -39,7 +40,7 @@ function estimate(mean: number | null, half = 0, n = 2) {
     hi: mean + half,
     sd: half / 2,
     n,
-    values: n === 1 ? [mean] : [mean - half / 2, mean + half / 2],
+    values: Array.from({ length: n }, (_, i) => (n === 1 ? mean : mean + (half / 2) * ((2 * i) / (n - 1) - 1))),
   };
 }
 
@@ -56,7 +57,7 @@ export function tmpDir(prefix: string): string {
 /** Writes a run directory and returns its path. */
 export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): string {
   const epochs = opts.epochs ?? 30;
-  const runs = opts.runs ?? 2;
+  const runs = opts.runs ?? 3;
   const leakage = opts.leakage ?? 0.03;
   const spread = opts.spread ?? 0.005;
   const threshold = opts.leakageThreshold ?? 0.05;
@@ -210,7 +211,6 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
       },
     };
   });
-  const interval: [number, number] = [leakage - spread, leakage + spread];
   const summary: Record<string, unknown> = {
     schema: "depin-lab/simulation-summary@1",
     scenario: {
@@ -239,38 +239,19 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
       finalPrice: estimate(1.3, 0.02, runs),
     },
     classes,
-    verdicts: [
-      {
-        metric: "leakage",
-        comparator: "<=",
-        threshold,
-        value: leakage,
-        interval,
-        pass: leakage <= threshold,
-        robust: interval[0] <= threshold && interval[1] <= threshold,
-      },
-      {
-        metric: "honestCaptureRatio",
-        comparator: "between",
-        threshold: [0.9, 1.1],
-        value: 0.97,
-        interval: [0.96, 0.98],
-        pass: true,
-        robust: true,
-      },
-      {
-        metric: "farmerProfitUsd",
-        comparator: "<=",
-        threshold: 0,
-        value: -600,
-        interval: [-700, -500],
-        pass: true,
-        robust: true,
-      },
-    ],
-    pass: leakage <= threshold,
+    verdictRule: VERDICT_RULE,
+    command: `npm run simulate -- --scenario ${opts.scenarioName ?? "fixture-baseline"} --seed 1`,
     files: ["summary.json", "timeseries.csv", "network.csv", "classes.csv", "lorenz.csv", "scenario.resolved.json"],
   };
+  const specs: { metric: string; comparator: Comparator; threshold: number | [number, number] }[] = [
+    { metric: "leakage", comparator: "<=", threshold },
+    { metric: "honestCaptureRatio", comparator: "between", threshold: [0.9, 1.1] },
+    { metric: "farmerProfitUsd", comparator: "<=", threshold: 0 },
+  ];
+  const metrics = summary.metrics as Record<string, Interval>;
+  const verdicts = specs.map((v) => verdict(v, metrics[v.metric]));
+  summary.verdicts = verdicts;
+  summary.pass = verdicts.every((v) => v.pass);
   opts.summaryPatch?.(summary);
   fs.writeFileSync(path.join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
   fs.writeFileSync(
@@ -292,10 +273,9 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
 
 /**
  * Writes a sweep directory over two levers (minBond × detection probability) in the simulator's format: sweep.json
- * (depin-lab/sweep@1, params as a list) whose scenario source is a YAML file holding the thresholds (`verdicts`).
- * `legacy` writes params as a map and the thresholds in the manifest instead.
+ * (depin-lab/sweep@1) with the thresholds and the resolved scenario, as simulation/sweep.ts writes it.
  */
-export function writeSweepFixture(dir: string, opts: { legacy?: boolean; booleanLever?: boolean } = {}): string {
+export function writeSweepFixture(dir: string, opts: { booleanLever?: boolean } = {}): string {
   fs.mkdirSync(dir, { recursive: true });
   const minBonds = [0, 50, 100, 200];
   const second = opts.booleanLever ? [true, false] : [0, 0.25, 0.5];
@@ -304,36 +284,29 @@ export function writeSweepFixture(dir: string, opts: { legacy?: boolean; boolean
     { metric: "leakage", comparator: "<=", threshold: 0.05 },
     { metric: "honestCaptureRatio", comparator: ">=", threshold: 0.9 },
   ];
-  const scenarioFile = path.join(dir, "fixture-scenario.yaml");
-  fs.writeFileSync(
-    scenarioFile,
-    `name: fixture-baseline\nseed: 42\nverdicts:\n${thresholds.map((t) => `  - { metric: ${t.metric}, comparator: "${t.comparator}", threshold: ${t.threshold} }`).join("\n")}\n`,
-  );
   const manifest: Record<string, unknown> = {
     schema: "depin-lab/sweep@1",
-    scenario: { name: "fixture-baseline", source: scenarioFile, hash: "ab".repeat(32) },
+    scenario: { name: "fixture-baseline", source: "simulation/scenarios/baseline.yaml", hash: "ab".repeat(32) },
     grid: "cartesian",
-    params: opts.legacy
-      ? { "levers.minBond": minBonds, [secondKey]: second }
-      : [
-          { key: "levers.minBond", values: minBonds },
-          { key: secondKey, values: second },
-        ],
+    params: [
+      { key: "levers.minBond", values: minBonds },
+      { key: secondKey, values: second },
+    ],
     points: minBonds.length * second.length,
-    runs: 2,
+    runs: 3,
     seed: 42,
-    replicateSeeds: [100, 101],
+    replicateSeeds: [100, 101, 102],
     shard: null,
     version: "0.1.0",
     commit: "0123456789abcdef0123456789abcdef01234567",
+    command: "npm run sweep -- --scenario baseline --param levers.minBond=0,50,100,200 --seed 42",
     completedPoints: minBonds.length * second.length,
     complete: true,
+    thresholds,
+    verdictRule: VERDICT_RULE,
+    resolvedScenario: { name: "fixture-baseline", seed: 42, verdicts: thresholds },
     files: ["sweep.json", "sweep.csv", "sweep-points.csv"],
   };
-  if (opts.legacy) {
-    manifest.thresholds = thresholds;
-    (manifest.scenario as Record<string, unknown>).source = undefined;
-  }
   fs.writeFileSync(path.join(dir, "sweep.json"), JSON.stringify(manifest, null, 2) + "\n");
   const metrics = ["leakage", "honestCaptureRatio", "honestRoi"];
   const header = [
@@ -356,7 +329,7 @@ export function writeSweepFixture(dir: string, opts: { legacy?: boolean; boolean
         point++,
         b,
         d,
-        2,
+        3,
         leak,
         leak * 0.9,
         leak * 1.1,

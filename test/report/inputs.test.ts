@@ -2,6 +2,7 @@ import { expect } from "chai";
 import fs from "node:fs";
 import path from "node:path";
 import { readReportInput, readRun, readSweep } from "../../simulation/report/inputs";
+import { judgeAll } from "../../simulation/report/verdicts";
 import { parseCsvText } from "../../simulation/report/csv";
 import { tmpDir, writeRunFixture, writeSweepFixture } from "./fixtures";
 
@@ -69,34 +70,31 @@ describe("report inputs", function () {
       expect(() => readRun(dir)).to.throw(/timeseries\.csv: agent "ghost" is not a class of summary\.json/);
     });
 
-    it("warns, without failing, when the simulator's verdict disagrees with the report's rule", function () {
-      const dir = writeRunFixture(path.join(tmpDir("inputs"), "run"), {
-        summaryPatch: (s) => {
-          (s.verdicts as { pass: boolean }[])[0].pass = false;
-        },
-      });
-      expect(readRun(dir).warnings.join(" ")).to.match(/"leakage" says fail; the report's rule gives pass/);
+    it("judges summary.json's thresholds by the simulator's own rule: the same outcomes, no second opinion", function () {
+      for (const leakage of [0.01, 0.0495, 0.08]) {
+        const dir = writeRunFixture(path.join(tmpDir("inputs"), "run"), { leakage, spread: 0.002 });
+        const run = readRun(dir);
+        const byKey = new Map(run.metrics.map((m) => [m.key, m.estimate]));
+        const outcomes = judgeAll(run.thresholds, (k) => byKey.get(k)).map((v) => v.outcome);
+        const written = JSON.parse(fs.readFileSync(path.join(dir, "summary.json"), "utf8")).verdicts;
+        expect(outcomes).to.deep.equal(written.map((v: { outcome: string }) => v.outcome));
+        expect(run.warnings).to.deep.equal([]);
+      }
     });
   });
 
   describe("#readSweep", function () {
-    it("reads levers, per-point estimates, and thresholds from the scenario file named in sweep.json", function () {
+    it("reads levers, per-point estimates, and the thresholds recorded in sweep.json", function () {
       const sweep = readSweep(writeSweepFixture(path.join(tmpDir("inputs"), "sweep")));
       expect(sweep.levers).to.deep.equal(["levers.minBond", "levers.detection.sybil"]);
       expect(sweep.points).to.have.length(12);
-      expect(sweep.points[0].metrics.leakage).to.deep.include({ mean: 0.12, n: 2 });
+      expect(sweep.points[0].metrics.leakage).to.deep.include({ mean: 0.12, n: 3 });
       expect(sweep.thresholds.map((t) => `${t.metric}${t.op}${t.value}`)).to.deep.equal([
         "leakage<=0.05",
         "honestCaptureRatio>=0.9",
       ]);
       expect(sweep.reproduce.seed).to.equal("42");
       expect(sweep.warnings).to.deep.equal([]);
-    });
-
-    it("accepts params as a map with thresholds in the manifest", function () {
-      const sweep = readSweep(writeSweepFixture(path.join(tmpDir("inputs"), "sweep"), { legacy: true }));
-      expect(sweep.levers).to.deep.equal(["levers.minBond", "levers.detection.sybil"]);
-      expect(sweep.thresholds.map((t) => t.metric)).to.deep.equal(["leakage", "honestCaptureRatio"]);
     });
 
     it("keeps boolean lever values as text", function () {
@@ -108,18 +106,14 @@ describe("report inputs", function () {
       expect(sweep.points[0].params["levers.minBond"]).to.equal(0);
     });
 
-    it("prefers scenario.resolved.json beside the sweep, and warns when no thresholds are found", function () {
+    it("warns when the sweep recorded no thresholds", function () {
       const dir = writeSweepFixture(path.join(tmpDir("inputs"), "sweep"));
-      fs.writeFileSync(
-        path.join(dir, "scenario.resolved.json"),
-        JSON.stringify({ verdicts: [{ metric: "leakage", comparator: "<", threshold: 0.02 }] }),
-      );
-      expect(readSweep(dir).thresholds.map((t) => `${t.metric}${t.op}${t.value}`)).to.deep.equal(["leakage<0.02"]);
-      fs.unlinkSync(path.join(dir, "scenario.resolved.json"));
-      fs.unlinkSync(path.join(dir, "fixture-scenario.yaml"));
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, "sweep.json"), "utf8"));
+      manifest.thresholds = [];
+      fs.writeFileSync(path.join(dir, "sweep.json"), JSON.stringify(manifest));
       const sweep = readSweep(dir);
       expect(sweep.thresholds).to.deep.equal([]);
-      expect(sweep.warnings.join(" ")).to.match(/No fairness thresholds/);
+      expect(sweep.warnings.join(" ")).to.match(/states no fairness thresholds/);
     });
 
     it("warns about an incomplete sweep and a shard", function () {

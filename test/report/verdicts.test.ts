@@ -49,10 +49,11 @@ describe("report verdicts", function () {
       expect(judge(leakage, undefined).outcome).to.equal("missing");
       expect(judge(leakage, { mean: NaN }).outcome).to.equal("missing");
     });
-    it("judges the mean alone and says so for a single replicate", function () {
-      const v = judge(leakage, { mean: 0.01, lo: 0.01, hi: 0.01, n: 1 });
-      expect(v.outcome).to.equal("pass");
+    it("never passes on the mean alone: too few replicates for an interval give marginal, and it says so", function () {
+      const v = judge(leakage, { mean: 0.01, n: 1 });
+      expect(v.outcome).to.equal("marginal");
       expect(v.pointOnly).to.equal(true);
+      expect(judge(leakage, { mean: 0.1, n: 1 }).outcome).to.equal("fail");
       expect(judge(leakage, { mean: 0.01 }).pointOnly).to.equal(true);
       expect(judge(leakage, { mean: 0.01, lo: 0.005, hi: 0.015, n: 3 }).pointOnly).to.equal(false);
     });
@@ -91,8 +92,8 @@ describe("report verdicts", function () {
       expect(changes[1].delta).to.equal(0);
     });
     it("judges a threshold present on one side only as missing on the other", function () {
-      const before = judgeAll([leakage], () => ({ mean: 0.01 }));
-      const after = judgeAll([nakamoto], () => ({ mean: 20 }));
+      const before = judgeAll([leakage], () => ({ mean: 0.01, lo: 0.005, hi: 0.015 }));
+      const after = judgeAll([nakamoto], () => ({ mean: 20, lo: 18, hi: 22 }));
       const changes = compareVerdicts(before, after);
       expect(changes.map((c) => [c.threshold.metric, c.before.outcome, c.after.outcome])).to.deep.equal([
         ["leakage", "pass", "missing"],

@@ -165,9 +165,12 @@ describe("simulation/engine", function () {
       "threshold",
       "value",
       "interval",
+      "outcome",
       "pass",
-      "robust",
     ]);
+    expect(summary.verdictRule).to.be.a("string");
+    // two replicates leave no interval: a verdict that the mean meets is marginal, never pass
+    for (const v of summary.verdicts) expect(v.outcome).to.be.oneOf(["marginal", "fail", "missing"]);
     const lines = fs.readFileSync(path.join(dirs[0], "timeseries.csv"), "utf8").trim().split("\n");
     expect(lines.length).to.equal(1 + 2 * 10 * 2); // header + runs × epochs × agents
     expect(fs.readdirSync(dirs[0]).some((f) => f.includes(".tmp-"))).to.equal(false);
