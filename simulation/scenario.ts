@@ -42,11 +42,20 @@ const fraction = () =>
     .max(1, { error: "expected a number between 0 and 1" });
 /** Whole tokens: a non-negative number or a decimal string ("1.5", "2e6"). */
 const tokens = () =>
-  z.union([nonNeg(), z.string().regex(/^\d+(\.\d+)?([eE][+-]?\d+)?$/)], {
-    error: "expected a non-negative token amount (number or decimal string)",
-  });
+  z.union(
+    [
+      nonNeg(),
+      z.string().regex(/^\d+(\.\d+)?([eE][+-]?\d+)?$/, {
+        error: "expected a non-negative token amount (number or decimal string)",
+      }),
+    ],
+    { error: "expected a non-negative token amount (number or decimal string)" },
+  );
 /** An integer in WAD (1e18 = 1.0), as in the contracts: a non-negative integer or an integer string. */
-const wad = () => z.union([nonNegInt(), z.string().regex(/^\d+$/)], { error: "expected a WAD integer (1e18 = 1.0)" });
+const wad = () =>
+  z.union([nonNegInt(), z.string().regex(/^\d+$/, { error: "expected a WAD integer (1e18 = 1.0)" })], {
+    error: "expected a WAD integer (1e18 = 1.0)",
+  });
 
 // ---- sections -----------------------------------------------------------------------------------------------
 export const EmissionSchema = z.strictObject({
@@ -776,11 +785,41 @@ function worldBranchIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   return matched[0].map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
 }
 
-/** Validate an already-parsed object; throws ScenarioError listing every problem. */
-export function parseScenario(raw: unknown, source = "scenario"): Scenario {
+/** The dotted keys of a parameter path: `agents[2].count` → ["agents", "2", "count"]. */
+function pathKeys(dotted: string): string[] {
+  return dotted
+    .replace(/\[(\d+)\]/g, ".$1")
+    .split(".")
+    .filter((k) => k !== "");
+}
+
+/**
+ * Validate an already-parsed object; throws ScenarioError listing every problem. `overrides` names the command-line
+ * flag behind each overridden path (e.g. `levers.minBond` → `--param levers.minBond=abc`), so a problem at or below
+ * an overridden path blames the flag, not the file.
+ */
+export function parseScenario(
+  raw: unknown,
+  source = "scenario",
+  overrides: Readonly<Record<string, string>> = {},
+): Scenario {
   const result = ScenarioSchema.safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues.flatMap(worldBranchIssues).map((i) => `${formatPath(i.path)}: ${i.message}`);
+    const flags = Object.entries(overrides).map(([k, label]) => ({ keys: pathKeys(k), label }));
+    const flagOf = (at: readonly PropertyKey[]) =>
+      flags.find((f) => f.keys.length <= at.length && f.keys.every((k, i) => k === String(at[i])))?.label;
+    const problems = result.error.issues.flatMap(worldBranchIssues).flatMap((i) => {
+      if (i.code === "unrecognized_keys") {
+        const blamed = i.keys.map((k) => ({ key: k, flag: flagOf([...i.path, k]) }));
+        return blamed.map(({ key, flag }) =>
+          flag
+            ? `${flag}: ${formatPath(i.path)} has no field "${key}"`
+            : `${formatPath(i.path)}: Unrecognized key: "${key}"`,
+        );
+      }
+      const flag = flagOf(i.path);
+      return [`${flag ? `${flag}: ` : ""}${formatPath(i.path)}: ${i.message}`];
+    });
     throw new ScenarioError(source, problems);
   }
   return result.data;
@@ -829,18 +868,28 @@ export function readScenarioFile(nameOrFile: string): { raw: Record<string, unkn
   return { raw: raw as Record<string, unknown>, source };
 }
 
+/** Overrides that have a flag of their own (`--seed`, `--runs`, `--epochs`); the rest come from `--param`. */
+const OVERRIDE_FLAGS = new Set(["seed", "runs", "epochs"]);
+
 /**
  * Load and validate a scenario, applying `overrides` (dotted path → value, e.g. `levers.minBond` → 100) to the raw
- * file first, so overridden values are validated like the rest.
+ * file first, so overridden values are validated like the rest; a problem in an overridden value names its flag.
  */
+
 export function loadScenario(
   nameOrFile: string,
   overrides: Readonly<Record<string, unknown>> = {},
 ): { scenario: Scenario; source: string } {
   const { raw, source } = readScenarioFile(nameOrFile);
   const copy = structuredClone(raw);
-  for (const [k, v] of Object.entries(overrides)) setPath(copy, k, v);
-  return { scenario: parseScenario(copy, source), source };
+  const flags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(overrides)) {
+    setPath(copy, k, v);
+    flags[k] = OVERRIDE_FLAGS.has(k)
+      ? `--${k} ${String(v)}`
+      : `--param ${k}=${typeof v === "string" ? v : JSON.stringify(v)}`;
+  }
+  return { scenario: parseScenario(copy, source, flags), source };
 }
 
 /** Deterministic JSON (sorted keys) used for hashing and for `scenario.resolved.json`. */
@@ -869,19 +918,24 @@ export function scenarioHash(scenario: Scenario): string {
  * way. Values are parsed as JSON where possible ("100" → 100, "true" → true), else kept as strings.
  */
 export function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
-  const keys = dotted
-    .replace(/\[(\d+)\]/g, ".$1")
-    .split(".")
-    .filter((k) => k !== "");
+  const keys = pathKeys(dotted);
   if (keys.length === 0) throw new Error(`empty parameter path "${dotted}"`);
   let node: Record<string, unknown> = target;
-  for (let i = 0; i < keys.length - 1; i++) {
-    const k = keys[i];
+  keys.forEach((k, i) => {
+    if (Array.isArray(node) && /^\d+$/.test(k) && Number(k) > node.length) {
+      const at = keys.slice(0, i).join(".");
+      throw new ScenarioError(`--param ${dotted}`, [
+        `${at}[${k}]: ${at} has ${node.length} entr${node.length === 1 ? "y" : "ies"}; an index may be at most ${node.length} (to append one)`,
+      ]);
+    }
+    if (i === keys.length - 1) {
+      node[k] = value;
+      return;
+    }
     if (node[k] === undefined || node[k] === null || typeof node[k] !== "object")
       node[k] = /^\d+$/.test(keys[i + 1]) ? [] : {};
     node = node[k] as Record<string, unknown>;
-  }
-  node[keys[keys.length - 1]] = value;
+  });
 }
 
 /** Parse a CLI value: JSON if it parses, else the string. */

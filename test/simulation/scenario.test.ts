@@ -116,8 +116,31 @@ describe("simulation/scenario", function () {
     expect(scenario.epochs).to.equal(12);
     expect(() => loadScenario("baseline", { "agents[0].count": -1 })).to.throw(ScenarioError, /agents\[0\]\.count/);
     const o: Record<string, unknown> = {};
-    setPath(o, "a.b[1].c", 3);
-    expect(o).to.deep.equal({ a: { b: [undefined, { c: 3 }] } });
+    setPath(o, "a.b[0].c", 3);
+    setPath(o, "a.b[1].c", 4);
+    expect(o).to.deep.equal({ a: { b: [{ c: 3 }, { c: 4 }] } });
+    expect(() => setPath(o, "a.b[3].c", 5)).to.throw(ScenarioError, /a\.b has 2 entries; an index may be at most 2/);
+  });
+
+  it("blames the flag, not the file, for a bad overridden value or an unknown overridden field", function () {
+    const problems = (overrides: Record<string, unknown>) => {
+      try {
+        loadScenario("baseline", overrides);
+      } catch (err) {
+        if (err instanceof ScenarioError) return err.problems;
+        throw err;
+      }
+      throw new Error("expected a ScenarioError");
+    };
+    expect(problems({ "levers.minBnd": 5 })).to.deep.equal(['--param levers.minBnd=5: levers has no field "minBnd"']);
+    expect(problems({ "levers.minBond": "abc" })).to.deep.equal([
+      "--param levers.minBond=abc: levers.minBond: expected a non-negative token amount (number or decimal string)",
+    ]);
+    expect(problems({ epochs: 0 })).to.include("--epochs 0: epochs: expected a positive integer");
+    // a problem the file holds keeps its own path, without a flag
+    expect(problems({ "agents[0].count": -1, "levers.minBond": 5 })).to.deep.equal([
+      "--param agents[0].count=-1: agents[0].count: expected a non-negative integer",
+    ]);
   });
 
   it("keeps the committed JSON Schema in step with the zod schema", function () {
