@@ -88,6 +88,19 @@ export class ReportsFileError extends Error {
   }
 }
 
+const CSV_COLUMNS = { required: ["deviceId", "work"], optional: ["flags"] } as const;
+
+/** Header problems (line 1), so a misnamed column is one message rather than an error on every row. */
+function csvHeaderProblems(header: readonly string[]): string[] {
+  const known: readonly string[] = [...CSV_COLUMNS.required, ...CSV_COLUMNS.optional];
+  const expected = `expected the header ${CSV_COLUMNS.required.join(",")}[,${CSV_COLUMNS.optional.join(",")}]`;
+  const problems = [
+    ...CSV_COLUMNS.required.filter((c) => !header.includes(c)).map((c) => `line 1 (header): missing column "${c}"`),
+    ...header.filter((c) => !known.includes(c)).map((c) => `line 1 (header): unknown column "${c}"`),
+  ];
+  return problems.length ? [...problems.map((p) => `${p}; ${expected}`)] : [];
+}
+
 /**
  * Reads and validates an epoch's work reports from a `.csv` (header `deviceId,work[,flags]`, flags `|`-separated)
  * or `.json` file (an array of `{deviceId, work, flags?}`). Every problem is listed with its line (CSV: the file line,
@@ -100,11 +113,20 @@ export function readWorkReports(file: string): WorkReport[] {
   let rows: unknown[];
   let where: (i: number) => string;
   if (ext === ".csv") {
+    let headerProblems: string[] = [];
     try {
-      rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true }) as unknown[];
+      rows = parseCsv(text, {
+        columns: (header: string[]) => {
+          headerProblems = csvHeaderProblems(header);
+          return header;
+        },
+        skip_empty_lines: true,
+        trim: true,
+      }) as unknown[];
     } catch (err) {
       throw new ReportsFileError(file, [`not valid CSV: ${(err as Error).message}`]);
     }
+    if (headerProblems.length) throw new ReportsFileError(file, headerProblems);
     where = (i) => `line ${i + 2}`;
   } else if (ext === ".json") {
     try {

@@ -397,10 +397,24 @@ describe("oracle: work reports file", function () {
     ["bad device id", "deviceId,work\n0xaa,0.5\nnot-a-device,0.5\n", /line 3: deviceId/],
     ["unknown flag", "deviceId,work,flags\n0xaa,0.5,vip\n", /line 2: flags: unknown flag "vip"/],
     ["duplicate device", "deviceId,work\n0xaa,0.5\n170,0.2\n", /line 3: deviceId: device reported twice/],
-    ["unknown column", "deviceId,work,bonus\n0xaa,0.5,1\n", /line 2/],
+    ["unknown column", "deviceId,work,bonus\n0xaa,0.5,1\n", /line 1 \(header\): unknown column "bonus"/],
   ] as const) {
     it(`refuses ${name}, naming the line and field`, function () {
       expect(() => readWorkReports(write("bad.csv", text))).to.throw(ReportsFileError, pattern);
     });
   }
+
+  it("refuses a misnamed header column once, naming it and the expected header, not on every row", function () {
+    const text = "deviceId,wrk\n" + Array.from({ length: 50 }, (_, i) => `${i + 1},0.5`).join("\n") + "\n";
+    try {
+      readWorkReports(write("bad.csv", text));
+      expect.fail("expected a ReportsFileError");
+    } catch (err) {
+      expect(err).to.be.instanceOf(ReportsFileError);
+      expect((err as ReportsFileError).problems).to.deep.equal([
+        'line 1 (header): missing column "work"; expected the header deviceId,work[,flags]',
+        'line 1 (header): unknown column "wrk"; expected the header deviceId,work[,flags]',
+      ]);
+    }
+  });
 });
