@@ -1,75 +1,20 @@
 /**
- * Command line of the simulator.
- *
- *   cli.ts [simulate] [--scenario <name|file>] [--seed N] [--runs N] [--epochs N] [--out DIR] [--param k=v]…
- *                     [--workers N] [--mode fast|exact|evm] [--network hardhat|localhost] [--no-report] [--quiet]
- *   --mode evm runs every agent as real transactions against the contracts and checks the chain equals the exact
- *   model after every epoch; `npm run simulate` (scripts/simulate.ts) runs it inside Hardhat on the in-process
- *   network, or with --network localhost on a running `npx hardhat node`.
- *   cli.ts sweep --scenario <name|file> --param k=v1,v2 [--param …] [--runs N] [--workers N] [--shard i/n] [--out DIR]
- *                [--no-report] [--quiet]
- *   Both end by writing the governance report (report.html + report.md) into the output folder unless --no-report.
- *   cli.ts merge [--out DIR] DIR…
- *   cli.ts schema            print the JSON Schema of scenario files
- *   cli.ts list              list the built-in scenarios
+ * Command line of the simulator: `npm run simulate -- …`, `npm run sweep -- …`, `npm run sweep:merge -- DIR…`, and
+ * `cli.ts schema` / `cli.ts list`. Every command's options, values and defaults are in simulation/io/args.ts and
+ * printed by `--help`. `--mode evm` runs inside Hardhat (scripts/simulate.ts starts it; the simulator may not import
+ * scripts/). simulate and sweep end by writing the governance report unless `--no-report`.
  */
-import fs from "node:fs";
-import { builtInScenarios, parseValue, scenarioJsonSchema, ScenarioError } from "./scenario";
+import os from "node:os";
+import path from "node:path";
+import { builtInScenarios, parseValue, readScenarioFile, scenarioJsonSchema, ScenarioError } from "./scenario";
 import { simulate, type ReplicatesRunner } from "./run";
+import { flag, helpText, intFlag, parseArgs, UsageError, type ParsedArgs } from "./io/args";
+import { progressBar } from "./io/progress";
+import { mergeShards, parseParam, parseShard, runSweep, SweepError } from "./sweep";
+import { writeReport } from "./report";
+import { MIN_REPLICATES_FOR_INTERVAL } from "./measure/metrics";
 
-export class UsageError extends Error {}
-
-export interface ParsedArgs {
-  command: string;
-  flags: Map<string, string[]>;
-  positional: string[];
-}
-
-const BOOLEAN_FLAGS = new Set(["quiet", "help", "no-report"]);
-
-/** `--key value`, `--key=value`, repeated keys collect; booleans take no value. */
-export function parseArgs(argv: string[]): ParsedArgs {
-  const flags = new Map<string, string[]>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a.startsWith("--")) {
-      const eq = a.indexOf("=");
-      const key = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-      let value: string;
-      if (eq >= 0) value = a.slice(eq + 1);
-      else if (BOOLEAN_FLAGS.has(key)) value = "true";
-      else {
-        if (i + 1 >= argv.length) throw new UsageError(`--${key} needs a value`);
-        value = argv[++i];
-      }
-      flags.set(key, [...(flags.get(key) ?? []), value]);
-    } else positional.push(a);
-  }
-  const commands = ["simulate", "sweep", "merge", "schema", "list"];
-  const command =
-    positional.length > 0 && commands.includes(positional[0]) ? (positional.shift() as string) : "simulate";
-  return { command, flags, positional };
-}
-
-export function flag(args: ParsedArgs, key: string): string | undefined {
-  const v = args.flags.get(key);
-  return v === undefined ? undefined : v[v.length - 1];
-}
-
-export function intFlag(args: ParsedArgs, key: string, min = 0): number | undefined {
-  const v = flag(args, key);
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${key}: expected an integer ≥ ${min}, got "${v}"`);
-  return Number(v);
-}
-
-function checkFlags(args: ParsedArgs, allowed: string[]): void {
-  for (const k of args.flags.keys()) {
-    if (!allowed.includes(k))
-      throw new UsageError(`unknown option --${k} (options: ${allowed.map((a) => "--" + a).join(", ")})`);
-  }
-}
+export { flag, intFlag, parseArgs, UsageError, type ParsedArgs };
 
 /** Overrides from --seed/--runs/--epochs and single-valued --param k=v. */
 export function overridesOf(args: ParsedArgs, allowLists: boolean): Record<string, unknown> {
@@ -100,20 +45,6 @@ export function overridesOf(args: ParsedArgs, allowLists: boolean): Record<strin
 
 /** `evmRunner`: plays the replicates on the EVM (`--mode evm`, given by scripts/evm/simulate.ts, never imported here). */
 async function runSimulate(args: ParsedArgs, evmRunner?: ReplicatesRunner): Promise<number> {
-  checkFlags(args, [
-    "scenario",
-    "seed",
-    "runs",
-    "epochs",
-    "out",
-    "param",
-    "quiet",
-    "mode",
-    "workers",
-    "network",
-    "no-report",
-    "help",
-  ]);
   const quiet = flag(args, "quiet") === "true";
   const mode = (flag(args, "mode") ?? "fast") as "fast" | "exact" | "evm";
   if (mode !== "fast" && mode !== "exact" && mode !== "evm") {
@@ -129,24 +60,31 @@ async function runSimulate(args: ParsedArgs, evmRunner?: ReplicatesRunner): Prom
   }
   const scenario = flag(args, "scenario") ?? args.positional[0] ?? "baseline";
   const started = process.hrtime.bigint();
+  let bar: ReturnType<typeof progressBar>;
   const { summary, dir } = await simulate({
     scenario,
     overrides: overridesOf(args, false),
     out: flag(args, "out"),
     mode,
     workers: intFlag(args, "workers", 1),
-    onReplicate: quiet ? undefined : (done, total) => process.stderr.write(`\rrun ${done}/${total}`),
+    onReplicate: (done, total) => {
+      bar ??= progressBar(total, "runs", quiet);
+      bar?.update(done);
+    },
     runner: evmRunner,
   });
+  bar?.stop();
   if (!quiet) {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    process.stderr.write("\n");
     const m = summary.metrics;
     const fmt = (k: string) => {
       const x = m[k];
-      return x.mean === null
-        ? "n/a"
-        : `${x.mean.toPrecision(4)} [${(x.lo as number).toPrecision(4)}, ${(x.hi as number).toPrecision(4)}]`;
+      if (x.mean === null) return "n/a";
+      const interval =
+        x.lo === null || x.hi === null
+          ? `(no interval: ${x.n} replicate${x.n === 1 ? "" : "s"})`
+          : `[${x.lo.toPrecision(4)}, ${x.hi.toPrecision(4)}]`;
+      return `${x.mean.toPrecision(4)} ${interval}`;
     };
     console.log(
       `${summary.scenario.name}: ${summary.runs} run(s) × ${summary.epochs} epochs in ${seconds.toFixed(1)} s → ${dir}/`,
@@ -172,9 +110,14 @@ async function runSimulate(args: ParsedArgs, evmRunner?: ReplicatesRunner): Prom
     for (const v of summary.verdicts) {
       const thr = Array.isArray(v.threshold) ? `[${v.threshold.join(", ")}]` : v.threshold;
       console.log(
-        `  ${v.pass ? "PASS" : "FAIL"} ${v.metric} ${v.comparator} ${thr} (value ${v.value === null ? "n/a" : v.value.toPrecision(4)})`,
+        `  ${v.outcome.toUpperCase().padEnd(8)} ${v.metric} ${v.comparator} ${thr} (value ${v.value === null ? "n/a" : v.value.toPrecision(4)})`,
       );
     }
+    if (summary.runs < MIN_REPLICATES_FOR_INTERVAL && summary.verdicts.length > 0)
+      console.log(
+        `  ${summary.runs} replicate(s) give no 95% interval, so no verdict can pass (at best marginal): ` +
+          `use --runs ${MIN_REPLICATES_FOR_INTERVAL} or more`,
+      );
   }
   await reportUnlessDisabled(args, dir, quiet);
   return 0;
@@ -183,39 +126,83 @@ async function runSimulate(args: ParsedArgs, evmRunner?: ReplicatesRunner): Prom
 /** The governance report closes every run and sweep, so a reviewer always gets the picture with the numbers. */
 export async function reportUnlessDisabled(args: ParsedArgs, dir: string, quiet: boolean): Promise<void> {
   if (flag(args, "no-report") === "true") return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the report loads vega
-  const { writeReport } = require("./report") as typeof import("./report");
   const written = await writeReport(dir);
   if (!quiet) console.log(`report: ${written.html}${written.markdown ? ` and ${written.markdown}` : ""}`);
+}
+
+async function runSweepCommand(args: ParsedArgs): Promise<number> {
+  const scenario = flag(args, "scenario") ?? args.positional[0];
+  if (!scenario) throw new UsageError("sweep: --scenario <name|file> is required");
+  readScenarioFile(scenario); // fail early on a missing file
+  const params = (args.flags.get("param") ?? []).map(parseParam);
+  if (params.length === 0) throw new UsageError("sweep: give at least one --param key=v1,v2,…");
+  const base: Record<string, unknown> = {};
+  const runs = intFlag(args, "runs", 1);
+  const seed = intFlag(args, "seed");
+  const epochs = intFlag(args, "epochs", 1);
+  if (runs !== undefined) base.runs = runs;
+  if (seed !== undefined) base.seed = seed;
+  if (epochs !== undefined) base.epochs = epochs;
+  const workers = intFlag(args, "workers", 1) ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  const shardText = flag(args, "shard");
+  const quiet = flag(args, "quiet") === "true";
+  const { manifest, dir, interrupted } = await runSweep({
+    scenario,
+    params,
+    base,
+    workers,
+    shard: shardText ? parseShard(shardText) : null,
+    out: flag(args, "out"),
+    quiet,
+  });
+  if (interrupted) {
+    const total = manifest.shard ? manifest.shard.endPoint - manifest.shard.firstPoint : manifest.points;
+    console.error(
+      `interrupted: ${manifest.completedPoints} of ${total} points are complete in ${dir}/ (sweep.partial.csv). ` +
+        `Run the same command again to resume.`,
+    );
+    return 130;
+  }
+  if (!quiet) console.log(`sweep complete: ${dir}/sweep.csv, ${dir}/sweep-points.csv`);
+  // A shard is one slice of a grid: its report is written once the slices are merged.
+  if (flag(args, "shard") === undefined) await reportUnlessDisabled(args, dir, quiet);
+  return 0;
+}
+
+async function runMergeCommand(args: ParsedArgs): Promise<number> {
+  const out = flag(args, "out") ?? path.join("out", "sweep-merged");
+  const manifest = mergeShards(args.positional, out);
+  if (flag(args, "quiet") !== "true")
+    console.log(`merged ${args.positional.length} shard(s), ${manifest.points} points → ${out}/`);
+  await reportUnlessDisabled(args, out, flag(args, "quiet") === "true");
+  return 0;
 }
 
 /** The command line; `evmRunner` as in {@link runSimulate}. */
 export async function main(argv: string[], evmRunner?: ReplicatesRunner): Promise<number> {
   const args = parseArgs(argv);
   if (flag(args, "help") === "true") {
-    console.log(
-      fs
-        .readFileSync(__filename, "utf8")
-        .split("*/")[0]
-        .replace(/^\/\*\*?|^ \* ?/gm, ""),
-    );
+    console.log(helpText(args.command));
     return 0;
   }
-  switch (args.command) {
-    case "simulate":
-      return runSimulate(args, evmRunner);
-    case "schema":
-      console.log(JSON.stringify(scenarioJsonSchema(), null, 2));
-      return 0;
-    case "list":
-      console.log(builtInScenarios().join("\n"));
-      return 0;
-    case "sweep":
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- sweep imports cli (a cycle the engine restructure removes)
-      return (require("./sweep") as typeof import("./sweep")).sweepCommand(args);
-    case "merge":
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
-      return (require("./sweep") as typeof import("./sweep")).mergeCommand(args);
+  try {
+    switch (args.command) {
+      case "simulate":
+        return await runSimulate(args, evmRunner);
+      case "schema":
+        console.log(JSON.stringify(scenarioJsonSchema(), null, 2));
+        return 0;
+      case "list":
+        console.log(builtInScenarios().join("\n"));
+        return 0;
+      case "sweep":
+        return await runSweepCommand(args);
+      case "merge":
+        return await runMergeCommand(args);
+    }
+  } catch (err) {
+    if (err instanceof SweepError) throw new UsageError(err.message, { cause: err });
+    throw err;
   }
   throw new UsageError(`unknown command ${args.command}`);
 }

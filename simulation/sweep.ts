@@ -6,12 +6,10 @@
  * rerun of the same command resumes after them.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import { Worker } from "node:worker_threads";
-import cliProgress from "cli-progress";
-import { flag, intFlag, reportUnlessDisabled, UsageError, type ParsedArgs } from "./cli";
+import { progressBar } from "./io/progress";
 import { HEADLINE_METRICS, metricInterval, VERDICT_RULE, type MetricValues } from "./measure/metrics";
 import { sweepCommandLine } from "./io/reproduce";
 import { csvText, gitCommit, packageVersion, writeFileAtomic, writeJson } from "./output";
@@ -63,17 +61,22 @@ export interface SweepManifest {
   files: string[];
 }
 
+/** A sweep that cannot run or merge as asked (bad grid, shard or shard set); the CLI prints it as a usage error. */
+export class SweepError extends Error {
+  override name = "SweepError";
+}
+
 /** Parse `key=v1,v2,…` (values as JSON where they parse, e.g. numbers, booleans; else strings). */
 export function parseParam(text: string): SweepParam {
   const eq = text.indexOf("=");
-  if (eq <= 0) throw new UsageError(`--param: expected key=v1,v2,…, got "${text}"`);
+  if (eq <= 0) throw new SweepError(`--param: expected key=v1,v2,…, got "${text}"`);
   const key = text.slice(0, eq).trim();
   const list = text.slice(eq + 1);
   const values = list.trim().startsWith("[")
     ? (parseValue(list) as unknown[])
     : list.split(",").map((v) => parseValue(v.trim()));
   if (!Array.isArray(values) || values.length === 0 || values.some((v) => v === "")) {
-    throw new UsageError(`--param ${key}: expected a non-empty comma-separated list of values`);
+    throw new SweepError(`--param ${key}: expected a non-empty comma-separated list of values`);
   }
   return { key, values };
 }
@@ -99,7 +102,7 @@ export function pointOverrides(params: readonly SweepParam[], index: number): Re
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text);
   if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) {
-    throw new UsageError(`--shard: expected i/n with 0 ≤ i < n, got "${text}"`);
+    throw new SweepError(`--shard: expected i/n with 0 ≤ i < n, got "${text}"`);
   }
   return { index: Number(m[1]), count: Number(m[2]) };
 }
@@ -158,7 +161,7 @@ function validateGrid(options: SweepOptions, first: number, end: number): { scen
     try {
       loadScenario(options.scenario, { ...options.base, ...pointOverrides(options.params, p) });
     } catch (err) {
-      throw new Error(
+      throw new SweepError(
         `sweep point ${p} (${JSON.stringify(pointOverrides(options.params, p))}): ${(err as Error).message}`,
         { cause: err },
       );
@@ -279,18 +282,7 @@ export async function runSweep(
   let pointMetrics: MetricValues[] = [];
   let interrupted = false;
   let failure: Error | undefined;
-  const bar =
-    options.quiet || totalTasks === 0
-      ? undefined
-      : new cliProgress.SingleBar(
-          {
-            format: "{bar} {percentage}% | {value}/{total} runs | ETA {eta_formatted}",
-            stream: process.stderr,
-            etaBuffer: 50,
-          },
-          cliProgress.Presets.shades_classic,
-        );
-  bar?.start(totalTasks, 0);
+  const bar = progressBar(totalTasks, "runs", options.quiet === true);
 
   const flush = (): void => {
     while (buffer.has(nextToWrite)) {
@@ -426,29 +418,29 @@ function truncateToLines(file: string, lines: number): void {
 
 /** Merge shard directories (same sweep, disjoint slices covering every point) into `out`. */
 export function mergeShards(dirs: string[], out: string): SweepManifest {
-  if (dirs.length === 0) throw new UsageError("merge: give the shard directories to merge");
+  if (dirs.length === 0) throw new SweepError("merge: give the shard directories to merge");
   const manifests = dirs.map((d) => {
     const file = path.join(d, "sweep.json");
-    if (!fs.existsSync(file)) throw new UsageError(`merge: ${d} has no sweep.json`);
+    if (!fs.existsSync(file)) throw new SweepError(`merge: ${d} has no sweep.json`);
     const m = JSON.parse(fs.readFileSync(file, "utf8")) as SweepManifest;
     if (!m.complete)
-      throw new UsageError(`merge: ${d} is not complete (${m.completedPoints} points done); resume it first`);
+      throw new SweepError(`merge: ${d} is not complete (${m.completedPoints} points done); resume it first`);
     return { dir: d, m };
   });
   const key = (m: SweepManifest) => JSON.stringify([m.scenario.hash, m.params, m.runs, m.shard?.count ?? 1]);
   for (const { dir, m } of manifests) {
     if (key(m) !== key(manifests[0].m))
-      throw new UsageError(`merge: ${dir} belongs to a different sweep than ${manifests[0].dir}`);
+      throw new SweepError(`merge: ${dir} belongs to a different sweep than ${manifests[0].dir}`);
   }
   manifests.sort((a, b) => (a.m.shard?.firstPoint ?? 0) - (b.m.shard?.firstPoint ?? 0));
   let expected = 0;
   for (const { dir, m } of manifests) {
     const [f, e] = m.shard ? [m.shard.firstPoint, m.shard.endPoint] : [0, m.points];
-    if (f !== expected) throw new UsageError(`merge: points ${expected}–${f - 1} are missing or overlap at ${dir}`);
+    if (f !== expected) throw new SweepError(`merge: points ${expected}–${f - 1} are missing or overlap at ${dir}`);
     expected = e;
   }
   if (expected !== manifests[0].m.points)
-    throw new UsageError(`merge: points ${expected}–${manifests[0].m.points - 1} are missing`);
+    throw new SweepError(`merge: points ${expected}–${manifests[0].m.points - 1} are missing`);
   fs.mkdirSync(out, { recursive: true });
   for (const file of ["sweep.csv", "sweep-points.csv"]) {
     const target = path.join(out, file);
@@ -474,59 +466,4 @@ export function mergeShards(dirs: string[], out: string): SweepManifest {
   };
   writeJson(path.join(out, "sweep.json"), merged);
   return merged;
-}
-
-// ---- CLI -------------------------------------------------------------------------------------------------------
-
-export async function sweepCommand(args: ParsedArgs): Promise<number> {
-  for (const k of args.flags.keys()) {
-    if (!["scenario", "param", "runs", "workers", "shard", "out", "quiet", "seed", "epochs", "no-report"].includes(k)) {
-      throw new UsageError(`sweep: unknown option --${k}`);
-    }
-  }
-  const scenario = flag(args, "scenario") ?? args.positional[0];
-  if (!scenario) throw new UsageError("sweep: --scenario <name|file> is required");
-  readScenarioFile(scenario); // fail early on a missing file
-  const params = (args.flags.get("param") ?? []).map(parseParam);
-  if (params.length === 0) throw new UsageError("sweep: give at least one --param key=v1,v2,…");
-  const base: Record<string, unknown> = {};
-  const runs = intFlag(args, "runs", 1);
-  const seed = intFlag(args, "seed");
-  const epochs = intFlag(args, "epochs", 1);
-  if (runs !== undefined) base.runs = runs;
-  if (seed !== undefined) base.seed = seed;
-  if (epochs !== undefined) base.epochs = epochs;
-  const workers = intFlag(args, "workers", 1) ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
-  const shardText = flag(args, "shard");
-  const quiet = flag(args, "quiet") === "true";
-  const { manifest, dir, interrupted } = await runSweep({
-    scenario,
-    params,
-    base,
-    workers,
-    shard: shardText ? parseShard(shardText) : null,
-    out: flag(args, "out"),
-    quiet,
-  });
-  if (interrupted) {
-    const total = manifest.shard ? manifest.shard.endPoint - manifest.shard.firstPoint : manifest.points;
-    console.error(
-      `interrupted: ${manifest.completedPoints} of ${total} points are complete in ${dir}/ (sweep.partial.csv). ` +
-        `Run the same command again to resume.`,
-    );
-    return 130;
-  }
-  if (!quiet) console.log(`sweep complete: ${dir}/sweep.csv, ${dir}/sweep-points.csv`);
-  // A shard is one slice of a grid: its report is written once the slices are merged.
-  if (flag(args, "shard") === undefined) await reportUnlessDisabled(args, dir, quiet);
-  return 0;
-}
-
-export async function mergeCommand(args: ParsedArgs): Promise<number> {
-  const out = flag(args, "out") ?? path.join("out", "sweep-merged");
-  const manifest = mergeShards(args.positional, out);
-  if (flag(args, "quiet") !== "true")
-    console.log(`merged ${args.positional.length} shard(s), ${manifest.points} points → ${out}/`);
-  await reportUnlessDisabled(args, out, flag(args, "quiet") === "true");
-  return 0;
 }

@@ -45,7 +45,44 @@ describe("simulation/cli", function () {
     expect(a.flags.get("param")).to.deep.equal(["a=1,2", "b=3"]);
     expect(a.flags.get("quiet")).to.deep.equal(["true"]);
     expect(parseArgs([]).command).to.equal("simulate");
-    expect(() => parseArgs(["--runs"])).to.throw(UsageError);
+    expect(() => parseArgs(["--runs"])).to.throw(UsageError, /--runs needs a value \(N\)/);
+    expect(() => parseArgs(["--quiet=yes"])).to.throw(UsageError, /--quiet takes no value/);
+    expect(() => parseArgs(["sweep", "--mode", "exact"])).to.throw(
+      UsageError,
+      /^sweep: unknown option --mode \(options: /,
+    );
+  });
+
+  it("--help shows the npm run form and every option of the command with its default", async function () {
+    const log = console.log;
+    const lines: string[] = [];
+    console.log = (...x: unknown[]) => lines.push(x.join(" "));
+    try {
+      expect(await main(["--help"])).to.equal(0);
+      expect(await main(["sweep", "--help"])).to.equal(0);
+    } finally {
+      console.log = log;
+    }
+    const [simulateHelp, sweepHelp] = lines;
+    expect(simulateHelp.split("\n")[0]).to.equal("npm run simulate -- [options]");
+    for (const option of [
+      "scenario",
+      "seed",
+      "runs",
+      "epochs",
+      "param",
+      "out",
+      "mode",
+      "network",
+      "workers",
+      "no-report",
+    ])
+      expect(simulateHelp).to.match(new RegExp(`^  --${option}\\b`, "m"));
+    expect(simulateHelp).to.match(/--mode <fast\|exact\|evm> .*\(default: fast\)/);
+    expect(simulateHelp).to.match(/--scenario <name\|file> .*\(default: baseline\)/);
+    expect(sweepHelp.split("\n")[0]).to.equal("npm run sweep -- [options]");
+    expect(sweepHelp).to.match(/^  --shard <i\/n>/m);
+    expect(sweepHelp).not.to.match(/^  --mode/m);
   });
 
   it("simulate writes the run files and the governance report to --out and --quiet prints nothing", async function () {
