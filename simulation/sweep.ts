@@ -18,7 +18,6 @@ import {
   canonicalJson,
   loadScenario,
   parseValue,
-  readScenarioFile,
   scenarioHash,
   type Scenario,
   type VerdictSpec,

@@ -81,8 +81,8 @@ describe("simulation/cli", function () {
     expect(simulateHelp).to.match(/--mode <fast\|exact\|evm> .*\(default: fast\)/);
     expect(simulateHelp).to.match(/--scenario <name\|file> .*\(default: baseline\)/);
     expect(sweepHelp.split("\n")[0]).to.equal("npm run sweep -- [options]");
-    expect(sweepHelp).to.match(/^  --shard <i\/n>/m);
-    expect(sweepHelp).not.to.match(/^  --mode/m);
+    expect(sweepHelp).to.match(/^ {2}--shard <i\/n>/m);
+    expect(sweepHelp).not.to.match(/^ {2}--mode/m);
   });
 
   it("simulate writes the run files and the governance report to --out and --quiet prints nothing", async function () {
