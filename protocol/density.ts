@@ -23,7 +23,7 @@
  *   Resolutions must be listed finest first and nest (each parent lies inside one parent of the next resolution).
  * The integer part (present, limit) is shared by the float64 and the bigint (WAD) paths.
  */
-import { freshCopy } from "./jit";
+import { freshCopy } from "../lib/jit";
 import { WAD } from "./math";
 
 /** A hexagonal grid of integer cell ids `row × width + col` at the finest resolution. */

@@ -16,7 +16,7 @@
  */
 import type { DensityModel } from "./density";
 import { BPS, WAD } from "./math";
-import { freshCopy } from "./jit";
+import { freshCopy } from "../lib/jit";
 
 /** Relative tolerance between exact and fast totals (plus one wei per device); see the module comment. */
 export const REWARD_FAST_EXACT_TOLERANCE = { relative: 1e-9, absoluteWeiPerDevice: 1 } as const;

@@ -7,7 +7,7 @@
 import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
-import { deploySystemFixture } from "../test/fixtures/system";
+import { deploySystemFixture } from "./deploy/localSystem";
 import { deviceRegistryDomain, signAttest, signRegister } from "../protocol/deviceSignatures";
 import { type DistributorGas, type TreeKind, measureDistributorGas } from "./gasDistributor";
 

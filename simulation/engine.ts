@@ -24,7 +24,7 @@ import {
   type Role,
 } from "./agents";
 import { CHUNK, createHotPasses, warmUp, WARM_UP_CALLS, type HotArrays, type HotPasses } from "./kernels/fast";
-import { freshCopy } from "../protocol/jit";
+import { freshCopy } from "../lib/jit";
 import { constantProductMarket, exogenousMarket, type Market } from "./market";
 import {
   captureRatio,
@@ -41,23 +41,13 @@ import {
 import { Rng, replicateSeed } from "./random";
 import { DeviceTable } from "./world/devices";
 import { ExactLedger } from "./ledger/exact";
+import type { Supply } from "./supply";
 import { FastLedger } from "./ledger/fast";
 import { FLAG_REASONS, type EpochWork, type Ledger, type LedgerMode } from "./ledger/ledger";
 import { ledgerTermsOf, rewardParamsOf } from "./ledger/terms";
 import type { AgentKind, AgentSpec, FarmerStrategy, LeverChange, Scenario } from "./scenario";
 
 /** Emission of the scenario's schedule, precomputed from protocol/emission.ts. */
-export interface Supply {
-  /** Tokens emitted in each epoch (length ≥ epochs). */
-  emission: Float64Array;
-  /** Cumulative tokens emitted up to and including each epoch. */
-  cumulative: Float64Array;
-  /** Cap in tokens. */
-  cap: number;
-  /** Exact emission of an epoch in wei (exact mode). */
-  emissionWei?: (epoch: number) => bigint;
-}
-
 export type EngineMode = LedgerMode;
 
 export interface RunOptions {

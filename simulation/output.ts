@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { stringify } from "csv-stringify/sync";
-import { writeFileAtomic } from "../scripts/lib/atomicFile";
+import { writeFileAtomic } from "../lib/atomicFile";
 
 export const REPO_ROOT = path.join(__dirname, "..");
 

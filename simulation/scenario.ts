@@ -15,7 +15,7 @@ import { DENSITY_PRESETS, HIP17_DEFAULT } from "../protocol/density";
 import { resolveSchedule, ScheduleParamsError } from "../protocol/emission";
 import { scheduleParamsOf } from "./supply";
 import { HEADLINE_METRICS } from "./measure/metrics";
-import { WORLD_CITIES } from "./world/h3World";
+import { WORLD_CITIES } from "./world/cities";
 
 // ---- primitives with messages a scenario author understands ------------------------------------------------
 const posInt = () =>
@@ -124,7 +124,7 @@ const CitySchema = z.strictObject({
 /** Real geography: H3 cells around real cities (simulation/world/h3World.ts). */
 const H3WorldSchema = z.strictObject({
   kind: z.literal("h3"),
-  /** A list of cities, or n = the n largest built-in ones (simulation/world/h3World.ts WORLD_CITIES, 40). */
+  /** A list of cities, or n = the n largest built-in ones (simulation/world/cities.ts WORLD_CITIES, 40). */
   cities: z
     .union([
       posInt().max(WORLD_CITIES.length, { error: `expected at most ${WORLD_CITIES.length} (the built-in cities)` }),

@@ -3,7 +3,6 @@
  * reads. No emission formula lives here: everything comes from protocol/emission.ts.
  */
 import { cumulative, emission, emissionSeries, type ScheduleParams } from "../protocol/emission";
-import type { Supply } from "./engine";
 import type { Scenario } from "./scenario";
 
 /** Whole tokens (number or decimal string, exponent allowed) → wei, exactly for decimal strings. */
@@ -20,6 +19,18 @@ export function tokensToWei(amount: number | string): bigint {
 function numberToDecimal(x: number): string {
   if (!Number.isFinite(x) || x < 0) throw new Error(`expected a non-negative finite token amount, got ${x}`);
   return String(x).replace("e+", "e");
+}
+
+/** The emission a replicate runs on: float series for the engine, exact wei per epoch for the exact ledger. */
+export interface Supply {
+  /** Tokens emitted in each epoch (length ≥ epochs). */
+  emission: Float64Array;
+  /** Cumulative tokens emitted up to and including each epoch. */
+  cumulative: Float64Array;
+  /** Cap in tokens. */
+  cap: number;
+  /** Exact emission of an epoch in wei (exact mode). */
+  emissionWei?: (epoch: number) => bigint;
 }
 
 /** protocol/emission.ts parameters of a scenario (token amounts converted to wei). */

@@ -26,7 +26,7 @@ import {
   buildDePINLabModule,
   type ContractName,
 } from "../../ignition/modules/DePINLab";
-import { toJson, writeFileAtomic } from "../lib/atomicFile";
+import { toJson, writeFileAtomic } from "../../lib/atomicFile";
 import {
   type DeployParameters,
   type ResolvedDeployParameters,

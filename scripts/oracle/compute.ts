@@ -19,7 +19,7 @@
 import { getAddress, keccak256, toUtf8Bytes, ZeroAddress } from "ethers";
 import { rewardEpochExact, validateRewardParams, type DeviceEpoch, type RewardParams } from "../../protocol/reward";
 import { buildRewardTreeFast, type RewardLeaf, type RewardTree } from "../../protocol/merkle";
-import { toJson } from "../lib/atomicFile";
+import { toJson } from "../../lib/atomicFile";
 import type { WorkReport } from "./reports";
 import { DensityModel } from "../../protocol/density";
 import { h3CellProblem, h3IndexOf, h3Topology } from "../../protocol/h3";

@@ -14,7 +14,7 @@ import path from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { getAddress } from "ethers";
-import { toJson } from "../lib/atomicFile";
+import { toJson } from "../../lib/atomicFile";
 import type { RewardLeaf } from "../../protocol/merkle";
 import type { EpochRewards } from "./compute";
 import { oracleParamsJson, type OracleParams } from "./params";

@@ -23,7 +23,7 @@ import { z } from "zod";
 import { DENSITY_PRESETS, type DensityParams, type DensityRollup } from "../../protocol/density";
 import { H3_MAX_RESOLUTION } from "../../protocol/h3";
 import type { EstablishmentParams, StakeFactorParams } from "../../protocol/reward";
-import { toJson } from "../lib/atomicFile";
+import { toJson } from "../../lib/atomicFile";
 
 /** The parameters file used when a task is given no `--params`: Helium's HIP-17 table on H3 cells. */
 export const DEFAULT_ORACLE_PARAMS_FILE = path.join(__dirname, "params", "helium-hip17.json");

@@ -20,7 +20,7 @@ import {
   writeEpochFiles,
   type EpochSummary,
 } from "./outputs";
-import { toJson, writeFileAtomic } from "../lib/atomicFile";
+import { toJson, writeFileAtomic } from "../../lib/atomicFile";
 import { LOCAL_NETWORKS, waitText } from "../lib/chainTime";
 import {
   type OracleKey,

@@ -18,7 +18,7 @@ import {
   selectSignatures,
   signEpochRoot,
 } from "../../protocol/oracleSignatures";
-import { toJson, writeFileAtomic } from "../lib/atomicFile";
+import { toJson, writeFileAtomic } from "../../lib/atomicFile";
 import type { RewardDistributor } from "../../typechain-types";
 
 /**

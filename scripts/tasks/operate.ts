@@ -26,7 +26,7 @@ import {
   resolveSigner,
   runTask,
 } from "../lib/taskArgs";
-import { writeFileAtomic, toJson } from "../lib/atomicFile";
+import { writeFileAtomic, toJson } from "../../lib/atomicFile";
 
 const DEPLOYMENTS_HELP = "Folder of the deployment manifest (default deployments/)";
 const SIGNATURE_VALIDITY_SECONDS = 3600n;

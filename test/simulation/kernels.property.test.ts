@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { freshCopy } from "../../protocol/jit";
+import { freshCopy } from "../../lib/jit";
 import {
   createFastRewardKernel,
   referenceRewardKernel,

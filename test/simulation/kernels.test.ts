@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { freshCopy } from "../../protocol/jit";
+import { freshCopy } from "../../lib/jit";
 import { DensityModel, HIP17_DEFAULT } from "../../protocol/density";
 import { CHUNK, createHotPasses, warmUp, type HotArrays } from "../../simulation/kernels/fast";
 
