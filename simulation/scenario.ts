@@ -777,6 +777,22 @@ export function formatPath(p: readonly PropertyKey[]): string {
  * report the issues of the branch whose `kind` matched instead.
  */
 function worldBranchIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  // an unknown kind fails both branches; zod reports the grid's "unrecognized key" alone
+  if (
+    issue.code === "unrecognized_keys" &&
+    issue.path.length === 1 &&
+    issue.path[0] === "world" &&
+    issue.keys.includes("kind")
+  ) {
+    const message = `expected "h3" (real H3 cells) or no kind (the synthetic hex grid)`;
+    const rest = issue.keys.filter((k) => k !== "kind");
+    return [
+      { code: "custom", path: ["world", "kind"], message, input: undefined } as z.core.$ZodIssue,
+      ...(rest.length
+        ? [{ ...issue, keys: rest, message: `Unrecognized key(s): ${rest.map((k) => `"${k}"`).join(", ")}` }]
+        : []),
+    ];
+  }
   if (issue.code !== "invalid_union") return [issue];
   const aboutKind = (i: z.core.$ZodIssue) =>
     i.path[0] === "kind" || (i.code === "unrecognized_keys" && i.keys.includes("kind"));

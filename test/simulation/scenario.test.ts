@@ -122,6 +122,13 @@ describe("simulation/scenario", function () {
     expect(() => setPath(o, "a.b[3].c", 5)).to.throw(ScenarioError, /a\.b has 2 entries; an index may be at most 2/);
   });
 
+  it("names world.kind and the kinds there are for an unknown world kind", function () {
+    expect(() => parseScenario({ world: { kind: "hexagons" } })).to.throw(
+      ScenarioError,
+      /world\.kind: expected "h3" \(real H3 cells\) or no kind \(the synthetic hex grid\)/,
+    );
+  });
+
   it("blames the flag, not the file, for a bad overridden value or an unknown overridden field", function () {
     const problems = (overrides: Record<string, unknown>) => {
       try {
