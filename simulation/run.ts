@@ -4,7 +4,7 @@
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { runReplicate, type ClassRow, type EngineMode, type RunResult } from "./engine";
+import { runReplicate, type EngineMode, type RunResult } from "./engine";
 import {
   GROUP_METRIC_RANGE,
   HEADLINE_METRICS,
@@ -16,119 +16,20 @@ import {
   type Verdict,
 } from "./measure/metrics";
 import { simulateCommand } from "./io/reproduce";
+import {
+  CLASS_COLUMNS,
+  CLASS_SUMMARY_METRICS,
+  LORENZ_COLUMNS,
+  NETWORK_COLUMNS,
+  RUN_FILES,
+  STRATEGY_COLUMNS,
+  TIMESERIES_COLUMNS,
+} from "./io/outputs";
 import { gitCommit, packageVersion, writeCsv, writeFileAtomic, writeJson } from "./output";
 import { replicateSeeds } from "./random";
 import { canonicalJson, loadScenario, scenarioHash, type Scenario } from "./scenario";
 import { supplyOf } from "./supply";
 import { REWARD_FAST_EXACT_TOLERANCE } from "../protocol/reward";
-
-export const TIMESERIES_COLUMNS = [
-  "run",
-  "seed",
-  "epoch",
-  "agent",
-  "kind",
-  "role",
-  "devices",
-  "joined",
-  "left",
-  "realWork",
-  "reportedWork",
-  "fakeWork",
-  "rewardTokens",
-  "rewardUsd",
-  "rewardShare",
-  "realWorkShare",
-  "captureRatio",
-  "costUsd",
-  "slashedTokens",
-  "detected",
-  "falselySlashed",
-  "meanDensityFactor",
-  "tokensSold",
-] as const;
-export const NETWORK_COLUMNS = [
-  "run",
-  "seed",
-  "epoch",
-  "price",
-  "emission",
-  "cumulative",
-  "cap",
-  "workPool",
-  "paid",
-  "dust",
-  "burned",
-  "cumulativeBurned",
-  "locked",
-  "circulating",
-  "inflationRate",
-  "demandUsd",
-  "servedWork",
-  "leakage",
-  "farmerCapture",
-  "honestCaptureRatio",
-  "devices",
-] as const;
-export const CLASS_COLUMNS = [
-  "run",
-  "seed",
-  "agent",
-  "kind",
-  "role",
-  "devicesEnd",
-  "devicesPeak",
-  "deviceEpochs",
-  "realWork",
-  "reportedWork",
-  "fakeWork",
-  "rewardTokens",
-  "rewardUsd",
-  "rewardShare",
-  "realWorkShare",
-  "captureRatio",
-  "costUsd",
-  "slashedTokens",
-  "slashedUsd",
-  "profitUsd",
-  "roi",
-  "paybackEpochs",
-  "detected",
-  "falselySlashed",
-] as const;
-export const LORENZ_COLUMNS = ["run", "seed", "series", "point", "population", "share"] as const;
-/** strategies.csv: written only when the scenario has an adaptive farmer group. */
-export const STRATEGY_COLUMNS = [
-  "run",
-  "seed",
-  "epoch",
-  "agent",
-  "strategy",
-  "switched",
-  "devices",
-  "aprSybil",
-  "aprSpoofer",
-  "aprFakeWork",
-] as const;
-/** Class metrics summarised across replicates in summary.json. */
-export const CLASS_SUMMARY_METRICS = [
-  "rewardShare",
-  "realWorkShare",
-  "captureRatio",
-  "roi",
-  "paybackEpochs",
-  "profitUsd",
-  "devicesEnd",
-  "slashedTokens",
-] as const satisfies ReadonlyArray<keyof ClassRow>;
-export const RUN_FILES = [
-  "summary.json",
-  "timeseries.csv",
-  "network.csv",
-  "classes.csv",
-  "lorenz.csv",
-  "scenario.resolved.json",
-];
 
 /** Whether a scenario writes strategies.csv (it has an adaptive farmer group). */
 export function hasAdaptiveFarmers(scenario: Scenario): boolean {

@@ -18,6 +18,7 @@ import type {
   SweepReport,
 } from "./model";
 import { metricInfo } from "./glossary";
+import type { LorenzColumn, NetworkColumn, TimeseriesColumn } from "../io/outputs";
 import { type Comparator, type Estimate, type Threshold } from "./verdicts";
 
 export const SUMMARY_SCHEMA_ID = "depin-lab/simulation-summary@1";
@@ -169,7 +170,7 @@ function mean(values: (number | undefined)[]): number | undefined {
   return n === 0 ? undefined : sum / n;
 }
 
-const NETWORK_COLUMNS = {
+const NETWORK_CELLS = {
   run: numberCell,
   epoch: numberCell,
   price: optionalNumberCell,
@@ -179,23 +180,23 @@ const NETWORK_COLUMNS = {
   burned: optionalNumberCell,
   circulating: optionalNumberCell,
   leakage: optionalNumberCell,
-};
+} satisfies Partial<Record<NetworkColumn, z.ZodType>>;
 
-const TIMESERIES_COLUMNS = {
+const TIMESERIES_CELLS = {
   run: numberCell,
   epoch: numberCell,
   agent: textCell,
   rewardTokens: numberCell,
   captureRatio: optionalNumberCell,
-};
+} satisfies Partial<Record<TimeseriesColumn, z.ZodType>>;
 
-const LORENZ_COLUMNS = {
+const LORENZ_CELLS = {
   run: numberCell,
   series: textCell,
   point: numberCell,
   population: numberCell,
   share: numberCell,
-};
+} satisfies Partial<Record<LorenzColumn, z.ZodType>>;
 
 /** Reads one scenario run directory. */
 export function readRun(dir: string): RunReport {
@@ -204,7 +205,7 @@ export function readRun(dir: string): RunReport {
   const sources = ["summary.json", "network.csv", "timeseries.csv"];
 
   // Network series, averaged over replicates per epoch.
-  const network = readCsvRows(readText(dir, "network.csv"), "network.csv", NETWORK_COLUMNS);
+  const network = readCsvRows(readText(dir, "network.csv"), "network.csv", NETWORK_CELLS);
   if (network.length === 0) throw new Error("network.csv: no rows, expected one per run and epoch");
   const byEpoch = groupBy(network, (r) => r.epoch);
   let cap: number | undefined;
@@ -229,7 +230,7 @@ export function readRun(dir: string): RunReport {
   const epochIndex = new Map(epochs.map((e, i) => [e.epoch, i]));
 
   // Per-agent series, averaged over replicates per (epoch, agent).
-  const series = readCsvRows(readText(dir, "timeseries.csv"), "timeseries.csv", TIMESERIES_COLUMNS);
+  const series = readCsvRows(readText(dir, "timeseries.csv"), "timeseries.csv", TIMESERIES_CELLS);
   const agentNames = Object.keys(summary.classes);
   const byEpochAgent = groupBy(series, (r) => `${r.epoch}\u0000${r.agent}`);
   for (const [key, rows] of byEpochAgent) {
@@ -251,7 +252,7 @@ export function readRun(dir: string): RunReport {
   // Lorenz curve of pay per unit of work.
   let lorenz: LorenzPoint[] | undefined;
   sources.push("lorenz.csv");
-  const lorenzRows = readCsvRows(readText(dir, "lorenz.csv"), "lorenz.csv", LORENZ_COLUMNS).filter(
+  const lorenzRows = readCsvRows(readText(dir, "lorenz.csv"), "lorenz.csv", LORENZ_CELLS).filter(
     (r) => r.series === "payPerWork",
   );
   if (lorenzRows.length > 0) {

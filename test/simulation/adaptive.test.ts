@@ -5,7 +5,8 @@ import path from "node:path";
 import { chooseStrategy, strategyEstimate, type StrategyEstimate, type StrategyInputs } from "../../simulation/agents";
 import { runReplicate, type StrategySeriesRow } from "../../simulation/engine";
 import { readRun } from "../../simulation/report/inputs";
-import { runAll, STRATEGY_COLUMNS, summarise, writeRunOutputs } from "../../simulation/run";
+import { runAll, summarise, writeRunOutputs } from "../../simulation/run";
+import { STRATEGY_COLUMNS } from "../../simulation/io/outputs";
 import {
   loadScenario,
   parseScenario,
