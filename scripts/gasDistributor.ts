@@ -19,6 +19,7 @@ import { Signer, ZeroAddress, concat, keccak256, parseEther, type Wallet } from 
 import { MockEmissionController, RewardDistributor } from "../typechain-types";
 import { FastRewardTree, RewardClaim, RewardLeaf, buildRewardTreeFast, rewardLeafHash } from "../protocol/merkle";
 import { type OracleKey, postSignedEpoch, readOracleSet, signWithMembers } from "./oracle/signatures";
+import { Rng } from "../simulation/random";
 
 /** Gas used by each measured transaction, from receipts. */
 export interface DistributorGas {
@@ -67,18 +68,13 @@ interface ScenarioTree {
 
 /** Deterministic, random-looking 20-byte addresses (realistic calldata: no long zero runs). */
 function makeAccounts(n: number): string[] {
+  const rng = new Rng(0x9e3779b9);
+  const word = () =>
+    Math.floor(rng.next() * 2 ** 32)
+      .toString(16)
+      .padStart(8, "0");
   const accounts = new Array<string>(n);
-  let state = 0x9e3779b9;
-  const next = () => {
-    // xorshift32
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state.toString(16).padStart(8, "0");
-  };
-  for (let i = 0; i < n; i++) accounts[i] = "0x" + next() + next() + next() + next() + next();
+  for (let i = 0; i < n; i++) accounts[i] = "0x" + word() + word() + word() + word() + word();
   return accounts;
 }
 

@@ -13,21 +13,15 @@ import {
   registerDevice,
   type RegistryStakingFixture,
 } from "../fixtures/registryStaking";
+import { Rng } from "../../simulation/random";
 
-/** mulberry32: a tiny seeded PRNG so every run of a seed takes the same actions. */
+/** The simulator's seeded generator, so every run of a seed takes the same actions. */
 function seededRandom(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
   return {
-    int: (maxExclusive: number) => Math.floor(next() * maxExclusive),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
-    chance: (p: number) => next() < p,
+    int: (maxExclusive: number) => rng.int(maxExclusive),
+    pick: <T>(items: readonly T[]): T => items[rng.int(items.length)],
+    chance: (p: number) => rng.next() < p,
   };
 }
 
