@@ -3,7 +3,6 @@
  */
 import os from "node:os";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
 import { runReplicate, type EngineMode, type RunResult } from "./engine";
 import {
   GROUP_METRIC_RANGE,
@@ -16,6 +15,7 @@ import {
   type Verdict,
 } from "./measure/metrics";
 import { simulateCommand } from "./io/reproduce";
+import { runOnPool } from "./io/pool";
 import {
   CLASS_COLUMNS,
   CLASS_SUMMARY_METRICS,
@@ -173,36 +173,23 @@ export async function runAllParallel(
   const count = Math.max(1, Math.min(workers, runs));
   if (count === 1) return runAll(scenario, mode, onReplicate);
   const results: RunResult[] = new Array(runs);
-  let next = 0;
   let done = 0;
-  const pool: Worker[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const give = (w: Worker): void => {
-        if (next >= runs) return;
-        const replicate = next++;
-        w.postMessage({ type: "task", task: { id: replicate, point: 0, replicate }, overrides: {}, full: { mode } });
-      };
-      for (let k = 0; k < count; k++) {
-        const w = new Worker(path.join(__dirname, "sweep-worker.js"), {
-          workerData: { scenario: nameOrFile, base: overrides },
-        });
-        pool.push(w);
-        w.on("message", (msg: { id: number; result?: RunResult; error?: string }) => {
-          if (msg.error || !msg.result) return reject(new Error(`replicate ${msg.id}: ${msg.error ?? "no result"}`));
-          results[msg.id] = msg.result;
-          done++; // not inside the optional call below: `f?.(++x)` skips the increment when f is undefined
-          onReplicate?.(done, runs);
-          if (done === runs) resolve();
-          else give(w);
-        });
-        w.on("error", reject);
-        give(w);
-      }
-    });
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
+  await runOnPool<{ id: number; result: RunResult; error?: string }>({
+    scenario: nameOrFile,
+    base: overrides,
+    workers: count,
+    tasks: runs,
+    message: (replicate) => ({
+      type: "task",
+      task: { id: replicate, point: 0, replicate },
+      overrides: {},
+      full: { mode },
+    }),
+    onResult: (reply) => {
+      results[reply.id] = reply.result;
+      onReplicate?.(++done, runs);
+    },
+  });
   return results;
 }
 

@@ -8,20 +8,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createHash } from "node:crypto";
-import { Worker } from "node:worker_threads";
 import { progressBar } from "./io/progress";
+import { runOnPool } from "./io/pool";
 import { HEADLINE_METRICS, metricInterval, VERDICT_RULE, type MetricValues } from "./measure/metrics";
 import { sweepCommandLine } from "./io/reproduce";
 import { csvText, gitCommit, packageVersion, writeFileAtomic, writeJson } from "./output";
 import { replicateSeeds } from "./random";
-import {
-  canonicalJson,
-  loadScenario,
-  parseValue,
-  scenarioHash,
-  type Scenario,
-  type VerdictSpec,
-} from "./scenario";
+import { canonicalJson, loadScenario, parseValue, scenarioHash, type Scenario, type VerdictSpec } from "./scenario";
 
 export interface SweepParam {
   key: string;
@@ -277,7 +270,6 @@ export async function runSweep(
   const pointsFd = fs.openSync(pointsPartial, "a");
   const buffer = new Map<number, TaskResult>();
   let nextToWrite = 0;
-  let nextToDispatch = 0;
   let pointMetrics: MetricValues[] = [];
   let interrupted = false;
   let failure: Error | undefined;
@@ -319,70 +311,28 @@ export async function runSweep(
     }
   };
 
-  const workers: Worker[] = [];
-  await new Promise<void>((resolve) => {
-    if (totalTasks === 0) return resolve();
-    let alive = 0;
-    const stop = (): void => {
-      if (interrupted) return;
-      interrupted = true;
-      for (const w of workers) void w.terminate();
-    };
-    const onSigint = (): void => stop();
-    process.once("SIGINT", onSigint);
-    const finish = (): void => {
-      if (alive > 0) return;
-      process.removeListener("SIGINT", onSigint);
-      resolve();
-    };
-    const idle = new Set<Worker>();
-    const dispatch = (w: Worker): void => {
-      if (interrupted || failure || nextToDispatch >= totalTasks) return;
-      // bound the reorder buffer: never run too far ahead of the oldest unwritten task
-      if (nextToDispatch - nextToWrite >= workerCount * 64) {
-        idle.add(w);
-        return;
-      }
-      const task = taskAt(nextToDispatch++);
-      w.postMessage({ type: "task", task, overrides: pointOverrides(params, task.point) });
-    };
-    for (let k = 0; k < workerCount; k++) {
-      const w = new Worker(path.join(__dirname, "sweep-worker.js"), {
-        workerData: { scenario: options.scenario, base: options.base },
-      });
-      alive++;
-      workers.push(w);
-      w.on("message", (msg: TaskResult) => {
-        if (msg.error) {
-          failure = new Error(`sweep task ${msg.id}: ${msg.error}`);
-          stop();
-          return;
-        }
-        buffer.set(msg.id, msg);
+  try {
+    ({ interrupted } = await runOnPool<TaskResult>({
+      scenario: options.scenario,
+      base: options.base,
+      workers: workerCount,
+      tasks: totalTasks,
+      message: (index) => {
+        const task = taskAt(index);
+        return { type: "task", task, overrides: pointOverrides(params, task.point) };
+      },
+      onResult: (reply) => {
+        buffer.set(reply.id, reply);
         flush();
-        if (nextToWrite >= totalTasks) {
-          for (const x of workers) void x.terminate();
-          return;
-        }
-        dispatch(w);
-        for (const x of [...idle]) {
-          idle.delete(x);
-          dispatch(x);
-        }
-      });
-      w.on("error", (err) => {
-        failure = err;
-        stop();
-      });
-      w.on("exit", () => {
-        alive--;
-        finish();
-      });
-      // two tasks in flight per worker keep it busy while the main thread writes
-      dispatch(w);
-      dispatch(w);
-    }
-  });
+      },
+      // bound the reorder buffer: never run too far ahead of the oldest unwritten task
+      mayDispatch: (index) => index - nextToWrite < workerCount * 64,
+      inFlight: 2,
+      stopOnSigint: true,
+    }));
+  } catch (err) {
+    failure = err instanceof Error ? new Error(`sweep ${err.message}`, { cause: err }) : new Error(String(err));
+  }
   bar?.stop();
   fs.closeSync(rowsFd);
   fs.closeSync(pointsFd);
