@@ -13,7 +13,7 @@ import YAML from "yaml";
 import { z } from "zod";
 import { DENSITY_PRESETS, HIP17_DEFAULT } from "../protocol/density";
 import { resolveSchedule, ScheduleParamsError } from "../protocol/emission";
-import { scheduleParamsOf } from "./supply";
+import { emissionSegmentSpecs, scheduleParamsOfSegment } from "./supply";
 import { HEADLINE_METRICS } from "./measure/metrics";
 import { WORLD_CITIES } from "./world/h3World";
 
@@ -49,10 +49,14 @@ const tokens = () =>
 const wad = () => z.union([nonNegInt(), z.string().regex(/^\d+$/)], { error: "expected a WAD integer (1e18 = 1.0)" });
 
 // ---- sections -----------------------------------------------------------------------------------------------
-export const EmissionSchema = z.strictObject({
+const emissionCurveFields = {
   curve: z.enum(["constant", "linear", "step", "exponential"]).default("constant"),
-  /** Tokens emitted in epoch 0. */
-  initialEmission: tokens().default(5_000).describe("Tokens emitted in epoch 0."),
+  /** Tokens emitted in epoch 0 (of the segment); default 5000, for `exponential` cap·(1 − f) (the curve sums to cap). */
+  initialEmission: tokens()
+    .optional()
+    .describe(
+      "Tokens emitted in epoch 0 (of the segment); default 5000, for `exponential` cap·(1 − f) (the curve sums to cap).",
+    ),
   /** Hard cap on cumulative emission (tokens). */
   cap: tokens().default(50_000_000).describe("Hard cap on cumulative emission (tokens)."),
   /** linear: tokens less per epoch. */
@@ -64,7 +68,24 @@ export const EmissionSchema = z.strictObject({
   periodEpochs: posInt().optional(),
   /** exponential: half-life of the emission rate. */
   halfLifeEpochs: posInt().optional().describe("exponential: half-life of the emission rate."),
-});
+};
+
+export const EmissionSchema = z.strictObject(emissionCurveFields);
+
+/**
+ * One dated segment of a segmented emission: the controller's schedule switch. The curve runs at local epoch
+ * e − fromEpoch; the segment's cap bounds what the segment itself emits, the largest cap bounds the whole run.
+ */
+export const EmissionSegmentSchema = z
+  .strictObject({
+    /** Epoch from which this segment's curve applies (the first segment: 0). */
+    fromEpoch: nonNegInt().describe("Epoch from which this segment's curve applies (the first segment: 0)."),
+    ...emissionCurveFields,
+  })
+  .describe(
+    "One dated segment of a segmented emission (the controller's schedule switch); its curve runs at local epoch e − fromEpoch.",
+  );
+export type EmissionSegmentSpec = z.output<typeof EmissionSegmentSchema>;
 
 export const SplitsSchema = z
   .strictObject({
@@ -430,33 +451,42 @@ export const AgentSchema = z.discriminatedUnion("kind", [
 
 /** A scripted change of levers at the start of an epoch (governance acting mid-run). Only the fields given change. */
 const LeverChangeSchema = z
-  .strictObject({
-    /** Epoch from whose start the change applies. */
-    epoch: nonNegInt().describe("Epoch from whose start the change applies."),
-    /** New minimum bond (tokens); devices below it top up their bond (bought on the market). */
-    minBond: tokens()
-      .optional()
-      .describe("New minimum bond (tokens); devices below it top up their bond (bought on the market)."),
-    onboardingFee: tokens().optional().describe("New onboarding fee (tokens per new device)."),
-    densityScaling: z
-      .strictObject({
-        enabled: z.boolean().optional(),
-        resolutions: z.array(DensityResolutionSchema).min(1).optional(),
-        rollup: z.enum(["raw", "clipped"]).optional(),
-      })
-      .optional(),
-    detection: z
-      .strictObject({
-        sybil: fraction().optional(),
-        spoofer: fraction().optional(),
-        fakeWork: fraction().optional(),
-        collusion: fraction().optional(),
-        honestFalsePositive: fraction().optional(),
-        spreadMultiplier: nonNeg().optional(),
-      })
-      .optional(),
-    anomalyDetector: z.strictObject({ enabled: z.boolean().optional(), threshold: positive().optional() }).optional(),
-  })
+  .strictObject(
+    {
+      /** Epoch from whose start the change applies. */
+      epoch: nonNegInt().describe("Epoch from whose start the change applies."),
+      /** New minimum bond (tokens); devices below it top up their bond (bought on the market). */
+      minBond: tokens()
+        .optional()
+        .describe("New minimum bond (tokens); devices below it top up their bond (bought on the market)."),
+      onboardingFee: tokens().optional().describe("New onboarding fee (tokens per new device)."),
+      densityScaling: z
+        .strictObject({
+          enabled: z.boolean().optional(),
+          resolutions: z.array(DensityResolutionSchema).min(1).optional(),
+          rollup: z.enum(["raw", "clipped"]).optional(),
+        })
+        .optional(),
+      detection: z
+        .strictObject({
+          sybil: fraction().optional(),
+          spoofer: fraction().optional(),
+          fakeWork: fraction().optional(),
+          collusion: fraction().optional(),
+          honestFalsePositive: fraction().optional(),
+          spreadMultiplier: nonNeg().optional(),
+        })
+        .optional(),
+      anomalyDetector: z.strictObject({ enabled: z.boolean().optional(), threshold: positive().optional() }).optional(),
+    },
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys" && issue.keys.includes("emission")
+          ? "emission cannot change in leverChanges: write the top-level `emission` as a list of dated segments " +
+            "[{fromEpoch: 0, curve, …}, {fromEpoch: N, curve, …}] (the controller's schedule switch)"
+          : undefined,
+    },
+  )
   .describe(
     "A scripted change of levers at the start of an epoch (governance acting mid-run). Only the fields given change.",
   );
@@ -558,13 +588,21 @@ export const ScenarioSchema = z
     epochs: posInt().default(365),
     epochLengthSeconds: posInt().default(86_400),
     /** Default when the section is absent: Helium-like halving of 5,000 tokens a day every two years. */
-    emission: EmissionSchema.prefault({
-      curve: "step",
-      initialEmission: 5_000,
-      cap: 50_000_000,
-      factorWad: "500000000000000000",
-      periodEpochs: 730,
-    }),
+    /** One schedule, or dated segments `[{fromEpoch: 0, …}, {fromEpoch, …}]` (the controller's schedule switch). */
+    emission: z
+      .union([EmissionSchema, z.array(EmissionSegmentSchema).min(1)], {
+        error: "expected one schedule (an object) or a list of dated segments [{fromEpoch: 0, curve, …}, …]",
+      })
+      .prefault({
+        curve: "step",
+        initialEmission: 5_000,
+        cap: 50_000_000,
+        factorWad: "500000000000000000",
+        periodEpochs: 730,
+      })
+      .describe(
+        "One schedule, or dated segments [{fromEpoch: 0, …}, {fromEpoch, …}] (the controller's schedule switch).",
+      ),
     splits: SplitsSchema.prefault({}),
     classes: z
       .array(DeviceClassSchema)
@@ -661,30 +699,46 @@ export const ScenarioSchema = z
       ctx.addIssue({ code: "custom", path: ["classes"], message: "expected at most 255 classes" });
     if (s.agents.length > 255)
       ctx.addIssue({ code: "custom", path: ["agents"], message: "expected at most 255 agent groups" });
-    const e = s.emission;
-    const need = (field: keyof typeof e, curve: string): void => {
-      if (e[field] === undefined) {
-        ctx.addIssue({ code: "custom", path: ["emission", field], message: `required for the ${curve} curve` });
-      }
+    emissionIssues(s as Scenario, ctx);
+  });
+
+/** Each emission segment's required fields, its dates, and the protocol's own checks, under emission[.i].<field>. */
+function emissionIssues(s: Scenario, ctx: z.RefinementCtx): void {
+  const list = Array.isArray(s.emission);
+  const specs = emissionSegmentSpecs(s);
+  specs.forEach((e, i) => {
+    let problems = 0;
+    const at = (field: string) => (list ? ["emission", i, field] : ["emission", field]);
+    const issue = (field: string, message: string) => {
+      problems++;
+      ctx.addIssue({ code: "custom", path: at(field), message });
     };
-    if (e.curve === "linear") need("decrement", "linear");
+    const need = (field: keyof EmissionSegmentSpec): void => {
+      if (e[field] === undefined) issue(field, `required for the ${e.curve} curve`);
+    };
+    if (e.curve === "linear") need("decrement");
     if (e.curve === "step") {
-      need("factorWad", "step");
-      need("periodEpochs", "step");
+      need("factorWad");
+      need("periodEpochs");
     }
-    if (e.curve === "exponential") need("halfLifeEpochs", "exponential");
-    if (!ctx.value || ctx.issues.length === 0) {
-      // the protocol's own checks (ranges, unused parameters), reported under emission.<field>
-      try {
-        resolveSchedule(scheduleParamsOf(s as Scenario));
-      } catch (err) {
-        const field = err instanceof ScheduleParamsError ? err.field : "curve";
-        const message =
-          err instanceof ScheduleParamsError ? err.message.replace(/^ScheduleParams\.\w+: /, "") : String(err);
-        ctx.addIssue({ code: "custom", path: ["emission", field], message });
-      }
+    if (e.curve === "exponential") need("halfLifeEpochs");
+    if (list && i === 0 && e.fromEpoch !== 0) issue("fromEpoch", "expected 0 for the first segment");
+    if (list && i > 0 && e.fromEpoch <= specs[i - 1].fromEpoch) {
+      issue("fromEpoch", `expected > ${specs[i - 1].fromEpoch} (segments in strictly increasing epoch order)`);
+    }
+    if (list && e.fromEpoch >= s.epochs) issue("fromEpoch", `expected < epochs (${s.epochs})`);
+    if (problems > 0) return;
+    // the protocol's own checks (ranges, unused parameters)
+    try {
+      resolveSchedule(scheduleParamsOfSegment(e));
+    } catch (err) {
+      const field = err instanceof ScheduleParamsError ? err.field : "curve";
+      const message =
+        err instanceof ScheduleParamsError ? err.message.replace(/^ScheduleParams\.\w+: /, "") : String(err);
+      issue(field, message);
     }
   });
+}
 
 /**
  * A density table must fit its world: on the h3 world levels are H3 resolutions no finer than the world's cells
@@ -764,14 +818,16 @@ export function formatPath(p: readonly PropertyKey[]): string {
 }
 
 /**
- * A union of objects told apart by `kind` (the world: grid without it, `kind: "h3"`) fails as one "Invalid input";
- * report the issues of the branch whose `kind` matched instead.
+ * A union of objects told apart by `kind` (the world: grid without it, `kind: "h3"`) or by type (emission: one
+ * schedule or a list of segments) fails as one "Invalid input"; report the issues of the branch that matched instead.
  */
 function worldBranchIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   if (issue.code !== "invalid_union") return [issue];
   const aboutKind = (i: z.core.$ZodIssue) =>
     i.path[0] === "kind" || (i.code === "unrecognized_keys" && i.keys.includes("kind"));
-  const matched = issue.errors.filter((branch) => !branch.some(aboutKind));
+  // a branch of another type (the object form of `emission` given a list, or the reverse) is not the one meant
+  const otherType = (i: z.core.$ZodIssue) => i.path.length === 0 && i.code === "invalid_type";
+  const matched = issue.errors.filter((branch) => !branch.some(aboutKind) && !branch.some(otherType));
   if (matched.length !== 1) return [issue];
   return matched[0].map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
 }

@@ -2,9 +2,15 @@
  * The scenario's emission schedule as protocol/emission.ts parameters (wei), and the per-epoch series the engine
  * reads. No emission formula lives here: everything comes from protocol/emission.ts.
  */
-import { cumulative, emission, emissionSeries, type ScheduleParams } from "../protocol/emission";
+import {
+  exponentialInitialEmission,
+  segmentedEmission,
+  segmentedEmissionSeries,
+  type ScheduleParams,
+  type ScheduleSegment,
+} from "../protocol/emission";
 import type { Supply } from "./engine";
-import type { Scenario } from "./scenario";
+import type { EmissionSegmentSpec, Scenario } from "./scenario";
 
 /** Whole tokens (number or decimal string, exponent allowed) → wei, exactly for decimal strings. */
 export function tokensToWei(amount: number | string): bigint {
@@ -22,14 +28,26 @@ function numberToDecimal(x: number): string {
   return String(x).replace("e+", "e");
 }
 
-/** protocol/emission.ts parameters of a scenario (token amounts converted to wei). */
-export function scheduleParamsOf(scenario: Scenario): ScheduleParams {
-  const e = scenario.emission;
-  const params: ScheduleParams = {
-    curve: e.curve,
-    initialEmission: tokensToWei(e.initialEmission),
-    cap: tokensToWei(e.cap),
-  };
+/** The emission segments as written: the object form is one segment from epoch 0. */
+export function emissionSegmentSpecs(scenario: Pick<Scenario, "emission">): EmissionSegmentSpec[] {
+  return Array.isArray(scenario.emission) ? scenario.emission : [{ fromEpoch: 0, ...scenario.emission }];
+}
+
+/** Default initial emission (tokens) when a non-exponential segment omits it. */
+export const DEFAULT_INITIAL_EMISSION = 5_000;
+
+/**
+ * protocol/emission.ts parameters of one segment (token amounts converted to wei). An exponential curve without
+ * `initialEmission` gets cap·(1 − f) from {@link exponentialInitialEmission}, others {@link DEFAULT_INITIAL_EMISSION}.
+ */
+export function scheduleParamsOfSegment(e: Omit<EmissionSegmentSpec, "fromEpoch">): ScheduleParams {
+  const cap = tokensToWei(e.cap);
+  let initialEmission: bigint;
+  if (e.initialEmission !== undefined) initialEmission = tokensToWei(e.initialEmission);
+  else if (e.curve === "exponential" && e.halfLifeEpochs !== undefined) {
+    initialEmission = exponentialInitialEmission(cap, BigInt(e.halfLifeEpochs));
+  } else initialEmission = tokensToWei(DEFAULT_INITIAL_EMISSION);
+  const params: ScheduleParams = { curve: e.curve, initialEmission, cap };
   if (e.decrement !== undefined) params.decrement = tokensToWei(e.decrement);
   if (e.floor !== undefined) params.floor = tokensToWei(e.floor);
   if (e.factorWad !== undefined) params.factorWad = BigInt(e.factorWad);
@@ -38,10 +56,26 @@ export function scheduleParamsOf(scenario: Scenario): ScheduleParams {
   return params;
 }
 
+/**
+ * The scenario's emission as controller segments (wei) and its token cap: the largest segment cap (a single schedule:
+ * its cap), so the segments together never emit more than any one of them may.
+ */
+export function emissionSegmentsOf(scenario: Pick<Scenario, "emission">): {
+  segments: ScheduleSegment[];
+  tokenCap: bigint;
+} {
+  const segments = emissionSegmentSpecs(scenario).map((e) => ({
+    fromEpoch: BigInt(e.fromEpoch),
+    schedule: scheduleParamsOfSegment(e),
+  }));
+  const tokenCap = segments.reduce((cap, s) => (s.schedule.cap > cap ? s.schedule.cap : cap), 0n);
+  return { segments, tokenCap };
+}
+
 /** The engine's supply inputs: float series (tokens) and the exact per-epoch emission (wei). */
 export function supplyOf(scenario: Scenario): Supply {
-  const params = scheduleParamsOf(scenario);
-  const series = emissionSeries(params, scenario.epochs);
+  const { segments, tokenCap } = emissionSegmentsOf(scenario);
+  const series = segmentedEmissionSeries(segments, tokenCap, scenario.epochs);
   const cum = new Float64Array(series.length);
   let acc = 0;
   for (let e = 0; e < series.length; e++) {
@@ -51,12 +85,7 @@ export function supplyOf(scenario: Scenario): Supply {
   return {
     emission: series,
     cumulative: cum,
-    cap: Number(params.cap) / 1e18,
-    emissionWei: (epoch: number) => emission(params, BigInt(epoch)),
+    cap: Number(tokenCap) / 1e18,
+    emissionWei: (epoch: number) => segmentedEmission(segments, tokenCap, BigInt(epoch)),
   };
-}
-
-/** Exact cumulative emission (wei) up to an epoch, for checks. */
-export function cumulativeWei(scenario: Scenario, epoch: number): bigint {
-  return cumulative(scheduleParamsOf(scenario), BigInt(epoch));
 }
