@@ -13,7 +13,7 @@ import YAML from "yaml";
 import { z } from "zod";
 import { DENSITY_PRESETS, HIP17_DEFAULT } from "../protocol/density";
 import { resolveSchedule, ScheduleParamsError } from "../protocol/emission";
-import { emissionSegmentSpecs, scheduleParamsOfSegment } from "./supply";
+import { emissionSegmentSpecs, scheduleParamsOfSegment } from "./emissionSpec";
 import { HEADLINE_METRICS } from "./measure/metrics";
 import { WORLD_CITIES } from "./world/h3World";
 
@@ -705,7 +705,7 @@ export const ScenarioSchema = z
 /** Each emission segment's required fields, its dates, and the protocol's own checks, under emission[.i].<field>. */
 function emissionIssues(s: Scenario, ctx: z.RefinementCtx): void {
   const list = Array.isArray(s.emission);
-  const specs = emissionSegmentSpecs(s);
+  const specs = emissionSegmentSpecs(s.emission);
   specs.forEach((e, i) => {
     let problems = 0;
     const at = (field: string) => (list ? ["emission", i, field] : ["emission", field]);

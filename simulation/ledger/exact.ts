@@ -16,7 +16,7 @@ import { segmentedEmission, splitEmission } from "../../protocol/emission";
 import { WAD } from "../../protocol/math";
 import { rewardEpochExact, type DeviceEpoch } from "../../protocol/reward";
 import { applyClaim, EMPTY_STREAM, vestedAmount, type VestingStream } from "../../protocol/vesting";
-import { tokensToWei } from "../supply";
+import { tokensToWei } from "../emissionSpec";
 import {
   LedgerError,
   type EpochWork,

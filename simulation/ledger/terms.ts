@@ -13,7 +13,7 @@ import { BPS } from "../../protocol/math";
 import type { VestingParams } from "../../protocol/vesting";
 import type { RewardParams } from "../../protocol/reward";
 import { ChainSchema, type ChainSettings, type Scenario } from "../scenario";
-import { emissionSegmentsOf, tokensToWei } from "../supply";
+import { emissionSegmentsOf, tokensToWei } from "../emissionSpec";
 import { ChainTimeline } from "./timeline";
 
 /** Float tokens → wei at a micro-token grain (the engine's float amounts: stake factor reference, sales, burns). */
@@ -73,7 +73,7 @@ export function genesisFloatOf(scenario: Scenario): bigint {
 
 export function ledgerTermsOf(scenario: Scenario): LedgerTerms {
   const chain = chainSettingsOf(scenario);
-  const emission = emissionSegmentsOf(scenario);
+  const emission = emissionSegmentsOf(scenario.emission);
   const genesisFloat = genesisFloatOf(scenario);
   const genesisEpochs = genesisFloat > 0n ? 1 : 0;
   // the genesis float is minted in chain epoch 0; the scenario's segments follow, shifted by that epoch

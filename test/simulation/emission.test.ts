@@ -16,7 +16,8 @@ import { WAD } from "../../protocol/math";
 import { runReplicate } from "../../simulation/engine";
 import { ledgerTermsOf } from "../../simulation/ledger/terms";
 import { parseScenario, ScenarioError, type ScenarioInput } from "../../simulation/scenario";
-import { emissionSegmentsOf, supplyOf, tokensToWei } from "../../simulation/supply";
+import { emissionSegmentsOf, tokensToWei } from "../../simulation/emissionSpec";
+import { supplyOf } from "../../simulation/supply";
 
 const TOKEN = 10n ** 18n;
 
@@ -71,7 +72,7 @@ function problemsOf(raw: unknown): string[] {
 describe("simulation/supply: dated emission segments and exponential by cap", function () {
   it("a 3-segment scenario emits the controller's segmented emission to the wei, and the float series follows it", function () {
     const scenario = parseScenario({ epochs: 1_500, emission: heliumSolanaEra });
-    const { segments, tokenCap } = emissionSegmentsOf(scenario);
+    const { segments, tokenCap } = emissionSegmentsOf(scenario.emission);
     expect(segments).to.deep.equal(segmentsByHand);
     expect(tokenCap).to.equal(5_000_000n * TOKEN);
     const supply = supplyOf(scenario);
@@ -171,7 +172,7 @@ describe("simulation/supply: dated emission segments and exponential by cap", fu
     const derived = exponentialInitialEmission(cap, 2_190n);
     expect(derived).to.equal((cap * (WAD - f)) / WAD);
     const scenario = parseScenario({ emission: { curve: "exponential", cap: 330_000_000, halfLifeEpochs: 2_190 } });
-    const { segments } = emissionSegmentsOf(scenario);
+    const { segments } = emissionSegmentsOf(scenario.emission);
     expect(segments[0].schedule.initialEmission).to.equal(derived);
     // ≈ 104,322 tokens a day; the curve approaches the cap and never passes it
     expect(Number(derived) / 1e18).to.be.closeTo(330e6 * (1 - Math.pow(2, -1 / 2190)), 1);
@@ -180,9 +181,9 @@ describe("simulation/supply: dated emission segments and exponential by cap", fu
     expect(Number(cap - farFuture) / Number(cap)).to.be.below(1e-6);
     // a given initialEmission still wins; other curves keep the 5000-token default
     const given = parseScenario({ emission: { curve: "exponential", initialEmission: 8000, halfLifeEpochs: 2_190 } });
-    expect(emissionSegmentsOf(given).segments[0].schedule.initialEmission).to.equal(tokensToWei(8000));
+    expect(emissionSegmentsOf(given.emission).segments[0].schedule.initialEmission).to.equal(tokensToWei(8000));
     const constant = parseScenario({ emission: { curve: "constant" } });
-    expect(emissionSegmentsOf(constant).segments[0].schedule.initialEmission).to.equal(5_000n * TOKEN);
+    expect(emissionSegmentsOf(constant.emission).segments[0].schedule.initialEmission).to.equal(5_000n * TOKEN);
     // a longer half-life gives a smaller first epoch for the same cap
     expect(exponentialInitialEmission(cap, 4_380n) < derived).to.equal(true);
   });
