@@ -126,9 +126,14 @@ export interface NetworkSeriesRow {
   emission: number;
   cumulative: number;
   cap: number;
+  /** This epoch's device pool: emission × work-pool split + the dust carried into the epoch. */
   workPool: number;
   paid: number;
   dust: number;
+  /** Exact and EVM modes: workPool, paid and dust in wei (decimal strings). */
+  workPoolWei?: string;
+  paidWei?: string;
+  dustWei?: string;
   burned: number;
   cumulativeBurned: number;
   locked: number;
@@ -176,6 +181,10 @@ export interface ExactCheck {
   maxEpochDiffWei: number;
   /** Dust carried at the end (wei). */
   dustWei: bigint;
+  /** Σ device pool funded by the controller over the run (wei). */
+  devicePoolWei: bigint;
+  /** The conservation check: Σ exactPaidWei + dustWei = devicePoolWei exactly. */
+  conserved: boolean;
   /** Largest number of rewarded devices in one epoch (the tolerance is 1 wei per device). */
   maxDevices: number;
 }
@@ -529,7 +538,15 @@ export function startReplicate(
 
   const exact: ExactCheck | undefined =
     options.mode !== "fast"
-      ? { exactPaidWei: 0n, fastPaidTokens: 0, maxEpochDiffWei: 0, dustWei: 0n, maxDevices: 0 }
+      ? {
+          exactPaidWei: 0n,
+          fastPaidTokens: 0,
+          maxEpochDiffWei: 0,
+          dustWei: 0n,
+          devicePoolWei: 0n,
+          conserved: true,
+          maxDevices: 0,
+        }
       : undefined;
   const ledger: Ledger =
     options.ledger ??
@@ -1044,6 +1061,9 @@ export function startReplicate(
 
   // ---- exact mode -------------------------------------------------------------------------------------------
   const exactRewardsScratch = { rewards: new Float64Array(0) };
+  /** Dust carried into the current epoch (wei), and the epoch's exact pool, payout and carried dust as decimals. */
+  let dustBeforeWei = 0n;
+  let lastExactEpoch: Pick<NetworkSeriesRow, "workPoolWei" | "paidWei" | "dustWei"> = {};
   /**
    * The fast kernel on the exact ledger's quantised inputs (the cell factors come from the same eligible counts):
    * records the difference to the exact rewards, which stay in `reward`.
@@ -1064,6 +1084,13 @@ export function startReplicate(
     check.exactPaidWei += paidWei;
     check.fastPaidTokens += fastPaid;
     check.dustWei = ledgerExact.carriedDust;
+    check.devicePoolWei += ledgerExact.fundedThisEpoch;
+    check.conserved = check.exactPaidWei + check.dustWei === check.devicePoolWei;
+    lastExactEpoch = {
+      workPoolWei: (ledgerExact.fundedThisEpoch + dustBeforeWei).toString(),
+      paidWei: paidWei.toString(),
+      dustWei: ledgerExact.carriedDust.toString(),
+    };
     check.maxDevices = Math.max(check.maxDevices, table.n);
   }
 
@@ -1172,6 +1199,7 @@ export function startReplicate(
       kernel,
       density,
     };
+    if (exactLedger) dustBeforeWei = exactLedger.carriedDust;
     const paid = ledger.pay(epoch, work, pool);
     if (fastLedger !== undefined) {
       lastScoreTotal = fastLedger.lastScoreTotal;
@@ -1307,9 +1335,10 @@ export function startReplicate(
         emission,
         cumulative,
         cap: supply.cap,
-        workPool,
+        workPool: exactLedger ? Number(lastExactEpoch.workPoolWei) / 1e18 : pool,
         paid,
         dust: exactLedger ? Number(exactLedger.carriedDust) / 1e18 : carry,
+        ...lastExactEpoch,
         burned: epochBurned,
         cumulativeBurned,
         locked,

@@ -70,6 +70,8 @@ export const NETWORK_COLUMNS = [
   "honestCaptureRatio",
   "devices",
 ] as const;
+/** network.csv in exact and EVM modes: NETWORK_COLUMNS, then the epoch's pool, payout and dust in wei. */
+export const EXACT_NETWORK_COLUMNS = [...NETWORK_COLUMNS, "workPoolWei", "paidWei", "dustWei"] as const;
 export const CLASS_COLUMNS = [
   "run",
   "seed",
@@ -190,6 +192,40 @@ export interface Summary {
   files: string[];
   /** Present when the run was checked on the EVM (`--mode evm`). */
   evm?: EvmCheckSummary;
+  /** Exact and EVM modes: the engine's exact check of each replicate, wei as decimal strings. */
+  exactChecks?: ExactCheckSummary[];
+}
+
+/** One replicate's exact check as summary.json records it (see ExactCheck in engine.ts). */
+export interface ExactCheckSummary {
+  run: number;
+  /** Σ rewards paid (wei). */
+  paidWei: string;
+  /** Dust carried at the end (wei). */
+  dustWei: string;
+  /** Σ device pool funded by the controller (wei). */
+  devicePoolWei: string;
+  /** paidWei + dustWei = devicePoolWei exactly. */
+  conserved: boolean;
+  /** Largest per-epoch |exact − fast kernel| payout on the same inputs (wei), and the most rewarded devices. */
+  maxEpochDiffWei: number;
+  maxDevices: number;
+}
+
+function exactChecksOf(results: RunResult[]): ExactCheckSummary[] | undefined {
+  if (results.some((r) => r.exactCheck === undefined)) return undefined;
+  return results.map((r) => {
+    const c = r.exactCheck!;
+    return {
+      run: r.replicate,
+      paidWei: c.exactPaidWei.toString(),
+      dustWei: c.dustWei.toString(),
+      devicePoolWei: c.devicePoolWei.toString(),
+      conserved: c.conserved,
+      maxEpochDiffWei: c.maxEpochDiffWei,
+      maxDevices: c.maxDevices,
+    };
+  });
 }
 
 function withValues(interval: Interval, values: Array<number | null>): Interval & { values: number[] } {
@@ -219,6 +255,7 @@ export function summarise(
     classes[row.agent] = { kind: row.kind, role: row.role, metrics: m };
   }
   const verdicts = scenario.verdicts.map((v) => verdict(v, metrics[v.metric]));
+  const exactChecks = exactChecksOf(results);
   return {
     schema: "depin-lab/simulation-summary@1",
     scenario: { name: scenario.name, description: scenario.description, source, hash: scenarioHash(scenario) },
@@ -238,6 +275,7 @@ export function summarise(
     verdictRule: VERDICT_RULE,
     pass: verdicts.every((v) => v.pass),
     files: hasAdaptiveFarmers(scenario) ? [...RUN_FILES, "strategies.csv"] : RUN_FILES,
+    ...(exactChecks ? { exactChecks } : {}),
   };
 }
 
@@ -315,7 +353,7 @@ export function writeRunOutputs(dir: string, scenario: Scenario, summary: Summar
   );
   writeCsv(
     path.join(dir, "network.csv"),
-    NETWORK_COLUMNS,
+    summary.mode === "fast" ? NETWORK_COLUMNS : EXACT_NETWORK_COLUMNS,
     results.flatMap((r) => r.networkSeries.map((row) => ({ ...tag(r), ...row }))),
   );
   writeCsv(
