@@ -25,7 +25,8 @@ import {
 } from "./agents";
 import { CHUNK, createHotPasses, warmUp, WARM_UP_CALLS, type HotArrays, type HotPasses } from "./kernels/fast";
 import { freshCopy } from "../protocol/jit";
-import { constantProductMarket, exogenousMarket, type Market } from "./market";
+import { compileFormula, PATH_VARIABLES } from "./formula";
+import { constantProductMarket, exogenousMarket, formulaPriceMarket, type Market } from "./market";
 import {
   captureRatio,
   gini,
@@ -519,10 +520,15 @@ export function startReplicate(
   }
 
   // ---- supply, market, demand ------------------------------------------------------------------------------
+  const pricePath = scenario.market.pricePath;
   const market: Market =
     scenario.market.model === "amm"
       ? constantProductMarket(scenario.market.initialPrice, scenario.market.liquidityUsd)
-      : exogenousMarket(scenario.market.initialPrice, scenario.market.drift, scenario.market.volatility, marketRng);
+      : pricePath !== undefined
+        ? formulaPriceMarket(
+            compileFormula(pricePath, "market.pricePath", PATH_VARIABLES, scenario.market.parameters ?? {}),
+          )
+        : exogenousMarket(scenario.market.initialPrice, scenario.market.drift, scenario.market.volatility, marketRng);
   const genesisSupply =
     scenario.market.genesisSupply !== undefined
       ? Number(scenario.market.genesisSupply)
@@ -1104,6 +1110,10 @@ export function startReplicate(
   let lastScoreTotal = 0;
   let lastCirculating = 0;
   const demand = scenario.demand;
+  const demandPath =
+    demand.usdPerEpoch !== undefined
+      ? compileFormula(demand.usdPerEpoch, "demand.usdPerEpoch", PATH_VARIABLES, demand.parameters ?? {})
+      : undefined;
   const lastClassMean = new Float64Array(classCount);
 
   const strategySeries: StrategySeriesRow[] = [];
@@ -1172,7 +1182,10 @@ export function startReplicate(
     // 2. work, demand, detection, density
     workPass();
     const totalReal = workSumsPass();
-    const demandUsd = demand.initialUsdPerEpoch * Math.pow(1 + demand.growthPerEpoch, epoch);
+    const demandUsd =
+      demandPath !== undefined
+        ? Math.max(0, demandPath({ t: epoch }))
+        : demand.initialUsdPerEpoch * Math.pow(1 + demand.growthPerEpoch, epoch);
     const demandWork = demandUsd / demand.usdPerWorkUnit;
     const servedWork = Math.min(totalReal, demandWork);
     const servedFraction = totalReal > 0 ? servedWork / totalReal : 0;

@@ -14,6 +14,7 @@ import { z } from "zod";
 import { DENSITY_PRESETS, HIP17_DEFAULT } from "../protocol/density";
 import { resolveSchedule, ScheduleParamsError } from "../protocol/emission";
 import { emissionSegmentSpecs, scheduleParamsOfSegment } from "./emissionSpec";
+import { checkFormula, FormulaError, PATH_VARIABLES } from "./formula";
 import { HEADLINE_METRICS } from "./measure/metrics";
 import { WORLD_CITIES } from "./world/h3World";
 
@@ -47,6 +48,16 @@ const tokens = () =>
   });
 /** An integer in WAD (1e18 = 1.0), as in the contracts: a non-negative integer or an integer string. */
 const wad = () => z.union([nonNegInt(), z.string().regex(/^\d+$/)], { error: "expected a WAD integer (1e18 = 1.0)" });
+
+/** Named constants of a formula: `{ p0: 1.2, k: 0.01 }`; absent = none. */
+const formulaParameters = () =>
+  z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected a name (letters, digits, _)" }),
+      z.number().finite(),
+    )
+    .optional()
+    .describe("Named constants of the formula: { p0: 1.2, k: 0.01 }; absent = none.");
 
 // ---- sections -----------------------------------------------------------------------------------------------
 const emissionCurveFields = {
@@ -511,6 +522,16 @@ export const MarketSchema = z.strictObject({
     .describe("Tokens in existence before epoch 0 (genesis allocation, pool float); default: the pool's token side."),
   /** Yearly cost of capital for bonds (opportunity cost). */
   costOfCapital: nonNeg().default(0.1).describe("Yearly cost of capital for bonds (opportunity cost)."),
+  /** exogenous: the price (USD) as a mathjs formula of the epoch `t` and `parameters`; replaces drift/volatility. */
+  pricePath: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "exogenous: the price (USD) as a mathjs formula of the epoch `t` and `parameters`; replaces drift/volatility.",
+    ),
+  /** Named constants of `pricePath`. */
+  parameters: formulaParameters(),
 });
 
 export const DemandSchema = z.strictObject({
@@ -522,6 +543,16 @@ export const DemandSchema = z.strictObject({
     .min(-1)
     .default(0.002)
     .describe("Growth of demand per epoch (0.002 ≈ +107% a year; negative = shrinking)."),
+  /** Paid demand (USD) as a mathjs formula of the epoch `t` and `parameters` (negative = 0); replaces the growth. */
+  usdPerEpoch: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Paid demand (USD) as a mathjs formula of the epoch `t` and `parameters` (negative = 0); replaces the growth.",
+    ),
+  /** Named constants of `usdPerEpoch`. */
+  parameters: formulaParameters(),
   /** USD paid per unit of served work. */
   usdPerWorkUnit: positive().default(0.02).describe("USD paid per unit of served work."),
   /** Demand buys tokens and burns them (Helium data credits); otherwise it pays operators in USD. */
@@ -700,7 +731,26 @@ export const ScenarioSchema = z
     if (s.agents.length > 255)
       ctx.addIssue({ code: "custom", path: ["agents"], message: "expected at most 255 agent groups" });
     emissionIssues(s as Scenario, ctx);
+    formulaIssues(s as Scenario, ctx);
   });
+
+/** Formulas are checked at load: unknown symbols and functions are refused, naming the field and the symbol. */
+function formulaIssues(s: Scenario, ctx: z.RefinementCtx): void {
+  const check = (text: string | undefined, at: string[], parameters: Record<string, number>): void => {
+    if (text === undefined) return;
+    try {
+      checkFormula(text, at.join("."), PATH_VARIABLES, parameters);
+    } catch (err) {
+      const message = err instanceof FormulaError ? err.message.slice(err.field.length + 2) : String(err);
+      ctx.addIssue({ code: "custom", path: at, message });
+    }
+  };
+  check(s.market.pricePath, ["market", "pricePath"], s.market.parameters ?? {});
+  if (s.market.pricePath !== undefined && s.market.model !== "exogenous") {
+    ctx.addIssue({ code: "custom", path: ["market", "pricePath"], message: 'needs market.model "exogenous"' });
+  }
+  check(s.demand.usdPerEpoch, ["demand", "usdPerEpoch"], s.demand.parameters ?? {});
+}
 
 /** Each emission segment's required fields, its dates, and the protocol's own checks, under emission[.i].<field>. */
 function emissionIssues(s: Scenario, ctx: z.RefinementCtx): void {
