@@ -267,32 +267,48 @@ export function emissionSeries(params: ScheduleParams, epochs: number): Float64A
   const factor = Number(s.factorWad) / 1e18;
   const period = Number(s.periodEpochs);
   const series = new Float64Array(epochs);
-  let sum = 0;
-  let compensation = 0;
   let periodIndex = -1;
   let periodAmount = initial;
   for (let e = 0; e < epochs; e++) {
-    let amount: number;
-    if (s.curve === "constant") amount = initial;
-    else if (s.curve === "linear") amount = Math.max(initial - e * decrement, floor);
+    if (s.curve === "constant") series[e] = initial;
+    else if (s.curve === "linear") series[e] = Math.max(initial - e * decrement, floor);
     else {
       const k = Math.floor(e / period);
       if (k !== periodIndex) {
         periodIndex = k;
         periodAmount = initial * Math.pow(factor, k);
       }
-      amount = periodAmount;
+      series[e] = periodAmount;
     }
+  }
+  truncateAtCap(series, 0, epochs, cap, { sum: 0, compensation: 0 });
+  return series;
+}
+
+/**
+ * Truncates `series[from..to)` in place where the running total would pass `cap` (tokens), continuing the running
+ * total in `total`. Kahan summation keeps that total within ~2 ulps of the exact sum.
+ */
+function truncateAtCap(
+  series: Float64Array,
+  from: number,
+  to: number,
+  cap: number,
+  total: { sum: number; compensation: number },
+): void {
+  let { sum, compensation } = total;
+  for (let e = from; e < to; e++) {
+    let amount = series[e];
     const room = cap - sum;
     if (amount >= room) amount = Math.max(room, 0);
     series[e] = amount;
-    // Kahan summation keeps the running total within ~2 ulps of the exact sum.
     const y = amount - compensation;
     const t = sum + y;
     compensation = t - sum - y;
     sum = t;
   }
-  return series;
+  total.sum = sum;
+  total.compensation = compensation;
 }
 
 /** The schedule as the positional tuple of the Solidity `ScheduleParams` struct (absent fields are 0). */
@@ -418,4 +434,47 @@ export function epochAt(genesis: bigint, epochLength: bigint, timestamp: bigint)
   if (epochLength <= 0n) throw new RangeError(`epochLength: expected > 0 seconds, got ${epochLength}`);
   if (timestamp < genesis) throw new RangeError(`timestamp: ${timestamp} is before genesis ${genesis}`);
   return (timestamp - genesis) / epochLength;
+}
+
+/**
+ * Initial emission (wei) of an exponential curve that converges to `cap`: I = ⌊cap·(1 − f)⌋ with
+ * f = {@link exponentialFactorWad}(halfLifeEpochs), since Σ I·f^e over all epochs is I / (1 − f). Rounded down, so the
+ * curve's total stays at or below the cap.
+ */
+export function exponentialInitialEmission(cap: bigint, halfLifeEpochs: bigint): bigint {
+  requireInRange("cap", cap, 1n, MAX_CAP);
+  const derived = mulDivDown(cap, WAD - exponentialFactorWad(halfLifeEpochs), WAD);
+  if (derived < 1n) {
+    throw new ScheduleParamsError(
+      "cap",
+      `cap·(1 − f) rounds to 0 wei for halfLifeEpochs ${halfLifeEpochs}; raise the cap`,
+    );
+  }
+  return derived;
+}
+
+/**
+ * Float64 emission per epoch across controller segments, in TOKEN UNITS, one entry per epoch 0..epochs−1: each
+ * segment's {@link emissionSeries} at local epochs, then truncated at `tokenCap` (wei) by the running total, as
+ * {@link segmentedCumulative} does exactly. Same tolerance as {@link emissionSeries} per epoch.
+ */
+export function segmentedEmissionSeries(
+  segments: readonly ScheduleSegment[],
+  tokenCap: bigint,
+  epochs: number,
+): Float64Array {
+  requireSegments(segments);
+  if (!Number.isSafeInteger(epochs) || epochs < 0) {
+    throw new RangeError(`epochs must be a non-negative safe integer, got ${epochs}`);
+  }
+  const series = new Float64Array(epochs);
+  const total = { sum: 0, compensation: 0 };
+  for (let i = 0; i < segments.length; i++) {
+    const start = Number(segments[i].fromEpoch);
+    if (start >= epochs) break;
+    const end = i + 1 < segments.length ? Math.min(Number(segments[i + 1].fromEpoch), epochs) : epochs;
+    series.set(emissionSeries(segments[i].schedule, end - start), start);
+    truncateAtCap(series, start, end, Number(tokenCap) / 1e18, total);
+  }
+  return series;
 }

@@ -25,7 +25,8 @@ import {
 } from "./agents";
 import { CHUNK, createHotPasses, warmUp, WARM_UP_CALLS, type HotArrays, type HotPasses } from "./kernels/fast";
 import { freshCopy } from "../lib/jit";
-import { constantProductMarket, exogenousMarket, type Market } from "./market";
+import { compileFormula, PATH_VARIABLES } from "./formula";
+import { constantProductMarket, exogenousMarket, formulaPriceMarket, type Market } from "./market";
 import {
   captureRatio,
   gini,
@@ -116,9 +117,14 @@ export interface NetworkSeriesRow {
   emission: number;
   cumulative: number;
   cap: number;
+  /** This epoch's device pool: emission × work-pool split + the dust carried into the epoch. */
   workPool: number;
   paid: number;
   dust: number;
+  /** Exact and EVM modes: workPool, paid and dust in wei (decimal strings). */
+  workPoolWei?: string;
+  paidWei?: string;
+  dustWei?: string;
   burned: number;
   cumulativeBurned: number;
   locked: number;
@@ -166,6 +172,10 @@ export interface ExactCheck {
   maxEpochDiffWei: number;
   /** Dust carried at the end (wei). */
   dustWei: bigint;
+  /** Σ device pool funded by the controller over the run (wei). */
+  devicePoolWei: bigint;
+  /** The conservation check: Σ exactPaidWei + dustWei = devicePoolWei exactly. */
+  conserved: boolean;
   /** Largest number of rewarded devices in one epoch (the tolerance is 1 wei per device). */
   maxDevices: number;
 }
@@ -500,10 +510,15 @@ export function startReplicate(
   }
 
   // ---- supply, market, demand ------------------------------------------------------------------------------
+  const pricePath = scenario.market.pricePath;
   const market: Market =
     scenario.market.model === "amm"
       ? constantProductMarket(scenario.market.initialPrice, scenario.market.liquidityUsd)
-      : exogenousMarket(scenario.market.initialPrice, scenario.market.drift, scenario.market.volatility, marketRng);
+      : pricePath !== undefined
+        ? formulaPriceMarket(
+            compileFormula(pricePath, "market.pricePath", PATH_VARIABLES, scenario.market.parameters ?? {}),
+          )
+        : exogenousMarket(scenario.market.initialPrice, scenario.market.drift, scenario.market.volatility, marketRng);
   const genesisSupply =
     scenario.market.genesisSupply !== undefined
       ? Number(scenario.market.genesisSupply)
@@ -519,7 +534,15 @@ export function startReplicate(
 
   const exact: ExactCheck | undefined =
     options.mode !== "fast"
-      ? { exactPaidWei: 0n, fastPaidTokens: 0, maxEpochDiffWei: 0, dustWei: 0n, maxDevices: 0 }
+      ? {
+          exactPaidWei: 0n,
+          fastPaidTokens: 0,
+          maxEpochDiffWei: 0,
+          dustWei: 0n,
+          devicePoolWei: 0n,
+          conserved: true,
+          maxDevices: 0,
+        }
       : undefined;
   const ledger: Ledger =
     options.ledger ??
@@ -1034,6 +1057,9 @@ export function startReplicate(
 
   // ---- exact mode -------------------------------------------------------------------------------------------
   const exactRewardsScratch = { rewards: new Float64Array(0) };
+  /** Dust carried into the current epoch (wei), and the epoch's exact pool, payout and carried dust as decimals. */
+  let dustBeforeWei = 0n;
+  let lastExactEpoch: Pick<NetworkSeriesRow, "workPoolWei" | "paidWei" | "dustWei"> = {};
   /**
    * The fast kernel on the exact ledger's quantised inputs (the cell factors come from the same eligible counts):
    * records the difference to the exact rewards, which stay in `reward`.
@@ -1054,6 +1080,13 @@ export function startReplicate(
     check.exactPaidWei += paidWei;
     check.fastPaidTokens += fastPaid;
     check.dustWei = ledgerExact.carriedDust;
+    check.devicePoolWei += ledgerExact.fundedThisEpoch;
+    check.conserved = check.exactPaidWei + check.dustWei === check.devicePoolWei;
+    lastExactEpoch = {
+      workPoolWei: (ledgerExact.fundedThisEpoch + dustBeforeWei).toString(),
+      paidWei: paidWei.toString(),
+      dustWei: ledgerExact.carriedDust.toString(),
+    };
     check.maxDevices = Math.max(check.maxDevices, table.n);
   }
 
@@ -1067,6 +1100,10 @@ export function startReplicate(
   let lastScoreTotal = 0;
   let lastCirculating = 0;
   const demand = scenario.demand;
+  const demandPath =
+    demand.usdPerEpoch !== undefined
+      ? compileFormula(demand.usdPerEpoch, "demand.usdPerEpoch", PATH_VARIABLES, demand.parameters ?? {})
+      : undefined;
   const lastClassMean = new Float64Array(classCount);
 
   const strategySeries: StrategySeriesRow[] = [];
@@ -1135,7 +1172,10 @@ export function startReplicate(
     // 2. work, demand, detection, density
     workPass();
     const totalReal = workSumsPass();
-    const demandUsd = demand.initialUsdPerEpoch * Math.pow(1 + demand.growthPerEpoch, epoch);
+    const demandUsd =
+      demandPath !== undefined
+        ? Math.max(0, demandPath({ t: epoch }))
+        : demand.initialUsdPerEpoch * Math.pow(1 + demand.growthPerEpoch, epoch);
     const demandWork = demandUsd / demand.usdPerWorkUnit;
     const servedWork = Math.min(totalReal, demandWork);
     const servedFraction = totalReal > 0 ? servedWork / totalReal : 0;
@@ -1162,6 +1202,7 @@ export function startReplicate(
       kernel,
       density,
     };
+    if (exactLedger) dustBeforeWei = exactLedger.carriedDust;
     const paid = ledger.pay(epoch, work, pool);
     if (fastLedger !== undefined) {
       lastScoreTotal = fastLedger.lastScoreTotal;
@@ -1297,9 +1338,10 @@ export function startReplicate(
         emission,
         cumulative,
         cap: supply.cap,
-        workPool,
+        workPool: exactLedger ? Number(lastExactEpoch.workPoolWei) / 1e18 : pool,
         paid,
         dust: exactLedger ? Number(exactLedger.carriedDust) / 1e18 : carry,
+        ...lastExactEpoch,
         burned: epochBurned,
         cumulativeBurned,
         locked,

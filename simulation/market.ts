@@ -1,7 +1,8 @@
 /**
  * The token market: a constant-product pool (x·y = k) fed by the agents' sells and buys, or an exogenous price path
- * (geometric random walk with drift). Deterministic given its random stream.
+ * (geometric random walk with drift, or a formula of the epoch). Deterministic given its random stream.
  */
+import type { Formula } from "./formula";
 import type { Rng } from "./random";
 
 export interface Market {
@@ -64,6 +65,27 @@ export function exogenousMarket(initialPrice: number, drift: number, volatility:
     sell: (amount) => (amount > 0 ? amount * p : 0),
     step() {
       p *= Math.exp(drift + (volatility > 0 ? volatility * rng.normal() : 0));
+    },
+  };
+}
+
+/** Exogenous price given by a formula of the epoch `t` (`market.pricePath`); trades do not move it. */
+export function formulaPriceMarket(pricePath: Formula): Market {
+  const priceAt = (t: number): number => {
+    const price = pricePath({ t });
+    if (!(price > 0))
+      throw new Error(`market.pricePath: the price at t = ${t} is ${price}; expected a positive number`);
+    return price;
+  };
+  let t = 0;
+  let p = priceAt(t);
+  return {
+    price: () => p,
+    buyWithUsd: (amount) => (amount > 0 ? amount / p : 0),
+    buyTokens: (amount) => (amount > 0 ? amount * p : 0),
+    sell: (amount) => (amount > 0 ? amount * p : 0),
+    step() {
+      p = priceAt(++t);
     },
   };
 }

@@ -18,6 +18,7 @@ import { simulateCommand } from "./io/reproduce";
 import { runOnPool } from "./io/pool";
 import {
   CLASS_COLUMNS,
+  EXACT_NETWORK_COLUMNS,
   CLASS_SUMMARY_METRICS,
   LORENZ_COLUMNS,
   NETWORK_COLUMNS,
@@ -91,6 +92,40 @@ export interface Summary {
   files: string[];
   /** Present when the run was checked on the EVM (`--mode evm`). */
   evm?: EvmCheckSummary;
+  /** Exact and EVM modes: the engine's exact check of each replicate, wei as decimal strings. */
+  exactChecks?: ExactCheckSummary[];
+}
+
+/** One replicate's exact check as summary.json records it (see ExactCheck in engine.ts). */
+export interface ExactCheckSummary {
+  run: number;
+  /** Σ rewards paid (wei). */
+  paidWei: string;
+  /** Dust carried at the end (wei). */
+  dustWei: string;
+  /** Σ device pool funded by the controller (wei). */
+  devicePoolWei: string;
+  /** paidWei + dustWei = devicePoolWei exactly. */
+  conserved: boolean;
+  /** Largest per-epoch |exact − fast kernel| payout on the same inputs (wei), and the most rewarded devices. */
+  maxEpochDiffWei: number;
+  maxDevices: number;
+}
+
+function exactChecksOf(results: RunResult[]): ExactCheckSummary[] | undefined {
+  if (results.some((r) => r.exactCheck === undefined)) return undefined;
+  return results.map((r) => {
+    const c = r.exactCheck!;
+    return {
+      run: r.replicate,
+      paidWei: c.exactPaidWei.toString(),
+      dustWei: c.dustWei.toString(),
+      devicePoolWei: c.devicePoolWei.toString(),
+      conserved: c.conserved,
+      maxEpochDiffWei: c.maxEpochDiffWei,
+      maxDevices: c.maxDevices,
+    };
+  });
 }
 
 function withValues(interval: Interval, values: Array<number | null>): Interval & { values: number[] } {
@@ -120,6 +155,7 @@ export function summarise(
     classes[row.agent] = { kind: row.kind, role: row.role, metrics: m };
   }
   const verdicts = scenario.verdicts.map((v) => verdict(v, metrics[v.metric]));
+  const exactChecks = exactChecksOf(results);
   return {
     schema: "depin-lab/simulation-summary@1",
     scenario: { name: scenario.name, description: scenario.description, source, hash: scenarioHash(scenario) },
@@ -139,6 +175,7 @@ export function summarise(
     verdictRule: VERDICT_RULE,
     pass: verdicts.every((v) => v.pass),
     files: hasAdaptiveFarmers(scenario) ? [...RUN_FILES, "strategies.csv"] : RUN_FILES,
+    ...(exactChecks ? { exactChecks } : {}),
   };
 }
 
@@ -203,7 +240,7 @@ export function writeRunOutputs(dir: string, scenario: Scenario, summary: Summar
   );
   writeCsv(
     path.join(dir, "network.csv"),
-    NETWORK_COLUMNS,
+    summary.mode === "fast" ? NETWORK_COLUMNS : EXACT_NETWORK_COLUMNS,
     results.flatMap((r) => r.networkSeries.map((row) => ({ ...tag(r), ...row }))),
   );
   writeCsv(

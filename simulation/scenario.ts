@@ -13,7 +13,8 @@ import YAML from "yaml";
 import { z } from "zod";
 import { DENSITY_PRESETS, HIP17_DEFAULT } from "../protocol/density";
 import { resolveSchedule, ScheduleParamsError } from "../protocol/emission";
-import { scheduleParamsOf } from "./supply";
+import { emissionSegmentSpecs, scheduleParamsOfSegment } from "./emissionSpec";
+import { checkFormula, FormulaError, PATH_VARIABLES } from "./formula";
 import { HEADLINE_METRICS } from "./measure/metrics";
 import { WORLD_CITIES } from "./world/cities";
 
@@ -57,11 +58,25 @@ const wad = () =>
     error: "expected a WAD integer (1e18 = 1.0)",
   });
 
+/** Named constants of a formula: `{ p0: 1.2, k: 0.01 }`; absent = none. */
+const formulaParameters = () =>
+  z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected a name (letters, digits, _)" }),
+      z.number().finite(),
+    )
+    .optional()
+    .describe("Named constants of the formula: { p0: 1.2, k: 0.01 }; absent = none.");
+
 // ---- sections -----------------------------------------------------------------------------------------------
-export const EmissionSchema = z.strictObject({
+const emissionCurveFields = {
   curve: z.enum(["constant", "linear", "step", "exponential"]).default("constant"),
-  /** Tokens emitted in epoch 0. */
-  initialEmission: tokens().default(5_000).describe("Tokens emitted in epoch 0."),
+  /** Tokens emitted in epoch 0 (of the segment); default 5000, for `exponential` cap·(1 − f) (the curve sums to cap). */
+  initialEmission: tokens()
+    .optional()
+    .describe(
+      "Tokens emitted in epoch 0 (of the segment); default 5000, for `exponential` cap·(1 − f) (the curve sums to cap).",
+    ),
   /** Hard cap on cumulative emission (tokens). */
   cap: tokens().default(50_000_000).describe("Hard cap on cumulative emission (tokens)."),
   /** linear: tokens less per epoch. */
@@ -73,7 +88,24 @@ export const EmissionSchema = z.strictObject({
   periodEpochs: posInt().optional(),
   /** exponential: half-life of the emission rate. */
   halfLifeEpochs: posInt().optional().describe("exponential: half-life of the emission rate."),
-});
+};
+
+export const EmissionSchema = z.strictObject(emissionCurveFields);
+
+/**
+ * One dated segment of a segmented emission: the controller's schedule switch. The curve runs at local epoch
+ * e − fromEpoch; the segment's cap bounds what the segment itself emits, the largest cap bounds the whole run.
+ */
+export const EmissionSegmentSchema = z
+  .strictObject({
+    /** Epoch from which this segment's curve applies (the first segment: 0). */
+    fromEpoch: nonNegInt().describe("Epoch from which this segment's curve applies (the first segment: 0)."),
+    ...emissionCurveFields,
+  })
+  .describe(
+    "One dated segment of a segmented emission (the controller's schedule switch); its curve runs at local epoch e − fromEpoch.",
+  );
+export type EmissionSegmentSpec = z.output<typeof EmissionSegmentSchema>;
 
 export const SplitsSchema = z
   .strictObject({
@@ -439,33 +471,42 @@ export const AgentSchema = z.discriminatedUnion("kind", [
 
 /** A scripted change of levers at the start of an epoch (governance acting mid-run). Only the fields given change. */
 const LeverChangeSchema = z
-  .strictObject({
-    /** Epoch from whose start the change applies. */
-    epoch: nonNegInt().describe("Epoch from whose start the change applies."),
-    /** New minimum bond (tokens); devices below it top up their bond (bought on the market). */
-    minBond: tokens()
-      .optional()
-      .describe("New minimum bond (tokens); devices below it top up their bond (bought on the market)."),
-    onboardingFee: tokens().optional().describe("New onboarding fee (tokens per new device)."),
-    densityScaling: z
-      .strictObject({
-        enabled: z.boolean().optional(),
-        resolutions: z.array(DensityResolutionSchema).min(1).optional(),
-        rollup: z.enum(["raw", "clipped"]).optional(),
-      })
-      .optional(),
-    detection: z
-      .strictObject({
-        sybil: fraction().optional(),
-        spoofer: fraction().optional(),
-        fakeWork: fraction().optional(),
-        collusion: fraction().optional(),
-        honestFalsePositive: fraction().optional(),
-        spreadMultiplier: nonNeg().optional(),
-      })
-      .optional(),
-    anomalyDetector: z.strictObject({ enabled: z.boolean().optional(), threshold: positive().optional() }).optional(),
-  })
+  .strictObject(
+    {
+      /** Epoch from whose start the change applies. */
+      epoch: nonNegInt().describe("Epoch from whose start the change applies."),
+      /** New minimum bond (tokens); devices below it top up their bond (bought on the market). */
+      minBond: tokens()
+        .optional()
+        .describe("New minimum bond (tokens); devices below it top up their bond (bought on the market)."),
+      onboardingFee: tokens().optional().describe("New onboarding fee (tokens per new device)."),
+      densityScaling: z
+        .strictObject({
+          enabled: z.boolean().optional(),
+          resolutions: z.array(DensityResolutionSchema).min(1).optional(),
+          rollup: z.enum(["raw", "clipped"]).optional(),
+        })
+        .optional(),
+      detection: z
+        .strictObject({
+          sybil: fraction().optional(),
+          spoofer: fraction().optional(),
+          fakeWork: fraction().optional(),
+          collusion: fraction().optional(),
+          honestFalsePositive: fraction().optional(),
+          spreadMultiplier: nonNeg().optional(),
+        })
+        .optional(),
+      anomalyDetector: z.strictObject({ enabled: z.boolean().optional(), threshold: positive().optional() }).optional(),
+    },
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys" && issue.keys.includes("emission")
+          ? "emission cannot change in leverChanges: write the top-level `emission` as a list of dated segments " +
+            "[{fromEpoch: 0, curve, …}, {fromEpoch: N, curve, …}] (the controller's schedule switch)"
+          : undefined,
+    },
+  )
   .describe(
     "A scripted change of levers at the start of an epoch (governance acting mid-run). Only the fields given change.",
   );
@@ -490,6 +531,16 @@ export const MarketSchema = z.strictObject({
     .describe("Tokens in existence before epoch 0 (genesis allocation, pool float); default: the pool's token side."),
   /** Yearly cost of capital for bonds (opportunity cost). */
   costOfCapital: nonNeg().default(0.1).describe("Yearly cost of capital for bonds (opportunity cost)."),
+  /** exogenous: the price (USD) as a mathjs formula of the epoch `t` and `parameters`; replaces drift/volatility. */
+  pricePath: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "exogenous: the price (USD) as a mathjs formula of the epoch `t` and `parameters`; replaces drift/volatility.",
+    ),
+  /** Named constants of `pricePath`. */
+  parameters: formulaParameters(),
 });
 
 export const DemandSchema = z.strictObject({
@@ -501,6 +552,16 @@ export const DemandSchema = z.strictObject({
     .min(-1)
     .default(0.002)
     .describe("Growth of demand per epoch (0.002 ≈ +107% a year; negative = shrinking)."),
+  /** Paid demand (USD) as a mathjs formula of the epoch `t` and `parameters` (negative = 0); replaces the growth. */
+  usdPerEpoch: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Paid demand (USD) as a mathjs formula of the epoch `t` and `parameters` (negative = 0); replaces the growth.",
+    ),
+  /** Named constants of `usdPerEpoch`. */
+  parameters: formulaParameters(),
   /** USD paid per unit of served work. */
   usdPerWorkUnit: positive().default(0.02).describe("USD paid per unit of served work."),
   /** Demand buys tokens and burns them (Helium data credits); otherwise it pays operators in USD. */
@@ -567,13 +628,21 @@ export const ScenarioSchema = z
     epochs: posInt().default(365),
     epochLengthSeconds: posInt().default(86_400),
     /** Default when the section is absent: Helium-like halving of 5,000 tokens a day every two years. */
-    emission: EmissionSchema.prefault({
-      curve: "step",
-      initialEmission: 5_000,
-      cap: 50_000_000,
-      factorWad: "500000000000000000",
-      periodEpochs: 730,
-    }),
+    /** One schedule, or dated segments `[{fromEpoch: 0, …}, {fromEpoch, …}]` (the controller's schedule switch). */
+    emission: z
+      .union([EmissionSchema, z.array(EmissionSegmentSchema).min(1)], {
+        error: "expected one schedule (an object) or a list of dated segments [{fromEpoch: 0, curve, …}, …]",
+      })
+      .prefault({
+        curve: "step",
+        initialEmission: 5_000,
+        cap: 50_000_000,
+        factorWad: "500000000000000000",
+        periodEpochs: 730,
+      })
+      .describe(
+        "One schedule, or dated segments [{fromEpoch: 0, …}, {fromEpoch, …}] (the controller's schedule switch).",
+      ),
     splits: SplitsSchema.prefault({}),
     classes: z
       .array(DeviceClassSchema)
@@ -670,30 +739,65 @@ export const ScenarioSchema = z
       ctx.addIssue({ code: "custom", path: ["classes"], message: "expected at most 255 classes" });
     if (s.agents.length > 255)
       ctx.addIssue({ code: "custom", path: ["agents"], message: "expected at most 255 agent groups" });
-    const e = s.emission;
-    const need = (field: keyof typeof e, curve: string): void => {
-      if (e[field] === undefined) {
-        ctx.addIssue({ code: "custom", path: ["emission", field], message: `required for the ${curve} curve` });
-      }
-    };
-    if (e.curve === "linear") need("decrement", "linear");
-    if (e.curve === "step") {
-      need("factorWad", "step");
-      need("periodEpochs", "step");
+    emissionIssues(s as Scenario, ctx);
+    formulaIssues(s as Scenario, ctx);
+  });
+
+/** Formulas are checked at load: unknown symbols and functions are refused, naming the field and the symbol. */
+function formulaIssues(s: Scenario, ctx: z.RefinementCtx): void {
+  const check = (text: string | undefined, at: string[], parameters: Record<string, number>): void => {
+    if (text === undefined) return;
+    try {
+      checkFormula(text, at.join("."), PATH_VARIABLES, parameters);
+    } catch (err) {
+      const message = err instanceof FormulaError ? err.message.slice(err.field.length + 2) : String(err);
+      ctx.addIssue({ code: "custom", path: at, message });
     }
-    if (e.curve === "exponential") need("halfLifeEpochs", "exponential");
-    if (!ctx.value || ctx.issues.length === 0) {
-      // the protocol's own checks (ranges, unused parameters), reported under emission.<field>
-      try {
-        resolveSchedule(scheduleParamsOf(s as Scenario));
-      } catch (err) {
-        const field = err instanceof ScheduleParamsError ? err.field : "curve";
-        const message =
-          err instanceof ScheduleParamsError ? err.message.replace(/^ScheduleParams\.\w+: /, "") : String(err);
-        ctx.addIssue({ code: "custom", path: ["emission", field], message });
-      }
+  };
+  check(s.market.pricePath, ["market", "pricePath"], s.market.parameters ?? {});
+  if (s.market.pricePath !== undefined && s.market.model !== "exogenous") {
+    ctx.addIssue({ code: "custom", path: ["market", "pricePath"], message: 'needs market.model "exogenous"' });
+  }
+  check(s.demand.usdPerEpoch, ["demand", "usdPerEpoch"], s.demand.parameters ?? {});
+}
+
+/** Each emission segment's required fields, its dates, and the protocol's own checks, under emission[.i].<field>. */
+function emissionIssues(s: Scenario, ctx: z.RefinementCtx): void {
+  const list = Array.isArray(s.emission);
+  const specs = emissionSegmentSpecs(s.emission);
+  specs.forEach((e, i) => {
+    let problems = 0;
+    const at = (field: string) => (list ? ["emission", i, field] : ["emission", field]);
+    const issue = (field: string, message: string) => {
+      problems++;
+      ctx.addIssue({ code: "custom", path: at(field), message });
+    };
+    const need = (field: keyof EmissionSegmentSpec): void => {
+      if (e[field] === undefined) issue(field, `required for the ${e.curve} curve`);
+    };
+    if (e.curve === "linear") need("decrement");
+    if (e.curve === "step") {
+      need("factorWad");
+      need("periodEpochs");
+    }
+    if (e.curve === "exponential") need("halfLifeEpochs");
+    if (list && i === 0 && e.fromEpoch !== 0) issue("fromEpoch", "expected 0 for the first segment");
+    if (list && i > 0 && e.fromEpoch <= specs[i - 1].fromEpoch) {
+      issue("fromEpoch", `expected > ${specs[i - 1].fromEpoch} (segments in strictly increasing epoch order)`);
+    }
+    if (list && e.fromEpoch >= s.epochs) issue("fromEpoch", `expected < epochs (${s.epochs})`);
+    if (problems > 0) return;
+    // the protocol's own checks (ranges, unused parameters)
+    try {
+      resolveSchedule(scheduleParamsOfSegment(e));
+    } catch (err) {
+      const field = err instanceof ScheduleParamsError ? err.field : "curve";
+      const message =
+        err instanceof ScheduleParamsError ? err.message.replace(/^ScheduleParams\.\w+: /, "") : String(err);
+      issue(field, message);
     }
   });
+}
 
 /**
  * A density table must fit its world: on the h3 world levels are H3 resolutions no finer than the world's cells
@@ -773,8 +877,8 @@ export function formatPath(p: readonly PropertyKey[]): string {
 }
 
 /**
- * A union of objects told apart by `kind` (the world: grid without it, `kind: "h3"`) fails as one "Invalid input";
- * report the issues of the branch whose `kind` matched instead.
+ * A union of objects told apart by `kind` (the world: grid without it, `kind: "h3"`) or by type (emission: one
+ * schedule or a list of segments) fails as one "Invalid input"; report the issues of the branch that matched instead.
  */
 function worldBranchIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   // an unknown kind fails both branches; zod reports the grid's "unrecognized key" alone
@@ -796,7 +900,9 @@ function worldBranchIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   if (issue.code !== "invalid_union") return [issue];
   const aboutKind = (i: z.core.$ZodIssue) =>
     i.path[0] === "kind" || (i.code === "unrecognized_keys" && i.keys.includes("kind"));
-  const matched = issue.errors.filter((branch) => !branch.some(aboutKind));
+  // a branch of another type (the object form of `emission` given a list, or the reverse) is not the one meant
+  const otherType = (i: z.core.$ZodIssue) => i.path.length === 0 && i.code === "invalid_type";
+  const matched = issue.errors.filter((branch) => !branch.some(aboutKind) && !branch.some(otherType));
   if (matched.length !== 1) return [issue];
   return matched[0].map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
 }
@@ -826,12 +932,13 @@ export function parseScenario(
       flags.find((f) => f.keys.length <= at.length && f.keys.every((k, i) => k === String(at[i])))?.label;
     const problems = result.error.issues.flatMap(worldBranchIssues).flatMap((i) => {
       if (i.code === "unrecognized_keys") {
-        const blamed = i.keys.map((k) => ({ key: k, flag: flagOf([...i.path, k]) }));
-        return blamed.map(({ key, flag }) =>
-          flag
-            ? `${flag}: ${formatPath(i.path)} has no field "${key}"`
-            : `${formatPath(i.path)}: Unrecognized key: "${key}"`,
-        );
+        const flagged = i.keys.map((k) => ({ key: k, flag: flagOf([...i.path, k]) })).filter((b) => b.flag);
+        const rest = i.keys.filter((k) => !flagged.some((b) => b.key === k));
+        return [
+          ...flagged.map(({ key, flag }) => `${flag}: ${formatPath(i.path)} has no field "${key}"`),
+          // keys from the file keep the schema's own message (e.g. leverChanges' pointer to dated emission segments)
+          ...(rest.length ? [`${formatPath(i.path)}: ${i.message}`] : []),
+        ];
       }
       const flag = flagOf(i.path);
       return [`${flag ? `${flag}: ` : ""}${formatPath(i.path)}: ${i.message}`];

@@ -194,12 +194,12 @@ export async function deployScenarioSystem(
     contracts[name] = await hre.ethers.getContractAt(ARTIFACTS[name], future.address, signer);
   }
   const system = contracts as unknown as DePINLabSystem;
-  if (terms.genesisEpochs === 1) {
-    // the scenario's schedule from chain epoch 1, switched in before that epoch starts
-    const factory = await hre.ethers.getContractFactory("EmissionSchedule", signer);
-    const schedule = await factory.deploy(toSolidityParams(terms.schedule));
+  // every later segment (the scenario's schedule after the genesis epoch, dated segments) switched in before it starts
+  const factory = await hre.ethers.getContractFactory("EmissionSchedule", signer);
+  for (const segment of terms.segments.slice(1)) {
+    const schedule = await factory.deploy(toSolidityParams(segment.schedule));
     await schedule.waitForDeployment();
-    await (await system.controller.switchSchedule(await schedule.getAddress(), 1)).wait();
+    await (await system.controller.switchSchedule(await schedule.getAddress(), segment.fromEpoch)).wait();
   }
   const chainId = (await hre.ethers.provider.getNetwork()).chainId;
   const registryName = await system.registry.name();

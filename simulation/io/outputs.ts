@@ -58,6 +58,8 @@ export const NETWORK_COLUMNS = [
   "honestCaptureRatio",
   "devices",
 ] as const satisfies ReadonlyArray<ColumnOf<NetworkSeriesRow>>;
+/** network.csv in exact and EVM modes: NETWORK_COLUMNS, then the epoch's pool, payout and dust in wei. */
+export const EXACT_NETWORK_COLUMNS = [...NETWORK_COLUMNS, "workPoolWei", "paidWei", "dustWei"] as const;
 /** classes.csv: one row per replicate × agent group (whole run). */
 export const CLASS_COLUMNS = [
   "run",

@@ -16,7 +16,7 @@ import { segmentedEmission, splitEmission } from "../../protocol/emission";
 import { WAD } from "../../protocol/math";
 import { rewardEpochExact, type DeviceEpoch } from "../../protocol/reward";
 import { applyClaim, EMPTY_STREAM, vestedAmount, type VestingStream } from "../../protocol/vesting";
-import { tokensToWei } from "../supply";
+import { tokensToWei } from "../emissionSpec";
 import {
   LedgerError,
   type EpochWork,
@@ -110,7 +110,7 @@ export class ExactLedger implements Ledger {
   minted = 0n;
   burned = 0n;
   /** The current epoch's device pool (wei), minted to the distributor. */
-  private fundedThisEpoch = 0n;
+  fundedThisEpoch = 0n;
   /** Dust the oracle carries into the next epoch. */
   carriedDust = 0n;
   /** Rewards of the last paid epoch, by device handle (wei). */

@@ -8,12 +8,12 @@
  * which hands it to the market account — and the scenario's schedule applies from chain epoch 1 (a schedule segment
  * switched in before it starts). Scenario epoch e is chain epoch e + `genesisEpochs`.
  */
-import { type EmissionSplits, type ScheduleParams, type ScheduleSegment } from "../../protocol/emission";
+import { type EmissionSplits, type ScheduleSegment } from "../../protocol/emission";
 import { BPS } from "../../protocol/math";
 import type { VestingParams } from "../../protocol/vesting";
 import type { RewardParams } from "../../protocol/reward";
 import { ChainSchema, type ChainSettings, type Scenario } from "../scenario";
-import { scheduleParamsOf, tokensToWei } from "../supply";
+import { emissionSegmentsOf, tokensToWei } from "../emissionSpec";
 import { ChainTimeline } from "./timeline";
 
 /** Float tokens → wei at a micro-token grain (the engine's float amounts: stake factor reference, sales, burns). */
@@ -43,9 +43,7 @@ export interface LedgerTerms {
   genesisFloat: bigint;
   /** The controller's schedule segments in chain epochs (the genesis segment first, if any). */
   segments: ScheduleSegment[];
-  /** The scenario's schedule (scenario epochs). */
-  schedule: ScheduleParams;
-  /** Token cap: genesis float + the schedule's cap. */
+  /** Token cap: genesis float + the scenario's emission cap (the largest segment cap). */
   tokenCap: bigint;
   splits: EmissionSplits;
   timeline: ChainTimeline;
@@ -75,16 +73,16 @@ export function genesisFloatOf(scenario: Scenario): bigint {
 
 export function ledgerTermsOf(scenario: Scenario): LedgerTerms {
   const chain = chainSettingsOf(scenario);
-  const schedule = scheduleParamsOf(scenario);
+  const emission = emissionSegmentsOf(scenario.emission);
   const genesisFloat = genesisFloatOf(scenario);
   const genesisEpochs = genesisFloat > 0n ? 1 : 0;
-  const segments: ScheduleSegment[] =
-    genesisEpochs === 1
-      ? [
-          { fromEpoch: 0n, schedule: { curve: "constant", initialEmission: genesisFloat, cap: genesisFloat } },
-          { fromEpoch: 1n, schedule },
-        ]
-      : [{ fromEpoch: 0n, schedule }];
+  // the genesis float is minted in chain epoch 0; the scenario's segments follow, shifted by that epoch
+  const segments: ScheduleSegment[] = [
+    ...(genesisEpochs === 1
+      ? [{ fromEpoch: 0n, schedule: { curve: "constant" as const, initialEmission: genesisFloat, cap: genesisFloat } }]
+      : []),
+    ...emission.segments.map((s) => ({ fromEpoch: s.fromEpoch + BigInt(genesisEpochs), schedule: s.schedule })),
+  ];
   const vestingEpochs = scenario.levers.vesting.durationEpochs;
   const immediateBps = vestingEpochs > 0 ? BigInt(Math.round(scenario.levers.vesting.immediateFraction * 10_000)) : BPS;
   const epochLength = BigInt(scenario.epochLengthSeconds);
@@ -92,8 +90,7 @@ export function ledgerTermsOf(scenario: Scenario): LedgerTerms {
     genesisEpochs,
     genesisFloat,
     segments,
-    schedule,
-    tokenCap: genesisFloat + schedule.cap,
+    tokenCap: genesisFloat + emission.tokenCap,
     splits: {
       devicePoolBps: BigInt(scenario.splits.workPoolBps),
       treasuryBps: BigInt(scenario.splits.treasuryBps),
