@@ -3,8 +3,8 @@
  * per group (a group is many devices of one owner type); the engine applies them to the device arrays.
  *
  * - honest: join while the expected payback beats the horizon; churn while losing money.
- * - sybil / spoofer / collusion (swarms): grow while one more fake device is profitable after opex, bond capital,
- *   expected slashing and amortised fees; shrink otherwise (so a swarm shrinks when bonds or detection rise).
+ * - sybil / spoofer / collusion (swarms): grow while one more fake device beats a hurdle return on its capital;
+ *   shrink only while the devices they have lose money to run (sunk kit does not count); hold in between.
  *   A spoofer additionally spreads over empty cells when density scaling bites.
  * - fakeWork: inflates reported work; under an anomaly detector it keeps just below the threshold.
  * - mercenary: enters in bulk when the yield is high, leaves all at once (dumping) when it falls.
@@ -73,26 +73,44 @@ export function decideHonest(
   return { join, leave, spread: 0 };
 }
 
-/** Expected profit per epoch of one more fake device: reward − running cost − expected slash − amortised entry. */
-export function swarmMarginalProfit(o: Observation): number {
-  const lifetime = o.detectProbability > 0 ? Math.min(365, 1 / o.detectProbability) : 365;
-  const expectedSlash = o.detectProbability * o.slashFraction * o.bondUsd;
-  return o.rewardUsdPerDevice - o.runningCostUsd - expectedSlash - o.entryCostUsd / lifetime;
+/**
+ * Expected operating profit per epoch of a fake device the swarm already has (USD): reward − running cost (opex and
+ * the bond's cost of capital) − expected loss to detection (a caught device is suspended: its whole bond is lost,
+ * slashed or frozen with it). Its kit is sunk and does not count.
+ */
+export function swarmOperatingProfit(o: Observation): number {
+  return o.rewardUsdPerDevice - o.runningCostUsd - o.detectProbability * o.bondUsd;
 }
 
-/** Sybil swarm, spoofer ring, collusion ring: size follows marginal profit; a spoofer spreads when crowded. */
+/**
+ * Expected annual return on the capital of one more fake device (kit, fee, bond): its operating profit less the kit
+ * written off over its expected life (until caught, at most a year), per year, over the capital.
+ */
+export function swarmEntryApr(o: Observation): number {
+  const life = o.detectProbability > 0 ? Math.min(o.epochsPerYear, 1 / o.detectProbability) : o.epochsPerYear;
+  const profit = swarmOperatingProfit(o) - o.entryCostUsd / Math.max(1, life);
+  const capital = o.entryCostUsd + o.bondUsd;
+  if (capital > 0) return (profit * o.epochsPerYear) / capital;
+  return profit > 0 ? Infinity : profit < 0 ? -Infinity : 0;
+}
+
+/**
+ * Sybil swarm, spoofer ring, collusion ring. Hysteresis, not flip-flop: it buys devices while one more beats the
+ * hurdle on new capital, sells devices only while the ones it has lose money to run, and holds in between. The
+ * devices that leave first are the ones that earned least last epoch (they are the swarm's marginal devices), the
+ * newest among equals. A spoofer spreads when crowded.
+ */
 export function decideSwarm(
   spec: Extract<AgentSpec, { kind: "sybil" | "spoofer" | "collusion" }>,
   o: Observation,
   maxDevices: number,
 ): Decision {
   if (!spec.adaptive) return { ...NONE, join: Math.max(0, spec.count - o.devices) };
-  const profit = swarmMarginalProfit(o);
   const step = Math.max(1, Math.ceil(Math.max(o.devices, 1) * spec.resizePerEpoch));
   let join = 0;
   let leave = 0;
-  if (profit > 0) join = Math.max(0, Math.min(step, maxDevices - o.devices));
-  else if (profit < 0) leave = Math.min(o.devices, step);
+  if (o.devices > 0 && swarmOperatingProfit(o) < 0) leave = Math.min(o.devices, step);
+  else if (swarmEntryApr(o) >= spec.hurdleApr) join = Math.max(0, Math.min(step, maxDevices - o.devices));
   let spread = 0;
   if (spec.kind === "spoofer" && o.devices > 0 && o.densityFactor < spec.spreadThreshold) {
     spread = Math.ceil(o.devices * spec.spreadPerEpoch);

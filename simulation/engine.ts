@@ -35,6 +35,7 @@ import {
   nakamotoOfSorted,
   paybackEpochs,
   profitUsd,
+  type ProfitParts,
   roi,
   sortedNonNegative,
   type MetricValues,
@@ -138,7 +139,8 @@ export interface NetworkSeriesRow {
   devices: number;
 }
 
-export interface ClassRow {
+/** One agent group's totals over a run, its profit decomposed (the ProfitParts). */
+export interface ClassRow extends ProfitParts {
   agent: string;
   kind: AgentKind;
   role: Role;
@@ -149,13 +151,12 @@ export interface ClassRow {
   reportedWork: number;
   fakeWork: number;
   rewardTokens: number;
-  rewardUsd: number;
   rewardShare: number | null;
   realWorkShare: number | null;
   captureRatio: number | null;
   costUsd: number;
   slashedTokens: number;
-  slashedUsd: number;
+  /** profitUsd(this): the sum of the ProfitParts (measure/metrics.ts). */
   profitUsd: number;
   roi: number | null;
   paybackEpochs: number | null;
@@ -229,11 +230,24 @@ interface Group {
   // totals
   t: Float64Array;
   peak: number;
-  capexUsd: number;
+  /** Up-front spending (USD): kit (hardware or fake-device setup, switching costs) and onboarding fees. */
+  kitUsd: number;
+  feesUsd: number;
+  /** Running costs (USD): opex, and the cost of capital of the bonds held. */
   opexUsd: number;
+  bondCapitalUsd: number;
+  /** Bonds (USD): paid buying them, received selling released ones, and the remainder frozen with suspended devices
+   *  (at the price of the epoch). Bonds still held at the end are valued when the run ends. */
+  bondPaidUsd: number;
+  bondSoldUsd: number;
+  bondLostUsd: number;
+  /** Bond tokens topped up this lever change (scratch). */
+  topUpTokens: number;
   revenueUsd: number;
   lastDensity: number;
   activeEpochs: number;
+  /** Collusion ring: share of the witnesses around its members (devices in its cells) that are not in the ring. */
+  honestWitnessShare: number;
 }
 
 // per-group per-epoch stat slots (Group.e) and run totals (Group.t)
@@ -387,14 +401,23 @@ export function startReplicate(
       e: new Float64Array(S_COUNT),
       t: new Float64Array(S_COUNT),
       peak: 0,
-      capexUsd: 0,
+      kitUsd: 0,
+      feesUsd: 0,
       opexUsd: 0,
+      bondCapitalUsd: 0,
+      bondPaidUsd: 0,
+      bondSoldUsd: 0,
+      bondLostUsd: 0,
+      topUpTokens: 0,
       revenueUsd: 0,
       lastDensity: 1,
       activeEpochs: 0,
+      honestWitnessShare: 1,
     };
   });
   const groupCount = groups.length;
+  /** Collusion rings (their witness shares are updated before decisions and before detection). */
+  const rings = groups.filter((g) => g.kind === "collusion" && g.homeMask !== null);
   /** Per-group per-epoch stats, flat: group g's slot k at g·S_COUNT + k (Group.e is a view of its slice). */
   const groupStats = new Float64Array(groupCount * S_COUNT);
   for (const g of groups) g.e = groupStats.subarray(g.index * S_COUNT, (g.index + 1) * S_COUNT);
@@ -485,6 +508,8 @@ export function startReplicate(
   const earlyCutoff = Math.max(1, Math.floor(epochs / 10));
   let honestEver = 0;
   let fraudEver = 0;
+  /** Σ over epochs of the fraudulent devices present when detection ran. */
+  let fraudDeviceEpochs = 0;
   let fraudCaught = 0;
   let flagsFraud = 0;
   let flagsHonest = 0;
@@ -643,12 +668,17 @@ export function startReplicate(
     epochBurned += k * fee;
     const hardware = setupCostOf(g);
     const feeUsd = tokensNeeded > 0 ? (usd * (k * fee)) / tokensNeeded : 0;
-    const capex = k * hardware + feeUsd;
-    g.capexUsd += capex;
-    g.e[S_COST] += capex;
+    g.bondPaidUsd += usd - feeUsd;
+    g.kitUsd += k * hardware;
+    g.feesUsd += feeUsd;
+    g.e[S_COST] += k * hardware + feeUsd;
   }
 
-  /** Remove the devices in the flagged list (suspension), or `quota[g]` devices of group g (newest first). */
+  /**
+   * Remove the devices in the flagged list (suspension), or `quota[g]` devices of group g: those that earned least
+   * last epoch first (a group sheds its marginal devices: the most crowded, the least established), the newest
+   * among equals.
+   */
   const quota = new Int32Array(groupCount);
   function removePass(bySuspension: boolean): void {
     if (bySuspension) {
@@ -659,15 +689,26 @@ export function startReplicate(
     let left = 0;
     for (let g = 0; g < groupCount; g++) left += quota[g];
     if (left === 0) return;
-    // newest first; stop once every quota is met (the scan used to run on to index 0 with nothing to do)
-    for (let i = table.n - 1; i >= 0 && left > 0; i--) {
+    const candidates: number[] = [];
+    for (let i = 0; i < table.n; i++) {
       const gi = d.group[i];
-      if (quota[gi] > 0) {
+      if (quota[gi] >= groups[gi].devices) quota[gi] = -1; // all of them leave: no order needed
+      if (quota[gi] !== 0) candidates.push(i);
+    }
+    candidates.sort((a, b) => d.reward[a] - d.reward[b] || d.joinEpoch[b] - d.joinEpoch[a] || b - a);
+    const chosen: number[] = [];
+    for (const i of candidates) {
+      const gi = d.group[i];
+      if (quota[gi] < 0) chosen.push(i);
+      else if (quota[gi] > 0) {
         quota[gi]--;
-        left--;
-        removeAt(i, true);
+        chosen.push(i);
       }
     }
+    quota.fill(0);
+    // descending, as above
+    chosen.sort((a, b) => b - a);
+    for (const i of chosen) removeAt(i, true);
   }
 
   /** Swap-remove device i; a leaving device gets its bond back (to sell), a suspended one does not. */
@@ -679,7 +720,7 @@ export function startReplicate(
     if (leaving) {
       ledger.leave(d.handle[i], g.index, d.stake[i]);
       g.e[S_LEFT] += 1;
-    }
+    } else g.bondLostUsd += d.stake[i] * market.price();
     g.devices--;
     table.swapRemove(i);
   }
@@ -764,13 +805,18 @@ export function startReplicate(
       for (let i = 0; i < table.n; i++) {
         if (d.stake[i] < minBond) {
           topUp += minBond - d.stake[i];
+          groups[d.group[i]].topUpTokens += minBond - d.stake[i];
           d.stake[i] = minBond;
           ledger.topUp(d.handle[i]);
         }
       }
       if (topUp > 0) {
         bondsLocked += topUp;
-        market.buyTokens(topUp);
+        const usd = market.buyTokens(topUp);
+        for (const g of groups) {
+          g.bondPaidUsd += (usd * g.topUpTokens) / topUp;
+          g.topUpTokens = 0;
+        }
       }
     }
   }
@@ -904,7 +950,7 @@ export function startReplicate(
     if (next !== null && g.farm !== null && had > 0) {
       const cost = spec.switchCostUsd * spec.count;
       g.e[S_COST] += cost;
-      g.capexUsd += cost;
+      g.kitUsd += cost;
     }
     g.farm = next;
     g.strategy = next ?? "adaptive";
@@ -1125,6 +1171,7 @@ export function startReplicate(
 
     // 1. agents decide
     const totalDevicesBefore = table.n;
+    updateWitnessShares();
     for (const g of groups) {
       if (epoch < g.spec.startEpoch) continue;
       if (g.spec.kind === "fakeWork") {
@@ -1182,7 +1229,11 @@ export function startReplicate(
     lastServedFraction = servedFraction;
     const paidDemandUsd = servedWork * demand.usdPerWorkUnit;
     if (rewardParams.demandWeightBps > 0) servedPass(servedFraction);
-    for (const g of groups) pDetect[g.index] = detectProbability(g);
+    updateWitnessShares();
+    for (const g of groups) {
+      pDetect[g.index] = detectProbability(g);
+      if (g.fraud) fraudDeviceEpochs += g.devices;
+    }
     detectionPass();
     for (let k = 0; k < flaggedCount; k++) {
       const i = flaggedList[k];
@@ -1264,6 +1315,11 @@ export function startReplicate(
     // 5. vesting, revenue, costs, sells, demand burn, market
     let sells = 0;
     ledger.settle(epoch);
+    // released bonds are sold back first, each group's in one trade
+    for (const g of groups) {
+      const bond = ledger.takeReleasedBonds(g.index);
+      if (bond > 0) g.bondSoldUsd += market.sell(bond);
+    }
     for (const g of groups) {
       const e = g.e;
       const earned = e[S_REWARD];
@@ -1274,10 +1330,11 @@ export function startReplicate(
       e[S_SOLD] = sell;
       sells += sell;
       // running costs
-      const opexPerDevice = opexOf(g);
-      const running = g.devices * (opexPerDevice + minBond * price * capitalCostPerEpoch);
-      e[S_COST] += running;
-      g.opexUsd += running;
+      const opex = g.devices * opexOf(g);
+      const bondCapital = g.devices * minBond * price * capitalCostPerEpoch;
+      e[S_COST] += opex + bondCapital;
+      g.opexUsd += opex;
+      g.bondCapitalUsd += bondCapital;
       // non-burn demand pays real work in USD
       if (!demand.burnAndMint && totalReal > 0) g.revenueUsd += (paidDemandUsd * e[S_REAL]) / totalReal;
       e[S_DEVICES] = g.devices;
@@ -1399,11 +1456,28 @@ export function startReplicate(
   function finish(): RunResult {
     for (let i = 0; i < table.n; i++) retire(i);
     const ownerStake: number[] = new Array(ownerRewards.length).fill(0);
+    const groupBonds = new Float64Array(groupCount);
     for (let i = 0; i < table.n; i++) {
       while (ownerStake.length <= d.owner[i]) ownerStake.push(0);
       ownerStake[d.owner[i]] += d.stake[i];
+      groupBonds[d.group[i]] += d.stake[i];
     }
     const finalPrice = market.price();
+    // bonds still held are marked at what selling them on the market would fetch (each group alone)
+    const parts: ProfitParts[] = groups.map((g) => {
+      const held = market.quoteSell(groupBonds[g.index] + ledger.unreleasedBonds(g.index));
+      return {
+        rewardUsd: g.t[S_REWARD_USD],
+        revenueUsd: g.revenueUsd,
+        kitUsd: g.kitUsd,
+        feesUsd: g.feesUsd,
+        opexUsd: g.opexUsd,
+        bondCapitalUsd: g.bondCapitalUsd,
+        bondGainUsd: g.bondSoldUsd + held + g.t[S_SLASHED_USD] + g.bondLostUsd - g.bondPaidUsd,
+        slashedUsd: g.t[S_SLASHED_USD],
+        bondLostUsd: g.bondLostUsd,
+      };
+    });
     let rewardAll = 0,
       realAll = 0,
       farmerReward = 0,
@@ -1415,7 +1489,7 @@ export function startReplicate(
     for (const g of groups) {
       rewardAll += g.t[S_REWARD];
       realAll += g.t[S_REAL];
-      const profit = profitUsd(g.t[S_REWARD_USD], g.revenueUsd, g.t[S_COST], g.t[S_SLASHED_USD]);
+      const profit = profitUsd(parts[g.index]);
       if (g.role === "farmer") {
         farmerReward += g.t[S_REWARD];
         farmerProfit += profit;
@@ -1428,10 +1502,13 @@ export function startReplicate(
     }
     const classes: ClassRow[] = groups.map((g) => {
       const t = g.t;
-      const profit = profitUsd(t[S_REWARD_USD], g.revenueUsd, t[S_COST], t[S_SLASHED_USD]);
+      const p = parts[g.index];
+      const profit = profitUsd(p);
       const netPerDeviceEpoch =
-        t[S_DEVICE_EPOCHS] > 0 ? (t[S_REWARD_USD] + g.revenueUsd - g.opexUsd) / t[S_DEVICE_EPOCHS] : 0;
-      const capexPerDevice = g.joinedTotal > 0 ? g.capexUsd / g.joinedTotal : 0;
+        t[S_DEVICE_EPOCHS] > 0
+          ? (t[S_REWARD_USD] + g.revenueUsd - g.opexUsd - g.bondCapitalUsd) / t[S_DEVICE_EPOCHS]
+          : 0;
+      const capexPerDevice = g.joinedTotal > 0 ? (g.kitUsd + g.feesUsd) / g.joinedTotal : 0;
       return {
         agent: g.name,
         kind: g.kind,
@@ -1440,7 +1517,7 @@ export function startReplicate(
         devicesPeak: g.peak,
         deviceEpochs: t[S_DEVICE_EPOCHS],
         ...workAndRewardFields(t, rewardAll, realAll),
-        slashedUsd: t[S_SLASHED_USD],
+        ...p,
         profitUsd: profit,
         roi: roi(profit, t[S_COST]),
         paybackEpochs: paybackEpochs(capexPerDevice, netPerDeviceEpoch),
@@ -1467,6 +1544,7 @@ export function startReplicate(
       falseSlashRate: honestEver > 0 ? flagsHonest / honestEver : null,
       detectionPrecision: flagsAll > 0 ? flagsFraud / flagsAll : null,
       detectionRecall: fraudEver > 0 ? fraudCaught / fraudEver : null,
+      detectionRecallPerEpoch: fraudDeviceEpochs > 0 ? flagsFraud / fraudDeviceEpochs : null,
       farmerProfitUsd: farmerProfit,
       honestRoi: roi(honestNet, honestCost),
       emitted: supply.cumulative[epochs - 1] ?? 0,
@@ -1534,6 +1612,28 @@ export function startReplicate(
       fail(`price ${market.price()} is positive and finite`);
   }
 
+  /**
+   * Witness-based detection of collusion: a ring member is checked by the devices around it (the ring's cells), and
+   * only a witness outside the ring reports it, so its chance of being caught is `detection.collusion` × the share of
+   * the other devices in those cells that are not in the ring. A ring that holds half the witnesses is caught half as
+   * often as a lone fake device; one that holds all of them is never caught by witnessing.
+   */
+  function updateWitnessShares(): void {
+    for (const g of rings) {
+      const home = g.homeMask as Uint8Array;
+      let around = 0;
+      let ring = 0;
+      for (let i = 0; i < table.n; i++) {
+        if (home[d.cell[i]] === 0) continue;
+        around++;
+        if (d.group[i] === g.index) ring++;
+      }
+      // each member's witnesses are the other devices there; with none but itself, the validators check it
+      const witnesses = around - 1;
+      g.honestWitnessShare = ring === 0 || witnesses <= 0 ? 1 : (around - ring) / witnesses;
+    }
+  }
+
   function detectProbability(g: Group): number {
     const d = L.detection;
     switch (g.strategy) {
@@ -1547,7 +1647,7 @@ export function startReplicate(
       case "fakeWork":
         return d.fakeWork;
       case "collusion":
-        return d.collusion;
+        return d.collusion * g.honestWitnessShare;
       case "spoofer":
         return Math.min(1, d.spoofer * (1 + (d.spreadMultiplier - 1) * g.spreadShare));
     }

@@ -14,6 +14,8 @@ export interface Market {
   buyTokens(tokens: number): number;
   /** Sell `tokens`; returns the USD received. */
   sell(tokens: number): number;
+  /** The USD selling `tokens` now would fetch, without trading. */
+  quoteSell(tokens: number): number;
   /** Advance one epoch (the exogenous path moves; the pool does not). */
   step(): void;
 }
@@ -43,6 +45,7 @@ export function constantProductMarket(initialPrice: number, liquidityUsd: number
       tok -= take;
       return cost * (amount / take);
     },
+    quoteSell: (amount) => (amount > 0 ? usd - k / (tok + amount) : 0),
     sell(amount) {
       if (amount <= 0) return 0;
       const newUsd = k / (tok + amount);
@@ -63,6 +66,7 @@ export function exogenousMarket(initialPrice: number, drift: number, volatility:
     buyWithUsd: (amount) => (amount > 0 ? amount / p : 0),
     buyTokens: (amount) => (amount > 0 ? amount * p : 0),
     sell: (amount) => (amount > 0 ? amount * p : 0),
+    quoteSell: (amount) => (amount > 0 ? amount * p : 0),
     step() {
       p *= Math.exp(drift + (volatility > 0 ? volatility * rng.normal() : 0));
     },
@@ -84,6 +88,7 @@ export function formulaPriceMarket(pricePath: Formula): Market {
     buyWithUsd: (amount) => (amount > 0 ? amount / p : 0),
     buyTokens: (amount) => (amount > 0 ? amount * p : 0),
     sell: (amount) => (amount > 0 ? amount * p : 0),
+    quoteSell: (amount) => (amount > 0 ? amount * p : 0),
     step() {
       p = priceAt(++t);
     },

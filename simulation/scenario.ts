@@ -309,6 +309,19 @@ const SwarmFields = {
   resizePerEpoch: fraction()
     .default(0.1)
     .describe("Share of the swarm it adds or removes per epoch as profit dictates."),
+  /**
+   * The swarm buys more devices only while one more device's expected annual return on its capital (kit, fee and
+   * bond), after opex, the bond's cost of capital, expected losses to detection and the kit written off over its
+   * expected life, is at least this. It keeps the devices it has while they cover their running costs.
+   */
+  hurdleApr: z
+    .number()
+    .default(0.3)
+    .describe(
+      "The swarm buys more devices only while one more device's expected annual return on its capital (kit, fee, " +
+        "bond) after running costs, expected detection losses and the kit written off over its expected life is at " +
+        "least this; it keeps devices that cover their running costs.",
+    ),
   /** Cost of running one fake device per epoch (USD): servers, SIMs, GPS spoofers. */
   opexUsdPerEpoch: nonNeg()
     .default(0.05)

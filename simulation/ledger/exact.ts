@@ -121,6 +121,8 @@ export class ExactLedger implements Ledger {
   private fee: bigint;
   private epoch = -1;
   private readonly groupOwners: number[][] = [];
+  /** Bond tokens withdrawn per group since `takeReleasedBonds` last took them (handed to the market account). */
+  private readonly releasedWei: bigint[] = [];
 
   constructor(readonly terms: LedgerTerms) {
     this.minBond = terms.minBond;
@@ -161,9 +163,16 @@ export class ExactLedger implements Ledger {
       d.denylisted = false;
       if (d.unbonding > 0n && d.releaseAt <= now && d.status !== DeviceStatus.Suspended) {
         this.systemBalances.staking -= d.unbonding;
-        this.owners[d.owner].balance += d.unbonding;
-        d.unbonding = 0n;
+        const owner = this.owners[d.owner];
+        owner.balance += d.unbonding;
         this.operations.push({ kind: "withdraw", handle: d.handle });
+        // the released bond is sold back on the market it was bought on
+        owner.balance -= d.unbonding;
+        this.systemBalances.market += d.unbonding;
+        this.operations.push({ kind: "sell", owner: d.owner, amount: d.unbonding });
+        while (this.releasedWei.length <= owner.group) this.releasedWei.push(0n);
+        this.releasedWei[owner.group] += d.unbonding;
+        d.unbonding = 0n;
       }
     }
   }
@@ -330,6 +339,23 @@ export class ExactLedger implements Ledger {
       this.operations.push({ kind: "sell", owner: index, amount });
     }
     return Number(sold) / 1e18;
+  }
+
+  takeReleasedBonds(group: number): number {
+    const wei = this.releasedWei[group] ?? 0n;
+    if (wei === 0n) return 0;
+    this.releasedWei[group] = 0n;
+    return Number(wei) / 1e18;
+  }
+
+  unreleasedBonds(group: number): number {
+    let wei = 0n;
+    for (const d of this.devices.values()) {
+      if (d.status === DeviceStatus.Deregistered && d.unbonding > 0n && this.owners[d.owner].group === group) {
+        wei += d.unbonding;
+      }
+    }
+    return Number(wei) / 1e18;
   }
 
   burnDemand(tokens: number): void {

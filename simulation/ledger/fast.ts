@@ -2,7 +2,7 @@
  * The fast ledger: float64 tokens, kept per agent group. The work pool is paid by the fast reward kernel
  * (protocol/reward.ts) over the engine's device table; a group's earnings are liquid at once (`immediateFraction`)
  * and the rest vests linearly over `durationEpochs` (a ring of per-epoch releases); caught devices forfeit their
- * group's unvested rewards pro rata; a leaving device's bond returns to its group's liquid tokens. Registrations,
+ * group's unvested rewards pro rata; a leaving device's bond is released at once (the engine sells it). Registrations,
  * stakes, moves and flags change nothing here: the engine's own arrays are the fast model's state.
  */
 import type { EpochWork, JoiningDevice, Ledger, LedgerMode } from "./ledger";
@@ -19,6 +19,7 @@ export class FastLedger implements Ledger {
   /** Σ score of the last paid epoch (the fast kernel's scale). */
   lastScoreTotal = 0;
   private readonly purses: GroupPurse[];
+  private readonly released: Float64Array;
 
   constructor(
     groups: number,
@@ -30,6 +31,7 @@ export class FastLedger implements Ledger {
       unvested: 0,
       vestRing: new Float64Array(Math.max(1, vestDuration)),
     }));
+    this.released = new Float64Array(groups);
   }
 
   startEpoch(): void {}
@@ -49,7 +51,17 @@ export class FastLedger implements Ledger {
 
   leave(handle: number, group: number, bondTokens: number): void {
     void handle;
-    this.purses[group].liquid += bondTokens;
+    this.released[group] += bondTokens;
+  }
+
+  takeReleasedBonds(group: number): number {
+    const tokens = this.released[group];
+    this.released[group] = 0;
+    return tokens;
+  }
+
+  unreleasedBonds(): number {
+    return 0;
   }
 
   pay(epoch: number, work: EpochWork, poolTokens: number): number {

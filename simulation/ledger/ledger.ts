@@ -61,9 +61,17 @@ export interface Ledger {
   topUp(handle: number): void;
   /**
    * A device leaves: its whole bond is unstaked (withdrawn to the owner once released) and it is deregistered.
-   * `group` and `bondTokens` are the engine's view (the fast ledger returns the bond to the group's liquid tokens).
+   * `group` and `bondTokens` are the engine's view (the fast ledger releases the bond at once).
    */
   leave(handle: number, group: number, bondTokens: number): void;
+  /**
+   * Tokens of bonds released to group `group` since the last call (fast: when the device leaves; exact: when the
+   * unbonding delay ends and the bond is withdrawn), already handed to the market account: the engine sells them
+   * through the market at once, so a bond bought on the way in is sold on the same market on the way out.
+   */
+  takeReleasedBonds(group: number): number;
+  /** Tokens of group `group`'s bonds unstaked by leaving devices and not yet released (0 in fast mode). */
+  unreleasedBonds(group: number): number;
   move(handle: number, cell: number): void;
   /** The device earns nothing this epoch; `suspend`: it is suspended on chain (slashing on) instead of denylisted. */
   flag(handle: number, reason: FlagReason, suspend: boolean): void;

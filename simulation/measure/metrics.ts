@@ -19,6 +19,7 @@ export const HEADLINE_METRICS = [
   "falseSlashRate",
   "detectionPrecision",
   "detectionRecall",
+  "detectionRecallPerEpoch",
   "farmerProfitUsd",
   "honestRoi",
   "emitted",
@@ -80,11 +81,24 @@ export const GLOSSARY: Record<HeadlineMetric, { unit: string; definition: string
     unit: "fraction",
     definition: "Of all fraudulent devices ever active, the share that were flagged at least once.",
   },
+  detectionRecallPerEpoch: {
+    unit: "fraction",
+    definition:
+      "Of the device-epochs in which a fraudulent device was active, the share in which it was flagged: the chance " +
+      "per epoch of catching fraud present. Unlike recall over devices, it does not fall when swarms quit early.",
+  },
   farmerProfitUsd: {
     unit: "USD",
-    definition: "Farmer rewards valued at each epoch's price, minus their costs and slashed bonds.",
+    definition:
+      "Farmer rewards valued at each epoch's price, minus kit, fees, opex and the bonds' cost of capital, plus the " +
+      "bonds' market gain or loss (sold back on the market, or valued at what selling them fetches), minus slashed " +
+      "and frozen bonds.",
   },
-  honestRoi: { unit: "ratio", definition: "Honest operators' (rewards + revenue − costs − slashes) divided by costs." },
+  honestRoi: {
+    unit: "ratio",
+    definition:
+      "Honest operators' profit (counted as farmer profit is) divided by their costs (kit, fees, opex, bond capital).",
+  },
   emitted: { unit: "tokens", definition: "Tokens emitted by the schedule up to the last epoch." },
   burned: {
     unit: "tokens",
@@ -137,19 +151,59 @@ export const CLASS_GLOSSARY = {
   rewardShare: "Share of all device rewards paid to the class.",
   realWorkShare: "Share of all real work done by the class.",
   captureRatio: "Reward share divided by real-work share (1 = paid for exactly the work done).",
-  profitUsd: "Farmer profit / operator profit: rewards (at each epoch's price) + USD revenue − costs − slashed bonds.",
+  profitUsd:
+    "Farmer profit / operator profit: rewards (at each epoch's price) + USD revenue − kit − fees − opex − bond " +
+    "capital cost + bond gain or loss − slashed and frozen bonds.",
   roi: "Return on investment: profit divided by costs.",
   paybackEpochs: "Epochs for the average net operating income per device to repay the up-front cost per device.",
   devicesEnd: "Active devices of the class after the last epoch.",
   slashedTokens: "Bond slashed from the class over the run.",
 } as const;
 
-/**
- * Profit of a class (and, for farmers, "farmer profit"): rewards valued at the price of each epoch plus USD revenue,
- * minus costs (hardware or setup, fees, opex, bond capital cost) and slashed bonds valued at the price then.
- */
-export function profitUsd(rewardsUsd: number, revenueUsd: number, costsUsd: number, slashedUsd: number): number {
-  return rewardsUsd + revenueUsd - costsUsd - slashedUsd;
+/** What a group's profit is made of (USD). */
+export interface ProfitParts {
+  /** Rewards valued at the price of the epoch they were earned in. */
+  rewardUsd: number;
+  /** USD paid for real work by non-burn demand. */
+  revenueUsd: number;
+  /** Kit: hardware or a fake device's setup, and switching costs (sunk once spent). */
+  kitUsd: number;
+  /** Onboarding fees (tokens bought on the market and burned). */
+  feesUsd: number;
+  opexUsd: number;
+  /** Cost of capital of the bonds held (the return the capital would earn elsewhere). */
+  bondCapitalUsd: number;
+  /**
+   * The bonds' market gain or loss: USD received selling released bonds back on the market, plus what selling the
+   * bonds still held at the end would fetch, plus the slashed and frozen bonds at the price they were lost at,
+   * minus the USD paid buying them. Buying a bond lifts an AMM's price and selling it lowers it again, so a bond
+   * that only pumped the price shows no gain.
+   */
+  bondGainUsd: number;
+  /** Slashed bond at the price then. */
+  slashedUsd: number;
+  /** The rest of a suspended device's bond, frozen with it, at the price then. */
+  bondLostUsd: number;
+}
+
+/** Profit of a group (for farmers, "farmer profit"): income minus every cost, bonds marked to market. */
+export function profitUsd(p: ProfitParts): number {
+  return (
+    p.rewardUsd +
+    p.revenueUsd -
+    p.kitUsd -
+    p.feesUsd -
+    p.opexUsd -
+    p.bondCapitalUsd +
+    p.bondGainUsd -
+    p.slashedUsd -
+    p.bondLostUsd
+  );
+}
+
+/** The costs ROI divides by (USD): kit, fees, opex and the bond's cost of capital. */
+export function costUsd(p: ProfitParts): number {
+  return p.kitUsd + p.feesUsd + p.opexUsd + p.bondCapitalUsd;
 }
 
 /** ROI: profit ÷ costs; null without costs. */
@@ -255,6 +309,7 @@ export const METRIC_RANGE: Record<HeadlineMetric, MetricRange> = {
   falseSlashRate: "unit",
   detectionPrecision: "unit",
   detectionRecall: "unit",
+  detectionRecallPerEpoch: "unit",
   farmerProfitUsd: "real",
   honestRoi: "real",
   emitted: "nonNegative",

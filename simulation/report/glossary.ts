@@ -82,6 +82,11 @@ export const METRICS: Readonly<Record<string, Omit<MetricInfo, "definition">>> =
     unit: "fraction",
     better: "higher",
   },
+  detectionRecallPerEpoch: {
+    label: "Detection recall per device-epoch",
+    unit: "fraction",
+    better: "higher",
+  },
   farmerProfitUsd: {
     label: "Farmer profit",
     unit: "USD",

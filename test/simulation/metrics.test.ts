@@ -10,6 +10,7 @@ import {
   nakamoto,
   paybackEpochs,
   profitUsd,
+  costUsd,
   roi,
   verdict,
   METRIC_RANGE,
@@ -128,7 +129,19 @@ describe("simulation/metrics", function () {
 
   describe("profit, ROI and payback", function () {
     it("match hand-computed cases", function () {
-      expect(profitUsd(1000, 200, 700, 100)).to.equal(400);
+      const parts = {
+        rewardUsd: 1000,
+        revenueUsd: 200,
+        kitUsd: 300,
+        feesUsd: 50,
+        opexUsd: 250,
+        bondCapitalUsd: 100,
+        bondGainUsd: -40,
+        slashedUsd: 100,
+        bondLostUsd: 60,
+      };
+      expect(profitUsd(parts)).to.equal(300);
+      expect(costUsd(parts)).to.equal(700);
       expect(roi(400, 800)).to.equal(0.5);
       expect(roi(10, 0)).to.equal(null);
       expect(paybackEpochs(400, 2)).to.equal(200);
