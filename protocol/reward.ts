@@ -24,10 +24,15 @@ export const REWARD_FAST_EXACT_TOLERANCE = { relative: 1e-9, absoluteWeiPerDevic
 export interface StakeFactorParams {
   /** Off: factor 1 for everyone. */
   readonly enabled: boolean;
-  /** Stake (wei) at which the boost is full. */
+  /** Stake (wei) that earns the boost `maxBoostBps`. */
   readonly referenceStakeWei: bigint;
-  /** Boost at or above the reference stake, in bps: factor = 1 + maxBoost × min(stake, ref) / ref. */
+  /** Boost at the reference stake, in bps: factor = 1 + maxBoost × min(stake, cap) / ref. */
   readonly maxBoostBps: number;
+  /**
+   * Stake (wei) above which more stake earns nothing more. Absent: the reference stake (so `maxBoostBps` is the
+   * largest boost); `null`: uncapped, the factor grows linearly with stake without bound.
+   */
+  readonly capStakeWei?: bigint | null;
 }
 
 export interface EstablishmentParams {
@@ -71,6 +76,10 @@ export function validateRewardParams(params: RewardParams): void {
   if (params.stakeFactor.enabled && params.stakeFactor.referenceStakeWei <= 0n) {
     throw new Error("reward: stakeFactor.referenceStakeWei must be positive when the stake factor is enabled");
   }
+  const cap = params.stakeFactor.capStakeWei;
+  if (cap !== undefined && cap !== null && cap <= 0n) {
+    throw new Error(`reward: stakeFactor.capStakeWei must be positive (or null for uncapped), got ${cap}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -89,10 +98,11 @@ export interface DeviceEpoch {
   readonly eligible: boolean;
 }
 
-/** Stake factor in WAD: 1 + maxBoost × min(stake, ref) / ref, rounded down. */
+/** Stake factor in WAD: 1 + maxBoost × min(stake, cap) / ref, rounded down (no min when uncapped). */
 export function stakeFactorWad(params: StakeFactorParams, stakeWei: bigint): bigint {
   if (!params.enabled) return WAD;
-  const capped = stakeWei < params.referenceStakeWei ? stakeWei : params.referenceStakeWei;
+  const cap = params.capStakeWei === undefined ? params.referenceStakeWei : params.capStakeWei;
+  const capped = cap === null || stakeWei < cap ? stakeWei : cap;
   return WAD + (((BigInt(params.maxBoostBps) * WAD) / BPS) * capped) / params.referenceStakeWei;
 }
 
@@ -206,6 +216,8 @@ export interface FastRewardSettings {
   reportedW: number;
   stakeOn: boolean;
   reference: number;
+  /** Stake above which the factor stops growing, in tokens (Infinity: uncapped). */
+  cap: number;
   boost: number;
   estEpochs: number;
   estFraction: number;
@@ -221,10 +233,17 @@ export function fastRewardSettings(params: RewardParams): FastRewardSettings {
     reportedW: 1 - demandW,
     stakeOn: params.stakeFactor.enabled,
     reference: Number(params.stakeFactor.referenceStakeWei) / 1e18,
+    cap: capTokens(params.stakeFactor),
     boost: params.stakeFactor.maxBoostBps / 10_000,
     estEpochs: params.establishment.epochs,
     estFraction: params.establishment.fractionBps / 10_000,
   };
+}
+
+/** The stake cap in float tokens: the reference stake when absent, Infinity when uncapped. */
+function capTokens(p: StakeFactorParams): number {
+  const cap = p.capStakeWei === undefined ? p.referenceStakeWei : p.capStakeWei;
+  return cap === null ? Infinity : Number(cap) / 1e18;
 }
 
 /**
@@ -236,7 +255,7 @@ export function fastScoreOf(s: FastRewardSettings, a: FastRewardArrays, i: numbe
   let score = work * s.weight[a.classId[i]] * a.cellFactor[a.cell[i]] * a.eligible[i];
   if (s.stakeOn) {
     const stake = a.stake[i];
-    score *= 1 + (s.boost * (stake < s.reference ? stake : s.reference)) / s.reference;
+    score *= 1 + (s.boost * (stake < s.cap ? stake : s.cap)) / s.reference;
   }
   if (s.estEpochs > 0 && a.joinEpoch[i] > epoch - s.estEpochs) score *= s.estFraction;
   return score;
@@ -285,7 +304,7 @@ export function createFastRewardKernel(
  */
 function fastRewardLoops(arrays: FastRewardArrays, settings: FastRewardSettings): FastRewardKernel {
   const { classId, reported, served, cell, stake, joinEpoch, eligible, cellFactor, score, reward } = arrays;
-  const { weight, demandW, reportedW, stakeOn, reference, boost, estEpochs, estFraction } = settings;
+  const { weight, demandW, reportedW, stakeOn, reference, cap, boost, estEpochs, estFraction } = settings;
   const demand = demandW > 0;
   const est = estEpochs > 0;
   return {
@@ -297,7 +316,7 @@ function fastRewardLoops(arrays: FastRewardArrays, settings: FastRewardSettings)
         let s = work * weight[classId[i]] * cellFactor[cell[i]] * eligible[i];
         if (stakeOn) {
           const st = stake[i];
-          s *= 1 + (boost * (st < reference ? st : reference)) / reference;
+          s *= 1 + (boost * (st < cap ? st : cap)) / reference;
         }
         if (est && joinEpoch[i] > firstFull) s *= estFraction;
         score[i] = s;

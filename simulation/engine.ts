@@ -47,7 +47,7 @@ import type { Supply } from "./supply";
 import { FastLedger } from "./ledger/fast";
 import { FLAG_REASONS, type EpochWork, type Ledger, type LedgerMode } from "./ledger/ledger";
 import { ledgerTermsOf, rewardParamsOf } from "./ledger/terms";
-import type { AgentKind, AgentSpec, FarmerStrategy, LeverChange, Scenario } from "./scenario";
+import type { AgentKind, AgentSpec, FarmerStrategy, LeverChange, Scenario, StakeSpec } from "./scenario";
 
 /** Emission of the scenario's schedule, precomputed from protocol/emission.ts. */
 export type EngineMode = LedgerMode;
@@ -224,6 +224,13 @@ interface Group {
   spreadShare: number;
   ownerBase: number;
   joinedTotal: number;
+  /** Extra stake per device (tokens) of the operator whose devices join now, and its stream (null: no `stake`). */
+  ownerStake: number;
+  stakeRng: Rng | null;
+  /** Operators the group has started (a listed stake takes its values in this order). */
+  operators: number;
+  /** Σ bond (tokens) of the group's devices present: what its cost of capital is charged on. */
+  stakeTokens: number;
   sellFraction: number;
   // per-epoch
   e: Float64Array;
@@ -397,6 +404,10 @@ export function startReplicate(
       spreadShare: farm === "spoofer" ? 1 : 0,
       ownerBase,
       joinedTotal: 0,
+      ownerStake: 0,
+      stakeRng: spec.stake === undefined ? null : rng.fork(STAKE_STREAM + index),
+      operators: 0,
+      stakeTokens: 0,
       sellFraction: spec.sellFraction ?? (spec.kind === "honest" ? 0.5 : 1),
       e: new Float64Array(S_COUNT),
       t: new Float64Array(S_COUNT),
@@ -607,15 +618,24 @@ export function startReplicate(
           : 0;
     const mult = "workMultiplier" in spec ? spec.workMultiplier : 1;
     const a = spec.workCv * Math.sqrt(3);
+    let extraStake = 0;
     for (let j = 0; j < k; j++) {
       const i = table.add();
       d.group[i] = g.index;
       d.classId[i] = g.classId;
       if (g.strategy === "honest") {
         const perOperator = (spec as Extract<AgentSpec, { kind: "honest" }>).devicesPerOperator;
-        if (g.joinedTotal % perOperator === 0) g.ownerBase = ownerCount++;
+        if (g.joinedTotal % perOperator === 0) {
+          g.ownerBase = ownerCount++;
+          if (g.stakeRng !== null) g.ownerStake = drawExtraStake(spec.stake as StakeSpec, g.operators++, g.stakeRng);
+        }
         d.owner[i] = g.ownerBase;
-      } else d.owner[i] = g.ownerBase;
+      } else {
+        if (g.joinedTotal === 0 && g.stakeRng !== null) {
+          g.ownerStake = drawExtraStake(spec.stake as StakeSpec, g.operators++, g.stakeRng);
+        }
+        d.owner[i] = g.ownerBase;
+      }
       g.joinedTotal++;
       if (g.homeCells.length > 0) {
         d.cell[i] =
@@ -640,7 +660,9 @@ export function startReplicate(
         d.fakeRate[i] = base;
       }
       d.amp[i] = a;
-      d.stake[i] = minBond;
+      d.stake[i] = minBond + g.ownerStake;
+      extraStake += g.ownerStake;
+      g.stakeTokens += d.stake[i];
       d.eligible[i] = 1;
       d.caught[i] = 0;
       d.cumReward[i] = 0;
@@ -654,15 +676,16 @@ export function startReplicate(
         classId: d.classId[i],
         cell: d.cell[i],
         epoch,
+        extraStake: g.ownerStake,
       });
       if (g.fraud) fraudEver++;
       else honestEver++;
     }
     g.devices += k;
     g.e[S_JOINED] += k;
-    bondsLocked += k * minBond;
-    // bonds and fees are bought on the market; fees are burned
-    const tokensNeeded = k * (minBond + fee);
+    bondsLocked += k * minBond + extraStake;
+    // bonds (with any extra stake) and fees are bought on the market; fees are burned
+    const tokensNeeded = k * (minBond + fee) + extraStake;
     const usd = market.buyTokens(tokensNeeded);
     cumulativeBurned += k * fee;
     epochBurned += k * fee;
@@ -717,6 +740,7 @@ export function startReplicate(
     if (g.homeMask !== null && g.homeMask[d.cell[i]] === 0) g.away--;
     retire(i);
     bondsLocked -= d.stake[i];
+    g.stakeTokens -= d.stake[i];
     if (leaving) {
       ledger.leave(d.handle[i], g.index, d.stake[i]);
       g.e[S_LEFT] += 1;
@@ -806,6 +830,7 @@ export function startReplicate(
         if (d.stake[i] < minBond) {
           topUp += minBond - d.stake[i];
           groups[d.group[i]].topUpTokens += minBond - d.stake[i];
+          groups[d.group[i]].stakeTokens += minBond - d.stake[i];
           d.stake[i] = minBond;
           ledger.topUp(d.handle[i]);
         }
@@ -1288,6 +1313,7 @@ export function startReplicate(
         const s = d.stake[i] * slashFraction;
         ledger.slash(d.handle[i], slashFraction, reasonOf(i));
         d.stake[i] -= s;
+        g.stakeTokens -= s;
         g.e[S_SLASHED] += s;
         g.e[S_SLASHED_USD] += s * price;
         if (L.slashing.burn) {
@@ -1331,7 +1357,7 @@ export function startReplicate(
       sells += sell;
       // running costs
       const opex = g.devices * opexOf(g);
-      const bondCapital = g.devices * minBond * price * capitalCostPerEpoch;
+      const bondCapital = g.stakeTokens * price * capitalCostPerEpoch;
       e[S_COST] += opex + bondCapital;
       g.opexUsd += opex;
       g.bondCapitalUsd += bondCapital;
@@ -1667,9 +1693,9 @@ export function startReplicate(
       devices: g.devices,
       price,
       rewardUsdPerDevice: perDevice,
-      runningCostUsd: opex + minBond * price * capitalCostPerEpoch,
+      runningCostUsd: opex + (minBond + g.ownerStake) * price * capitalCostPerEpoch,
       entryCostUsd: entry,
-      bondUsd: minBond * price,
+      bondUsd: (minBond + g.ownerStake) * price,
       detectProbability: slashOn ? detectProbability(g) : 0,
       slashFraction,
       densityFactor: g.lastDensity,
@@ -1687,6 +1713,29 @@ export function startReplicate(
         return decideSwarm(g.spec, o, g.maxDevices);
     }
   }
+}
+
+/** Salt of the groups' stake streams (`rng.fork(STAKE_STREAM + group)`): stake draws move no other random number. */
+const STAKE_STREAM = 0x5a4e;
+
+/**
+ * Extra stake per device (tokens) of a group's `operator`-th operator, at a micro-token grain (what the exact
+ * ledger stakes in wei is then the same amount).
+ */
+export function drawExtraStake(spec: StakeSpec, operator: number, rng: Rng): number {
+  let tokens: number;
+  switch (spec.kind) {
+    case "fixed":
+      tokens = Number(spec.tokens);
+      break;
+    case "list":
+      tokens = Number(spec.tokens[operator % spec.tokens.length]);
+      break;
+    case "lognormal":
+      tokens = Math.min(spec.median * Math.exp(spec.sigma * rng.normal()), spec.max ?? Infinity);
+      break;
+  }
+  return Math.round(tokens * 1e6) / 1e6;
 }
 
 /** A byte per cell: 1 on `on`. */

@@ -1,8 +1,9 @@
 /**
  * The lever-direction suite: for each lever, the direction a designer expects its effect on farmer profit, leakage,
- * honest ROI, false slashes and detection recall (per device-epoch) to take, checked on built-in scenarios over a few seeds (the same seeds at every
- * setting, so the settings differ only by the lever). `npm test` runs it small (test/simulation/levers.test.ts);
- * `npm run levers` runs it at the scenarios' own size over more seeds and prints every figure.
+ * honest ROI, false slashes, detection recall (per device-epoch) and pay equity to take, checked on built-in
+ * scenarios over a few seeds (the same seeds at every setting, so the settings differ only by the lever). `npm test`
+ * runs it small (test/simulation/levers.test.ts); `npm run levers` runs it at the scenarios' own size over more seeds
+ * and prints every figure.
  *
  * A direction is weak: "down" means no setting is above the previous one by more than the noise band (`noiseBand`),
  * so a lever that stops mattering passes; "same" means it does not move the metric at all.
@@ -13,7 +14,8 @@ import type { MetricValues } from "./measure/metrics";
 import { loadScenario } from "./scenario";
 import { supplyOf } from "./supply";
 
-export type LeverMetric = "farmerProfitUsd" | "leakage" | "honestRoi" | "falseSlashes" | "detectionRecallPerEpoch";
+export type LeverMetric =
+  "farmerProfitUsd" | "leakage" | "honestRoi" | "falseSlashes" | "detectionRecallPerEpoch" | "payEquityGini";
 /** "same": the lever must not move the metric at all (a stated exception, asserted as stated). */
 export type Direction = "down" | "up" | "same";
 
@@ -32,6 +34,18 @@ export interface LeverCase {
 
 const FIXED_PRICE = { "market.model": "exogenous", "market.drift": 0, "market.volatility": 0 };
 const NO_DENSITY = { "levers.densityScaling.enabled": false };
+/**
+ * Unequal stakes on baseline: small operators stake a lognormal extra (median 100 tokens, σ 1.5) and the fleet is
+ * one whale operator with 20,000 tokens on each of its 200 devices; the stake factor is on (reference 1,000).
+ */
+const UNEQUAL_STAKES = {
+  ...FIXED_PRICE,
+  "agents[0].stake": { kind: "lognormal", median: 100, sigma: 1.5 },
+  "agents[1].stake": { kind: "list", tokens: [20_000] },
+  "agents[1].devicesPerOperator": 200,
+  "levers.stakeFactor.enabled": true,
+  "levers.stakeFactor.referenceStake": 1_000,
+};
 
 export const LEVER_CASES: readonly LeverCase[] = [
   {
@@ -109,6 +123,26 @@ export const LEVER_CASES: readonly LeverCase[] = [
     why: "only witnesses outside the ring report a member, so a ring that holds more of its cells' witnesses is caught less often per device",
   },
   {
+    name: "stake factor cap",
+    scenario: "baseline",
+    base: UNEQUAL_STAKES,
+    lever: "levers.stakeFactor.cap",
+    values: [1_000, 10_000, null],
+    expect: { payEquityGini: "up", leakage: "same" },
+    why:
+      "a higher cap (null: none) lets the whale's stake, not its work, buy it a larger share of the pool, so equal " +
+      "work is paid less equally; an uncapped stake factor never improves pay equity",
+  },
+  {
+    name: "stake factor boost",
+    scenario: "baseline",
+    base: { ...UNEQUAL_STAKES, "levers.stakeFactor.cap": null },
+    lever: "levers.stakeFactor.maxBoost",
+    values: [0, 0.5, 2],
+    expect: { payEquityGini: "up", leakage: "same" },
+    why: "the stronger stake weighs in the score, the more pay follows stake rather than work",
+  },
+  {
     name: "honest false positives",
     scenario: "sybil-swarm",
     base: {},
@@ -138,13 +172,18 @@ export const KNOWN_EXCEPTIONS: readonly string[] = [
 
 /**
  * How far a metric may move the wrong way before it counts: 1% of its size, at least a floor per metric (1 USD of
- * profit, 1e-4 of leakage, 1e-3 of ROI, no false slash). The settings share their seeds, but once one decision
+ * profit, 1e-4 of leakage, 1e-3 of ROI and of the pay Gini, no false slash). The settings share their seeds, but once one decision
  * differs the runs' random streams part, so two settings with the same effect differ by noise.
  */
 export function noiseBand(metric: LeverMetric, a: number, b: number): number {
-  const floor = { farmerProfitUsd: 1, leakage: 1e-4, honestRoi: 1e-3, falseSlashes: 0, detectionRecallPerEpoch: 1e-4 }[
-    metric
-  ];
+  const floor = {
+    farmerProfitUsd: 1,
+    leakage: 1e-4,
+    honestRoi: 1e-3,
+    falseSlashes: 0,
+    detectionRecallPerEpoch: 1e-4,
+    payEquityGini: 1e-3,
+  }[metric];
   return Math.max(floor, 0.01 * Math.max(Math.abs(a), Math.abs(b)));
 }
 
@@ -163,7 +202,14 @@ export interface LeverResult {
 
 /** Runs one case: every setting over `seeds` replicates, `epochs` per run (null: the scenario's own). */
 export function runLeverCase(c: LeverCase, seeds: number, epochs: number | null): LeverResult {
-  const metrics: LeverMetric[] = ["farmerProfitUsd", "leakage", "honestRoi", "falseSlashes", "detectionRecallPerEpoch"];
+  const metrics: LeverMetric[] = [
+    "farmerProfitUsd",
+    "leakage",
+    "honestRoi",
+    "falseSlashes",
+    "detectionRecallPerEpoch",
+    "payEquityGini",
+  ];
   const points: LeverPoint[] = c.values.map((value) => {
     const overrides: Record<string, unknown> = { ...c.base, [c.lever]: value };
     if (epochs !== null) overrides.epochs = epochs;

@@ -226,12 +226,21 @@ export const LeversSchema = z.strictObject({
       };
     })
     .prefault({}),
+  /** Score × (1 + maxBoost × min(stake, cap) / referenceStake): a device's bond boosts its pay. */
   stakeFactor: z
     .strictObject({
       enabled: z.boolean().default(false),
-      referenceStake: tokens().default(1_000),
+      /** Stake (tokens) that earns the boost `maxBoost`. */
+      referenceStake: tokens().default(1_000).describe("Stake (tokens) that earns the boost `maxBoost`."),
       maxBoost: nonNeg().default(0.5),
+      /** Stake (tokens) above which more stake earns nothing; absent = referenceStake; null = uncapped. */
+      cap: tokens()
+        .refine((v) => Number(v) > 0, { error: "expected a positive token amount, or null for uncapped" })
+        .nullable()
+        .optional()
+        .describe("Stake (tokens) above which more stake earns nothing; absent = referenceStake; null = uncapped."),
     })
+    .describe("Score × (1 + maxBoost × min(stake, cap) / referenceStake): a device's bond boosts its pay.")
     .prefault({}),
   establishment: z.strictObject({ epochs: nonNegInt().default(0), fraction: fraction().default(0.1) }).prefault({}),
   vesting: z
@@ -266,7 +275,39 @@ export const LeversSchema = z.strictObject({
     .prefault({}),
 });
 
+/**
+ * Stake an operator bonds on each of its devices above the minimum bond (tokens), drawn once per operator from its
+ * own random stream: `fixed`, `lognormal` (median, sigma of the log; optional max) or `list` (operators take the
+ * values in order, cycling). A whale is an honest group of one operator (`devicesPerOperator` = `count`) with a
+ * listed stake.
+ */
+export const StakeSchema = z
+  .discriminatedUnion(
+    "kind",
+    [
+      z.strictObject({ kind: z.literal("fixed"), tokens: tokens() }),
+      z.strictObject({
+        kind: z.literal("lognormal"),
+        /** Median extra stake per device (tokens). */
+        median: positive().describe("Median extra stake per device (tokens)."),
+        /** Standard deviation of the stake's natural log. */
+        sigma: nonNeg().describe("Standard deviation of the stake's natural log."),
+        /** Draws above this are cut to it (tokens). */
+        max: positive().optional().describe("Draws above this are cut to it (tokens)."),
+      }),
+      z.strictObject({ kind: z.literal("list"), tokens: z.array(tokens()).min(1) }),
+    ],
+    { error: "expected a stake distribution: kind fixed, lognormal or list" },
+  )
+  .describe(
+    "Extra stake per device above the minimum bond (tokens), drawn once per operator: fixed, lognormal " +
+      "(median, sigma, max) or list (cycled over operators).",
+  );
+export type StakeSpec = z.output<typeof StakeSchema>;
+
 const AgentBase = {
+  /** Extra stake per device above the minimum bond, drawn once per operator (absent: the minimum bond only). */
+  stake: StakeSchema.optional(),
   /** Group name used in outputs (default: `<kind>-<index>`). */
   name: z.string().min(1).optional().describe("Group name used in outputs (default: `<kind>-<index>`)."),
   /** Devices at `startEpoch`. */

@@ -531,6 +531,9 @@ export class EvmLedger extends ExactLedger {
             enabled: p.stakeFactor.enabled,
             referenceStakeWei: p.stakeFactor.referenceStakeWei.toString(),
             maxBoostBps: p.stakeFactor.maxBoostBps,
+            ...(p.stakeFactor.capStakeWei === undefined
+              ? {}
+              : { capStakeWei: p.stakeFactor.capStakeWei === null ? null : p.stakeFactor.capStakeWei.toString() }),
           },
           establishment: { ...p.establishment },
           ...(p.demandWeightBps ? { demandWeightBps: p.demandWeightBps } : {}),

@@ -7,7 +7,8 @@
  *   { "version": 1,
  *     "location": { "minResolution": 11 },            on-chain cells must be H3 cells at this resolution or finer
  *     "density": { "preset": "helium-hip17" },         HIP-17 density scaling (or an explicit "table", see below)
- *     "stakeFactor": { "enabled": false },             factor 1 + maxBoost × min(bond, ref) / ref
+ *     "stakeFactor": { "enabled": false },             factor 1 + maxBoost × min(bond, cap) / ref
+ *                                                      (cap: "capStakeWei", default ref; null = uncapped)
  *     "establishment": { "epochs": 0, "fractionBps": 10000 } }   new devices earn a fraction for their first epochs
  *
  * `density` is either `{ "preset": name, "resolutions"?: [r, …] }` (rows of a preset table, all by default) or
@@ -41,7 +42,8 @@ export interface OracleParams {
   version: 1;
   location: { minResolution: number };
   density: { enabled: boolean; rollup: DensityRollup; table: DensityTableRow[] };
-  stakeFactor: { enabled: boolean; referenceStakeWei: string; maxBoostBps: number };
+  /** `capStakeWei`: absent = the reference stake, null = uncapped (protocol/reward.ts StakeFactorParams). */
+  stakeFactor: { enabled: boolean; referenceStakeWei: string; maxBoostBps: number; capStakeWei?: string | null };
   establishment: { epochs: number; fractionBps: number };
   /** Share of the score from served work (the reports' `servedWad`), in bps; absent = 0 (work only). */
   demandWeightBps?: number;
@@ -84,6 +86,11 @@ const schema = z.strictObject({
         .regex(/^\d{1,78}$/, { message: "expected a decimal integer of wei as a string" })
         .default("0"),
       maxBoostBps: z.int().min(0).max(1_000_000).default(0),
+      capStakeWei: z
+        .string()
+        .regex(/^\d{1,78}$/, { message: "expected a decimal integer of wei as a string, or null for uncapped" })
+        .nullable()
+        .optional(),
     })
     .prefault({}),
   establishment: z
@@ -162,6 +169,9 @@ export function parseOracleParams(raw: unknown, source = "<oracle parameters>"):
   if (file.stakeFactor.enabled && BigInt(file.stakeFactor.referenceStakeWei) === 0n) {
     problems.push("stakeFactor.referenceStakeWei: expected a positive amount of wei when the stake factor is enabled");
   }
+  if (typeof file.stakeFactor.capStakeWei === "string" && BigInt(file.stakeFactor.capStakeWei) === 0n) {
+    problems.push("stakeFactor.capStakeWei: expected a positive amount of wei, or null for uncapped");
+  }
   if (problems.length) throw new OracleParamsError(source, problems);
   return {
     version: 1,
@@ -210,8 +220,13 @@ export function densityParamsOf(params: OracleParams): DensityParams {
 }
 
 export function stakeFactorOf(params: OracleParams): StakeFactorParams {
-  const { enabled, referenceStakeWei, maxBoostBps } = params.stakeFactor;
-  return { enabled, referenceStakeWei: BigInt(referenceStakeWei), maxBoostBps };
+  const { enabled, referenceStakeWei, maxBoostBps, capStakeWei } = params.stakeFactor;
+  return {
+    enabled,
+    referenceStakeWei: BigInt(referenceStakeWei),
+    maxBoostBps,
+    ...(capStakeWei === undefined ? {} : { capStakeWei: capStakeWei === null ? null : BigInt(capStakeWei) }),
+  };
 }
 
 export function establishmentOf(params: OracleParams): EstablishmentParams {

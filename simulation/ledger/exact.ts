@@ -187,7 +187,8 @@ export class ExactLedger implements Ledger {
   join(device: JoiningDevice): void {
     if (this.devices.has(device.handle)) this.fail(`device handle ${device.handle} joined twice`);
     const owner = this.ownerAccount(device.owner, device.group);
-    this.buy(device.owner, this.minBond + this.fee);
+    const bond = this.minBond + floatTokensToWei(device.extraStake);
+    this.buy(device.owner, bond + this.fee);
     if (!owner.approved) {
       owner.approved = true;
       this.operations.push({ kind: "approve", owner: device.owner });
@@ -206,7 +207,7 @@ export class ExactLedger implements Ledger {
     });
     this.operations.push({ kind: "register", handle: device.handle });
     if (this.fee > 0n) this.burnFrom(device.owner, this.fee);
-    if (this.minBond > 0n) this.stake(device.handle, this.minBond);
+    if (bond > 0n) this.stake(device.handle, bond);
   }
 
   topUp(handle: number): void {

@@ -32,6 +32,8 @@ export interface JoiningDevice {
   classId: number;
   cell: number;
   epoch: number;
+  /** Stake (tokens, micro-token grain) bonded above the minimum bond. */
+  extraStake: number;
 }
 
 /** The devices present at the pay phase, rows 0..n−1 of the engine's table, and where rewards go. */

@@ -31,6 +31,9 @@ export function rewardParamsOf(scenario: Scenario): RewardParams {
       enabled: l.stakeFactor.enabled,
       referenceStakeWei: floatTokensToWei(Number(l.stakeFactor.referenceStake)),
       maxBoostBps: Math.round(l.stakeFactor.maxBoost * 10_000),
+      ...(l.stakeFactor.cap === undefined
+        ? {}
+        : { capStakeWei: l.stakeFactor.cap === null ? null : floatTokensToWei(Number(l.stakeFactor.cap)) }),
     },
     establishment: { epochs: l.establishment.epochs, fractionBps: Math.round(l.establishment.fraction * 10_000) },
   };

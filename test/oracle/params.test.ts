@@ -11,6 +11,7 @@ import {
   OracleParamsError,
   parseOracleParams,
   readOracleParams,
+  stakeFactorOf,
 } from "../../scripts/oracle/params";
 
 function problemsOf(raw: unknown): string[] {
@@ -92,6 +93,26 @@ describe("oracle: parameters file", function () {
     expect(
       problemsOf({ version: 1, density: { preset: "helium-hip17" }, establishment: { epochs: 1.5 } }),
     ).to.deep.equal(["establishment.epochs: Invalid input: expected int, received number"]);
+  });
+
+  it("reads the stake factor's cap: absent = the reference stake, a wei amount, or null = uncapped", function () {
+    const base = { version: 1, density: { preset: "helium-hip17" } };
+    const sf = { enabled: true, referenceStakeWei: "1000", maxBoostBps: 5_000 };
+    expect(stakeFactorOf(parseOracleParams({ ...base, stakeFactor: sf }))).to.deep.equal({
+      enabled: true,
+      referenceStakeWei: 1000n,
+      maxBoostBps: 5_000,
+    });
+    expect(
+      stakeFactorOf(parseOracleParams({ ...base, stakeFactor: { ...sf, capStakeWei: "3000" } })).capStakeWei,
+    ).to.equal(3000n);
+    const uncapped = parseOracleParams({ ...base, stakeFactor: { ...sf, capStakeWei: null } });
+    expect(stakeFactorOf(uncapped).capStakeWei).to.equal(null);
+    expect(stakeFactorOf(parseOracleParams(JSON.parse(oracleParamsJson(uncapped)))).capStakeWei).to.equal(null);
+    expect(problemsOf({ ...base, stakeFactor: { ...sf, capStakeWei: "0" } })).to.deep.equal([
+      "stakeFactor.capStakeWei: expected a positive amount of wei, or null for uncapped",
+    ]);
+    expect(problemsOf({ ...base, stakeFactor: { ...sf, capStakeWei: 5 } })[0]).to.match(/^stakeFactor\.capStakeWei: /);
   });
 
   it("names the file when it cannot be read or is not JSON", function () {

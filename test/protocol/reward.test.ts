@@ -112,6 +112,20 @@ describe("protocol/reward", function () {
       expect(stakeFactorWad(params.stakeFactor, 5000n * WAD)).to.equal((3n * WAD) / 2n);
     });
 
+    it("caps the stake factor at the reference stake, at a given cap, or not at all (cap null)", function () {
+      const sf = params.stakeFactor; // reference 1000 tokens, boost 50%
+      const at = (cap: bigint | null | undefined, stake: bigint) =>
+        stakeFactorWad(cap === undefined ? sf : { ...sf, capStakeWei: cap }, stake * WAD);
+      expect(at(undefined, 5000n)).to.equal((3n * WAD) / 2n);
+      expect(at(1000n * WAD, 5000n)).to.equal((3n * WAD) / 2n);
+      // cap 3000: 1 + 0.5 × 3000/1000 = 2.5
+      expect(at(3000n * WAD, 5000n)).to.equal((5n * WAD) / 2n);
+      expect(at(3000n * WAD, 500n)).to.equal((5n * WAD) / 4n);
+      // uncapped: 1 + 0.5 × 20000/1000 = 11
+      expect(at(null, 20_000n)).to.equal(11n * WAD);
+      expect(at(null, 0n)).to.equal(WAD);
+    });
+
     it("pays pool × score / Σscore rounded down and carries the dust", function () {
       const d = distributeExact(100n, [1n, 1n, 1n]);
       expect(d.rewards).to.deep.equal([33n, 33n, 33n]);
@@ -140,6 +154,9 @@ describe("protocol/reward", function () {
 
     it("refuses bad parameters naming the field", function () {
       expect(() => validateRewardParams({ ...params, demandWeightBps: 10_001 })).to.throw(/demandWeightBps/);
+      expect(() =>
+        validateRewardParams({ ...params, stakeFactor: { ...params.stakeFactor, capStakeWei: 0n } }),
+      ).to.throw(/stakeFactor.capStakeWei must be positive/);
       expect(() => validateRewardParams({ ...params, establishment: { epochs: -1, fractionBps: 0 } })).to.throw(
         /establishment.epochs/,
       );
@@ -147,7 +164,8 @@ describe("protocol/reward", function () {
   });
 
   describe("fast mode agrees with exact mode", function () {
-    it(`within ${REWARD_FAST_EXACT_TOLERANCE.absoluteWeiPerDevice} wei per device + ${REWARD_FAST_EXACT_TOLERANCE.relative} relative (fuzzed)`, function () {
+    it(`within ${REWARD_FAST_EXACT_TOLERANCE.absoluteWeiPerDevice} wei per device + ${REWARD_FAST_EXACT_TOLERANCE.relative} relative, stake capped or not (fuzzed)`, function () {
+      const capped = params;
       const density = new DensityModel(grid, oneLevel);
       fc.assert(
         fc.property(
@@ -164,7 +182,10 @@ describe("protocol/reward", function () {
             { minLength: 1, maxLength: 60 },
           ),
           fc.integer({ min: 1, max: 1_000_000_000 }),
-          (rows, poolTokens) => {
+          fc.constantFrom<bigint | null | undefined>(undefined, 2_000n * WAD, null),
+          (rows, poolTokens, cap) => {
+            const params =
+              cap === undefined ? capped : { ...capped, stakeFactor: { ...capped.stakeFactor, capStakeWei: cap } };
             const epoch = 10;
             const devices: DeviceEpoch[] = rows.map((r) => ({
               classId: r.classId,

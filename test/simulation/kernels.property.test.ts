@@ -144,6 +144,7 @@ const rewardCase = fc.record({
   weights: fc.array(fc.integer({ min: 0, max: 30_000 }), { minLength: CLASSES, maxLength: CLASSES }),
   demandWeightBps: fc.constantFrom(0, 2_500, 10_000),
   stakeOn: fc.boolean(),
+  capStakeWei: fc.constantFrom<bigint | null | undefined>(undefined, 50n * 10n ** 18n, null),
   maxBoostBps: fc.integer({ min: 0, max: 20_000 }),
   establishmentEpochs: fc.constantFrom(0, 5, 30),
   fractionBps: fc.integer({ min: 0, max: 10_000 }),
@@ -156,7 +157,12 @@ describe("protocol/reward: the fast kernel gives the bits of its specification (
         const params: RewardParams = {
           classWeightsBps: r.weights,
           demandWeightBps: r.demandWeightBps,
-          stakeFactor: { enabled: r.stakeOn, referenceStakeWei: 100n * 10n ** 18n, maxBoostBps: r.maxBoostBps },
+          stakeFactor: {
+            enabled: r.stakeOn,
+            referenceStakeWei: 100n * 10n ** 18n,
+            maxBoostBps: r.maxBoostBps,
+            ...(r.capStakeWei === undefined ? {} : { capStakeWei: r.capStakeWei }),
+          },
           establishment: { epochs: r.establishmentEpochs, fractionBps: r.fractionBps },
         };
         const arrays = (): FastRewardArrays => {
