@@ -6,7 +6,7 @@
  * kernel from protocol/reward.ts, accounting). Everything per group (decisions, vesting, market orders) is outside
  * the hot loop. Randomness comes from one seeded generator per replicate: same scenario + seed ⇒ same numbers.
  */
-import { DensityModel, type DensityParams } from "../protocol/density";
+import { DensityModel, neighbours, type DensityParams } from "../protocol/density";
 import { H3World } from "./world/h3World";
 import { createFastRewardKernel, type FastRewardKernel } from "../protocol/reward";
 import {
@@ -52,7 +52,7 @@ import type { AgentKind, AgentSpec, FarmerStrategy, LeverChange, Scenario, Stake
 /** Emission of the scenario's schedule, precomputed from protocol/emission.ts. */
 export type EngineMode = LedgerMode;
 
-export interface RunOptions {
+export interface ReplicateOptions {
   /** Keep per-epoch series (timeseries.csv, network.csv) and Lorenz data; off in sweeps. */
   series: boolean;
   mode: EngineMode;
@@ -277,7 +277,12 @@ const S_DEVICES = 0,
   S_COUNT = 16;
 
 /** Run one replicate of a scenario. */
-export function runReplicate(scenario: Scenario, supply: Supply, replicate: number, options: RunOptions): RunResult {
+export function runReplicate(
+  scenario: Scenario,
+  supply: Supply,
+  replicate: number,
+  options: ReplicateOptions,
+): RunResult {
   const run = startReplicate(scenario, supply, replicate, options);
   for (let epoch = 0; epoch < run.epochs; epoch++) run.step(epoch);
   return run.finish();
@@ -297,7 +302,7 @@ export function startReplicate(
   scenario: Scenario,
   supply: Supply,
   replicate: number,
-  options: RunOptions,
+  options: ReplicateOptions,
 ): ReplicateRun {
   const seed = replicateSeed(scenario.seed, replicate);
   const rng = new Rng(seed);
@@ -336,8 +341,7 @@ export function startReplicate(
     ? h3World.cdf
     : buildCityCdf(grid.width, grid.height, gridWorld.cities, gridWorld.citySpread, rng);
   /** Six cells next to `c` (home cells of a swarm). */
-  const neighbourCells = (c: number): number[] =>
-    h3World ? h3World.neighbours(c, rng) : neighboursOf(grid.width, grid.height, c);
+  const neighbourCells = (c: number): number[] => (h3World ? h3World.neighbours(c, rng) : neighbours(grid, c));
   const sampleCityCell = (): number => {
     const u = rng.next() * cityCdf[cells - 1];
     let lo = 0;
@@ -1743,31 +1747,6 @@ function maskOf(cells: number, on: readonly number[]): Uint8Array {
   const mask = new Uint8Array(cells);
   for (const c of on) mask[c] = 1;
   return mask;
-}
-
-/** Six neighbours in the same layout as protocol/density (odd-row offset, torus). */
-function neighboursOf(width: number, height: number, c: number): number[] {
-  const col = c % width;
-  const row = (c - col) / width;
-  const d =
-    row & 1
-      ? [
-          [1, 0],
-          [0, -1],
-          [1, -1],
-          [-1, 0],
-          [0, 1],
-          [1, 1],
-        ]
-      : [
-          [1, 0],
-          [-1, -1],
-          [0, -1],
-          [-1, 0],
-          [-1, 1],
-          [0, 1],
-        ];
-  return d.map(([dc, dr]) => ((row + dr + height) % height) * width + ((col + dc + width) % width));
 }
 
 /** Cumulative weights of cells: a few Gaussian cities on the torus plus a thin rural background. */

@@ -55,7 +55,7 @@ export interface EvmCheckSummary {
 /** Runs every replicate elsewhere (EVM mode: scripts/evm, which the simulator cannot import). */
 export type ReplicatesRunner = (scenario: Scenario) => Promise<{ results: RunResult[]; evm: EvmCheckSummary }>;
 
-export interface RunOptions {
+export interface SimulateOptions {
   scenario: string;
   overrides?: Record<string, unknown>;
   out?: string;
@@ -274,7 +274,9 @@ export function defaultWorkers(scenario: Scenario): number {
 }
 
 /** Load, run and write a scenario; returns the summary and the output directory. */
-export async function simulate(options: RunOptions): Promise<{ summary: Summary; dir: string; results: RunResult[] }> {
+export async function simulate(
+  options: SimulateOptions,
+): Promise<{ summary: Summary; dir: string; results: RunResult[] }> {
   const overrides = options.overrides ?? {};
   const { scenario, source } = loadScenario(options.scenario, overrides);
   const mode = options.mode ?? "fast";
