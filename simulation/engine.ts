@@ -798,6 +798,8 @@ export function startReplicate(
   const regByCell = new Int32Array(registration !== null ? cells : 0);
   /** Devices the registration detector flagged this epoch (their flag reason). */
   const regFlagged = new Set<number>();
+  /** Per group: devices marked as registered in a burst (present at the last detection). */
+  const burstMarked = new Float64Array(registration !== null ? groupCount : 0);
 
   function logRegistration(epoch: number, owner: number, cell: number): void {
     if (owner >= regByOwner.length) {
@@ -836,8 +838,11 @@ export function startReplicate(
       if (d.burst[i] === 1 || d.joinEpoch[i] < r.fromEpoch || d.joinEpoch[i] <= epoch - r.windowEpochs) continue;
       if (regByOwner[d.owner[i]] > perOwner || regByCell[d.regCell[i]] > perCell) d.burst[i] = 1;
     }
+    burstMarked.fill(0);
     for (let i = 0; i < len; i++) {
-      if (d.burst[i] === 1 && d.eligible[i] === 1 && rng.next() < r.probability) {
+      if (d.burst[i] === 0) continue;
+      burstMarked[d.group[i]]++;
+      if (d.eligible[i] === 1 && rng.next() < r.probability) {
         d.eligible[i] = 0;
         regFlagged.add(i);
       }
@@ -1839,6 +1844,15 @@ export function startReplicate(
     }
   }
 
+  /**
+   * A group's chance per device per epoch of a registration flag, as it can see it (its devices marked as burst
+   * registrations at the last detection × the detector's probability); 0 without the detector.
+   */
+  function registrationRisk(g: Group): number {
+    if (registration === null || g.devices === 0) return 0;
+    return (registration.probability * Math.min(g.devices, burstMarked[g.index])) / g.devices;
+  }
+
   /** Trickle: devices the swarm's `joinPerEpoch` allows this epoch (the fractions accumulate; unused ones lapse). */
   function trickleAllowance(g: Group): number {
     g.joinCredit += g.joinRate;
@@ -1864,7 +1878,7 @@ export function startReplicate(
       runningCostUsd: opex + g.hopUsdPerDevice + minBond * price * capitalCostPerEpoch,
       entryCostUsd: entry,
       bondUsd: minBond * price,
-      detectProbability: slashOn ? detectProbability(g) : 0,
+      detectProbability: slashOn ? Math.min(1, detectProbability(g) + registrationRisk(g)) : 0,
       slashFraction,
       densityFactor: g.lastDensity,
       epochsPerYear,
