@@ -10,16 +10,25 @@ interface RecordingLedger {
   ledger: FastLedger;
   moves: Array<{ handle: number; cell: number }>;
   reasons: FlagReason[];
+  /** Group of every device that joined, and the flags by group and reason. */
+  groupOf: Map<number, number>;
+  flags: Array<{ group: number; reason: FlagReason }>;
 }
 
 function recordingLedger(groups: number, immediate: number, duration: number): RecordingLedger {
   const fast = new FastLedger(groups, immediate, duration);
-  const rec: RecordingLedger = { ledger: fast, moves: [], reasons: [] };
+  const rec: RecordingLedger = { ledger: fast, moves: [], reasons: [], groupOf: new Map(), flags: [] };
   const asLedger = fast as unknown as Ledger;
   const flag = asLedger.flag.bind(fast);
+  const join = asLedger.join.bind(fast);
+  asLedger.join = (device) => {
+    rec.groupOf.set(device.handle, device.group);
+    join(device);
+  };
   asLedger.move = (handle, cell) => void rec.moves.push({ handle, cell });
   asLedger.flag = (handle, reason, suspend) => {
     rec.reasons.push(reason);
+    rec.flags.push({ group: rec.groupOf.get(handle) as number, reason });
     flag(handle, reason, suspend);
   };
   return rec;
@@ -283,6 +292,25 @@ describe("simulation attack repertoire", function () {
         "levers.registrationDetector": { ...detector, enabled: false },
       });
       expect(b.metrics).to.deep.equal(a.metrics);
+    });
+  });
+
+  describe("gpu-compute", function () {
+    it("runs: mimicking fakes do no real work, the burst flood is caught by its registrations, the trickle is not", function () {
+      const { r, ledger } = runRecorded("gpu-compute", {});
+      const index = new Map(r.classes.map((c, i) => [c.agent, i]));
+      const byReason = (agent: string, reason: FlagReason) =>
+        ledger.flags.filter((f) => f.group === index.get(agent) && f.reason === reason).length;
+      const fakes = group(r, "fake-gpus");
+      expect(fakes.realWork).to.equal(0);
+      expect(fakes.reportedWork).to.be.greaterThan(0);
+      // the anomaly detector almost never flags a mimic at this threshold (as for honest GPUs); challenges do
+      expect(byReason("fake-gpus", FLAG_REASONS.anomaly) / fakes.deviceEpochs).to.be.below(0.001);
+      expect(byReason("fake-gpus", FLAG_REASONS.challenge) / fakes.deviceEpochs).to.be.greaterThan(0.02);
+      expect(byReason("flood", FLAG_REASONS.registration)).to.be.greaterThan(1000);
+      expect(byReason("patient", FLAG_REASONS.registration)).to.equal(0);
+      expect(group(r, "patient").devicesPeak).to.be.greaterThan(10);
+      expect(byReason("providers", FLAG_REASONS.registration)).to.equal(0);
     });
   });
 });
