@@ -95,7 +95,9 @@ export function swarmEntryApr(o: Observation): number {
 }
 
 /**
- * Sybil swarm, spoofer ring, collusion ring. Hysteresis, not flip-flop: it buys devices while one more beats the
+ * Sybil swarm, spoofer ring, collusion ring. `trickle` (a swarm with `joinPerEpoch`): the devices its rate allows
+ * this epoch, which replace the `resizePerEpoch` growth step (a fixed swarm grows by them regardless of profit).
+ * Hysteresis, not flip-flop: it buys devices while one more beats the
  * hurdle on new capital, sells devices only while the ones it has lose money to run, and holds in between. The
  * devices that leave first are the ones that earned least last epoch (they are the swarm's marginal devices), the
  * newest among equals. A spoofer spreads when crowded.
@@ -104,13 +106,18 @@ export function decideSwarm(
   spec: Extract<AgentSpec, { kind: "sybil" | "spoofer" | "collusion" }>,
   o: Observation,
   maxDevices: number,
+  trickle?: number,
 ): Decision {
-  if (!spec.adaptive) return { ...NONE, join: Math.max(0, spec.count - o.devices) };
+  // a trickle swarm (`joinPerEpoch`) adds at most `trickle` devices this epoch, up to maxDevices
+  const room = Math.max(0, maxDevices - o.devices);
+  if (!spec.adaptive) {
+    return { ...NONE, join: trickle !== undefined ? Math.min(trickle, room) : Math.max(0, spec.count - o.devices) };
+  }
   const step = Math.max(1, Math.ceil(Math.max(o.devices, 1) * spec.resizePerEpoch));
   let join = 0;
   let leave = 0;
   if (o.devices > 0 && swarmOperatingProfit(o) < 0) leave = Math.min(o.devices, step);
-  else if (swarmEntryApr(o) >= spec.hurdleApr) join = Math.max(0, Math.min(step, maxDevices - o.devices));
+  else if (swarmEntryApr(o) >= spec.hurdleApr) join = Math.min(trickle ?? step, room);
   let spread = 0;
   if (spec.kind === "spoofer" && o.devices > 0 && o.densityFactor < spec.spreadThreshold) {
     spread = Math.ceil(o.devices * spec.spreadPerEpoch);

@@ -255,6 +255,14 @@ interface Group {
   activeEpochs: number;
   /** Collusion ring: share of the witnesses around its members (devices in its cells) that are not in the ring. */
   honestWitnessShare: number;
+  /** Fake work in `mimic` mode: no real work, reported work drawn from the honest distribution of the class. */
+  mimic: boolean;
+  /** Trickle swarm: devices per epoch (`joinPerEpoch`, 0 = off) and the fraction accumulated so far. */
+  joinRate: number;
+  joinCredit: number;
+  /** Hopping spoofer: share moved per epoch and cost per move (USD), or null; last epoch's move cost per device. */
+  hop: { share: number; costUsd: number } | null;
+  hopUsdPerDevice: number;
 }
 
 // per-group per-epoch stat slots (Group.e) and run totals (Group.t)
@@ -428,6 +436,14 @@ export function startReplicate(
       lastDensity: 1,
       activeEpochs: 0,
       honestWitnessShare: 1,
+      mimic: spec.kind === "fakeWork" && spec.mode === "mimic",
+      joinRate: "joinPerEpoch" in spec && spec.joinPerEpoch !== undefined ? spec.joinPerEpoch : 0,
+      joinCredit: 0,
+      hop:
+        spec.kind === "spoofer" && spec.hop !== undefined && spec.hop.enabled
+          ? { share: spec.hop.share, costUsd: spec.hop.costUsd }
+          : null,
+      hopUsdPerDevice: 0,
     };
   });
   const groupCount = groups.length;
@@ -651,19 +667,31 @@ export function startReplicate(
       } else d.cell[i] = sampleCityCell();
       if (g.homeMask !== null && g.homeMask[d.cell[i]] === 0) g.away++;
       d.joinEpoch[i] = epoch;
-      const hw = spreadH > 0 ? Math.max(0.05, 1 + spreadH * rng.normal()) : 1;
-      const base = c.workPerEpoch * mult * hw;
-      if (g.strategy === "honest" || g.strategy === "mercenary") {
-        d.realRate[i] = base;
-        d.fakeRate[i] = 0;
-      } else if (g.strategy === "fakeWork") {
-        d.realRate[i] = base;
-        d.fakeRate[i] = base * (g.inflation - 1);
-      } else {
+      d.regCell[i] = d.cell[i];
+      d.burst[i] = 0;
+      if (registration !== null && epoch >= registration.fromEpoch) logRegistration(epoch, d.owner[i], d.cell[i]);
+      if (g.mimic) {
+        // a copy of a random honest device of the class: its group's multiplier, hardware spread and epoch noise
+        const t = mimicTemplate(g);
+        const hwT = t.spread > 0 ? Math.max(0.05, 1 + t.spread * rng.normal()) : 1;
         d.realRate[i] = 0;
-        d.fakeRate[i] = base;
+        d.fakeRate[i] = c.workPerEpoch * t.mult * hwT;
+        d.amp[i] = t.cv * Math.sqrt(3);
+      } else {
+        const hw = spreadH > 0 ? Math.max(0.05, 1 + spreadH * rng.normal()) : 1;
+        const base = c.workPerEpoch * mult * hw;
+        if (g.strategy === "honest" || g.strategy === "mercenary") {
+          d.realRate[i] = base;
+          d.fakeRate[i] = 0;
+        } else if (g.strategy === "fakeWork") {
+          d.realRate[i] = base;
+          d.fakeRate[i] = base * (g.inflation - 1);
+        } else {
+          d.realRate[i] = 0;
+          d.fakeRate[i] = base;
+        }
+        d.amp[i] = a;
       }
-      d.amp[i] = a;
       d.stake[i] = minBond + g.ownerStake;
       extraStake += g.ownerStake;
       g.stakeTokens += d.stake[i];
@@ -770,6 +798,164 @@ export function startReplicate(
     g.spreadShare = g.devices > 0 ? g.away / g.devices : 0;
   }
 
+  // ---- attack repertoire: mimicry, hopping, registration patterns (all off unless the scenario asks) -----------
+  /** The honest device a mimic copies: a random honest device of its class (its group's work parameters). */
+  function mimicTemplate(g: Group): { mult: number; spread: number; cv: number } {
+    let total = 0;
+    for (const h of groups) if (h.kind === "honest" && h.classId === g.classId) total += h.devices;
+    const own = g.spec as Extract<AgentSpec, { kind: "fakeWork" }>;
+    if (total === 0) return { mult: 1, spread: own.hardwareSpread, cv: own.workCv };
+    let u = rng.next() * total;
+    let pick: Group | undefined;
+    for (const h of groups) {
+      if (h.kind !== "honest" || h.classId !== g.classId || h.devices === 0) continue;
+      pick = h;
+      u -= h.devices;
+      if (u < 0) break;
+    }
+    const t = (pick as Group).spec as Extract<AgentSpec, { kind: "honest" }>;
+    return { mult: t.workMultiplier, spread: t.hardwareSpread, cv: t.workCv };
+  }
+
+  const registration = L.registrationDetector?.enabled ? L.registrationDetector : null;
+  /** Registrations judged by the detector, oldest first from `regHead`: epoch, owner, cell. */
+  const regLog: number[] = [];
+  let regHead = 0;
+  /** Registrations in the trailing window, per owner and per cell. */
+  let regByOwner = new Int32Array(registration !== null ? 64 : 0);
+  const regByCell = new Int32Array(registration !== null ? cells : 0);
+  /** Devices the registration detector flagged this epoch (their flag reason). */
+  const regFlagged = new Set<number>();
+  /** Per group: devices marked as registered in a burst (present at the last detection). */
+  const burstMarked = new Float64Array(registration !== null ? groupCount : 0);
+
+  function logRegistration(epoch: number, owner: number, cell: number): void {
+    if (owner >= regByOwner.length) {
+      const grown = new Int32Array(Math.max(owner + 1, regByOwner.length * 2));
+      grown.set(regByOwner);
+      regByOwner = grown;
+    }
+    regLog.push(epoch, owner, cell);
+    regByOwner[owner]++;
+    regByCell[cell]++;
+  }
+
+  /**
+   * The registration-pattern detector, after challenges and the anomaly detector: registrations older than the
+   * window leave the counts; a device registered within the window whose owner (or registration cell) now counts more
+   * than the burst threshold is marked for good; each marked device not flagged yet is flagged with `probability`.
+   * The flagged list is rebuilt in index order (eligible = 0 exactly on this epoch's flags).
+   */
+  function registrationPass(epoch: number): void {
+    const r = registration;
+    regFlagged.clear();
+    if (r === null) return;
+    while (regHead < regLog.length && regLog[regHead] <= epoch - r.windowEpochs) {
+      regByOwner[regLog[regHead + 1]]--;
+      regByCell[regLog[regHead + 2]]--;
+      regHead += 3;
+    }
+    if (regHead > 3 * 65_536 && regHead * 2 > regLog.length) {
+      regLog.splice(0, regHead);
+      regHead = 0;
+    }
+    const perOwner = r.perOwner ?? Infinity;
+    const perCell = r.perCell ?? Infinity;
+    const len = table.n;
+    for (let i = 0; i < len; i++) {
+      if (d.burst[i] === 1 || d.joinEpoch[i] < r.fromEpoch || d.joinEpoch[i] <= epoch - r.windowEpochs) continue;
+      if (regByOwner[d.owner[i]] > perOwner || regByCell[d.regCell[i]] > perCell) d.burst[i] = 1;
+    }
+    burstMarked.fill(0);
+    for (let i = 0; i < len; i++) {
+      if (d.burst[i] === 0) continue;
+      burstMarked[d.group[i]]++;
+      if (d.eligible[i] === 1 && rng.next() < r.probability) {
+        d.eligible[i] = 0;
+        regFlagged.add(i);
+      }
+    }
+    if (regFlagged.size === 0) return;
+    let count = 0;
+    for (let i = 0; i < len; i++) if (d.eligible[i] === 0) flaggedList[count++] = i;
+    flaggedCount = count;
+  }
+
+  const hopCounts = new Float64Array(groups.some((g) => g.hop !== null) ? cells : 0);
+  const hopFactors = new Float64Array(hopCounts.length);
+  const hopBest: number[] = [];
+  /** Batches of moves per epoch: the density factors are recomputed between batches. */
+  const HOP_BATCHES = 4;
+
+  /**
+   * A hopping spoofer's moves this epoch: up to ceil(share × devices) of its devices, from the cells where the
+   * density factor is lowest, each to a cell with a higher factor (highest factor first, then fewest devices, then a
+   * fixed hash of cell and epoch), one device per destination and batch, the factors recomputed between batches from
+   * the devices present. A move that would not raise the device's factor is not made. Each move costs `costUsd`
+   * (opex).
+   */
+  function hopPass(g: Group, epoch: number): void {
+    const hop = g.hop as { share: number; costUsd: number };
+    const k = Math.ceil(g.devices * hop.share);
+    let moved = 0;
+    if (k > 0) {
+      hopCounts.fill(0);
+      for (let i = 0; i < table.n; i++) hopCounts[d.cell[i]] += 1;
+      const per = Math.max(1, Math.ceil(k / HOP_BATCHES));
+      const own: number[] = [];
+      for (let b = 0; b < HOP_BATCHES && moved < k; b++) {
+        density.factors(hopCounts, hopFactors);
+        own.length = 0;
+        for (let i = 0; i < table.n; i++) if (d.group[i] === g.index) own.push(i);
+        own.sort((x, y) => hopFactors[d.cell[x]] - hopFactors[d.cell[y]] || x - y);
+        const m = Math.min(per, k - moved, own.length);
+        bestCells(m, epoch * HOP_BATCHES + b);
+        let movedHere = 0;
+        for (let j = 0; j < m && j < hopBest.length; j++) {
+          const i = own[j];
+          const from = d.cell[i];
+          const to = hopBest[j];
+          if (!(hopFactors[to] > hopFactors[from] + 1e-12)) break;
+          hopCounts[from] -= 1;
+          hopCounts[to] += 1;
+          if (g.homeMask !== null) g.away += g.homeMask[from] - g.homeMask[to];
+          d.cell[i] = to;
+          ledger.move(d.handle[i], to);
+          movedHere++;
+        }
+        moved += movedHere;
+        if (movedHere === 0) break;
+      }
+    }
+    const cost = moved * hop.costUsd;
+    g.opexUsd += cost;
+    g.e[S_COST] += cost;
+    g.hopUsdPerDevice = g.devices > 0 ? cost / g.devices : 0;
+    g.spreadShare = g.devices > 0 ? g.away / g.devices : 0;
+  }
+
+  /** The m best destination cells into `hopBest` (best first): highest factor, fewest devices, then a fixed hash. */
+  function bestCells(m: number, salt: number): void {
+    hopBest.length = 0;
+    const better = (a: number, b: number): boolean =>
+      hopFactors[a] !== hopFactors[b]
+        ? hopFactors[a] > hopFactors[b]
+        : hopCounts[a] !== hopCounts[b]
+          ? hopCounts[a] < hopCounts[b]
+          : cellHash(a, salt) < cellHash(b, salt);
+    for (let c = 0; c < cells; c++) {
+      if (hopBest.length === m && !better(c, hopBest[m - 1])) continue;
+      let at = hopBest.length < m ? hopBest.length : m - 1;
+      hopBest[at] = c;
+      while (at > 0 && better(hopBest[at], hopBest[at - 1])) {
+        const x = hopBest[at - 1];
+        hopBest[at - 1] = hopBest[at];
+        hopBest[at] = x;
+        at--;
+      }
+    }
+  }
+
   function setInflation(g: Group, inflation: number): void {
     if (inflation === g.inflation) return;
     g.inflation = inflation;
@@ -786,7 +972,8 @@ export function startReplicate(
           ? spec.spoofer.opexUsdPerEpoch
           : scenario.classes[g.classId].opexUsdPerEpoch;
     }
-    return g.kind === "honest" || g.kind === "mercenary" || g.kind === "fakeWork"
+    if (spec.kind === "fakeWork") return spec.opexUsdPerEpoch ?? scenario.classes[g.classId].opexUsdPerEpoch;
+    return g.kind === "honest" || g.kind === "mercenary"
       ? scenario.classes[g.classId].opexUsdPerEpoch
       : (spec as { opexUsdPerEpoch: number }).opexUsdPerEpoch;
   }
@@ -801,7 +988,8 @@ export function startReplicate(
           ? spec.spoofer.setupCostUsd
           : scenario.classes[g.classId].hardwareCostUsd;
     }
-    return g.kind === "honest" || g.kind === "mercenary" || g.kind === "fakeWork"
+    if (spec.kind === "fakeWork") return spec.setupCostUsd ?? scenario.classes[g.classId].hardwareCostUsd;
+    return g.kind === "honest" || g.kind === "mercenary"
       ? scenario.classes[g.classId].hardwareCostUsd
       : (spec as { setupCostUsd: number }).setupCostUsd;
   }
@@ -1167,6 +1355,7 @@ export function startReplicate(
 
   /** The reason code of a flagged device: the anomaly detector's limit, or a failed challenge. */
   function reasonOf(i: number) {
+    if (regFlagged.size > 0 && regFlagged.has(i)) return FLAG_REASONS.registration;
     return d.reported[i] > limitByClass[d.classId[i]] ? FLAG_REASONS.anomaly : FLAG_REASONS.challenge;
   }
 
@@ -1203,7 +1392,7 @@ export function startReplicate(
     updateWitnessShares();
     for (const g of groups) {
       if (epoch < g.spec.startEpoch) continue;
-      if (g.spec.kind === "fakeWork") {
+      if (g.spec.kind === "fakeWork" && !g.mimic) {
         // fake-work reporters know the detector's public threshold and the class mean they see on chain
         const own = scenario.classes[g.classId].workPerEpoch;
         const mean = lastClassMean[g.classId] > 0 ? lastClassMean[g.classId] : own;
@@ -1236,11 +1425,12 @@ export function startReplicate(
       }
       const decision = decide(g, epoch, price, totalDevicesBefore, workPool);
       quota[g.index] = Math.min(decision.leave, g.devices);
-      if (decision.spread > 0) spreadOut(g, decision.spread);
+      if (decision.spread > 0 && g.hop === null) spreadOut(g, decision.spread);
       if (decision.join > 0) join(g, decision.join, epoch);
     }
     removePass(false);
     quota.fill(0);
+    for (const g of groups) if (g.hop !== null && epoch > g.spec.startEpoch) hopPass(g, epoch);
 
     // hot loops compiled afresh once devices exist, so the warm-up crosses real group boundaries (kernels.ts)
     if (epoch === startOfWarmData) kernel = buildKernel();
@@ -1264,6 +1454,7 @@ export function startReplicate(
       if (g.fraud) fraudDeviceEpochs += g.devices;
     }
     detectionPass();
+    if (registration !== null) registrationPass(epoch);
     for (let k = 0; k < flaggedCount; k++) {
       const i = flaggedList[k];
       ledger.flag(d.handle[i], reasonOf(i), slashOn);
@@ -1683,6 +1874,23 @@ export function startReplicate(
     }
   }
 
+  /**
+   * A group's chance per device per epoch of a registration flag, as it can see it (its devices marked as burst
+   * registrations at the last detection × the detector's probability); 0 without the detector.
+   */
+  function registrationRisk(g: Group): number {
+    if (registration === null || g.devices === 0) return 0;
+    return (registration.probability * Math.min(g.devices, burstMarked[g.index])) / g.devices;
+  }
+
+  /** Trickle: devices the swarm's `joinPerEpoch` allows this epoch (the fractions accumulate; unused ones lapse). */
+  function trickleAllowance(g: Group): number {
+    g.joinCredit += g.joinRate;
+    const allowed = Math.floor(g.joinCredit + 1e-9);
+    g.joinCredit -= allowed;
+    return allowed;
+  }
+
   function decide(g: Group, epoch: number, price: number, totalDevices: number, workPool: number): Decision {
     const c = scenario.classes[g.classId];
     // expected reward per device: own history if any, else the network's reward per unit work
@@ -1697,10 +1905,10 @@ export function startReplicate(
       devices: g.devices,
       price,
       rewardUsdPerDevice: perDevice,
-      runningCostUsd: opex + (minBond + g.ownerStake) * price * capitalCostPerEpoch,
+      runningCostUsd: opex + g.hopUsdPerDevice + (minBond + g.ownerStake) * price * capitalCostPerEpoch,
       entryCostUsd: entry,
       bondUsd: (minBond + g.ownerStake) * price,
-      detectProbability: slashOn ? detectProbability(g) : 0,
+      detectProbability: slashOn ? Math.min(1, detectProbability(g) + registrationRisk(g)) : 0,
       slashFraction,
       densityFactor: g.lastDensity,
       epochsPerYear,
@@ -1714,7 +1922,7 @@ export function startReplicate(
       case "adaptive":
         return { join: 0, leave: 0, spread: 0 };
       default:
-        return decideSwarm(g.spec, o, g.maxDevices);
+        return decideSwarm(g.spec, o, g.maxDevices, g.joinRate > 0 ? trickleAllowance(g) : undefined);
     }
   }
 }
@@ -1740,6 +1948,14 @@ export function drawExtraStake(spec: StakeSpec, operator: number, rng: Rng): num
       break;
   }
   return Math.round(tokens * 1e6) / 1e6;
+}
+
+/** A fixed pseudo-random 32-bit hash of a cell and a salt (tie-breaks without drawing from the generator). */
+function cellHash(cell: number, salt: number): number {
+  let h = Math.imul(cell ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(salt + 0x632be5ab, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** A byte per cell: 1 on `on`. */

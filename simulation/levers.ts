@@ -151,6 +151,52 @@ export const LEVER_CASES: readonly LeverCase[] = [
     expect: { falseSlashes: "up", honestRoi: "down" },
     why: "a noisier detector slashes and suspends more honest devices",
   },
+  {
+    name: "registration detector, burst swarm",
+    scenario: "sybil-swarm",
+    base: { ...NO_DENSITY, "levers.registrationDetector.perOwner": 10 },
+    lever: "levers.registrationDetector.probability",
+    values: [0, 0.02, 0.1],
+    expect: { farmerProfitUsd: "down", leakage: "down", detectionRecallPerEpoch: "up" },
+    why:
+      "a swarm that registers its devices in bursts from one owner is marked, and a stronger review of burst " +
+      "registrations catches more of it; a farmer who reads the code trickles instead (next case)",
+  },
+  {
+    name: "registration detector, trickle swarm (known exception)",
+    scenario: "sybil-swarm",
+    base: {
+      ...NO_DENSITY,
+      "levers.registrationDetector.perOwner": 10,
+      "agents[2].count": 0,
+      "agents[2].joinPerEpoch": 0.5,
+      "agents[2].maxDevices": 200,
+    },
+    lever: "levers.registrationDetector.probability",
+    values: [0, 0.02, 0.1],
+    expect: { farmerProfitUsd: "same", leakage: "same" },
+    why: "a swarm that adds one device every other day never registers more than 10 in a week: the detector is blind to it",
+  },
+  {
+    name: "hop move cost",
+    scenario: "location-spoofing",
+    base: { "agents[2].hop": { share: 0.2 } },
+    lever: "agents[2].hop.costUsd",
+    values: [0, 2, 10],
+    expect: { farmerProfitUsd: "down" },
+    why: "each hop to a less crowded cell is paid for (opex), and the spoofer expects that cost when it decides to grow",
+  },
+  {
+    name: "challenges against mimicry",
+    scenario: "fake-work",
+    base: { "agents[2].mode": "mimic" },
+    lever: "levers.detection.fakeWork",
+    values: [0.001, 0.01, 0.05],
+    expect: { farmerProfitUsd: "down", leakage: "down", detectionRecallPerEpoch: "up" },
+    why:
+      "fake work drawn from the honest distribution passes the anomaly detector, but a challenge tests the work " +
+      "itself, so stronger challenges still catch it",
+  },
 ];
 
 /** Cases a designer might expect that the model does not show, and why (asserted as stated, not skipped). */
@@ -168,6 +214,9 @@ export const KNOWN_EXCEPTIONS: readonly string[] = [
     "few fake devices it keeps ride the price rise that the honest operators' own bond purchases cause (a bond is " +
     "token demand), so the swarm's profit can rise again (bond 1000: about +137k USD against −7k at 200, one seed). " +
     "At a fixed price the same lever is monotone. The suite checks the AMM case up to 200.",
+  "registration detector against a trickle: a swarm that registers fewer devices per owner (and per cell) in the " +
+    "window than the burst threshold is never marked, so the detector's probability does not move its profit or " +
+    "leakage at all (asserted: the same). That is the evasion a trickle buys; challenges still apply to it.",
 ];
 
 /**

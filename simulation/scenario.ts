@@ -273,6 +273,36 @@ export const LeversSchema = z.strictObject({
   anomalyDetector: z
     .strictObject({ enabled: z.boolean().default(false), threshold: positive().default(3) })
     .prefault({}),
+  /**
+   * Flags devices registered in bursts: a device whose owner, or whose registration cell, registered more than
+   * `perOwner` (`perCell`) devices within `windowEpochs` epochs of its own registration is marked, and a marked device
+   * is flagged with `probability` per epoch (a review of burst registrations). Absent = off.
+   */
+  registrationDetector: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Trailing window (epochs) over which registrations are counted. */
+      windowEpochs: posInt().default(7).describe("Trailing window (epochs) over which registrations are counted."),
+      /** A burst: more than this many registrations by one owner within the window (absent: owners not checked). */
+      perOwner: nonNegInt()
+        .optional()
+        .describe("A burst: more than this many registrations by one owner within the window (absent: not checked)."),
+      /** A burst: more than this many registrations in one cell within the window (absent: cells not checked). */
+      perCell: nonNegInt()
+        .optional()
+        .describe("A burst: more than this many registrations in one cell within the window (absent: not checked)."),
+      /** Probability per epoch that a device marked as registered in a burst is flagged. */
+      probability: fraction()
+        .default(0.05)
+        .describe("Probability per epoch that a device marked as registered in a burst is flagged."),
+      /** Registrations before this epoch (the launch set) are not judged. */
+      fromEpoch: nonNegInt().default(1).describe("Registrations before this epoch (the launch set) are not judged."),
+    })
+    .optional()
+    .describe(
+      "Flags devices registered in bursts (per owner or per cell within windowEpochs), each marked device with " +
+        "`probability` per epoch; absent = off.",
+    ),
 });
 
 /**
@@ -371,6 +401,17 @@ const SwarmFields = {
   setupCostUsd: nonNeg().default(0).describe("Up-front cost per device besides bond and fee (USD)."),
   /** Reported work per device relative to the class mean. */
   workMultiplier: positive().default(1).describe("Reported work per device relative to the class mean."),
+  /**
+   * Trickle: the swarm grows by this many devices per epoch (fractions accumulate: 0.2 = one device every 5 epochs)
+   * instead of `resizePerEpoch`, up to `maxDevices`; while adaptive only while one more device beats `hurdleApr`,
+   * otherwise regardless. Absent: growth by `resizePerEpoch` (at least one device an epoch).
+   */
+  joinPerEpoch: positive()
+    .optional()
+    .describe(
+      "Trickle: grow by this many devices per epoch (fractions accumulate: 0.2 = one every 5 epochs) instead of " +
+        "resizePerEpoch, up to maxDevices (adaptive: only while one more device beats hurdleApr). Absent: resizePerEpoch.",
+    ),
 };
 
 const SybilAgent = z.strictObject({
@@ -393,6 +434,26 @@ const SpooferAgent = z.strictObject({
     .describe("Spread out when the swarm's mean density factor falls below this."),
   /** Share of devices moved to empty cells per epoch while spreading. */
   spreadPerEpoch: fraction().default(0.25).describe("Share of devices moved to empty cells per epoch while spreading."),
+  /**
+   * Hopping: every epoch up to `share` of the devices move from the most crowded cells they hold to the cells with
+   * the highest density factor, each move (only one that raises the device's factor) costing `costUsd` (counted as
+   * opex). Replaces the one-off spread. Absent = off.
+   */
+  hop: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Most devices moved per epoch, as a share of the swarm. */
+      share: fraction().default(0.1).describe("Most devices moved per epoch, as a share of the swarm."),
+      /** Cost of one move (USD: a location re-assertion, moving the rig); counted as opex. */
+      costUsd: nonNeg()
+        .default(1)
+        .describe("Cost of one move (USD: a location re-assertion, moving the rig); counted as opex."),
+    })
+    .optional()
+    .describe(
+      "Hopping: every epoch up to `share` of the devices move from their most crowded cells to the cells with the " +
+        "highest density factor, each move costing `costUsd` (opex). Replaces the spread. Absent = off.",
+    ),
 });
 
 const FakeWorkAgent = z.strictObject({
@@ -401,6 +462,24 @@ const FakeWorkAgent = z.strictObject({
   /** Reported work ÷ real work. */
   inflation: z.number().min(1, { error: "expected a number ≥ 1" }).default(3).describe("Reported work ÷ real work."),
   hardwareSpread: nonNeg().default(0.2),
+  /**
+   * `inflate` (default): real devices report `inflation` × their real work. `mimic`: devices that do no real work
+   * report work drawn from the honest distribution of their class (each copies a random honest device of the class:
+   * its group's work multiplier, hardware spread and epoch noise), so an anomaly detector cannot tell them apart.
+   */
+  mode: z
+    .enum(["inflate", "mimic"])
+    .optional()
+    .describe(
+      "`inflate` (default): real devices report inflation × real work. `mimic`: no real work; reported work drawn " +
+        "from the honest distribution of the class (work multiplier, hardware spread, epoch noise).",
+    ),
+  /** Up-front cost per device besides bond and fee (USD); default: the class's hardware cost. */
+  setupCostUsd: nonNeg()
+    .optional()
+    .describe("Up-front cost per device besides bond and fee (USD); default: the class's hardware cost."),
+  /** Running cost per device per epoch (USD); default: the class's opex. */
+  opexUsdPerEpoch: nonNeg().optional().describe("Running cost per device per epoch (USD); default: the class's opex."),
 });
 
 const CollusionAgent = z.strictObject({
@@ -734,6 +813,13 @@ export const ScenarioSchema = z
       }
     });
     s.agents.forEach((a, i) => {
+      if ("joinPerEpoch" in a && a.joinPerEpoch !== undefined && a.maxDevices === undefined && a.count === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["agents", i, "maxDevices"],
+          message: "required with joinPerEpoch when count is 0 (the swarm grows up to maxDevices)",
+        });
+      }
       if (a.kind === "adaptive" && a.initialStrategy !== undefined && !a.strategies.includes(a.initialStrategy)) {
         ctx.addIssue({
           code: "custom",

@@ -19,6 +19,8 @@ export const FLAG_REASONS = {
   challenge: 1,
   /** The anomaly detector saw reported work above its threshold. */
   anomaly: 2,
+  /** The registration-pattern detector flagged a device registered in a burst (per owner or per cell). */
+  registration: 3,
 } as const;
 export type FlagReason = (typeof FLAG_REASONS)[keyof typeof FLAG_REASONS];
 

@@ -30,6 +30,10 @@ export const DEVICE_COLUMNS = {
   eligible: Uint8Array,
   /** 1 once a fraudulent device was flagged (detection recall counts it once). */
   caught: Uint8Array,
+  /** Cell the device was registered in (the registration-pattern detector counts registrations per cell). */
+  regCell: Int32Array,
+  /** 1 once the registration-pattern detector saw the device registered in a burst (per owner or per cell). */
+  burst: Uint8Array,
   score: Float64Array,
   reward: Float64Array,
   cumReward: Float64Array,

@@ -20,6 +20,7 @@ const REQUIRED_LIBRARY = [
   "bear-market",
   "helium-like",
   "filecoin-like",
+  "gpu-compute",
 ];
 
 function problemsOf(raw: unknown): string[] {
