@@ -77,6 +77,9 @@ export const SummaryJson = z.object({
       checked: z.string(),
     })
     .optional(),
+  /** Present (false) when the run used what the contracts cannot express (a simulation-only emission formula). */
+  onChainExpressible: z.literal(false).optional(),
+  onChainReason: z.string().optional(),
   metrics: z.record(z.string(), EstimateJson),
   classes: z.record(
     z.string(),
@@ -203,6 +206,11 @@ export function readRun(dir: string): RunReport {
   const summary = readJsonFile(path.join(dir, "summary.json"), SummaryJson);
   const warnings: string[] = [];
   const sources = ["summary.json", "network.csv", "timeseries.csv"];
+  if (summary.onChainExpressible === false) {
+    warnings.push(
+      `Simulation only, not deployable as simulated: ${summary.onChainReason ?? "the contracts cannot express this run"}.`,
+    );
+  }
 
   // Network series, averaged over replicates per epoch.
   const network = readCsvRows(readText(dir, "network.csv"), "network.csv", NETWORK_CELLS);
