@@ -150,7 +150,7 @@ export class ExactLedger implements Ledger {
   startEpoch(epoch: number, emissionWei?: bigint): void {
     this.epoch = epoch;
     const c = this.chainEpoch(epoch);
-    if (this.terms.engineEmission !== (emissionWei !== undefined)) {
+    if ((this.terms.engineEmission === true) !== (emissionWei !== undefined)) {
       this.fail(
         this.terms.engineEmission
           ? "the scenario's emission formula needs the engine's amount for the epoch"
