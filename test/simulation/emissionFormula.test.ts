@@ -75,24 +75,35 @@ describe("simulation/emissionFormula: emission formulas over network state", fun
       });
     }
 
-    it("and as a dated segment after a contract curve, byte-identical to two constant segments", function () {
-      const first = { fromEpoch: 0, curve: "step" as const, factorWad: "500000000000000000", periodEpochs: 10 };
-      const a = run({
-        ...base,
-        emission: [
-          { ...first, cap: 90_000 },
-          { fromEpoch: 20, ...constant, cap: 50_000 },
-        ],
+    for (const mode of ["fast", "exact"] as const) {
+      it(`and as a dated segment after a contract curve, byte-identical to two contract segments (${mode})`, function () {
+        const first = { fromEpoch: 0, curve: "step" as const, factorWad: "500000000000000000", periodEpochs: 10 };
+        const a = run(
+          {
+            ...base,
+            emission: [
+              { ...first, cap: 90_000 },
+              { fromEpoch: 20, ...constant, cap: 50_000 },
+            ],
+          },
+          mode,
+        );
+        const b = run(
+          {
+            ...base,
+            emission: [
+              { ...first, cap: 90_000 },
+              { fromEpoch: 20, ...formula, cap: 50_000 },
+            ],
+          },
+          mode,
+        );
+        // 75,000 in the step segment, then the run's cap (the largest segment cap, 90,000) binds in the second
+        expect(a.networkSeries[19].cumulative).to.equal(75_000);
+        expect(a.networkSeries[39].cumulative).to.be.closeTo(90_000, 1e-6);
+        expect(outputsOf(b)).to.equal(outputsOf(a));
       });
-      const b = run({
-        ...base,
-        emission: [
-          { ...first, cap: 90_000 },
-          { fromEpoch: 20, ...formula, cap: 50_000 },
-        ],
-      });
-      expect(outputsOf(b)).to.equal(outputsOf(a));
-    });
+    }
 
     it("writes byte-identical CSV files, and only the formula run carries the not-on-chain notice", async function () {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "emission-formula-"));
