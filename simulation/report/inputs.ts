@@ -18,6 +18,7 @@ import type {
   SweepReport,
 } from "./model";
 import { metricInfo } from "./glossary";
+import { onChainExpressibility } from "../emissionSpec";
 import type { LorenzColumn, NetworkColumn, TimeseriesColumn } from "../io/outputs";
 import { type Comparator, type Estimate, type Threshold } from "./verdicts";
 
@@ -388,6 +389,11 @@ export function readSweep(dir: string): SweepReport {
     warnings.push(
       `sweep.json says the sweep is not complete (${manifest.completedPoints} of ${manifest.points} points): some points may be missing.`,
     );
+  }
+  const emission = manifest.resolvedScenario.emission;
+  if (emission !== null && typeof emission === "object") {
+    const onChain = onChainExpressibility(emission as Parameters<typeof onChainExpressibility>[0]);
+    if (!onChain.expressible) warnings.push(`Simulation only, not deployable as simulated: ${onChain.reason}.`);
   }
   if (manifest.shard)
     warnings.push(

@@ -11,7 +11,8 @@ import { runReplicate, type RunResult } from "../../simulation/engine";
 import { emissionPlanOf, floorTokensToWei, type NetworkState } from "../../simulation/emissionFormula";
 import { onChainExpressibility, requireOnChainEmission, tokensToWei } from "../../simulation/emissionSpec";
 import { FormulaError } from "../../simulation/formula";
-import { readRun } from "../../simulation/report/inputs";
+import { readRun, readSweep } from "../../simulation/report/inputs";
+import { parseParam, runSweep } from "../../simulation/sweep";
 import { simulate } from "../../simulation/run";
 import { loadScenario, parseScenario, ScenarioError, type ScenarioInput } from "../../simulation/scenario";
 import { supplyOf } from "../../simulation/supply";
@@ -129,6 +130,33 @@ describe("simulation/emissionFormula: emission formulas over network state", fun
       expect(readRun(path.join(dir, "constant")).warnings.some((w) => w.startsWith("Simulation only"))).to.be.false;
       fs.rmSync(dir, { recursive: true, force: true });
     });
+  });
+
+  it("a sweep over a formula emission carries the not-on-chain notice in its report", async function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "emission-formula-sweep-"));
+    const file = path.join(dir, "s.json");
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        ...base,
+        epochs: 12,
+        emission: { curve: "formula", formula: "rate * devices", parameters: { rate: 1 } },
+      }),
+    );
+    const out = path.join(dir, "sweep");
+    await runSweep({
+      scenario: file,
+      params: [parseParam("emission.parameters.rate=1,2")],
+      base: {},
+      workers: 1,
+      shard: null,
+      out,
+      quiet: true,
+    });
+    expect(readSweep(out).warnings).to.include.members([
+      `Simulation only, not deployable as simulated: ${(onChainExpressibility({ curve: "formula", cap: 1 }) as { reason: string }).reason}.`,
+    ]);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   describe("a per-device rate (GEODNET-style)", function () {
