@@ -100,6 +100,9 @@ async function runSimulate(args: ParsedArgs, evmRunner?: ReplicatesRunner): Prom
     ]) {
       console.log(`  ${k.padEnd(20)} ${fmt(k)}`);
     }
+    if (summary.onChainExpressible === false) {
+      console.log(`  NOT ON-CHAIN   ${summary.onChainReason}`);
+    }
     if (summary.evm) {
       const e = summary.evm;
       console.log(

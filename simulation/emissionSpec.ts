@@ -10,9 +10,12 @@ import {
   type ScheduleSegment,
 } from "../protocol/emission";
 
+/** The scenario's curves: the contracts' four, and `formula` (simulation only: simulation/emissionFormula.ts). */
+export type EmissionCurve = Curve | "formula";
+
 /** One schedule's fields as the scenario file gives them (tokens as numbers or decimal strings). */
 export interface EmissionCurveSpec {
-  curve: Curve;
+  curve: EmissionCurve;
   initialEmission?: number | string;
   cap: number | string;
   decrement?: number | string;
@@ -20,6 +23,12 @@ export interface EmissionCurveSpec {
   factorWad?: number | string;
   periodEpochs?: number;
   halfLifeEpochs?: number;
+  /** formula: tokens emitted in the epoch, a mathjs expression of the network state (simulation/emissionFormula.ts). */
+  formula?: string;
+  /** formula: named constants. */
+  parameters?: Record<string, number>;
+  /** formula: named running sums, each term a formula of the same state added every epoch of the segment. */
+  sums?: Record<string, string>;
 }
 
 /** One dated segment: the curve applies from `fromEpoch`, at local epoch e − fromEpoch. */
@@ -54,6 +63,9 @@ export const DEFAULT_INITIAL_EMISSION = 5_000;
  * `initialEmission` gets cap·(1 − f) from {@link exponentialInitialEmission}, others {@link DEFAULT_INITIAL_EMISSION}.
  */
 export function scheduleParamsOfSegment(e: EmissionCurveSpec): ScheduleParams {
+  if (e.curve === "formula") {
+    throw new Error("emission: a formula segment has no contract schedule (simulation only; see emissionFormula.ts)");
+  }
   const cap = tokensToWei(e.cap);
   let initialEmission: bigint;
   if (e.initialEmission !== undefined) initialEmission = tokensToWei(e.initialEmission);
@@ -69,6 +81,49 @@ export function scheduleParamsOfSegment(e: EmissionCurveSpec): ScheduleParams {
   return params;
 }
 
+/** The scenario path of segment `index`'s field: `emission.formula` (one schedule) or `emission[1].formula`. */
+export function emissionFieldPath(
+  emission: EmissionCurveSpec | EmissionSegmentFields[],
+  index: number,
+  field: string,
+): string {
+  return Array.isArray(emission) ? `emission[${index}].${field}` : `emission.${field}`;
+}
+
+/** The run's token cap (wei): the largest segment cap, formula segments included. */
+export function emissionTokenCap(emission: EmissionCurveSpec | EmissionSegmentFields[]): bigint {
+  return emissionSegmentSpecs(emission).reduce((cap, e) => {
+    const c = tokensToWei(e.cap);
+    return c > cap ? c : cap;
+  }, 0n);
+}
+
+/** Whether the contracts can run a scenario's emission; a formula segment (simulation only) cannot. */
+export type OnChainExpressibility = { expressible: true } | { expressible: false; reason: string };
+
+/**
+ * The emission contracts implement the four curves of protocol/emission.ts and dated switches between them; a
+ * `curve: formula` segment reads network state the controller never sees, so a scenario with one cannot run on chain.
+ */
+export function onChainExpressibility(emission: EmissionCurveSpec | EmissionSegmentFields[]): OnChainExpressibility {
+  const specs = emissionSegmentSpecs(emission);
+  const formulas = specs.flatMap((e, i) => (e.curve === "formula" ? [emissionFieldPath(emission, i, "formula")] : []));
+  if (formulas.length === 0) return { expressible: true };
+  return {
+    expressible: false,
+    reason:
+      `${formulas.join(", ")} ${formulas.length === 1 ? "is a simulation-only emission formula" : "are simulation-only emission formulas"} ` +
+      "over network state; the emission contracts implement only the constant, linear, step and exponential curves " +
+      "(and dated switches between them), so this emission cannot be deployed as written",
+  };
+}
+
+/** Refuses an emission the contracts cannot run (`--mode evm`), with the reason. */
+export function requireOnChainEmission(emission: EmissionCurveSpec | EmissionSegmentFields[]): void {
+  const onChain = onChainExpressibility(emission);
+  if (!onChain.expressible) throw new Error(`--mode evm cannot run this scenario: ${onChain.reason}`);
+}
+
 /**
  * The scenario's emission as controller segments (wei) and its token cap: the largest segment cap (a single schedule:
  * its cap), so the segments together never emit more than any one of them may.
@@ -77,6 +132,8 @@ export function emissionSegmentsOf(emission: EmissionCurveSpec | EmissionSegment
   segments: ScheduleSegment[];
   tokenCap: bigint;
 } {
+  const onChain = onChainExpressibility(emission);
+  if (!onChain.expressible) throw new Error(`emission: no controller segments: ${onChain.reason}`);
   const segments = emissionSegmentSpecs(emission).map((e) => ({
     fromEpoch: BigInt(e.fromEpoch),
     schedule: scheduleParamsOfSegment(e),

@@ -44,6 +44,8 @@ import { Rng, replicateSeed } from "./random";
 import { DeviceTable } from "./world/devices";
 import { ExactLedger } from "./ledger/exact";
 import type { Supply } from "./supply";
+import type { NetworkState } from "./emissionFormula";
+import { requireOnChainEmission } from "./emissionSpec";
 import { FastLedger } from "./ledger/fast";
 import { FLAG_REASONS, type EpochWork, type Ledger, type LedgerMode } from "./ledger/ledger";
 import { ledgerTermsOf, rewardParamsOf } from "./ledger/terms";
@@ -600,6 +602,7 @@ export function startReplicate(
           maxDevices: 0,
         }
       : undefined;
+  if (supply.formula !== undefined && options.mode === "evm") requireOnChainEmission(scenario.emission);
   const ledger: Ledger =
     options.ledger ??
     (options.mode === "fast"
@@ -614,6 +617,21 @@ export function startReplicate(
   const fastLedger = ledger instanceof FastLedger ? ledger : undefined;
   const exactLedger = ledger instanceof ExactLedger ? ledger : undefined;
   ledger.setJoinCosts(L.minBond, L.onboardingFee);
+  // a simulation-only emission formula: computed each epoch from the previous epoch's state (emissionFormula.ts)
+  const emissionRun = supply.formula?.start(exactLedger !== undefined);
+  const emissionSeries = emissionRun !== undefined ? new Float64Array(epochs) : supply.emission;
+  const cumulativeSeries = emissionRun !== undefined ? new Float64Array(epochs) : supply.cumulative;
+  /** The previous epoch's state an emission formula reads. */
+  const stateBefore: NetworkState = {
+    devices: 0,
+    reportedWork: 0,
+    realWork: 0,
+    servedWork: 0,
+    demandUsd: 0,
+    price: 0,
+    burned: 0,
+    circulating: 0,
+  };
 
   const groupSeries: GroupSeriesRow[] = [];
   const networkSeries: NetworkSeriesRow[] = [];
@@ -1378,12 +1396,21 @@ export function startReplicate(
   function step(epoch: number): void {
     epochBurned = 0;
     for (const g of groups) g.e.fill(0);
-    ledger.startEpoch(epoch);
+    if (emissionRun !== undefined) {
+      stateBefore.devices = table.n;
+      stateBefore.price = market.price();
+      stateBefore.burned = cumulativeBurned;
+      stateBefore.circulating = lastCirculating;
+      const minted = emissionRun.next(epoch, stateBefore);
+      emissionSeries[epoch] = minted.tokens;
+      cumulativeSeries[epoch] = (epoch > 0 ? cumulativeSeries[epoch - 1] : 0) + minted.tokens;
+      ledger.startEpoch(epoch, exactLedger !== undefined ? minted.wei : undefined);
+    } else ledger.startEpoch(epoch);
     while (nextLeverChange < leverChanges.length && leverChanges[nextLeverChange].epoch === epoch) {
       applyLeverChange(leverChanges[nextLeverChange++]);
     }
     const price = market.price();
-    const emission = supply.emission[epoch] ?? 0;
+    const emission = emissionSeries[epoch] ?? 0;
     const workPool = emission * workBps;
     treasury += emission - workPool;
 
@@ -1606,7 +1633,7 @@ export function startReplicate(
       if (g.e[S_REPORTED] > 0) leakEpoch += g.e[S_REWARD] * (1 - g.e[S_REAL] / g.e[S_REPORTED]);
     }
     leakTotal += leakEpoch;
-    const cumulative = supply.cumulative[epoch] ?? 0;
+    const cumulative = cumulativeSeries[epoch] ?? 0;
     const circulating = genesisSupply + cumulative - cumulativeBurned - locked;
     if (options.series) {
       const endPrice = market.price();
@@ -1668,6 +1695,10 @@ export function startReplicate(
       }
     }
     lastCirculating = circulating;
+    stateBefore.reportedWork = reportedAll;
+    stateBefore.realWork = totalReal;
+    stateBefore.servedWork = servedWork;
+    stateBefore.demandUsd = demandUsd;
     ledger.endEpoch(epoch);
   }
 
@@ -1749,7 +1780,7 @@ export function startReplicate(
     const flagsAll = flagsFraud + flagsHonest;
     const ownerRewardsSorted = sortedNonNegative(ownerRewards);
     const ownerStakeSorted = sortedNonNegative(ownerStake);
-    const lastEmission = supply.emission[epochs - 1] ?? 0;
+    const lastEmission = emissionSeries[epochs - 1] ?? 0;
     const metrics: MetricValues = {
       leakage: rewardAll > 0 ? leakTotal / rewardAll : null,
       farmerCapture: rewardAll > 0 ? farmerReward / rewardAll : null,
@@ -1768,7 +1799,7 @@ export function startReplicate(
       detectionRecallPerEpoch: fraudDeviceEpochs > 0 ? flagsFraud / fraudDeviceEpochs : null,
       farmerProfitUsd: farmerProfit,
       honestRoi: roi(honestNet, honestCost),
-      emitted: supply.cumulative[epochs - 1] ?? 0,
+      emitted: cumulativeSeries[epochs - 1] ?? 0,
       burned: cumulativeBurned,
       circulating: lastCirculating,
       inflationRate: lastCirculating > 0 ? (lastEmission * epochsPerYear) / lastCirculating : null,
@@ -1818,7 +1849,7 @@ export function startReplicate(
     const tol = 1e-9 * Math.max(1, stakes, pool);
     if (Math.abs(stakes - bondsLocked) > tol) fail(`Σ stakes (${stakes}) = bonds locked (${bondsLocked})`);
     if (paid > pool * (1 + 1e-12) + 1e-9) fail(`paid (${paid}) ≤ work pool + carried dust (${pool})`);
-    if ((supply.cumulative[epoch] ?? 0) > supply.cap * (1 + 1e-12)) fail(`cumulative emission ≤ cap`);
+    if ((cumulativeSeries[epoch] ?? 0) > supply.cap * (1 + 1e-12)) fail(`cumulative emission ≤ cap`);
     for (const g of groups) {
       const purse = fastLedger?.purse(g.index);
       if (purse !== undefined && (purse.unvested < -tol || purse.liquid < -tol))

@@ -30,6 +30,7 @@ import { gitCommit, packageVersion, writeCsv, writeFileAtomic, writeJson } from 
 import { replicateSeeds } from "./random";
 import { canonicalJson, loadScenario, scenarioHash, type Scenario } from "./scenario";
 import { supplyOf } from "./supply";
+import { onChainExpressibility, requireOnChainEmission } from "./emissionSpec";
 import { REWARD_FAST_EXACT_TOLERANCE } from "../protocol/reward";
 
 /** Whether a scenario writes strategies.csv (it has an adaptive farmer group). */
@@ -94,6 +95,13 @@ export interface Summary {
   evm?: EvmCheckSummary;
   /** Exact and EVM modes: the engine's exact check of each replicate, wei as decimal strings. */
   exactChecks?: ExactCheckSummary[];
+  /**
+   * Present (false) only when the run used what the contracts cannot express (a simulation-only emission formula,
+   * simulation/emissionFormula.ts); absent means the scenario's protocol can be deployed as simulated.
+   */
+  onChainExpressible?: false;
+  /** Why the contracts cannot express the run (with `onChainExpressible`). */
+  onChainReason?: string;
 }
 
 /** One replicate's exact check as summary.json records it (see ExactCheck in engine.ts). */
@@ -156,6 +164,7 @@ export function summarise(
   }
   const verdicts = scenario.verdicts.map((v) => verdict(v, metrics[v.metric]));
   const exactChecks = exactChecksOf(results);
+  const onChain = onChainExpressibility(scenario.emission);
   return {
     schema: "depin-lab/simulation-summary@1",
     scenario: { name: scenario.name, description: scenario.description, source, hash: scenarioHash(scenario) },
@@ -176,6 +185,7 @@ export function summarise(
     pass: verdicts.every((v) => v.pass),
     files: hasAdaptiveFarmers(scenario) ? [...RUN_FILES, "strategies.csv"] : RUN_FILES,
     ...(exactChecks ? { exactChecks } : {}),
+    ...(onChain.expressible ? {} : { onChainExpressible: false as const, onChainReason: onChain.reason }),
   };
 }
 
@@ -283,6 +293,7 @@ export async function simulate(
   const workers = options.workers ?? defaultWorkers(scenario);
   if (mode === "evm" && options.runner === undefined)
     throw new Error("simulate: evm mode needs a runner (scripts/evm)");
+  if (mode === "evm") requireOnChainEmission(scenario.emission);
   const outcome = options.runner
     ? await options.runner(scenario)
     : { results: await runAllParallel(options.scenario, overrides, scenario, mode, workers, options.onReplicate) };

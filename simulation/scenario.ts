@@ -15,6 +15,7 @@ import { DENSITY_PRESETS, HIP17_DEFAULT } from "../protocol/density";
 import { resolveSchedule, ScheduleParamsError } from "../protocol/emission";
 import { emissionSegmentSpecs, scheduleParamsOfSegment } from "./emissionSpec";
 import { checkFormula, FormulaError, PATH_VARIABLES } from "./formula";
+import { checkFormulaSegment } from "./emissionFormula";
 import { HEADLINE_METRICS } from "./measure/metrics";
 import { WORLD_CITIES } from "./world/cities";
 
@@ -70,7 +71,11 @@ const formulaParameters = () =>
 
 // ---- sections -----------------------------------------------------------------------------------------------
 const emissionCurveFields = {
-  curve: z.enum(["constant", "linear", "step", "exponential"]).default("constant"),
+  /** The contracts' four curves, or `formula` (simulation only: tokens per epoch over network state). */
+  curve: z
+    .enum(["constant", "linear", "step", "exponential", "formula"])
+    .default("constant")
+    .describe("The contracts' four curves, or `formula` (simulation only: tokens per epoch over network state)."),
   /** Tokens emitted in epoch 0 (of the segment); default 5000, for `exponential` cap·(1 − f) (the curve sums to cap). */
   initialEmission: tokens()
     .optional()
@@ -88,6 +93,29 @@ const emissionCurveFields = {
   periodEpochs: posInt().optional(),
   /** exponential: half-life of the emission rate. */
   halfLifeEpochs: posInt().optional().describe("exponential: half-life of the emission rate."),
+  /**
+   * formula: tokens emitted in the epoch, a mathjs expression of the previous epoch's network state (devices,
+   * reportedWork, price, emitted, … : simulation/README.md), `parameters` and `sums`; clipped at the caps.
+   */
+  formula: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "formula: tokens emitted in the epoch, a mathjs expression of the previous epoch's network state (devices, reportedWork, price, emitted, … : simulation/README.md), `parameters` and `sums`; clipped at the caps.",
+    ),
+  /** formula: named constants. */
+  parameters: formulaParameters(),
+  /** formula: named running sums over the segment's epochs, each term a formula of the same state (e.g. capped work). */
+  sums: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected a name (letters, digits, _)" }),
+      z.string().min(1),
+    )
+    .optional()
+    .describe(
+      "formula: named running sums over the segment's epochs, each term a formula of the same state (e.g. capped work).",
+    ),
 };
 
 export const EmissionSchema = z.strictObject(emissionCurveFields);
@@ -921,12 +949,39 @@ function emissionIssues(s: Scenario, ctx: z.RefinementCtx): void {
       need("periodEpochs");
     }
     if (e.curve === "exponential") need("halfLifeEpochs");
+    const formulaOnly = ["formula", "parameters", "sums"] as const;
+    if (e.curve === "formula") {
+      need("formula");
+      for (const f of [
+        "initialEmission",
+        "decrement",
+        "floor",
+        "factorWad",
+        "periodEpochs",
+        "halfLifeEpochs",
+      ] as const) {
+        if (e[f] !== undefined) issue(f, "not used by the formula curve (the formula gives each epoch's emission)");
+      }
+    } else {
+      for (const f of formulaOnly) if (e[f] !== undefined) issue(f, 'only with curve "formula"');
+    }
     if (list && i === 0 && e.fromEpoch !== 0) issue("fromEpoch", "expected 0 for the first segment");
     if (list && i > 0 && e.fromEpoch <= specs[i - 1].fromEpoch) {
       issue("fromEpoch", `expected > ${specs[i - 1].fromEpoch} (segments in strictly increasing epoch order)`);
     }
     if (list && e.fromEpoch >= s.epochs) issue("fromEpoch", `expected < epochs (${s.epochs})`);
     if (problems > 0) return;
+    if (e.curve === "formula") {
+      // names, sums and the formula: unknown symbols refused naming the field (simulation/formula.ts)
+      try {
+        checkFormulaSegment(s.emission, i, e);
+      } catch (err) {
+        if (!(err instanceof FormulaError)) throw err;
+        const field = err.field.replace(/^emission(\[\d+\])?\./, "");
+        ctx.addIssue({ code: "custom", path: at(field), message: err.message.slice(err.field.length + 2) });
+      }
+      return;
+    }
     // the protocol's own checks (ranges, unused parameters)
     try {
       resolveSchedule(scheduleParamsOfSegment(e));

@@ -13,6 +13,7 @@ import { ledgerTermsOf } from "../../simulation/ledger/terms";
 import type { EvmCheckSummary } from "../../simulation/run";
 import type { Scenario } from "../../simulation/scenario";
 import { supplyOf } from "../../simulation/supply";
+import { requireOnChainEmission } from "../../simulation/emissionSpec";
 import type { DeployParameters } from "../deploy/parameters";
 import { ChainStateReader } from "./chainReader";
 import { deployScenarioSystem } from "./deploy";
@@ -44,6 +45,7 @@ export async function runScenarioOnEvm(
   scenario: Scenario,
   options: EvmRunOptions = {},
 ): Promise<EvmRunOutcome> {
+  requireOnChainEmission(scenario.emission); // a simulation-only emission formula has no contract
   const client: RpcClient = hre.network.provider;
   // the run leaves the chain as it found it (tests share the in-process chain; a node can run the scenario again)
   const untouched = (await client.request({ method: "evm_snapshot" })) as string;

@@ -147,10 +147,17 @@ export class ExactLedger implements Ledger {
     return taken;
   }
 
-  startEpoch(epoch: number): void {
+  startEpoch(epoch: number, emissionWei?: bigint): void {
     this.epoch = epoch;
     const c = this.chainEpoch(epoch);
-    const amount = segmentedEmission(this.terms.segments, this.terms.tokenCap, BigInt(c));
+    if ((this.terms.engineEmission === true) !== (emissionWei !== undefined)) {
+      this.fail(
+        this.terms.engineEmission
+          ? "the scenario's emission formula needs the engine's amount for the epoch"
+          : "an emission amount was given, but the emission is the controller's schedule",
+      );
+    }
+    const amount = emissionWei ?? segmentedEmission(this.terms.segments, this.terms.tokenCap, BigInt(c));
     const split = splitEmission(amount, this.terms.splits);
     this.minted += amount;
     this.systemBalances.distributor += split.devicePool;

@@ -55,8 +55,11 @@ export interface EpochWork {
 
 export interface Ledger {
   readonly mode: LedgerMode;
-  /** Start of an epoch: its emission is minted and unbonded stakes that are due are withdrawn. */
-  startEpoch(epoch: number): void;
+  /**
+   * Start of an epoch: its emission is minted and unbonded stakes that are due are withdrawn. `emissionWei`: the
+   * epoch's emission when the engine computes it from a simulation-only formula (exact ledger; absent: the schedule).
+   */
+  startEpoch(epoch: number, emissionWei?: bigint): void;
   /** The minimum bond and onboarding fee (whole tokens, as the scenario writes them) from now on. */
   setJoinCosts(minBond: string | number, onboardingFee: string | number): void;
   /** A device joins: bond and fee bought on the market, the device registered, the bond staked, the fee burned. */

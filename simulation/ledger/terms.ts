@@ -13,7 +13,7 @@ import { BPS } from "../../protocol/math";
 import type { VestingParams } from "../../protocol/vesting";
 import type { RewardParams } from "../../protocol/reward";
 import { ChainSchema, type ChainSettings, type Scenario } from "../scenario";
-import { emissionSegmentsOf, tokensToWei } from "../emissionSpec";
+import { emissionSegmentsOf, emissionTokenCap, onChainExpressibility, tokensToWei } from "../emissionSpec";
 import { ChainTimeline } from "./timeline";
 
 /** Float tokens → wei at a micro-token grain (the engine's float amounts: stake factor reference, sales, burns). */
@@ -48,6 +48,11 @@ export interface LedgerTerms {
   segments: ScheduleSegment[];
   /** Token cap: genesis float + the scenario's emission cap (the largest segment cap). */
   tokenCap: bigint;
+  /**
+   * The scenario's emission has a simulation-only formula segment: the engine computes each epoch's amount and hands
+   * it to `startEpoch` (`segments` then hold the genesis segment only; no contract can run such a schedule).
+   */
+  engineEmission: boolean;
   splits: EmissionSplits;
   timeline: ChainTimeline;
   unbondingDelay: bigint;
@@ -76,7 +81,10 @@ export function genesisFloatOf(scenario: Scenario): bigint {
 
 export function ledgerTermsOf(scenario: Scenario): LedgerTerms {
   const chain = chainSettingsOf(scenario);
-  const emission = emissionSegmentsOf(scenario.emission);
+  const engineEmission = !onChainExpressibility(scenario.emission).expressible;
+  const emission = engineEmission
+    ? { segments: [], tokenCap: emissionTokenCap(scenario.emission) }
+    : emissionSegmentsOf(scenario.emission);
   const genesisFloat = genesisFloatOf(scenario);
   const genesisEpochs = genesisFloat > 0n ? 1 : 0;
   // the genesis float is minted in chain epoch 0; the scenario's segments follow, shifted by that epoch
@@ -94,6 +102,7 @@ export function ledgerTermsOf(scenario: Scenario): LedgerTerms {
     genesisFloat,
     segments,
     tokenCap: genesisFloat + emission.tokenCap,
+    engineEmission,
     splits: {
       devicePoolBps: BigInt(scenario.splits.workPoolBps),
       treasuryBps: BigInt(scenario.splits.treasuryBps),

@@ -18,6 +18,7 @@ import type {
   SweepReport,
 } from "./model";
 import { metricInfo } from "./glossary";
+import { onChainExpressibility } from "../emissionSpec";
 import type { LorenzColumn, NetworkColumn, TimeseriesColumn } from "../io/outputs";
 import { type Comparator, type Estimate, type Threshold } from "./verdicts";
 
@@ -77,6 +78,9 @@ export const SummaryJson = z.object({
       checked: z.string(),
     })
     .optional(),
+  /** Present (false) when the run used what the contracts cannot express (a simulation-only emission formula). */
+  onChainExpressible: z.literal(false).optional(),
+  onChainReason: z.string().optional(),
   metrics: z.record(z.string(), EstimateJson),
   classes: z.record(
     z.string(),
@@ -203,6 +207,11 @@ export function readRun(dir: string): RunReport {
   const summary = readJsonFile(path.join(dir, "summary.json"), SummaryJson);
   const warnings: string[] = [];
   const sources = ["summary.json", "network.csv", "timeseries.csv"];
+  if (summary.onChainExpressible === false) {
+    warnings.push(
+      `Simulation only, not deployable as simulated: ${summary.onChainReason ?? "the contracts cannot express this run"}.`,
+    );
+  }
 
   // Network series, averaged over replicates per epoch.
   const network = readCsvRows(readText(dir, "network.csv"), "network.csv", NETWORK_CELLS);
@@ -380,6 +389,11 @@ export function readSweep(dir: string): SweepReport {
     warnings.push(
       `sweep.json says the sweep is not complete (${manifest.completedPoints} of ${manifest.points} points): some points may be missing.`,
     );
+  }
+  const emission = manifest.resolvedScenario.emission;
+  if (emission !== null && typeof emission === "object") {
+    const onChain = onChainExpressibility(emission as Parameters<typeof onChainExpressibility>[0]);
+    if (!onChain.expressible) warnings.push(`Simulation only, not deployable as simulated: ${onChain.reason}.`);
   }
   if (manifest.shard)
     warnings.push(
