@@ -110,13 +110,14 @@ function completeRecordsEnd(text: string): number {
 
 /**
  * Streams a CSV file row by row against a row schema (as {@link readCsvRows}, same errors), reading it in chunks of
- * {@link CSV_READ_CHUNK} bytes cut at record boundaries: memory stays flat whatever the file's length.
+ * `chunkBytes` (default {@link CSV_READ_CHUNK}) cut at record boundaries: memory stays flat whatever the file's length.
  */
 export function forEachCsvRow<S extends z.ZodRawShape>(
   path: string,
   file: string,
   shape: S,
   onRow: (row: z.infer<z.ZodObject<S>>) => void,
+  chunkBytes = CSV_READ_CHUNK,
 ): void {
   let fd: number;
   try {
@@ -128,7 +129,7 @@ export function forEachCsvRow<S extends z.ZodRawShape>(
   }
   const v = new RowValidator(file, shape);
   const decoder = new StringDecoder("utf8");
-  const buf = Buffer.allocUnsafe(CSV_READ_CHUNK);
+  const buf = Buffer.allocUnsafe(chunkBytes);
   let pending = "";
   let index = 0;
   const feed = (text: string): void => {
@@ -139,7 +140,7 @@ export function forEachCsvRow<S extends z.ZodRawShape>(
   };
   try {
     for (;;) {
-      const n = fs.readSync(fd, buf, 0, CSV_READ_CHUNK, null);
+      const n = fs.readSync(fd, buf, 0, chunkBytes, null);
       if (n === 0) break;
       const text = pending + decoder.write(buf.subarray(0, n));
       const end = completeRecordsEnd(text);
