@@ -77,7 +77,7 @@ describe("long runs: streamed series in bounded memory", function () {
 
   it("retains no per-epoch state when streaming: from epoch n to 4n the heap does not grow (in memory it does)", function () {
     const dir = tmp("heap");
-    const n = 1000;
+    const n = 700;
     const streamed = heapGrowth(n, true, dir);
     const memory = heapGrowth(n, false, dir);
     if (process.env.LONGRUN_DEBUG) console.log({ streamed, memory });
@@ -137,6 +137,15 @@ describe("long runs: streamed series in bounded memory", function () {
       expect(got, `chunk ${chunk}`).to.deep.equal(whole);
     }
     expect(whole[7].agent).to.equal('a, "b"\nc 7');
+    fs.writeFileSync(file, "epoch,agent\r\n1,x\r\n2,y"); // CRLF, no final line feed
+    for (const chunk of [3, 1 << 20]) {
+      const got: typeof whole = [];
+      forEachCsvRow(file, "x.csv", shape, (r) => got.push(r), chunk);
+      expect(got, `chunk ${chunk}`).to.deep.equal([
+        { epoch: 1, agent: "x" },
+        { epoch: 2, agent: "y" },
+      ]);
+    }
     fs.writeFileSync(file, "epoch,agent\n1,x\n2,\n");
     expect(() => forEachCsvRow(file, "x.csv", shape, () => undefined, 4)).to.throw(/x\.csv: line 3, column "agent"/);
   });
