@@ -321,9 +321,9 @@ export function readRun(dir: string): RunReport {
     });
   if (epochsPerRow > 1)
     warnings.push(
-      `The run has ${summary.epochs} epochs: its series are read and shown per ${epochsPerRow} epochs ` +
+      `The run has ${summary.epochs} epochs: its series are read per ${epochsPerRow} epochs ` +
         "(flows, price and ratios: the mean per epoch over each bucket; cumulative and circulating supply: the value at " +
-        "the bucket's last epoch).",
+        "the bucket's last epoch); each chart states the resolution it is shown at.",
     );
 
   // Lorenz curve of pay per unit of work.

@@ -166,7 +166,7 @@ describe("long runs: streamed series in bounded memory", function () {
     expect(first.cumulative).to.be.closeTo(emission(0) + emission(1) + emission(2) + emission(3), 1e-9);
     const total = run.epochs.reduce((a, e) => a + e.emission * spanOf(e), 0);
     expect(total).to.be.closeTo(run.epochs[run.epochs.length - 1].cumulative, 1e-6);
-    expect(run.warnings.join(" ")).to.contain(`shown per ${per} epochs`);
+    expect(run.warnings.join(" ")).to.contain(`read per ${per} epochs`);
     const chart = emissionChart(run);
     expect(chart.description).to.match(/Series shown per \d+ epochs/);
     expect((chart.spec.data as { values: unknown[] }).values.length).to.be.at.most(400);
@@ -174,6 +174,6 @@ describe("long runs: streamed series in bounded memory", function () {
     const short = readRun(writeRunFixture(tmp("report-short"), { epochs: 30, runs: 2 }));
     expect(short.epochsPerRow).to.equal(1);
     expect(short.epochs.map((e) => e.epoch)).to.deep.equal(Array.from({ length: 30 }, (_, i) => i));
-    expect(short.warnings.join(" ")).not.to.contain("shown per");
+    expect(short.warnings.join(" ")).not.to.contain("read per");
   });
 });
