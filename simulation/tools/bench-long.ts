@@ -134,10 +134,9 @@ function main(): void {
     const st = fs.statSync(path.join(out, f));
     if (st.isFile()) sizes[f] = st.size;
   }
-  const deviceEpochs = (JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8")) as { epochs: number })
-    .epochs;
+  const epochs = (JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8")) as { epochs: number }).epochs;
   const summary = {
-    epochs: deviceEpochs,
+    epochs,
     runs: args.runs,
     repeat: args.repeat,
     cores: os.availableParallelism?.() ?? os.cpus().length,

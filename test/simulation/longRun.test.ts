@@ -11,7 +11,7 @@ import {
   NETWORK_COLUMNS,
   EXACT_NETWORK_COLUMNS,
 } from "../../simulation/io/outputs";
-import { RunSeriesFiles } from "../../simulation/io/seriesFiles";
+import { openParts, RunSeriesFiles } from "../../simulation/io/seriesFiles";
 import { csvText } from "../../simulation/output";
 import { forEachCsvRow, numberCell, readCsvRows, textCell } from "../../simulation/report/csv";
 import { READ_RESOLUTION, readRun } from "../../simulation/report/inputs";
@@ -103,6 +103,33 @@ describe("long runs: streamed series in bounded memory", function () {
         expect(fs.readFileSync(path.join(out, file), "utf8"), `${name} ${file}`).to.equal(expected[file]);
       expect(fs.readdirSync(out).filter((f) => f.startsWith("."))).to.deep.equal([]);
     }
+  });
+
+  it("merges worker part files in replicate order whatever order they finish in (the workers' path, same bytes)", function () {
+    const overrides = { epochs: 50, runs: 3, leverChanges: [] };
+    const { scenario } = loadScenario("adaptive-farmer", overrides);
+    const results = runAll(scenario, "fast");
+    const expected = inMemoryFiles(scenario, results, "fast");
+    expect(expected["strategies.csv"].split("\n").length).to.be.greaterThan(3 * 10); // rows of every file to merge
+    const out = tmp("parts");
+    const files = RunSeriesFiles.open(out, "fast", true);
+    const parts = results.map((r) => files.partPaths(r.replicate));
+    const counts = [2, 0, 1].map((k) => {
+      // as a worker would: replicate k's rows into its part files, finished out of order
+      const r = results[k];
+      const part = openParts(files.layout, parts[k], r.replicate, r.seed);
+      for (const row of r.groupSeries) part.sink.group(row);
+      for (const row of r.networkSeries) part.sink.network(row);
+      for (const row of r.strategySeries) part.sink.strategy(row);
+      part.close();
+      return [k, part.sink.counts()] as const;
+    });
+    for (const k of [0, 1, 2]) files.appendParts(parts[k], counts.find(([j]) => j === k)![1]);
+    files.commit();
+    for (const file of ["timeseries.csv", "network.csv", "strategies.csv"])
+      expect(fs.readFileSync(path.join(out, file), "utf8"), file).to.equal(expected[file]);
+    expect(files.records().network).to.equal(results.reduce((a, r) => a + r.networkSeries.length, 0));
+    expect(fs.readdirSync(out).sort()).to.deep.equal(["network.csv", "strategies.csv", "timeseries.csv"]);
   });
 
   it("leaves nothing half-written when a run fails mid-way", async function () {
