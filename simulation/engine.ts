@@ -57,6 +57,12 @@ export type EngineMode = LedgerMode;
 export interface ReplicateOptions {
   /** Keep per-epoch series (timeseries.csv, network.csv) and Lorenz data; off in sweeps. */
   series: boolean;
+  /**
+   * Where the per-epoch series rows go as the run goes (with `series`): default, the RunResult's arrays (O(epochs)
+   * memory); a sink that writes them to files keeps memory flat in the epochs (io/seriesFiles.ts), and the result's
+   * series arrays stay empty.
+   */
+  sink?: SeriesSink;
   mode: EngineMode;
   /**
    * The ledger that moves the money (evm mode: the caller's EVM ledger, scripts/evm); default: a fast ledger in fast
@@ -181,6 +187,13 @@ export interface ExactCheck {
   conserved: boolean;
   /** Largest number of rewarded devices in one epoch (the tolerance is 1 wei per device). */
   maxDevices: number;
+}
+
+/** Receives each per-epoch series row once, in epoch order (network row, then the group rows, then strategies). */
+export interface SeriesSink {
+  network(row: NetworkSeriesRow): void;
+  group(row: GroupSeriesRow): void;
+  strategy(row: StrategySeriesRow): void;
 }
 
 export interface RunResult {
@@ -635,6 +648,12 @@ export function startReplicate(
 
   const groupSeries: GroupSeriesRow[] = [];
   const networkSeries: NetworkSeriesRow[] = [];
+  const strategySeries: StrategySeriesRow[] = [];
+  const sink: SeriesSink = options.sink ?? {
+    network: (row) => networkSeries.push(row),
+    group: (row) => groupSeries.push(row),
+    strategy: (row) => strategySeries.push(row),
+  };
 
   // ---- joins and leaves --------------------------------------------------------------------------------------
   function expectedWork(g: Group): number {
@@ -1388,7 +1407,6 @@ export function startReplicate(
       : undefined;
   const lastClassMean = new Float64Array(classCount);
 
-  const strategySeries: StrategySeriesRow[] = [];
   passes = buildPasses();
   /** The epoch after the first devices joined: the passes are rebuilt there, warmed up on real devices. */
   const startOfWarmData = Math.min(epochs - 1, Math.max(1, Math.min(...scenario.agents.map((g) => g.startEpoch))));
@@ -1637,7 +1655,7 @@ export function startReplicate(
     const circulating = genesisSupply + cumulative - cumulativeBurned - locked;
     if (options.series) {
       const endPrice = market.price();
-      networkSeries.push({
+      sink.network({
         epoch,
         price: endPrice,
         emission,
@@ -1661,7 +1679,7 @@ export function startReplicate(
       });
       for (const g of groups) {
         const e = g.e;
-        groupSeries.push({
+        sink.group({
           epoch,
           agent: g.name,
           kind: g.kind,
@@ -1682,7 +1700,7 @@ export function startReplicate(
           const a = g.estimates[s]?.apr;
           return a === undefined || !Number.isFinite(a) ? null : a;
         };
-        strategySeries.push({
+        sink.strategy({
           epoch,
           agent: g.name,
           strategy: g.farm ?? "idle",

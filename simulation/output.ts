@@ -35,20 +35,27 @@ export { writeFileAtomic };
 
 export type Cell = string | number | boolean | null | undefined;
 
+/** The CSV lines of `records` (cells in column order; null/undefined and non-finite numbers → empty cell), each ending in `\n`. */
+export function csvRecordsText(records: Cell[][]): string {
+  return stringify(records, {
+    header: false,
+    columns: undefined,
+    record_delimiter: "unix",
+    cast: {
+      number: (v: number) => (Number.isFinite(v) ? String(v) : ""),
+      boolean: (v: boolean) => (v ? "true" : "false"),
+    },
+  });
+}
+
+/** The header line of a CSV file with these columns. */
+export function csvHeaderText(columns: readonly string[]): string {
+  return stringify([columns as string[]], { record_delimiter: "unix" });
+}
+
 /** CSV text for `rows` with the given column order (null/undefined → empty cell). */
 export function csvText(columns: readonly string[], rows: ReadonlyArray<Record<string, Cell>>, header = true): string {
-  return stringify(
-    rows.map((r) => columns.map((c) => r[c])),
-    {
-      header: false,
-      columns: undefined,
-      record_delimiter: "unix",
-      cast: {
-        number: (v: number) => (Number.isFinite(v) ? String(v) : ""),
-        boolean: (v: boolean) => (v ? "true" : "false"),
-      },
-    },
-  ).replace(/^/, header ? stringify([columns as string[]], { record_delimiter: "unix" }) : "");
+  return (header ? csvHeaderText(columns) : "") + csvRecordsText(rows.map((r) => columns.map((c) => r[c])));
 }
 
 /** Write a CSV file atomically. */

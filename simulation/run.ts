@@ -16,16 +16,8 @@ import {
 } from "./measure/metrics";
 import { simulateCommand } from "./io/reproduce";
 import { runOnPool } from "./io/pool";
-import {
-  CLASS_COLUMNS,
-  EXACT_NETWORK_COLUMNS,
-  CLASS_SUMMARY_METRICS,
-  LORENZ_COLUMNS,
-  NETWORK_COLUMNS,
-  RUN_FILES,
-  STRATEGY_COLUMNS,
-  TIMESERIES_COLUMNS,
-} from "./io/outputs";
+import { CLASS_COLUMNS, CLASS_SUMMARY_METRICS, LORENZ_COLUMNS, RUN_FILES } from "./io/outputs";
+import { RunSeriesFiles, type PartPaths, type SeriesName } from "./io/seriesFiles";
 import { gitCommit, packageVersion, writeCsv, writeFileAtomic, writeJson } from "./output";
 import { replicateSeeds } from "./random";
 import { canonicalJson, loadScenario, scenarioHash, type Scenario } from "./scenario";
@@ -189,7 +181,7 @@ export function summarise(
   };
 }
 
-/** Run every replicate of a scenario. */
+/** Run every replicate of a scenario, its series kept in memory (tests; `simulate` streams them instead). */
 export function runAll(
   scenario: Scenario,
   mode: EngineMode = "fast",
@@ -205,8 +197,34 @@ export function runAll(
 }
 
 /**
+ * Run every replicate with its series streamed into `files` as it runs (RunResults come back with empty series
+ * arrays): memory does not grow with the epochs.
+ */
+export function runAllStreamed(
+  scenario: Scenario,
+  mode: EngineMode,
+  files: RunSeriesFiles,
+  onReplicate?: (done: number, total: number) => void,
+): RunResult[] {
+  const supply = supplyOf(scenario);
+  const seeds = replicateSeeds(scenario.seed, scenario.runs);
+  const results: RunResult[] = [];
+  for (let r = 0; r < scenario.runs; r++) {
+    const sink = files.sink(r, seeds[r]);
+    const result = runReplicate(scenario, supply, r, { series: true, mode, sink });
+    if (result.seed !== seeds[r]) throw new Error(`replicate ${r}: seed ${result.seed}, expected ${seeds[r]}`);
+    sink.flush();
+    results.push(result);
+    onReplicate?.(r + 1, scenario.runs);
+  }
+  return results;
+}
+
+/**
  * Run the replicates on `workers` threads (one pool; results gathered in replicate order, so outputs do not depend
- * on the number of workers). Falls back to the calling thread for one worker or one replicate.
+ * on the number of workers). Falls back to the calling thread for one worker or one replicate. With `files`, every
+ * replicate's series are streamed: a worker writes its replicate's part files, appended to `files` in replicate
+ * order as soon as all earlier replicates are in; without, they come back in memory.
  */
 export async function runAllParallel(
   nameOrFile: string,
@@ -215,60 +233,83 @@ export async function runAllParallel(
   mode: EngineMode,
   workers: number,
   onReplicate?: (done: number, total: number) => void,
+  files?: RunSeriesFiles,
 ): Promise<RunResult[]> {
   const runs = scenario.runs;
   const count = Math.max(1, Math.min(workers, runs));
-  if (count === 1) return runAll(scenario, mode, onReplicate);
+  if (count === 1)
+    return files ? runAllStreamed(scenario, mode, files, onReplicate) : runAll(scenario, mode, onReplicate);
   const results: RunResult[] = new Array(runs);
+  const parts: Array<{ paths: PartPaths; counts?: Partial<Record<SeriesName, number>> }> = [];
+  let merged = 0;
   let done = 0;
-  await runOnPool<{ id: number; result: RunResult; error?: string }>({
+  await runOnPool<{ id: number; result: RunResult; counts?: Partial<Record<SeriesName, number>>; error?: string }>({
     scenario: nameOrFile,
     base: overrides,
     workers: count,
     tasks: runs,
-    message: (replicate) => ({
-      type: "task",
-      task: { id: replicate, point: 0, replicate },
-      overrides: {},
-      full: { mode },
-    }),
+    message: (replicate) => {
+      if (files) parts[replicate] = { paths: files.partPaths(replicate) };
+      return {
+        type: "task",
+        task: { id: replicate, point: 0, replicate },
+        overrides: {},
+        full: { mode, ...(files ? { parts: parts[replicate].paths } : {}) },
+      };
+    },
     onResult: (reply) => {
       results[reply.id] = reply.result;
+      if (files) {
+        parts[reply.id].counts = reply.counts;
+        while (merged < runs && results[merged] !== undefined) {
+          files.appendParts(parts[merged].paths, parts[merged].counts);
+          merged++;
+        }
+      }
       onReplicate?.(++done, runs);
     },
   });
   return results;
 }
 
-/** Write the run files of OUTPUTS.md into `dir`. */
-export function writeRunOutputs(dir: string, scenario: Scenario, summary: Summary, results: RunResult[]): void {
-  const tag = (r: RunResult) => ({ run: r.replicate, seed: r.seed });
-  writeCsv(
-    path.join(dir, "timeseries.csv"),
-    TIMESERIES_COLUMNS,
-    results.flatMap((r) => r.groupSeries.map((row) => ({ ...tag(r), ...row }))),
-  );
-  writeCsv(
-    path.join(dir, "network.csv"),
-    summary.mode === "fast" ? NETWORK_COLUMNS : EXACT_NETWORK_COLUMNS,
-    results.flatMap((r) => r.networkSeries.map((row) => ({ ...tag(r), ...row }))),
-  );
-  writeCsv(
-    path.join(dir, "classes.csv"),
-    CLASS_COLUMNS,
-    results.flatMap((r) => r.classes.map((row) => ({ ...tag(r), ...row }))),
-  );
-  writeCsv(
-    path.join(dir, "lorenz.csv"),
-    LORENZ_COLUMNS,
-    results.flatMap((r) => r.lorenz.map((row) => ({ ...tag(r), ...row }))),
-  );
-  if (hasAdaptiveFarmers(scenario)) {
+/**
+ * Write the run files of OUTPUTS.md into `dir`. The series files come from `series` (already streamed by
+ * {@link runAllStreamed} or the pool) or, without it, from the results' in-memory series (written through the same
+ * streaming writer, so the bytes are the same). Every file is written to a temporary name and renamed into place
+ * only when all are complete; summary.json last.
+ */
+export function writeRunOutputs(
+  dir: string,
+  scenario: Scenario,
+  summary: Summary,
+  results: RunResult[],
+  series?: RunSeriesFiles,
+): void {
+  const files = series ?? RunSeriesFiles.open(dir, summary.mode, hasAdaptiveFarmers(scenario));
+  try {
+    if (series === undefined) {
+      for (const r of results) {
+        const sink = files.sink(r.replicate, r.seed);
+        for (const row of r.groupSeries) sink.group(row);
+        for (const row of r.networkSeries) sink.network(row);
+        for (const row of r.strategySeries) sink.strategy(row);
+      }
+    }
+    const tag = (r: RunResult) => ({ run: r.replicate, seed: r.seed });
     writeCsv(
-      path.join(dir, "strategies.csv"),
-      STRATEGY_COLUMNS,
-      results.flatMap((r) => r.strategySeries.map((row) => ({ ...tag(r), ...row }))),
+      path.join(dir, "classes.csv"),
+      CLASS_COLUMNS,
+      results.flatMap((r) => r.classes.map((row) => ({ ...tag(r), ...row }))),
     );
+    writeCsv(
+      path.join(dir, "lorenz.csv"),
+      LORENZ_COLUMNS,
+      results.flatMap((r) => r.lorenz.map((row) => ({ ...tag(r), ...row }))),
+    );
+    files.commit();
+  } catch (err) {
+    files.abort();
+    throw err;
   }
   writeFileAtomic(path.join(dir, "scenario.resolved.json"), canonicalJson(scenario));
   writeJson(path.join(dir, "summary.json"), summary);
@@ -294,21 +335,38 @@ export async function simulate(
   if (mode === "evm" && options.runner === undefined)
     throw new Error("simulate: evm mode needs a runner (scripts/evm)");
   if (mode === "evm") requireOnChainEmission(scenario.emission);
-  const outcome = options.runner
-    ? await options.runner(scenario)
-    : { results: await runAllParallel(options.scenario, overrides, scenario, mode, workers, options.onReplicate) };
-  const results = outcome.results;
-  const command = simulateCommand({
-    scenario: options.scenario,
-    overrides,
-    epochs: scenario.epochs,
-    runs: scenario.runs,
-    seed: scenario.seed,
-    mode,
-  });
-  const summary = summarise(scenario, source, results, mode, command);
-  if ("evm" in outcome) summary.evm = outcome.evm;
   const dir = options.out ?? path.join("out", scenario.name);
-  writeRunOutputs(dir, scenario, summary, results);
-  return { summary, dir, results };
+  // EVM runs come back in memory (short runs, another process's ledger); the engine's replicates stream their series.
+  const streamed = options.runner ? undefined : RunSeriesFiles.open(dir, mode, hasAdaptiveFarmers(scenario));
+  try {
+    const outcome = options.runner
+      ? await options.runner(scenario)
+      : {
+          results: await runAllParallel(
+            options.scenario,
+            overrides,
+            scenario,
+            mode,
+            workers,
+            options.onReplicate,
+            streamed,
+          ),
+        };
+    const results = outcome.results;
+    const command = simulateCommand({
+      scenario: options.scenario,
+      overrides,
+      epochs: scenario.epochs,
+      runs: scenario.runs,
+      seed: scenario.seed,
+      mode,
+    });
+    const summary = summarise(scenario, source, results, mode, command);
+    if ("evm" in outcome) summary.evm = outcome.evm;
+    writeRunOutputs(dir, scenario, summary, results, streamed);
+    return { summary, dir, results };
+  } catch (err) {
+    streamed?.abort();
+    throw err;
+  }
 }

@@ -4,6 +4,8 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { runReplicate } from "./engine";
+import { openParts, seriesFilesOf, type PartPaths } from "./io/seriesFiles";
+import { replicateSeed } from "./random";
 import { parseScenario, readScenarioFile, setPath } from "./scenario";
 import { supplyOf } from "./supply";
 
@@ -11,8 +13,11 @@ interface TaskMessage {
   type: "task";
   task: { id: number; point: number; replicate: number };
   overrides: Record<string, unknown>;
-  /** A whole replicate of `simulate` (series kept, result posted back in full) instead of a sweep row. */
-  full?: { mode: "fast" | "exact" };
+  /**
+   * A whole replicate of `simulate` instead of a sweep row: its series written to the `parts` files (headerless, see
+   * io/seriesFiles.ts) and the result posted back without them, or, without `parts`, posted back in full.
+   */
+  full?: { mode: "fast" | "exact"; parts?: PartPaths };
 }
 
 const { scenario: nameOrFile, base } = workerData as { scenario: string; base: Record<string, unknown> };
@@ -24,6 +29,19 @@ parentPort?.on("message", (msg: TaskMessage) => {
     const copy = structuredClone(raw);
     for (const [k, v] of Object.entries({ ...base, ...msg.overrides })) setPath(copy, k, v);
     const scenario = parseScenario(copy, source);
+    if (msg.full?.parts) {
+      const { mode, parts } = msg.full;
+      const layout = seriesFilesOf(mode, parts.strategies !== undefined);
+      const out = openParts(layout, parts, task.replicate, replicateSeed(scenario.seed, task.replicate));
+      let result;
+      try {
+        result = runReplicate(scenario, supplyOf(scenario), task.replicate, { series: true, mode, sink: out.sink });
+      } finally {
+        out.close();
+      }
+      parentPort?.postMessage({ id: task.id, result, counts: out.sink.counts() });
+      return;
+    }
     if (msg.full) {
       const result = runReplicate(scenario, supplyOf(scenario), task.replicate, { series: true, mode: msg.full.mode });
       parentPort?.postMessage({ id: task.id, result });

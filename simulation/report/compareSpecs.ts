@@ -7,6 +7,7 @@ import type { EpochRow, RunReport } from "./model";
 import {
   baseConfig,
   binEpochs,
+  binNote,
   lorenzEqualityLayer,
   sampleRows,
   HEIGHT,
@@ -152,7 +153,7 @@ function overlay(a: RunReport, b: RunReport, s: Series): ChartDef | undefined {
       `${s.title}, status quo (grey dashed) against the proposal (black solid), on one scale. ` +
       `${what[0].toUpperCase()}${what.slice(1)}: status quo ${formatValue(va, s.unit)}, proposal ${formatValue(vb, s.unit)} ` +
       `(${formatDelta(va !== undefined && vb !== undefined ? vb - va : undefined, s.unit)}).` +
-      (k > 1 ? ` Values are averaged over bins of ${k} epochs.` : ""),
+      binNote(k),
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
       title: `${s.title}: status quo against proposal`,

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { csvHeader, numberCell, optionalNumberCell, readCsvRows, textCell } from "./csv";
+import { csvHeader, forEachCsvRow, numberCell, optionalNumberCell, readCsvRows, textCell } from "./csv";
 import type {
   AgentKind,
   ClassRow,
@@ -202,7 +202,38 @@ const LORENZ_CELLS = {
   share: numberCell,
 } satisfies Partial<Record<LorenzColumn, z.ZodType>>;
 
-/** Reads one scenario run directory. */
+/**
+ * The most rows the reader keeps of a run's per-epoch series: a longer run is read in buckets of
+ * ⌈epochs / READ_RESOLUTION⌉ consecutive epochs (see {@link readRun}), so a million-epoch run is read in flat memory.
+ */
+export const READ_RESOLUTION = 2000;
+
+/** Running sums of a bucket of network.csv rows (a bucket of one epoch when the run is short). */
+interface NetworkBucket {
+  firstEpoch: number;
+  lastEpoch: number;
+  /** Sum and count of the defined values of each averaged column over the bucket's rows. */
+  sums: Record<"emission" | "burned" | "price" | "leakage", [number, number]>;
+  /** Sum and count of the defined values of each "last" column over the rows of the bucket's last epoch. */
+  last: Record<"cumulative" | "circulating" | "cap", [number, number]>;
+  rewards: Map<string, number>;
+  capture: Map<string, [number, number]>;
+}
+
+const addTo = (acc: [number, number], v: number | undefined): void => {
+  if (v === undefined || Number.isNaN(v)) return;
+  acc[0] += v;
+  acc[1]++;
+};
+const meanOf = (acc: [number, number]): number | undefined => (acc[1] === 0 ? undefined : acc[0] / acc[1]);
+
+/**
+ * Reads one scenario run directory. The series files are streamed (never read whole) and averaged over replicates;
+ * a run longer than {@link READ_RESOLUTION} epochs is read per bucket of `epochsPerRow` epochs, each row standing for
+ * its bucket: per-epoch flows (emission, burned, rewards), price, leakage and capture are the bucket's mean per epoch
+ * (over epochs and replicates); cumulative supply, circulating supply and cap are the mean over replicates at the
+ * bucket's last epoch. A run of at most READ_RESOLUTION epochs is read epoch by epoch (one bucket per epoch).
+ */
 export function readRun(dir: string): RunReport {
   const summary = readJsonFile(path.join(dir, "summary.json"), SummaryJson);
   const warnings: string[] = [];
@@ -212,51 +243,97 @@ export function readRun(dir: string): RunReport {
       `Simulation only, not deployable as simulated: ${summary.onChainReason ?? "the contracts cannot express this run"}.`,
     );
   }
+  const epochsPerRow = Math.max(1, Math.ceil(summary.epochs / READ_RESOLUTION));
+  const bucketOf = (epoch: number): number => Math.floor(epoch / epochsPerRow);
 
-  // Network series, averaged over replicates per epoch.
-  const network = readCsvRows(readText(dir, "network.csv"), "network.csv", NETWORK_CELLS);
-  if (network.length === 0) throw new Error("network.csv: no rows, expected one per run and epoch");
-  const byEpoch = groupBy(network, (r) => r.epoch);
-  let cap: number | undefined;
-  const epochs: EpochRow[] = [...byEpoch.keys()]
-    .sort((a, b) => a - b)
-    .map((epoch) => {
-      const rows = byEpoch.get(epoch)!;
-      const rowCap = mean(rows.map((r) => r.cap));
-      if (rowCap !== undefined) cap = rowCap;
-      return {
-        epoch,
-        emission: mean(rows.map((r) => r.emission))!,
-        cumulative: mean(rows.map((r) => r.cumulative))!,
-        circulating: mean(rows.map((r) => r.circulating)),
-        burned: mean(rows.map((r) => r.burned)),
-        price: mean(rows.map((r) => r.price)),
-        leakage: mean(rows.map((r) => r.leakage)),
-        rewardsByClass: {},
-        captureByClass: {},
+  // Network series, averaged over replicates per epoch (per bucket of epochs).
+  const buckets = new Map<number, NetworkBucket>();
+  let networkRows = 0;
+  forEachCsvRow(path.join(dir, "network.csv"), "network.csv", NETWORK_CELLS, (r) => {
+    networkRows++;
+    const key = bucketOf(r.epoch);
+    let b = buckets.get(key);
+    if (b === undefined) {
+      b = {
+        firstEpoch: r.epoch,
+        lastEpoch: -Infinity,
+        sums: { emission: [0, 0], burned: [0, 0], price: [0, 0], leakage: [0, 0] },
+        last: { cumulative: [0, 0], circulating: [0, 0], cap: [0, 0] },
+        rewards: new Map(),
+        capture: new Map(),
       };
-    });
-  const epochIndex = new Map(epochs.map((e, i) => [e.epoch, i]));
+      buckets.set(key, b);
+    }
+    b.firstEpoch = Math.min(b.firstEpoch, r.epoch);
+    addTo(b.sums.emission, r.emission);
+    addTo(b.sums.burned, r.burned);
+    addTo(b.sums.price, r.price);
+    addTo(b.sums.leakage, r.leakage);
+    if (r.epoch > b.lastEpoch) {
+      b.lastEpoch = r.epoch;
+      b.last = { cumulative: [0, 0], circulating: [0, 0], cap: [0, 0] };
+    }
+    if (r.epoch === b.lastEpoch) {
+      addTo(b.last.cumulative, r.cumulative);
+      addTo(b.last.circulating, r.circulating);
+      addTo(b.last.cap, r.cap);
+    }
+  });
+  if (networkRows === 0) throw new Error("network.csv: no rows, expected one per run and epoch");
 
-  // Per-agent series, averaged over replicates per (epoch, agent).
-  const series = readCsvRows(readText(dir, "timeseries.csv"), "timeseries.csv", TIMESERIES_CELLS);
+  // Per-agent series, averaged over replicates per (epoch, agent) (per bucket of epochs).
   const agentNames = Object.keys(summary.classes);
-  const byEpochAgent = groupBy(series, (r) => `${r.epoch}\u0000${r.agent}`);
-  for (const [key, rows] of byEpochAgent) {
-    const [epochText, agent] = key.split("\u0000");
-    const i = epochIndex.get(Number(epochText));
-    if (i === undefined)
-      throw new Error(`timeseries.csv: epoch ${epochText} of agent "${agent}" is not in network.csv`);
-    if (!(agent in summary.classes)) {
+  forEachCsvRow(path.join(dir, "timeseries.csv"), "timeseries.csv", TIMESERIES_CELLS, (r) => {
+    const b = buckets.get(bucketOf(r.epoch));
+    if (b === undefined || r.epoch < b.firstEpoch || r.epoch > b.lastEpoch)
+      throw new Error(`timeseries.csv: epoch ${r.epoch} of agent "${r.agent}" is not in network.csv`);
+    if (!(r.agent in summary.classes)) {
       throw new Error(
-        `timeseries.csv: agent "${agent}" is not a class of summary.json (classes: ${agentNames.join(", ")})`,
+        `timeseries.csv: agent "${r.agent}" is not a class of summary.json (classes: ${agentNames.join(", ")})`,
       );
     }
-    // A replicate with no row for this epoch contributed nothing; average over all replicates.
-    epochs[i].rewardsByClass[agent] = rows.reduce((s, r) => s + r.rewardTokens, 0) / summary.runs;
-    const capture = mean(rows.map((r) => r.captureRatio));
-    if (capture !== undefined) epochs[i].captureByClass[agent] = capture;
-  }
+    b.rewards.set(r.agent, (b.rewards.get(r.agent) ?? 0) + r.rewardTokens);
+    let c = b.capture.get(r.agent);
+    if (c === undefined) b.capture.set(r.agent, (c = [0, 0]));
+    addTo(c, r.captureRatio);
+  });
+
+  let cap: number | undefined;
+  const epochs: EpochRow[] = [...buckets.keys()]
+    .sort((a, b) => a - b)
+    .map((key) => {
+      const b = buckets.get(key)!;
+      const span = b.lastEpoch - b.firstEpoch + 1;
+      const rowCap = meanOf(b.last.cap);
+      if (rowCap !== undefined) cap = rowCap;
+      const rewardsByClass: Record<string, number> = {};
+      const captureByClass: Record<string, number> = {};
+      // A replicate with no row for an epoch contributed nothing; average over all replicates (and epochs).
+      for (const [agent, sum] of b.rewards)
+        rewardsByClass[agent] = span === 1 ? sum / summary.runs : sum / (summary.runs * span);
+      for (const [agent, acc] of b.capture) {
+        const v = meanOf(acc);
+        if (v !== undefined) captureByClass[agent] = v;
+      }
+      return {
+        epoch: b.firstEpoch,
+        ...(span > 1 ? { span } : {}),
+        emission: meanOf(b.sums.emission)!,
+        cumulative: meanOf(b.last.cumulative)!,
+        circulating: meanOf(b.last.circulating),
+        burned: meanOf(b.sums.burned),
+        price: meanOf(b.sums.price),
+        leakage: meanOf(b.sums.leakage),
+        rewardsByClass,
+        captureByClass,
+      };
+    });
+  if (epochsPerRow > 1)
+    warnings.push(
+      `The run has ${summary.epochs} epochs: its series are read per ${epochsPerRow} epochs ` +
+        "(flows, price and ratios: the mean per epoch over each bucket; cumulative and circulating supply: the value at " +
+        "the bucket's last epoch); each chart states the resolution it is shown at.",
+    );
 
   // Lorenz curve of pay per unit of work.
   let lorenz: LorenzPoint[] | undefined;
@@ -323,6 +400,7 @@ export function readRun(dir: string): RunReport {
     thresholds,
     cap,
     epochs,
+    epochsPerRow,
     classes,
     lorenz,
     epochsPerYear,

@@ -8,7 +8,13 @@ export type AgentKind = "honest" | "farmer" | "other";
 
 /** One epoch of a run, averaged over replicates. Token amounts in whole tokens. */
 export interface EpochRow {
+  /** The epoch, or the first epoch of the bucket the row stands for (see `span`). */
   epoch: number;
+  /**
+   * Epochs the row stands for (absent: 1). A long run is read in buckets (report/inputs.ts `readRun`): per-epoch
+   * quantities are then the bucket's mean per epoch, cumulative ones the value at its last epoch.
+   */
+  span?: number;
   emission: number;
   cumulative: number;
   circulating?: number;
@@ -66,6 +72,8 @@ export interface RunReport {
   /** Token supply cap, if the schedule has one. */
   cap?: number;
   epochs: EpochRow[];
+  /** Epochs per row of `epochs` (1: epoch by epoch; more for runs longer than the reader's resolution). */
+  epochsPerRow: number;
   classes: ClassRow[];
   /** Lorenz curve of reward per unit of real work across honest devices: (population, share) from (0,0) to (1,1). */
   lorenz?: LorenzPoint[];

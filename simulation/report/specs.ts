@@ -123,20 +123,33 @@ function epochAxis(report: RunReport): Record<string, unknown> {
   };
 }
 
+/** Epochs a series row stands for (the reader buckets long runs: report/inputs.ts `readRun`). */
+export const spanOf = (e: EpochRow): number => e.span ?? 1;
+
 /**
- * Averages consecutive epochs into bins of k so at most MAX_POINTS remain. Cumulative quantities take the bin's last
- * value; per-epoch quantities the bin's mean. Returns the rows and k (1 = untouched).
+ * Averages consecutive rows into bins so at most MAX_POINTS remain. Cumulative quantities take the bin's last
+ * value; per-epoch quantities the bin's mean per epoch (rows weighted by the epochs they stand for). Returns the rows
+ * and k, the epochs per plotted point (1 = untouched, epoch by epoch).
  */
 export function binEpochs(epochs: readonly EpochRow[], maxPoints = MAX_POINTS): { rows: EpochRow[]; k: number } {
-  if (epochs.length <= maxPoints) return { rows: [...epochs], k: 1 };
+  const span = epochs.length > 0 ? spanOf(epochs[0]) : 1;
+  if (epochs.length <= maxPoints) return { rows: [...epochs], k: span };
   const k = Math.ceil(epochs.length / maxPoints);
   const rows: EpochRow[] = [];
   for (let i = 0; i < epochs.length; i += k) {
     const bin = epochs.slice(i, i + k);
     const last = bin[bin.length - 1];
     const avg = (f: (e: EpochRow) => number | undefined) => {
-      const vs = bin.map(f).filter((v): v is number => v !== undefined && !Number.isNaN(v));
-      return vs.length ? vs.reduce((a, b) => a + b, 0) / vs.length : undefined;
+      let sum = 0;
+      let weight = 0;
+      for (const e of bin) {
+        const v = f(e);
+        if (v === undefined || Number.isNaN(v)) continue;
+        const w = spanOf(e);
+        sum += w === 1 ? v : v * w;
+        weight += w;
+      }
+      return weight > 0 ? sum / weight : undefined;
     };
     const rewardsByClass: Record<string, number> = {};
     const captureByClass: Record<string, number> = {};
@@ -146,8 +159,10 @@ export function binEpochs(epochs: readonly EpochRow[], maxPoints = MAX_POINTS): 
       const v = avg((e) => e.captureByClass[name]);
       if (v !== undefined) captureByClass[name] = v;
     }
+    const binSpan = bin.reduce((a, e) => a + spanOf(e), 0);
     rows.push({
       epoch: bin[0].epoch,
+      ...(binSpan > bin.length ? { span: binSpan } : {}),
       emission: avg((e) => e.emission)!,
       cumulative: last.cumulative,
       circulating: last.circulating,
@@ -158,11 +173,15 @@ export function binEpochs(epochs: readonly EpochRow[], maxPoints = MAX_POINTS): 
       captureByClass,
     });
   }
-  return { rows, k };
+  return { rows, k: k * span };
 }
 
-function binNote(k: number): string {
-  return k > 1 ? ` Values are averaged over bins of ${k} epochs.` : "";
+/** The sentence a chart carries when its points stand for more than one epoch (the resolution rule). */
+export function binNote(k: number): string {
+  return k > 1
+    ? ` Series shown per ${k} epochs: per-epoch flows, price and ratios are the mean per epoch over each ${k}-epoch ` +
+        "bin, cumulative and circulating supply the bin's last value."
+    : "";
 }
 
 /** Rows at the start, quarter points and end of a series, for the text-alternative tables. */
@@ -184,7 +203,7 @@ export function emissionChart(report: RunReport): ChartDef {
   const values = rows.map((e) => ({ epoch: e.epoch, emission: round(e.emission) }));
   const first = report.epochs[0];
   const last = report.epochs[report.epochs.length - 1];
-  const total = report.epochs.reduce((s, e) => s + e.emission, 0);
+  const total = report.epochs.reduce((s, e) => s + e.emission * spanOf(e), 0);
   return {
     id: "emission",
     title: "Emission per epoch",
@@ -326,7 +345,9 @@ export function rewardsByClassChart(report: RunReport, styles = groupStyles(repo
       rewards: round(e.rewardsByClass[s.name] ?? 0),
     })),
   );
-  const totals = report.classes.map((c) => report.epochs.reduce((s, e) => s + (e.rewardsByClass[c.name] ?? 0), 0));
+  const totals = report.classes.map((c) =>
+    report.epochs.reduce((s, e) => s + (e.rewardsByClass[c.name] ?? 0) * spanOf(e), 0),
+  );
   const all = totals.reduce((a, b) => a + b, 0);
   const farmerTotal = report.classes.reduce((s, c, i) => s + (c.kind === "farmer" ? totals[i] : 0), 0);
   return {
@@ -409,13 +430,15 @@ export function leakageChart(report: RunReport): ChartDef {
   const leak = report.epochs.map((e) => e.leakage).filter((v): v is number => v !== undefined);
   const max = leak.length ? Math.max(...leak) : undefined;
   const maxEpoch = max === undefined ? undefined : report.epochs.find((e) => e.leakage === max)?.epoch;
+  const span1 = report.epochs.every((e) => spanOf(e) === 1);
   const overall = report.metrics.find((m) => m.key === "leakage");
   return {
     id: "leakage",
     title: "Leakage over time",
     description:
       `Share of each epoch's rewards paid for fake work. Over the run: ${formatEstimate(overall?.estimate, "fraction")}; ` +
-      `highest in one epoch ${formatValue(max, "fraction")}${maxEpoch !== undefined ? ` (epoch ${maxEpoch})` : ""}.` +
+      `highest in ${span1 ? "one epoch" : `${spanOf(report.epochs[0])} epochs`} ${formatValue(max, "fraction")}` +
+      `${maxEpoch !== undefined ? ` (epoch ${maxEpoch}${span1 ? "" : " on"})` : ""}.` +
       (limit ? ` The dashed line is the threshold (${formatValue(limit.value, "fraction")}).` : "") +
       binNote(k),
     spec: chart("Leakage over time", { data: { values }, layer: layers }),
@@ -513,7 +536,7 @@ export function roiPaybackChart(report: RunReport): ChartDef {
           },
         ],
   );
-  const horizon = report.epochs.length;
+  const horizon = report.epochs.reduce((a, e) => a + spanOf(e), 0);
   const payback = report.classes.map((c, i) => {
     const p = c.paybackEpochs?.mean;
     const never = p === undefined || !Number.isFinite(p);

@@ -1,0 +1,164 @@
+/**
+ * The long-run benchmark (`npm run bench:long`): a year of 30-second epochs (1,051,200 epochs, Filecoin's epoch
+ * length) of the filecoin-like scenario at about 1,000 devices, rescaled to 30-s epochs (see {@link YEAR_OF_30S}),
+ * then its report. Each part runs as its own process, and the benchmark reports its wall time and peak RSS
+ * (process.resourceUsage().maxRSS of that process, worker threads included), the median over `--repeat` runs.
+ *
+ *   npm run bench:long -- [--epochs 1051200] [--runs 1] [--repeat 1] [--out DIR] [--keep] [--no-report]
+ *
+ * The command it runs is printed first, so the same run can be made by hand with `npm run simulate --`.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+
+const ROOT = path.join(__dirname, "..", "..");
+/** Epochs in a year of 30-s epochs. */
+export const YEAR_EPOCHS = (365 * 86_400) / 30;
+/** Epochs of 30 s in a day: per-day rates of filecoin-like (a daily scenario) are divided by it. */
+const PER_DAY = 86_400 / 30;
+
+/**
+ * filecoin-like at 30-s epochs and 1,000 devices (300 + 600 honest providers, 60 sybil sectors, 40 fake-proof
+ * devices): emission, its half-life, demand, opex and detection rescaled from per day to per 30 s. Vesting keeps
+ * the scenario's 180 epochs (90 minutes here): the fast ledger's vesting ring costs O(duration) per group and epoch
+ * (ledger/fast.ts), so 180 days of 30-s epochs (518,400) would cost ~2·10⁶ operations per epoch.
+ */
+export const YEAR_OF_30S: Record<string, string> = {
+  epochLengthSeconds: "30",
+  "emission.initialEmission": String(8000 / PER_DAY),
+  "emission.halfLifeEpochs": String(2190 * PER_DAY),
+  "levers.detection.sybil": String(0.01 / PER_DAY),
+  "levers.detection.fakeWork": String(0.01 / PER_DAY),
+  "demand.initialUsdPerEpoch": String(2000 / PER_DAY),
+  "demand.growthPerEpoch": String(Math.pow(1.003, 1 / PER_DAY) - 1),
+  "classes[0].opexUsdPerEpoch": String(2 / PER_DAY),
+  "agents[2].count": "60",
+  "agents[2].maxDevices": "60",
+  "agents[2].opexUsdPerEpoch": String(0.2 / PER_DAY),
+  "agents[3].count": "40",
+};
+
+interface Args {
+  epochs: number;
+  runs: number;
+  repeat: number;
+  out?: string;
+  keep: boolean;
+  report: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { epochs: YEAR_EPOCHS, runs: 1, repeat: 1, keep: false, report: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const num = (): number => {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${a} needs a positive integer, got ${argv[i]}`);
+      return v;
+    };
+    if (a === "--epochs") args.epochs = num();
+    else if (a === "--runs") args.runs = num();
+    else if (a === "--repeat") args.repeat = num();
+    else if (a === "--out") args.out = argv[++i];
+    else if (a === "--keep") args.keep = true;
+    else if (a === "--no-report") args.report = false;
+    else throw new Error(`bench:long: unknown argument ${a}`);
+  }
+  return args;
+}
+
+/** The simulate arguments of the long run. */
+export function longRunArgs(epochs: number, runs: number, out: string): string[] {
+  const params = Object.entries(YEAR_OF_30S).flatMap(([k, v]) => ["--param", `${k}=${v}`]);
+  return ["simulate", "--scenario", "filecoin-like", "--epochs", String(epochs), "--runs", String(runs)].concat(
+    params,
+    ["--no-report", "--quiet", "--out", out],
+  );
+}
+
+interface Measured {
+  seconds: number;
+  maxRssMiB: number;
+}
+
+/** Runs a ts script in its own node process; its peak RSS is written at exit by a preloaded hook. */
+function measure(script: string, args: string[]): Measured {
+  const hook = path.join(os.tmpdir(), `bench-long-rss-${process.pid}.js`);
+  const rssFile = path.join(os.tmpdir(), `bench-long-rss-${process.pid}.txt`);
+  fs.writeFileSync(
+    hook,
+    `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`,
+  );
+  fs.rmSync(rssFile, { force: true });
+  const started = process.hrtime.bigint();
+  const res = spawnSync(process.execPath, ["-r", hook, "-r", "ts-node/register/transpile-only", script, ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  fs.rmSync(hook, { force: true });
+  if (res.status !== 0) throw new Error(`${path.basename(script)} failed (exit ${res.status ?? res.signal})`);
+  const kib = Number(fs.readFileSync(rssFile, "utf8"));
+  fs.rmSync(rssFile, { force: true });
+  return { seconds, maxRssMiB: kib / 1024 };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  const out = args.out ?? fs.mkdtempSync(path.join(os.tmpdir(), "bench-long-"));
+  const simArgs = longRunArgs(args.epochs, args.runs, out);
+  console.log(`npm run simulate -- ${simArgs.slice(1).join(" ")}`);
+  const sims: Measured[] = [];
+  const reports: Measured[] = [];
+  for (let k = 0; k < args.repeat; k++) {
+    sims.push(measure(path.join(ROOT, "scripts", "simulate.ts"), simArgs));
+    console.log(
+      `simulate ${k + 1}/${args.repeat}: ${sims[k].seconds.toFixed(1)} s, peak RSS ${sims[k].maxRssMiB.toFixed(0)} MiB`,
+    );
+    if (args.report) {
+      reports.push(measure(path.join(ROOT, "simulation", "report", "cli.ts"), [out]));
+      console.log(
+        `report   ${k + 1}/${args.repeat}: ${reports[k].seconds.toFixed(1)} s, peak RSS ${reports[k].maxRssMiB.toFixed(0)} MiB`,
+      );
+    }
+  }
+  const sizes: Record<string, number> = {};
+  for (const f of fs.readdirSync(out)) {
+    const st = fs.statSync(path.join(out, f));
+    if (st.isFile()) sizes[f] = st.size;
+  }
+  const epochs = (JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8")) as { epochs: number }).epochs;
+  const summary = {
+    epochs,
+    runs: args.runs,
+    repeat: args.repeat,
+    cores: os.availableParallelism?.() ?? os.cpus().length,
+    node: process.version,
+    simulate: {
+      seconds: median(sims.map((m) => m.seconds)),
+      maxRssMiB: median(sims.map((m) => m.maxRssMiB)),
+      all: sims,
+    },
+    ...(args.report
+      ? {
+          report: {
+            seconds: median(reports.map((m) => m.seconds)),
+            maxRssMiB: median(reports.map((m) => m.maxRssMiB)),
+            all: reports,
+          },
+        }
+      : {}),
+    fileBytes: sizes,
+  };
+  console.log(JSON.stringify(summary, null, 2));
+  if (!args.keep && args.out === undefined) fs.rmSync(out, { recursive: true, force: true });
+}
+
+if (require.main === module) main();
