@@ -49,7 +49,8 @@ const config: HardhatUserConfig = {
     offline: true,
     noColors: true,
   },
-  mocha: { timeout: 120_000 },
+  // `npm test` runs the files on two mocha workers (`--parallel`); each file still runs its tests in order.
+  mocha: { timeout: 120_000, jobs: 2 },
 };
 
 export default config;

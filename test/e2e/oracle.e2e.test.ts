@@ -23,6 +23,7 @@ describe("e2e: oracle and operate tasks against a hardhat node", function () {
   let workDir: string;
   let manifestDir: string;
   let journal: string;
+  let parametersFile: string;
   let provider: JsonRpcProvider;
   const started = Date.now();
   const commands: string[] = [];
@@ -45,6 +46,15 @@ describe("e2e: oracle and operate tasks against a hardhat node", function () {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "depin-e2e-"));
     manifestDir = path.join(workDir, "deployments");
     journal = path.join(workDir, "ignition");
+    // The node's clock follows the wall clock: with the local 5-minute epochs, a slow machine (task child processes
+    // take 5-30 s each under load) could see epoch 0 end before every device is registered. An hour is safe; the
+    // demo moves time to each epoch's end itself.
+    parametersFile = path.join(workDir, "parameters.json");
+    const parameters = JSON.parse(
+      fs.readFileSync(path.join(PROJECT_ROOT, "ignition", "parameters", "localhost.json"), "utf8"),
+    );
+    parameters.epochs.epochLength = 3600;
+    fs.writeFileSync(parametersFile, JSON.stringify(parameters));
     node = await startLocalNode();
     nodeReady = (Date.now() - started) / 1000;
     provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
@@ -60,11 +70,11 @@ describe("e2e: oracle and operate tasks against a hardhat node", function () {
   });
 
   it("deploys through the task, and deploying again is a no-op", async function () {
-    await task("deploy", { manifestDir, journal, quiet: true });
+    await task("deploy", { parameters: parametersFile, manifestDir, journal, quiet: true });
     const file = path.join(manifestDir, "localhost.json");
     const first = readManifestFile(file);
     const blockAfterFirst = await provider.getBlockNumber();
-    await task("deploy", { manifestDir, journal, quiet: true });
+    await task("deploy", { parameters: parametersFile, manifestDir, journal, quiet: true });
     const second = readManifestFile(file);
     expect(second.contracts).to.deep.equal(first.contracts);
     expect(await provider.getBlockNumber()).to.equal(blockAfterFirst);
@@ -77,7 +87,7 @@ describe("e2e: oracle and operate tasks against a hardhat node", function () {
       chain: { send: (method, params) => provider.send(method, params), getSigner: (a) => provider.getSigner(a) },
       manifestDir,
       network: "localhost",
-      parametersFile: path.join(PROJECT_ROOT, "ignition", "parameters", "localhost.json"),
+      parametersFile,
       workDir,
       operators: accounts.slice(7, 10),
       epochs: EPOCHS,
