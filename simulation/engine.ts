@@ -238,6 +238,8 @@ interface Group {
   away: number;
   spreadShare: number;
   ownerBase: number;
+  /** Owner accounts of a farmer group (owners ownerBase … ownerBase + wallets − 1, used in turn). */
+  wallets: number;
   joinedTotal: number;
   /** Extra stake per device (tokens) of the operator whose devices join now, and its stream (null: no `stake`). */
   ownerStake: number;
@@ -402,7 +404,8 @@ export function startReplicate(
       for (let k = homeCells.length; k < spec.cells; k++) homeCells.push(sampleCityCell());
     }
     const ownerBase = ownerCount;
-    if (spec.kind !== "honest") ownerCount += 1;
+    const wallets = "wallets" in spec && spec.wallets !== undefined ? spec.wallets : 1;
+    if (spec.kind !== "honest") ownerCount += wallets;
     const farm: FarmerStrategy | null = spec.kind === "adaptive" ? (spec.initialStrategy ?? spec.strategies[0]) : null;
     return {
       index,
@@ -430,6 +433,7 @@ export function startReplicate(
       away: 0,
       spreadShare: farm === "spoofer" ? 1 : 0,
       ownerBase,
+      wallets,
       joinedTotal: 0,
       ownerStake: 0,
       stakeRng: spec.stake === undefined ? null : rng.fork(STAKE_STREAM + index),
@@ -691,7 +695,7 @@ export function startReplicate(
         if (g.joinedTotal === 0 && g.stakeRng !== null) {
           g.ownerStake = drawExtraStake(spec.stake as StakeSpec, g.operators++, g.stakeRng);
         }
-        d.owner[i] = g.ownerBase;
+        d.owner[i] = g.wallets > 1 ? g.ownerBase + (g.joinedTotal % g.wallets) : g.ownerBase;
       }
       g.joinedTotal++;
       if (g.homeCells.length > 0) {

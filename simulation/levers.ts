@@ -178,6 +178,21 @@ export const LEVER_CASES: readonly LeverCase[] = [
     why: "a swarm that adds one device every other day never registers more than 10 in a week: the detector is blind to it",
   },
   {
+    name: "wallets against a per-owner detector (known exception)",
+    scenario: "sybil-swarm",
+    base: {
+      ...NO_DENSITY,
+      "levers.detection.sybil": 0,
+      "levers.registrationDetector": { windowEpochs: 7, perOwner: 10, probability: 0.05 },
+    },
+    lever: "agents[2].wallets",
+    values: [1, 5, 50],
+    expect: { farmerProfitUsd: "up", leakage: "up" },
+    why:
+      "a farmer who knows the detector counts registrations per owner registers from many wallets in turn, so no " +
+      "owner is ever over the threshold: the per-owner rule alone rewards splitting (a per-cell rule sees it)",
+  },
+  {
     name: "hop move cost",
     scenario: "location-spoofing",
     base: { "agents[2].hop": { share: 0.2 } },
@@ -217,6 +232,11 @@ export const KNOWN_EXCEPTIONS: readonly string[] = [
   "registration detector against a trickle: a swarm that registers fewer devices per owner (and per cell) in the " +
     "window than the burst threshold is never marked, so the detector's probability does not move its profit or " +
     "leakage at all (asserted: the same). That is the evasion a trickle buys; challenges still apply to it.",
+  "registration detector against wallets: a per-owner burst rule is beaten by a swarm that registers from many " +
+    "owner accounts in turn (sybil-swarm, 150 epochs, perOwner 10, one seed: profit −1.7k USD with one wallet, +1.1k " +
+    "with 5, +40.5k with 50; leakage 0.059 → 0.375). Asserted: profit and leakage rise with the wallets. Adding a " +
+    "per-cell rule (perCell 30) holds 50 wallets to +2.8k and leakage 0.097, because the swarm's two cells still see " +
+    "the burst.",
 ];
 
 /**

@@ -430,6 +430,16 @@ const SwarmFields = {
   /** Reported work per device relative to the class mean. */
   workMultiplier: positive().default(1).describe("Reported work per device relative to the class mean."),
   /**
+   * Owner accounts (wallets) the swarm registers its devices from, in turn; a farmer who knows of a per-owner
+   * burst detector splits its registrations. Absent = one owner.
+   */
+  wallets: posInt()
+    .optional()
+    .describe(
+      "Owner accounts (wallets) the swarm registers its devices from, in turn (a way around a per-owner burst " +
+        "detector). Absent = one owner.",
+    ),
+  /**
    * Trickle: the swarm grows by this many devices per epoch (fractions accumulate: 0.2 = one device every 5 epochs)
    * instead of `resizePerEpoch`, up to `maxDevices`; while adaptive only while one more device beats `hurdleApr`,
    * otherwise regardless. Absent: growth by `resizePerEpoch` (at least one device an epoch).

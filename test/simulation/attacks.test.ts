@@ -284,6 +284,20 @@ describe("simulation attack repertoire", function () {
       expect(r.metrics.detectionPrecision as number).to.be.greaterThan(0.95);
     });
 
+    it("many wallets beat the per-owner rule; the per-cell rule still sees the burst in the swarm's cells", function () {
+      const wallets = (n: number, rule: Record<string, unknown>) =>
+        run("sybil-swarm", { ...base, "agents[2].wallets": n, "levers.registrationDetector": rule });
+      const one = wallets(1, detector);
+      const many = wallets(50, detector);
+      expect(group(many, "sybil").detected).to.be.greaterThan(0); // the swarm grows past 10 a week per wallet later
+      expect(many.metrics.farmerProfitUsd as number).to.be.greaterThan(
+        (one.metrics.farmerProfitUsd as number) + 10_000,
+      );
+      expect(many.metrics.leakage as number).to.be.greaterThan(3 * (one.metrics.leakage as number));
+      const perCell = wallets(50, { ...detector, perCell: 30 });
+      expect(perCell.metrics.leakage as number).to.be.below((many.metrics.leakage as number) / 2);
+    });
+
     it("enabled: false is the same run as no detector", function () {
       const a = run("sybil-swarm", { ...base, epochs: 60 });
       const b = run("sybil-swarm", {
