@@ -7,7 +7,7 @@ import type { Report, RunReport, SweepReport } from "./model";
 import {
   runCharts,
   sweepCharts,
-  pointPasses,
+  pointOutcome,
   frontier,
   chartLevers,
   formatLever,
@@ -272,17 +272,24 @@ export function runDocument(report: RunReport): ReportDocument {
 /** Builds the document of a sweep (with its baseline run's charts when the sweep has one). */
 export function sweepDocument(sweep: SweepReport): ReportDocument {
   const levers = chartLevers(sweep);
-  const judged = sweep.points.map((p) => pointPasses(p, sweep.thresholds));
-  const passing = judged.filter((j) => j === true).length;
+  const judged = sweep.points.map((p) => pointOutcome(p, sweep.thresholds));
+  const passing = judged.filter((j) => j === "pass").length;
+  const marginal = judged.filter((j) => j === "marginal").length;
   const edge = frontier(sweep.points, levers.x, levers.y, sweep.thresholds);
+  const marginalWords =
+    marginal === 0
+      ? ""
+      : ` ${marginal} more ${marginal > 1 ? "are" : "is"} marginal: the means meet every threshold, but an interval ` +
+        `crosses a limit or too few replicates (fewer than ${MIN_REPLICATES_FOR_INTERVAL}) give none.`;
   const perThreshold: Table = {
-    caption: "Each fairness threshold across the swept settings (judged on the mean of each setting)",
+    caption:
+      "Each fairness threshold across the swept settings (a setting passes when the whole 95% interval of its replicates meets it)",
     columns: ["Fairness threshold", "Required", "Range over settings", "Settings that pass"],
     rows: sweep.thresholds.map((t) => {
       const values = sweep.points
         .map((p) => p.metrics[t.metric]?.mean)
         .filter((v): v is number => v !== undefined && Number.isFinite(v));
-      const pass = sweep.points.filter((p) => pointPasses(p, [t]) === true).length;
+      const pass = sweep.points.filter((p) => pointOutcome(p, [t]) === "pass").length;
       return [
         t.label,
         formatThreshold(t),
@@ -352,7 +359,7 @@ export function sweepDocument(sweep: SweepReport): ReportDocument {
   const overallSentence =
     sweep.thresholds.length === 0
       ? "NO VERDICT: the sweep states no fairness thresholds."
-      : `${passing} of ${sweep.points.length} swept settings pass every fairness threshold.`;
+      : `${passing} of ${sweep.points.length} swept settings pass every fairness threshold.${marginalWords}`;
   const sections: Section[] = [];
   const verdictTables: Table[] = [perThreshold];
   let baselineCharts: ChartDef[] = [];
@@ -365,11 +372,13 @@ export function sweepDocument(sweep: SweepReport): ReportDocument {
   }
   sections.push({ id: "verdict", heading: "Verdict", paragraphs: [overallSentence], tables: verdictTables });
   const points: string[] = [
-    `${passing} of ${sweep.points.length} settings of ${sweep.levers.join(" × ")} pass every fairness threshold.`,
+    `${passing} of ${sweep.points.length} settings of ${sweep.levers.join(" × ")} pass every fairness threshold.${marginalWords}`,
     edge.length
       ? `The frontier (passing settings next to a failing one) has ${edge.length} setting${edge.length > 1 ? "s" : ""}, listed after the charts.`
       : passing === 0
-        ? "No setting passes every threshold: the levers swept cannot make this scenario fair on their own."
+        ? marginal > 0
+          ? "No setting passes every threshold by the verdict rule (see the marginal ones above)."
+          : "No setting passes every threshold: the levers swept cannot make this scenario fair on their own."
         : "Every setting passes: the thresholds do not bind over the swept range.",
   ];
   const leakRange = perThreshold.rows.find((r) => r[0] === "Leakage");

@@ -18,7 +18,7 @@ import type {
 } from "./model";
 import type { VlSpec } from "./render";
 import { formatEstimate, formatNumber, formatThreshold, formatValue } from "./format";
-import { meets, type Threshold } from "./verdicts";
+import { judgeAll, overall, type Outcome, type Threshold } from "./verdicts";
 import { metricInfo } from "./glossary";
 
 export const FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif";
@@ -832,16 +832,23 @@ export function runCharts(report: RunReport, styles = groupStyles(report)): Char
 // ---------------------------------------------------------------------------------------------------------------
 // Sweep charts
 
-/** Whether a sweep point passes every threshold on the mean; undefined when a metric a threshold needs is absent. */
-export function pointPasses(point: SweepPoint, thresholds: readonly Threshold[]): boolean | undefined {
-  let ok = true;
-  for (const t of thresholds) {
-    const e = point.metrics[t.metric];
-    if (e === undefined || !Number.isFinite(e.mean)) return undefined;
-    if (!meets(t, e.mean)) ok = false;
-  }
-  return ok;
+/**
+ * A sweep point's outcome by the one verdict rule of a run (verdicts.ts `judge`): "pass" only when the whole 95%
+ * interval of every threshold's metric meets it, "marginal" when the means meet them but an interval crosses a limit
+ * or too few replicates give none, "fail" when a mean misses, "missing" when a metric is absent. No thresholds: pass.
+ */
+export function pointOutcome(point: SweepPoint, thresholds: readonly Threshold[]): Outcome {
+  if (thresholds.length === 0) return "pass";
+  return overall(judgeAll(thresholds, (metric) => point.metrics[metric]));
 }
+
+/** How a point's outcome reads in a chart or table. */
+const OUTCOME_WORDS: Record<Outcome, string> = {
+  pass: "passes all",
+  marginal: "marginal",
+  fail: "fails",
+  missing: "n/a",
+};
 
 /** The distinct values of a lever, numbers ascending, then text in alphabetical order. */
 export function leverValues(points: readonly SweepPoint[], lever: string): LeverValue[] {
@@ -897,7 +904,7 @@ export function frontier(
   for (const p of points) at.set(`${xs.indexOf(p.params[x])},${y ? ys.indexOf(p.params[y]) : 0}`, p);
   const out: SweepPoint[] = [];
   for (const p of points) {
-    if (pointPasses(p, thresholds) !== true) continue;
+    if (pointOutcome(p, thresholds) !== "pass") continue;
     const i = xs.indexOf(p.params[x]);
     const j = y ? ys.indexOf(p.params[y]) : 0;
     const neighbours = [
@@ -908,7 +915,7 @@ export function frontier(
     ]
       .map(([a, b]) => at.get(`${a},${b}`))
       .filter((q): q is SweepPoint => q !== undefined);
-    if (neighbours.some((q) => pointPasses(q, thresholds) === false)) out.push(p);
+    if (neighbours.some((q) => pointOutcome(q, thresholds) === "fail")) out.push(p);
   }
   return out;
 }
@@ -956,13 +963,13 @@ export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
   const info = metricInfo(metric);
   const values = points.map((p) => {
     const e = p.metrics[metric];
-    const pass = pointPasses(p, sweep.thresholds);
+    const outcome = pointOutcome(p, sweep.thresholds);
     return {
       x: p.params[x],
       y: y ? p.params[y] : "all",
       value: round(e?.mean),
-      label: `${formatValue(e?.mean, info.unit)}${pass === true ? " ✔" : ""}`,
-      verdict: pass === undefined ? "n/a" : pass ? "passes all" : "fails",
+      label: `${formatValue(e?.mean, info.unit)}${outcome === "pass" ? " ✔" : ""}`,
+      verdict: OUTCOME_WORDS[outcome],
     };
   });
   const defined = values.map((v) => v.value).filter((v): v is number => v !== null);
@@ -1049,12 +1056,12 @@ export function sweepHeatmap(sweep: SweepReport, metric = "leakage"): ChartDef {
     table: {
       columns: [x, ...(y ? [y] : []), info.label, "Passes every threshold"],
       rows: points.map((p) => {
-        const pass = pointPasses(p, sweep.thresholds);
+        const outcome = pointOutcome(p, sweep.thresholds);
         return [
           formatLever(p.params[x]),
           ...(y ? [formatLever(p.params[y])] : []),
           formatEstimate(p.metrics[metric], info.unit),
-          pass === undefined ? "n/a" : pass ? "yes" : "no",
+          { pass: "yes", marginal: "marginal", fail: "no", missing: "n/a" }[outcome],
         ];
       }),
     },
@@ -1071,11 +1078,20 @@ export function frontierChart(sweep: SweepReport): ChartDef | undefined {
     "passes every threshold",
     "frontier (passes, next to a fail)",
     "metric missing",
+    "marginal (means meet, an interval does not)",
   ];
   const values = points.map((p) => {
-    const pass = pointPasses(p, sweep.thresholds);
+    const outcome = pointOutcome(p, sweep.thresholds);
     const category =
-      pass === undefined ? categories[3] : !pass ? categories[0] : edge.has(p) ? categories[2] : categories[1];
+      outcome === "missing"
+        ? categories[3]
+        : outcome === "fail"
+          ? categories[0]
+          : outcome === "marginal"
+            ? categories[4]
+            : edge.has(p)
+              ? categories[2]
+              : categories[1];
     return { x: p.params[x], y: y ? p.params[y] : 0, category };
   });
   const passing = values.filter((v) => v.category === categories[1] || v.category === categories[2]).length;
@@ -1083,7 +1099,7 @@ export function frontierChart(sweep: SweepReport): ChartDef | undefined {
     id: "sweep-frontier",
     title: "Settings that pass every fairness threshold",
     description:
-      `${passing} of ${points.length} swept settings pass every threshold (on the mean). Filled black diamonds mark the frontier: passing settings next to a failing one.` +
+      `${passing} of ${points.length} swept settings pass every threshold (the whole 95% interval meets each; a setting whose means meet them without such an interval is marginal). Filled black diamonds mark the frontier: passing settings next to a failing one.` +
       sliceNote(fixed),
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -1100,19 +1116,19 @@ export function frontierChart(sweep: SweepReport): ChartDef | undefined {
           type: "nominal",
           title: "Verdict",
           legend: { labelLimit: 360 },
-          scale: { domain: categories, range: ["cross", "circle", "diamond", "triangle-up"] },
+          scale: { domain: categories, range: ["cross", "circle", "diamond", "triangle-up", "square"] },
         },
         color: {
           field: "category",
           type: "nominal",
           title: "Verdict",
-          scale: { domain: categories, range: ["#b35806", "#1f4e9a", "#000000", "#7f7f7f"] },
+          scale: { domain: categories, range: ["#b35806", "#1f4e9a", "#000000", "#7f7f7f", "#8c6d31"] },
         },
         fill: {
           field: "category",
           type: "nominal",
           title: "Verdict",
-          scale: { domain: categories, range: ["#ffffff", "#c6d4ea", "#000000", "#ffffff"] },
+          scale: { domain: categories, range: ["#ffffff", "#c6d4ea", "#000000", "#ffffff", "#ffffff"] },
         },
       },
     },
@@ -1143,13 +1159,13 @@ export function sweepCharts(sweep: SweepReport): ChartDef[] {
 }
 
 /**
- * Recommended settings: every point that passes every threshold (on the mean, as the heatmaps mark them), ranked by
+ * Recommended settings: every point that passes every threshold by the verdict rule (as the heatmaps mark them), ranked by
  * the honest operators' return on investment, best first; points without an honest ROI come last.
  */
 export function recommendedPoints(sweep: SweepReport): SweepPoint[] {
   const roi = (p: SweepPoint) => p.metrics.honestRoi?.mean;
   return sweep.points
-    .filter((p) => pointPasses(p, sweep.thresholds) === true)
+    .filter((p) => pointOutcome(p, sweep.thresholds) === "pass")
     .sort((a, b) => {
       const ra = roi(a);
       const rb = roi(b);

@@ -85,12 +85,15 @@ describe("report: A/B comparison and sweep recommendations", function () {
 
     it("recommends exactly the passing settings, best honest ROI first", function () {
       const rec = recommendedPoints(sweep);
+      // the verdict rule: the whole interval of every threshold's metric meets it
       const passing = sweep.points.filter((p) =>
         sweep.thresholds.every((t) => {
-          const m = p.metrics[t.metric]?.mean;
-          return m !== undefined && (t.op === "<=" ? m <= t.value : m >= t.value);
+          const e = p.metrics[t.metric];
+          const ends = [e?.lo, e?.hi];
+          return ends.every((x) => x !== undefined && (t.op === "<=" ? x <= t.value : x >= t.value));
         }),
       );
+      expect(passing.length).to.be.greaterThan(0);
       expect(rec).to.have.length(passing.length);
       for (let i = 1; i < rec.length; i++)
         expect(rec[i - 1].metrics.honestRoi?.mean ?? -Infinity).to.be.at.least(
@@ -119,6 +122,23 @@ describe("report: A/B comparison and sweep recommendations", function () {
       expect(doc.sections.find((s) => s.id === "recommended")!.paragraphs![0]).to.contain(
         "none passes every fairness threshold",
       );
+    });
+
+    it("a sweep with too few replicates for intervals recommends nothing and says its settings are marginal", function () {
+      const meansOnly: SweepReport = {
+        ...sweep,
+        points: sweep.points.map((p) => ({
+          ...p,
+          metrics: Object.fromEntries(Object.entries(p.metrics).map(([k, e]) => [k, { mean: e.mean }])),
+        })),
+      };
+      expect(recommendedPoints(meansOnly)).to.deep.equal([]);
+      const doc = sweepDocument(meansOnly);
+      const verdict = doc.sections.find((s) => s.id === "verdict")!.paragraphs![0];
+      expect(verdict).to.match(/^0 of 12 swept settings pass every fairness threshold\. \d+ more are marginal/);
+      expect(verdict).to.contain("too few replicates");
+      const cells = JSON.stringify(sweepHeatmap(meansOnly, "leakage").table.rows.map((r) => r[r.length - 1]));
+      expect(cells).to.contain("marginal").and.not.contain('"yes"');
     });
 
     it("anchors a heatmap's colour scale at the metric's threshold; trade-offs without one keep a sequential scale", function () {

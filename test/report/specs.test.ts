@@ -10,7 +10,7 @@ import {
   frontier,
   giniFromLorenz,
   groupStyles,
-  pointPasses,
+  pointOutcome,
   runCharts,
   sweepCharts,
   type ChartDef,
@@ -171,23 +171,32 @@ describe("report chart specs", function () {
     const sweep = readSweep(writeSweepFixture(path.join(tmpDir("specs"), "sweep")));
     const leakLimit: Threshold = { metric: "leakage", label: "Leakage", op: "<=", value: 0.05, unit: "fraction" };
 
-    it("judges a point on the mean of every threshold; a missing metric is undefined, not a pass", function () {
-      const p: SweepPoint = { params: { a: 1 }, metrics: { leakage: { mean: 0.04 } } };
-      expect(pointPasses(p, [leakLimit])).to.equal(true);
-      expect(pointPasses({ ...p, metrics: { leakage: { mean: 0.06 } } }, [leakLimit])).to.equal(false);
-      expect(pointPasses({ ...p, metrics: {} }, [leakLimit])).to.equal(undefined);
+    it("judges a point by the one verdict rule: the whole interval passes, a mean alone is marginal", function () {
+      const p: SweepPoint = { params: { a: 1 }, metrics: { leakage: { mean: 0.04, lo: 0.03, hi: 0.045 } } };
+      expect(pointOutcome(p, [leakLimit])).to.equal("pass");
+      // the mean meets the limit, the interval crosses it
+      expect(pointOutcome({ ...p, metrics: { leakage: { mean: 0.04, lo: 0.03, hi: 0.06 } } }, [leakLimit])).to.equal(
+        "marginal",
+      );
+      // one or two replicates: no interval, so no pass
+      expect(pointOutcome({ ...p, metrics: { leakage: { mean: 0.04 } } }, [leakLimit])).to.equal("marginal");
+      expect(pointOutcome({ ...p, metrics: { leakage: { mean: 0.06, lo: 0.055, hi: 0.07 } } }, [leakLimit])).to.equal(
+        "fail",
+      );
+      expect(pointOutcome({ ...p, metrics: {} }, [leakLimit])).to.equal("missing");
+      expect(pointOutcome(p, [])).to.equal("pass");
     });
 
     it("finds the frontier: passing points with a failing grid neighbour", function () {
       // 3×1 grid: fail, pass, pass → only the middle point is on the frontier.
       const pts: SweepPoint[] = [0.1, 0.04, 0.01].map((leak, i) => ({
         params: { bond: i * 100 },
-        metrics: { leakage: { mean: leak } },
+        metrics: { leakage: { mean: leak, lo: leak * 0.9, hi: leak * 1.1 } },
       }));
       expect(frontier(pts, "bond", undefined, [leakLimit]).map((p) => p.params.bond)).to.deep.equal([100]);
       const edge = frontier(sweep.points, "levers.minBond", "levers.detection.sybil", sweep.thresholds);
       expect(edge.length).to.be.greaterThan(0);
-      for (const p of edge) expect(pointPasses(p, sweep.thresholds)).to.equal(true);
+      for (const p of edge) expect(pointOutcome(p, sweep.thresholds)).to.equal("pass");
     });
 
     it("draws a leakage heatmap over the two levers and the frontier chart", function () {
