@@ -1148,7 +1148,9 @@ export function parseScenario(
       const flag = flagOf(i.path);
       return [`${flag ? `${flag}: ` : ""}${formatPath(i.path)}: ${i.message}`];
     });
-    throw new ScenarioError(source, problems);
+    // when every problem comes from a flag, the file is fine: the header says so
+    const fromFlags = problems.length > 0 && problems.every((p) => p.startsWith("--"));
+    throw new ScenarioError(fromFlags ? `the command-line overrides of ${source}` : source, problems);
   }
   return result.data;
 }

@@ -145,6 +145,20 @@ describe("simulation/scenario", function () {
       "--param levers.minBond=abc: levers.minBond: expected a non-negative token amount (number or decimal string)",
     ]);
     expect(problems({ epochs: 0 })).to.include("--epochs 0: epochs: expected a positive integer");
+    // the header blames the flags when every problem is theirs, the file when the file holds one
+    const header = (overrides: Record<string, unknown>) => {
+      try {
+        loadScenario("baseline", overrides);
+      } catch (err) {
+        return (err as Error).message.split("\n")[0];
+      }
+      throw new Error("expected a ScenarioError");
+    };
+    expect(header({ "levers.minBnd": 5, "levers.minBond": "abc" })).to.equal(
+      "the command-line overrides of simulation/scenarios/baseline.yaml: invalid scenario",
+    );
+    // epochs 0 also makes the file's start epochs wrong: the file is named
+    expect(header({ epochs: 0 })).to.equal("simulation/scenarios/baseline.yaml: invalid scenario");
     // a problem the file holds keeps its own path, without a flag
     expect(problems({ "agents[0].count": -1, "levers.minBond": 5 })).to.deep.equal([
       "--param agents[0].count=-1: agents[0].count: expected a non-negative integer",
