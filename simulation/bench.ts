@@ -10,10 +10,11 @@
  * --scenario <name|file> (only that scenario: one replicate, fast mode, its device-epochs/s; --runs N repeats it).
  */
 import os from "node:os";
+import { parseArgs } from "node:util";
 import fs from "node:fs";
 import path from "node:path";
 import { runReplicate } from "./engine";
-import { loadScenario, parseScenario, type Scenario, type ScenarioInput } from "./scenario";
+import { loadScenario, parseScenario, ScenarioError, type Scenario, type ScenarioInput } from "./scenario";
 import { H3World } from "./world/h3World";
 import { Rng } from "./random";
 import { supplyOf } from "./supply";
@@ -95,18 +96,39 @@ function timed(scenario: Scenario): { deviceEpochsPerSecond: number; deviceEpoch
   return { deviceEpochsPerSecond: result.deviceEpochs / seconds, deviceEpochs: result.deviceEpochs, seconds };
 }
 
+/** `--flag` as a positive integer, or the fallback when it is absent; an error naming the flag otherwise. */
+function positiveIntFlag(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag}: expected a positive integer, got "${text}"`);
+  return n;
+}
+
 async function main(): Promise<void> {
-  const quick = process.argv.includes("--quick");
-  const epochsArg = process.argv.indexOf("--epochs");
-  const epochs = epochsArg > 0 ? Number(process.argv[epochsArg + 1]) : quick ? 60 : 365;
+  const { values: flags } = parseArgs({
+    options: {
+      quick: { type: "boolean", default: false },
+      epochs: { type: "string" },
+      scenario: { type: "string" },
+      runs: { type: "string" },
+      world: { type: "string", default: "grid" },
+    },
+  });
+  const quick = flags.quick;
+  const epochs = positiveIntFlag("epochs", flags.epochs, quick ? 60 : 365);
   const sizes = quick ? [10_000, 100_000] : [100_000, 1_000_000];
   const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
   const out: Record<string, unknown> = { epochs, cores, node: process.version };
-  const scenarioArg = process.argv.indexOf("--scenario");
-  if (scenarioArg > 0) {
-    const runsArg = process.argv.indexOf("--runs");
-    const { scenario } = loadScenario(process.argv[scenarioArg + 1], epochsArg > 0 ? { epochs } : {});
-    const rates = Array.from({ length: runsArg > 0 ? Number(process.argv[runsArg + 1]) : 1 }, () => {
+  if (flags.scenario !== undefined) {
+    const runs = positiveIntFlag("runs", flags.runs, 1);
+    let scenario: Scenario;
+    try {
+      scenario = loadScenario(flags.scenario, flags.epochs !== undefined ? { epochs } : {}).scenario;
+    } catch (err) {
+      if (err instanceof ScenarioError) throw err;
+      throw new Error(`--scenario: ${(err as Error).message}`, { cause: err });
+    }
+    const rates = Array.from({ length: runs }, () => {
       const r = timed(scenario);
       console.error(
         `${scenario.name}: ${r.deviceEpochs} device-epochs in ${r.seconds.toFixed(2)} s: ${(r.deviceEpochsPerSecond / 1e6).toFixed(2)} M device-epochs/s`,
@@ -125,7 +147,7 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const world = process.argv.includes("--world") ? (process.argv[process.argv.indexOf("--world") + 1] as "h3") : "grid";
+  const world = flags.world;
   if (world !== "grid" && world !== "h3") throw new Error(`--world: expected grid or h3, got "${world}"`);
   out.world = world;
   const rates: Record<string, number> = {};
@@ -187,7 +209,12 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err) => {
-    console.error(err);
-    process.exit(1);
+    // a bad flag or scenario is one line; anything else keeps its stack
+    const known =
+      err instanceof ScenarioError ||
+      (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") === true ||
+      /^--\w+: /.test((err as Error).message);
+    console.error(known ? (err as Error).message : err);
+    process.exit(known ? 2 : 1);
   });
 }
