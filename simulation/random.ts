@@ -20,7 +20,12 @@ export function replicateSeeds(seed: number, runs: number): number[] {
   return Array.from({ length: runs }, (_, r) => replicateSeed(seed, r));
 }
 
-/** mulberry32: small, fast, good enough for agent-based Monte Carlo (not for cryptography). */
+/**
+ * mulberry32: small, fast, good enough for agent-based Monte Carlo (not for cryptography). Written here rather than
+ * taken from a library because every output file's bytes depend on its exact stream: a dependency's update must not
+ * change a seeded run. The hot passes inline the same generator (kernels/fast.ts), proven bit-equal by
+ * test/simulation/kernels.property.test.ts.
+ */
 export class Rng {
   private state: number;
 
