@@ -351,10 +351,10 @@ export function sweepDocument(sweep: SweepReport): ReportDocument {
   const o: Outcome =
     sweep.thresholds.length === 0
       ? "missing"
-      : passing === 0
-        ? "fail"
-        : passing === sweep.points.length
-          ? "pass"
+      : passing === sweep.points.length
+        ? "pass"
+        : passing === 0 && marginal === 0
+          ? "fail"
           : "marginal";
   const overallSentence =
     sweep.thresholds.length === 0

@@ -137,6 +137,7 @@ describe("report: A/B comparison and sweep recommendations", function () {
       const verdict = doc.sections.find((s) => s.id === "verdict")!.paragraphs![0];
       expect(verdict).to.match(/^0 of 12 swept settings pass every fairness threshold\. \d+ more are marginal/);
       expect(verdict).to.contain("too few replicates");
+      expect(doc.overall).to.equal("marginal");
       const cells = JSON.stringify(sweepHeatmap(meansOnly, "leakage").table.rows.map((r) => r[r.length - 1]));
       expect(cells).to.contain("marginal").and.not.contain('"yes"');
     });
