@@ -16,11 +16,33 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
-/** Every changed leaf, in the status quo's key order (keys only the proposal has come after its own). */
+/** Keys that say nothing about the model: the editor's schema pointer. */
+const IGNORED_KEYS = new Set(["$schema"]);
+
+/** The `name` of every item when all items are records with distinct string names (agent groups, classes). */
+function namesOf(list: readonly unknown[]): string[] | undefined {
+  const names = list.map((x) => (isRecord(x) && typeof x.name === "string" ? x.name : undefined));
+  if (names.some((n) => n === undefined) || new Set(names).size !== names.length) return undefined;
+  return names as string[];
+}
+
+/**
+ * Every changed leaf, in the status quo's key order (keys only the proposal has come after its own). Lists whose
+ * items are all named (agent groups, device classes) are matched by name, `agents[honest-small].count`, so removing
+ * or adding a group reads as that, not as every later group changing; other lists by index.
+ */
 export function scenarioChanges(before: unknown, after: unknown, at = ""): ScenarioChange[] {
   if (isRecord(before) && isRecord(after)) {
-    const keys = [...Object.keys(before), ...Object.keys(after).filter((k) => !(k in before))];
+    const keys = [...Object.keys(before), ...Object.keys(after).filter((k) => !(k in before))].filter(
+      (k) => at !== "" || !IGNORED_KEYS.has(k),
+    );
     return keys.flatMap((k) => scenarioChanges(before[k], after[k], at ? `${at}.${k}` : k));
+  }
+  const named = Array.isArray(before) && Array.isArray(after) ? [namesOf(before), namesOf(after)] : undefined;
+  if (named?.[0] && named[1] && Array.isArray(before) && Array.isArray(after)) {
+    const [a, b] = named as [string[], string[]];
+    const keys = [...a, ...b.filter((n) => !a.includes(n))];
+    return keys.flatMap((n) => scenarioChanges(before[a.indexOf(n)], after[b.indexOf(n)], `${at}[${n}]`));
   }
   if (Array.isArray(before) && Array.isArray(after)) {
     const n = Math.max(before.length, after.length);

@@ -25,6 +25,23 @@ describe("report: A/B comparison and sweep recommendations", function () {
       expect(changes.map(changeText)).to.deep.equal(["levers.minBond 100 → 500", 'agents[1] (absent) → {"count":2}']);
       expect(scenarioChanges(a, structuredClone(a))).to.deep.equal([]);
     });
+
+    it("matches named groups by name (a removed group is one change), and ignores the $schema pointer", function () {
+      const small = { name: "honest-small", count: 800 };
+      const fleet = { name: "honest-fleet", count: 200 };
+      const spoof = { name: "spoof", count: 40 };
+      const a = { $schema: undefined, agents: [small, fleet] };
+      const b = { $schema: "../scenario.schema.json", agents: [{ ...fleet, count: 250 }, spoof] };
+      expect(scenarioChanges(a, b)).to.deep.equal([
+        { path: "agents[honest-small]", before: small, after: undefined },
+        { path: "agents[honest-fleet].count", before: 200, after: 250 },
+        { path: "agents[spoof]", before: undefined, after: spoof },
+      ]);
+      // unnamed or duplicate names: by index
+      expect(scenarioChanges({ l: [{ x: 1 }] }, { l: [{ x: 2 }] })).to.deep.equal([
+        { path: "l[0].x", before: 1, after: 2 },
+      ]);
+    });
   });
 
   describe("#compareDocument", function () {
