@@ -48,7 +48,7 @@ import type { NetworkState } from "./emissionFormula";
 import { requireOnChainEmission } from "./emissionSpec";
 import { FastLedger } from "./ledger/fast";
 import { FLAG_REASONS, type EpochWork, type Ledger, type LedgerMode } from "./ledger/ledger";
-import { ledgerTermsOf, rewardParamsOf } from "./ledger/terms";
+import { ledgerTermsOf, rewardParamsOf, toLedgerGrain } from "./ledger/terms";
 import type { AgentKind, AgentSpec, FarmerStrategy, LeverChange, Scenario, StakeSpec } from "./scenario";
 
 /** Emission of the scenario's schedule, precomputed from protocol/emission.ts. */
@@ -1984,8 +1984,8 @@ export function startReplicate(
 const STAKE_STREAM = 0x5a4e;
 
 /**
- * Extra stake per device (tokens) of a group's `operator`-th operator, at a micro-token grain (what the exact
- * ledger stakes in wei is then the same amount).
+ * Extra stake per device (tokens) of a group's `operator`-th operator, at the ledgers' micro-token grain (what the
+ * exact ledger stakes in wei is then the same amount).
  */
 export function drawExtraStake(spec: StakeSpec, operator: number, rng: Rng): number {
   let tokens: number;
@@ -2000,7 +2000,7 @@ export function drawExtraStake(spec: StakeSpec, operator: number, rng: Rng): num
       tokens = Math.min(spec.median * Math.exp(spec.sigma * rng.normal()), spec.max ?? Infinity);
       break;
   }
-  return Math.round(tokens * 1e6) / 1e6;
+  return toLedgerGrain(tokens);
 }
 
 /** A fixed pseudo-random 32-bit hash of a cell and a salt (tie-breaks without drawing from the generator). */

@@ -16,9 +16,17 @@ import { ChainSchema, type ChainSettings, type Scenario } from "../scenario";
 import { emissionSegmentsOf, emissionTokenCap, onChainExpressibility, tokensToWei } from "../emissionSpec";
 import { ChainTimeline } from "./timeline";
 
+/** Micro-tokens per token: the grain at which the engine's float amounts become wei. */
+const MICRO = 1e6;
+
 /** Float tokens → wei at a micro-token grain (the engine's float amounts: stake factor reference, sales, burns). */
 export function floatTokensToWei(tokens: number): bigint {
-  return BigInt(Math.round(tokens * 1e6)) * 10n ** 12n;
+  return BigInt(Math.round(tokens * MICRO)) * 10n ** 12n;
+}
+
+/** Float tokens rounded to the micro-token grain, so that {@link floatTokensToWei} of the result loses nothing. */
+export function toLedgerGrain(tokens: number): number {
+  return Math.round(tokens * MICRO) / MICRO;
 }
 
 /** Reward parameters of the protocol from a scenario's levers. */
