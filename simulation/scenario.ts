@@ -1135,22 +1135,26 @@ export function parseScenario(
     const flags = Object.entries(overrides).map(([k, label]) => ({ keys: pathKeys(k), label }));
     const flagOf = (at: readonly PropertyKey[]) =>
       flags.find((f) => f.keys.length <= at.length && f.keys.every((k, i) => k === String(at[i])))?.label;
-    const problems = result.error.issues.flatMap(worldBranchIssues).flatMap((i) => {
+    // each problem with the flag it blames, if any (none: the file holds it)
+    const found = result.error.issues.flatMap(worldBranchIssues).flatMap((i): { flag?: string; text: string }[] => {
       if (i.code === "unrecognized_keys") {
         const flagged = i.keys.map((k) => ({ key: k, flag: flagOf([...i.path, k]) })).filter((b) => b.flag);
         const rest = i.keys.filter((k) => !flagged.some((b) => b.key === k));
         return [
-          ...flagged.map(({ key, flag }) => `${flag}: ${formatPath(i.path)} has no field "${key}"`),
+          ...flagged.map(({ key, flag }) => ({ flag, text: `${flag}: ${formatPath(i.path)} has no field "${key}"` })),
           // keys from the file keep the schema's own message (e.g. leverChanges' pointer to dated emission segments)
-          ...(rest.length ? [`${formatPath(i.path)}: ${i.message}`] : []),
+          ...(rest.length ? [{ text: `${formatPath(i.path)}: ${i.message}` }] : []),
         ];
       }
       const flag = flagOf(i.path);
-      return [`${flag ? `${flag}: ` : ""}${formatPath(i.path)}: ${i.message}`];
+      return [{ flag, text: `${flag ? `${flag}: ` : ""}${formatPath(i.path)}: ${i.message}` }];
     });
     // when every problem comes from a flag, the file is fine: the header says so
-    const fromFlags = problems.length > 0 && problems.every((p) => p.startsWith("--"));
-    throw new ScenarioError(fromFlags ? `the command-line overrides of ${source}` : source, problems);
+    const fromFlags = found.length > 0 && found.every((p) => p.flag !== undefined);
+    throw new ScenarioError(
+      fromFlags ? `the command-line overrides of ${source}` : source,
+      found.map((p) => p.text),
+    );
   }
   return result.data;
 }
