@@ -3,6 +3,7 @@
  * group) by `stop()`; and a runner of `npx hardhat <task> --network localhost` child processes pointed at it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
@@ -79,6 +80,23 @@ export async function startLocalNode(timeoutMs = 90_000): Promise<LocalNode> {
     await new Promise((r) => setTimeout(r, 250));
   }
   return { url, process: child, output: () => log, stop };
+}
+
+/**
+ * Writes the local deploy parameters (`ignition/parameters/localhost.json`), changed by `edit`, to
+ * `dir/parameters.json`; returns the file and the parameters as written.
+ */
+export function writeLocalParameters(
+  dir: string,
+  edit: (parameters: ReturnType<typeof JSON.parse>) => void,
+): { file: string; parameters: ReturnType<typeof JSON.parse> } {
+  const parameters = JSON.parse(
+    fs.readFileSync(path.join(PROJECT_ROOT, "ignition", "parameters", "localhost.json"), "utf8"),
+  );
+  edit(parameters);
+  const file = path.join(dir, "parameters.json");
+  fs.writeFileSync(file, JSON.stringify(parameters));
+  return { file, parameters };
 }
 
 export interface TaskResult {

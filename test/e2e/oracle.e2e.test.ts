@@ -12,7 +12,7 @@ import { JsonRpcProvider } from "ethers";
 import { readManifestFile } from "../../scripts/deploy/manifest";
 import { runDemoScenario, formatScenarioTable } from "../../scripts/demo/steps";
 import { demoReportsCsv } from "../../scripts/demo/scenario";
-import { PROJECT_ROOT, runHardhatTask, startLocalNode, type LocalNode } from "./localNode";
+import { runHardhatTask, startLocalNode, writeLocalParameters, type LocalNode } from "./localNode";
 import { UNDER_COVERAGE } from "../fixtures/gasSnapshot";
 
 const EPOCHS = 3;
@@ -49,12 +49,9 @@ describe("e2e: oracle and operate tasks against a hardhat node", function () {
     // The node's clock follows the wall clock: with the local 5-minute epochs, a slow machine (task child processes
     // take 5-30 s each under load) could see epoch 0 end before every device is registered. An hour is safe; the
     // demo moves time to each epoch's end itself.
-    parametersFile = path.join(workDir, "parameters.json");
-    const parameters = JSON.parse(
-      fs.readFileSync(path.join(PROJECT_ROOT, "ignition", "parameters", "localhost.json"), "utf8"),
-    );
-    parameters.epochs.epochLength = 3600;
-    fs.writeFileSync(parametersFile, JSON.stringify(parameters));
+    parametersFile = writeLocalParameters(workDir, (p) => {
+      p.epochs.epochLength = 3600;
+    }).file;
     node = await startLocalNode();
     nodeReady = (Date.now() - started) / 1000;
     provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });

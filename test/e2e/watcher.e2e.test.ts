@@ -17,7 +17,7 @@ import { postEpochRewards } from "../../scripts/oracle/run";
 import { postSignedEpoch, readOracleSet, signWithMembers } from "../../scripts/oracle/signatures";
 import { readOracleParams } from "../../scripts/oracle/params";
 import { buildRewardTree } from "../../protocol/merkle";
-import { PROJECT_ROOT, runHardhatTask, startLocalNode, type LocalNode } from "./localNode";
+import { runHardhatTask, startLocalNode, writeLocalParameters, type LocalNode } from "./localNode";
 import { UNDER_COVERAGE } from "../fixtures/gasSnapshot";
 
 const WINDOW = 3600;
@@ -45,12 +45,9 @@ describe("e2e: epoch:watch revokes a bad root on a hardhat node", function () {
 
   it("reports a planted bad root without the guardian key, and revokes it with the key", async function () {
     const manifestDir = path.join(workDir, "deployments");
-    const parametersFile = path.join(workDir, "parameters.json");
-    const parameters = JSON.parse(
-      fs.readFileSync(path.join(PROJECT_ROOT, "ignition", "parameters", "localhost.json"), "utf8"),
-    );
-    parameters.rewards.challengeWindow = WINDOW;
-    fs.writeFileSync(parametersFile, JSON.stringify(parameters));
+    const { file: parametersFile, parameters } = writeLocalParameters(workDir, (p) => {
+      p.rewards.challengeWindow = WINDOW;
+    });
     const deployed = await runHardhatTask(node!.url, "deploy", {
       parameters: parametersFile,
       manifestDir,
