@@ -15,7 +15,8 @@ import {
 import { WAD } from "../../protocol/math";
 import { runReplicate } from "../../simulation/engine";
 import { ledgerTermsOf } from "../../simulation/ledger/terms";
-import { parseScenario, ScenarioError, type ScenarioInput } from "../../simulation/scenario";
+import { parseScenario, type ScenarioInput } from "../../simulation/scenario";
+import { problemsOf } from "./fixtures/problems";
 import { emissionSegmentsOf, tokensToWei } from "../../simulation/emissionSpec";
 import { supplyOf } from "../../simulation/supply";
 
@@ -58,16 +59,6 @@ const segmentsByHand: ScheduleSegment[] = [
     },
   },
 ];
-
-function problemsOf(raw: unknown): string[] {
-  try {
-    parseScenario(raw, "test");
-  } catch (err) {
-    expect(err).to.be.instanceOf(ScenarioError);
-    return (err as ScenarioError).problems;
-  }
-  throw new Error("expected the scenario to be refused");
-}
 
 describe("simulation/supply: dated emission segments and exponential by cap", function () {
   it("a 3-segment scenario emits the controller's segmented emission to the wei, and the float series follows it", function () {

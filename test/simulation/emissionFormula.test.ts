@@ -14,20 +14,11 @@ import { FormulaError } from "../../simulation/formula";
 import { readRun, readSweep } from "../../simulation/report/inputs";
 import { parseParam, runSweep } from "../../simulation/sweep";
 import { simulate } from "../../simulation/run";
-import { loadScenario, parseScenario, ScenarioError, type ScenarioInput } from "../../simulation/scenario";
+import { loadScenario, parseScenario, type ScenarioInput } from "../../simulation/scenario";
+import { problemsOf } from "./fixtures/problems";
 import { supplyOf } from "../../simulation/supply";
 
 const EXAMPLES = path.join(__dirname, "..", "..", "simulation", "examples");
-
-function problemsOf(raw: unknown): string[] {
-  try {
-    parseScenario(raw, "test");
-  } catch (err) {
-    expect(err).to.be.instanceOf(ScenarioError);
-    return (err as ScenarioError).problems;
-  }
-  throw new Error("expected the scenario to be refused");
-}
 
 const base: ScenarioInput = {
   epochs: 40,

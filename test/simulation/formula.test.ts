@@ -5,18 +5,9 @@
 import { expect } from "chai";
 import { runReplicate } from "../../simulation/engine";
 import { compileFormula, FormulaError } from "../../simulation/formula";
-import { parseScenario, ScenarioError, type ScenarioInput } from "../../simulation/scenario";
+import { parseScenario, type ScenarioInput } from "../../simulation/scenario";
+import { problemsOf } from "./fixtures/problems";
 import { supplyOf } from "../../simulation/supply";
-
-function problemsOf(raw: unknown): string[] {
-  try {
-    parseScenario(raw, "test");
-  } catch (err) {
-    expect(err).to.be.instanceOf(ScenarioError);
-    return (err as ScenarioError).problems;
-  }
-  throw new Error("expected the scenario to be refused");
-}
 
 const base: ScenarioInput = {
   epochs: 20,

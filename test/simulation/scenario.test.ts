@@ -9,6 +9,7 @@ import {
   ScenarioError,
   setPath,
 } from "../../simulation/scenario";
+import { overrideProblems, problemsOf } from "./fixtures/problems";
 
 const REQUIRED_LIBRARY = [
   "baseline",
@@ -22,16 +23,6 @@ const REQUIRED_LIBRARY = [
   "filecoin-like",
   "gpu-compute",
 ];
-
-function problemsOf(raw: unknown): string[] {
-  try {
-    parseScenario(raw, "test");
-  } catch (err) {
-    expect(err).to.be.instanceOf(ScenarioError);
-    return (err as ScenarioError).problems;
-  }
-  throw new Error("expected the scenario to be refused");
-}
 
 describe("simulation/scenario", function () {
   it("accepts an empty file and fills every default", function () {
@@ -131,15 +122,7 @@ describe("simulation/scenario", function () {
   });
 
   it("blames the flag, not the file, for a bad overridden value or an unknown overridden field", function () {
-    const problems = (overrides: Record<string, unknown>) => {
-      try {
-        loadScenario("baseline", overrides);
-      } catch (err) {
-        if (err instanceof ScenarioError) return err.problems;
-        throw err;
-      }
-      throw new Error("expected a ScenarioError");
-    };
+    const problems = (overrides: Record<string, unknown>) => overrideProblems("baseline", overrides);
     expect(problems({ "levers.minBnd": 5 })).to.deep.equal(['--param levers.minBnd=5: levers has no field "minBnd"']);
     expect(problems({ "levers.minBond": "abc" })).to.deep.equal([
       "--param levers.minBond=abc: levers.minBond: expected a non-negative token amount (number or decimal string)",

@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import { drawExtraStake, runReplicate, type ClassRow, type RunResult } from "../../simulation/engine";
 import { Rng } from "../../simulation/random";
-import { loadScenario, ScenarioError } from "../../simulation/scenario";
+import { loadScenario } from "../../simulation/scenario";
 import { supplyOf } from "../../simulation/supply";
+import { overrideProblems } from "./fixtures/problems";
 
 const FIXED_PRICE = { "market.model": "exogenous", "market.drift": 0, "market.volatility": 0 };
 /** Baseline's two honest groups with no joins and no churn: the same devices in every run. */
@@ -33,13 +34,7 @@ function group(r: RunResult, agent: string): ClassRow {
 }
 
 function problems(overrides: Record<string, unknown>): string[] {
-  try {
-    loadScenario("baseline", overrides);
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.problems;
-    throw err;
-  }
-  return [];
+  return overrideProblems("baseline", overrides);
 }
 
 describe("simulation stake: per-operator stake, a whale, the stake factor's cap", function () {
