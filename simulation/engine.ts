@@ -695,7 +695,7 @@ export function startReplicate(
         if (g.joinedTotal === 0 && g.stakeRng !== null) {
           g.ownerStake = drawExtraStake(spec.stake as StakeSpec, g.operators++, g.stakeRng);
         }
-        d.owner[i] = g.wallets > 1 ? g.ownerBase + (g.joinedTotal % g.wallets) : g.ownerBase;
+        d.owner[i] = g.ownerBase + (g.joinedTotal % g.wallets);
       }
       g.joinedTotal++;
       if (g.homeCells.length > 0) {
