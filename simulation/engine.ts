@@ -49,6 +49,7 @@ import { requireOnChainEmission } from "./emissionSpec";
 import { FastLedger } from "./ledger/fast";
 import { FLAG_REASONS, type EpochWork, type Ledger, type LedgerMode } from "./ledger/ledger";
 import { ledgerTermsOf, rewardParamsOf, toLedgerGrain } from "./ledger/terms";
+import { runEpoch, type EpochFlow, type EpochMechanisms } from "./model/epoch";
 import type { AgentKind, AgentSpec, FarmerStrategy, LeverChange, Scenario, StakeSpec } from "./scenario";
 
 /** Emission of the scenario's schedule, precomputed from protocol/emission.ts. */
@@ -602,7 +603,6 @@ export function startReplicate(
   let bondsLocked = 0;
   let carry = 0;
   let paidTotal = 0;
-  let treasury = 0;
   let deviceEpochs = 0;
   let leakTotal = 0;
   let networkUsdPerWork = -1;
@@ -1415,7 +1415,25 @@ export function startReplicate(
   /** The epoch after the first devices joined: the passes are rebuilt there, warmed up on real devices. */
   const startOfWarmData = Math.min(epochs - 1, Math.max(1, Math.min(...scenario.agents.map((g) => g.startEpoch))));
 
+  // ---- the epoch, phase by phase (the table and its order: simulation/model/epoch.ts) ------------------------
+  const mechanisms: EpochMechanisms = {
+    emission: emissionPhase,
+    levers: leverPhase,
+    membership: membershipPhase,
+    work: workPhase,
+    detection: detectionPhase,
+    pay: payPhase,
+    slashing: slashingPhase,
+    economy: economyPhase,
+    record: recordPhase,
+  };
+
   function step(epoch: number): void {
+    runEpoch(mechanisms, epoch);
+  }
+
+  function emissionPhase(flow: EpochFlow): void {
+    const epoch = flow.epoch;
     epochBurned = 0;
     for (const g of groups) g.e.fill(0);
     if (emissionRun !== undefined) {
@@ -1428,16 +1446,21 @@ export function startReplicate(
       cumulativeSeries[epoch] = (epoch > 0 ? cumulativeSeries[epoch - 1] : 0) + minted.tokens;
       ledger.startEpoch(epoch, exactLedger !== undefined ? minted.wei : undefined);
     } else ledger.startEpoch(epoch);
-    while (nextLeverChange < leverChanges.length && leverChanges[nextLeverChange].epoch === epoch) {
+    flow.emission = emissionSeries[epoch] ?? 0;
+    flow.workPool = flow.emission * workBps;
+  }
+
+  function leverPhase(flow: EpochFlow): void {
+    while (nextLeverChange < leverChanges.length && leverChanges[nextLeverChange].epoch === flow.epoch) {
       applyLeverChange(leverChanges[nextLeverChange++]);
     }
-    const price = market.price();
-    const emission = emissionSeries[epoch] ?? 0;
-    const workPool = emission * workBps;
-    treasury += emission - workPool;
+  }
 
-    // 1. agents decide
-    const totalDevicesBefore = table.n;
+  /** Each group observes and decides (agents.ts); joins and leaves are applied to the device table. */
+  function membershipPhase(flow: EpochFlow): void {
+    const epoch = flow.epoch;
+    const price = (flow.price = market.price());
+    flow.devicesBefore = table.n;
     updateWitnessShares();
     for (const g of groups) {
       if (epoch < g.spec.startEpoch) continue;
@@ -1472,7 +1495,7 @@ export function startReplicate(
         join(g, g.spec.count, epoch);
         continue;
       }
-      const decision = decide(g, epoch, price, totalDevicesBefore, workPool);
+      const decision = decide(g, epoch, price, flow.devicesBefore, flow.workPool);
       quota[g.index] = Math.min(decision.leave, g.devices);
       if (decision.spread > 0 && g.hop === null) spreadOut(g, decision.spread);
       if (decision.join > 0) join(g, decision.join, epoch);
@@ -1483,36 +1506,44 @@ export function startReplicate(
 
     // hot loops compiled afresh once devices exist, so the warm-up crosses real group boundaries (kernels.ts)
     if (epoch === startOfWarmData) kernel = buildKernel();
+  }
 
-    // 2. work, demand, detection, density
+  /** Real and reported work per device; the demand and the work it served. */
+  function workPhase(flow: EpochFlow): void {
     workPass();
-    const totalReal = workSumsPass();
-    const demandUsd =
+    const totalReal = (flow.realWork = workSumsPass());
+    flow.demandUsd =
       demandPath !== undefined
-        ? Math.max(0, demandPath({ t: epoch }))
-        : demand.initialUsdPerEpoch * Math.pow(1 + demand.growthPerEpoch, epoch);
-    const demandWork = demandUsd / demand.usdPerWorkUnit;
-    const servedWork = Math.min(totalReal, demandWork);
-    const servedFraction = totalReal > 0 ? servedWork / totalReal : 0;
+        ? Math.max(0, demandPath({ t: flow.epoch }))
+        : demand.initialUsdPerEpoch * Math.pow(1 + demand.growthPerEpoch, flow.epoch);
+    const demandWork = flow.demandUsd / demand.usdPerWorkUnit;
+    flow.servedWork = Math.min(totalReal, demandWork);
+    const servedFraction = totalReal > 0 ? flow.servedWork / totalReal : 0;
     lastServedFraction = servedFraction;
-    const paidDemandUsd = servedWork * demand.usdPerWorkUnit;
+    flow.paidDemandUsd = flow.servedWork * demand.usdPerWorkUnit;
     if (rewardParams.demandWeightBps > 0) servedPass(servedFraction);
+  }
+
+  /** Devices flagged (reported to the ledger with their reason); cells counted and their density factors. */
+  function detectionPhase(flow: EpochFlow): void {
     updateWitnessShares();
     for (const g of groups) {
       pDetect[g.index] = detectProbability(g);
       if (g.fraud) fraudDeviceEpochs += g.devices;
     }
     detectionPass();
-    if (registration !== null) registrationPass(epoch);
+    if (registration !== null) registrationPass(flow.epoch);
     for (let k = 0; k < flaggedCount; k++) {
       const i = flaggedList[k];
       ledger.flag(d.handle[i], reasonOf(i), slashOn);
     }
     countCells();
     density.factors(cellCounts, cellFactor);
+  }
 
-    // 3. rewards (protocol/reward.ts, through the ledger)
-    const pool = workPool + carry;
+  /** The work pool paid by protocol/reward.ts through the ledger; per-device and per-group sums. */
+  function payPhase(flow: EpochFlow): void {
+    const pool = (flow.pool = flow.workPool + carry);
     const work: EpochWork = {
       n: table.n,
       handle: d.handle,
@@ -1523,23 +1554,25 @@ export function startReplicate(
       density,
     };
     if (exactLedger) dustBeforeWei = exactLedger.carriedDust;
-    const paid = ledger.pay(epoch, work, pool);
+    const paid = (flow.paid = ledger.pay(flow.epoch, work, pool));
     if (fastLedger !== undefined) {
       lastScoreTotal = fastLedger.lastScoreTotal;
       carry = lastScoreTotal > 0 ? 0 : pool;
     } else {
-      exactShadow(epoch, pool);
+      exactShadow(flow.epoch, pool);
       carry = 0;
     }
-    if (lastScoreTotal > 0) usdPerScore[epoch] = (paid * price) / lastScoreTotal;
+    if (lastScoreTotal > 0) usdPerScore[flow.epoch] = (paid * flow.price) / lastScoreTotal;
     paidTotal += paid;
     deviceEpochs += table.n;
     accountingPass();
     lifetimePass();
     for (let k = 0; k < classCount; k++)
       lastClassMean[k] = classDevices[k] > 0 ? classReported[k] / classDevices[k] : 0;
+  }
 
-    // 4. slashing / suspension of flagged devices; collateral damage counted
+  /** Flagged devices slashed or suspended, their unvested rewards forfeited; collateral damage counted. */
+  function slashingPhase(flow: EpochFlow): void {
     for (let k = 0; k < flaggedCount; k++) {
       const i = flaggedList[k];
       const g = groups[d.group[i]];
@@ -1559,11 +1592,11 @@ export function startReplicate(
         d.stake[i] -= s;
         g.stakeTokens -= s;
         g.e[S_SLASHED] += s;
-        g.e[S_SLASHED_USD] += s * price;
+        g.e[S_SLASHED_USD] += s * flow.price;
         if (L.slashing.burn) {
           cumulativeBurned += s;
           epochBurned += s;
-        } else treasury += s;
+        }
         bondsLocked -= s;
       }
     }
@@ -1581,8 +1614,11 @@ export function startReplicate(
       }
       removePass(true);
     }
+  }
 
-    // 5. vesting, revenue, costs, sells, demand burn, market
+  /** Vesting, revenue, costs, sells, the demand burn and the market's step. */
+  function economyPhase(flow: EpochFlow): void {
+    const { epoch, price } = flow;
     let sells = 0;
     ledger.settle(epoch);
     // released bonds are sold back first, each group's in one trade
@@ -1606,7 +1642,7 @@ export function startReplicate(
       g.opexUsd += opex;
       g.bondCapitalUsd += bondCapital;
       // non-burn demand pays real work in USD
-      if (!demand.burnAndMint && totalReal > 0) g.revenueUsd += (paidDemandUsd * e[S_REAL]) / totalReal;
+      if (!demand.burnAndMint && flow.realWork > 0) g.revenueUsd += (flow.paidDemandUsd * e[S_REAL]) / flow.realWork;
       e[S_DEVICES] = g.devices;
       e[S_DEVICE_EPOCHS] = g.devices;
       if (g.devices > 0) g.activeEpochs++;
@@ -1619,25 +1655,28 @@ export function startReplicate(
       }
       for (let k = 0; k < S_COUNT; k++) g.t[k] += e[k];
     }
-    const locked = ledger.lockedTokens(bondsLocked);
+    flow.locked = ledger.lockedTokens(bondsLocked);
     let reportedAll = 0;
     for (const g of groups) reportedAll += g.e[S_REPORTED];
+    flow.reportedWork = reportedAll;
     if (reportedAll > 0) {
-      const obs = (paid * price) / reportedAll;
+      const obs = (flow.paid * price) / reportedAll;
       networkUsdPerWork = networkUsdPerWork < 0 ? obs : 0.7 * networkUsdPerWork + 0.3 * obs;
     }
-    if (demand.burnAndMint && servedWork > 0) {
-      const burnedTokens = market.buyWithUsd(paidDemandUsd);
+    if (demand.burnAndMint && flow.servedWork > 0) {
+      const burnedTokens = market.buyWithUsd(flow.paidDemandUsd);
       ledger.burnDemand(burnedTokens);
       cumulativeBurned += burnedTokens;
       epochBurned += burnedTokens;
     }
     market.sell(sells);
     market.step();
+  }
 
+  /** Invariants checked; the epoch's series rows written; the state the next emission formula reads. */
+  function recordPhase(flow: EpochFlow): void {
+    const { epoch, emission, pool, paid, locked } = flow;
     if (options.checkInvariants) checkInvariants(epoch, pool, paid);
-
-    // 6. series
     let rewardAll = 0,
       realAll = 0,
       farmerReward = 0,
@@ -1674,8 +1713,8 @@ export function startReplicate(
         locked,
         circulating,
         inflationRate: circulating > 0 ? (emission * epochsPerYear) / circulating : null,
-        demandUsd,
-        servedWork,
+        demandUsd: flow.demandUsd,
+        servedWork: flow.servedWork,
         leakage: rewardAll > 0 ? leakEpoch / rewardAll : null,
         farmerCapture: rewardAll > 0 ? farmerReward / rewardAll : null,
         honestCaptureRatio: captureRatio(honestReward, rewardAll, honestReal, realAll),
@@ -1717,10 +1756,10 @@ export function startReplicate(
       }
     }
     lastCirculating = circulating;
-    stateBefore.reportedWork = reportedAll;
-    stateBefore.realWork = totalReal;
-    stateBefore.servedWork = servedWork;
-    stateBefore.demandUsd = demandUsd;
+    stateBefore.reportedWork = flow.reportedWork;
+    stateBefore.realWork = flow.realWork;
+    stateBefore.servedWork = flow.servedWork;
+    stateBefore.demandUsd = flow.demandUsd;
     ledger.endEpoch(epoch);
   }
 
@@ -1838,7 +1877,6 @@ export function startReplicate(
       add("ownerRewards", ownerRewards);
       add("ownerStake", ownerStake);
     }
-    void treasury;
     return {
       replicate,
       seed,
