@@ -149,7 +149,7 @@ export interface NetworkSeriesRow {
 }
 
 /** One agent group's totals over a run, its profit decomposed (the ProfitParts). */
-export interface ClassRow extends ProfitParts {
+export interface GroupRow extends ProfitParts {
   agent: string;
   kind: AgentKind;
   role: Role;
@@ -201,7 +201,7 @@ export interface RunResult {
   replicate: number;
   seed: number;
   metrics: MetricValues;
-  classes: ClassRow[];
+  groups: GroupRow[];
   groupSeries: GroupSeriesRow[];
   networkSeries: NetworkSeriesRow[];
   /** Adaptive farmer groups only (empty when the scenario has none). */
@@ -1813,7 +1813,7 @@ export function startReplicate(
         honestNet += profit;
       }
     }
-    const classes: ClassRow[] = groups.map((g) => {
+    const groupRows: GroupRow[] = groups.map((g) => {
       const t = g.t;
       const p = parts[g.index];
       const profit = profitUsd(p);
@@ -1881,7 +1881,7 @@ export function startReplicate(
       replicate,
       seed,
       metrics,
-      classes,
+      groups: groupRows,
       groupSeries,
       networkSeries,
       strategySeries,
@@ -2078,7 +2078,7 @@ function buildCityCdf(width: number, height: number, cities: number, spread: num
 
 /**
  * Work, reward and cost columns of one agent group, shared by the per-epoch rows (`e`: that epoch's sums) and the
- * per-run class rows (`t`: the run's totals), so both files define them the same way.
+ * per-run group rows (`t`: the run's totals), so both files define them the same way.
  */
 function workAndRewardFields(sums: Float64Array, rewardAll: number, realAll: number) {
   return {

@@ -16,7 +16,7 @@ import {
 } from "./measure/metrics";
 import { simulateCommand } from "./io/reproduce";
 import { runOnPool } from "./io/pool";
-import { CLASS_COLUMNS, CLASS_SUMMARY_METRICS, LORENZ_COLUMNS, RUN_FILES } from "./io/outputs";
+import { GROUP_COLUMNS, GROUP_SUMMARY_METRICS, LORENZ_COLUMNS, RUN_FILES } from "./io/outputs";
 import { RunSeriesFiles, type PartPaths, type SeriesName } from "./io/seriesFiles";
 import { gitCommit, packageVersion, writeCsv, writeFileAtomic, writeJson } from "./output";
 import { replicateSeeds } from "./random";
@@ -76,7 +76,7 @@ export interface Summary {
   command: string;
   rewardTolerance: typeof REWARD_FAST_EXACT_TOLERANCE;
   metrics: Record<string, Interval & { values: number[] }>;
-  classes: Record<string, { kind: string; role: string; metrics: Record<string, Interval & { values: number[] }> }>;
+  groups: Record<string, { kind: string; role: string; metrics: Record<string, Interval & { values: number[] }> }>;
   verdicts: Verdict[];
   /** The verdict rule the outcomes follow (measure/metrics.ts `VERDICT_RULE`). */
   verdictRule: string;
@@ -145,14 +145,14 @@ export function summarise(
     const values = results.map((r) => r.metrics[key]);
     metrics[key] = withValues(metricInterval(key, values), values);
   }
-  const classes: Summary["classes"] = {};
-  for (const [idx, row] of results[0].classes.entries()) {
+  const groups: Summary["groups"] = {};
+  for (const [idx, row] of results[0].groups.entries()) {
     const m: Record<string, Interval & { values: number[] }> = {};
-    for (const key of CLASS_SUMMARY_METRICS) {
-      const values = results.map((r) => r.classes[idx][key] as number | null);
+    for (const key of GROUP_SUMMARY_METRICS) {
+      const values = results.map((r) => r.groups[idx][key] as number | null);
       m[key] = withValues(meanInterval(values, GROUP_METRIC_RANGE[key]), values);
     }
-    classes[row.agent] = { kind: row.kind, role: row.role, metrics: m };
+    groups[row.agent] = { kind: row.kind, role: row.role, metrics: m };
   }
   const verdicts = scenario.verdicts.map((v) => verdict(v, metrics[v.metric]));
   const exactChecks = exactChecksOf(results);
@@ -171,7 +171,7 @@ export function summarise(
     command,
     rewardTolerance: REWARD_FAST_EXACT_TOLERANCE,
     metrics,
-    classes,
+    groups,
     verdicts,
     verdictRule: VERDICT_RULE,
     pass: verdicts.every((v) => v.pass),
@@ -297,9 +297,9 @@ export function writeRunOutputs(
     }
     const tag = (r: RunResult) => ({ run: r.replicate, seed: r.seed });
     writeCsv(
-      path.join(dir, "classes.csv"),
-      CLASS_COLUMNS,
-      results.flatMap((r) => r.classes.map((row) => ({ ...tag(r), ...row }))),
+      path.join(dir, "groups.csv"),
+      GROUP_COLUMNS,
+      results.flatMap((r) => r.groups.map((row) => ({ ...tag(r), ...row }))),
     );
     writeCsv(
       path.join(dir, "lorenz.csv"),

@@ -3,7 +3,7 @@
  * says what each column means). The writers write these lists; the report's reader (report/inputs.ts) reads
  * columns named from them, so a column the writer does not write cannot be read.
  */
-import type { ClassRow, GroupSeriesRow, NetworkSeriesRow, StrategySeriesRow } from "../engine";
+import type { GroupRow, GroupSeriesRow, NetworkSeriesRow, StrategySeriesRow } from "../engine";
 
 /** A column of a CSV whose rows are `Row`s tagged with their replicate (`run`, `seed`). */
 type ColumnOf<Row> = Extract<keyof Row, string> | "run" | "seed";
@@ -60,8 +60,8 @@ export const NETWORK_COLUMNS = [
 ] as const satisfies ReadonlyArray<ColumnOf<NetworkSeriesRow>>;
 /** network.csv in exact and EVM modes: NETWORK_COLUMNS, then the epoch's pool, payout and dust in wei. */
 export const EXACT_NETWORK_COLUMNS = [...NETWORK_COLUMNS, "workPoolWei", "paidWei", "dustWei"] as const;
-/** classes.csv: one row per replicate × agent group (whole run). */
-export const CLASS_COLUMNS = [
+/** groups.csv: one row per replicate × agent group (whole run). */
+export const GROUP_COLUMNS = [
   "run",
   "seed",
   "agent",
@@ -93,7 +93,7 @@ export const CLASS_COLUMNS = [
   "paybackEpochs",
   "detected",
   "falselySlashed",
-] as const satisfies ReadonlyArray<ColumnOf<ClassRow>>;
+] as const satisfies ReadonlyArray<ColumnOf<GroupRow>>;
 /** lorenz.csv: Lorenz points of honest pay per unit of real work (and of owner rewards), per replicate. */
 export const LORENZ_COLUMNS = ["run", "seed", "series", "point", "population", "share"] as const;
 /** strategies.csv: written only when the scenario has an adaptive farmer group. */
@@ -109,8 +109,8 @@ export const STRATEGY_COLUMNS = [
   "aprSpoofer",
   "aprFakeWork",
 ] as const satisfies ReadonlyArray<ColumnOf<StrategySeriesRow>>;
-/** Class metrics summarised across replicates in summary.json. */
-export const CLASS_SUMMARY_METRICS = [
+/** Agent-group metrics summarised across replicates in summary.json. */
+export const GROUP_SUMMARY_METRICS = [
   "rewardShare",
   "realWorkShare",
   "captureRatio",
@@ -119,13 +119,13 @@ export const CLASS_SUMMARY_METRICS = [
   "profitUsd",
   "devicesEnd",
   "slashedTokens",
-] as const satisfies ReadonlyArray<keyof ClassRow>;
+] as const satisfies ReadonlyArray<keyof GroupRow>;
 /** The data files of a run directory (the report adds report.html, report.md, report-charts/). */
 export const RUN_FILES = [
   "summary.json",
   "timeseries.csv",
   "network.csv",
-  "classes.csv",
+  "groups.csv",
   "lorenz.csv",
   "scenario.resolved.json",
 ];

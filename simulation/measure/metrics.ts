@@ -133,31 +133,31 @@ export function leakage(rewards: ArrayLike<number>, fakeShare: ArrayLike<number>
 }
 
 /**
- * Capture ratio of a class: its share of rewards ÷ its share of real work. Honest ≈ 1; a farmer doing no real work
+ * Capture ratio of an agent group: its share of rewards ÷ its share of real work. Honest ≈ 1; a farmer doing no real work
  * has no ratio (null) and is measured by its reward share instead.
  */
 export function captureRatio(
-  classRewards: number,
+  groupRewards: number,
   totalRewards: number,
-  classRealWork: number,
+  groupRealWork: number,
   totalRealWork: number,
 ): number | null {
-  if (totalRewards <= 0 || totalRealWork <= 0 || classRealWork <= 0) return null;
-  return classRewards / totalRewards / (classRealWork / totalRealWork);
+  if (totalRewards <= 0 || totalRealWork <= 0 || groupRealWork <= 0) return null;
+  return groupRewards / totalRewards / (groupRealWork / totalRealWork);
 }
 
-/** Glossary of the per-class metrics (classes.csv, summary.json `classes`). */
-export const CLASS_GLOSSARY = {
-  rewardShare: "Share of all device rewards paid to the class.",
-  realWorkShare: "Share of all real work done by the class.",
+/** Glossary of the per-group metrics (groups.csv, summary.json `groups`). */
+export const GROUP_GLOSSARY = {
+  rewardShare: "Share of all device rewards paid to the group.",
+  realWorkShare: "Share of all real work done by the group.",
   captureRatio: "Reward share divided by real-work share (1 = paid for exactly the work done).",
   profitUsd:
     "Farmer profit / operator profit: rewards (at each epoch's price) + USD revenue − kit − fees − opex − bond " +
     "capital cost + bond gain or loss − slashed and frozen bonds.",
   roi: "Return on investment: profit divided by costs.",
   paybackEpochs: "Epochs for the average net operating income per device to repay the up-front cost per device.",
-  devicesEnd: "Active devices of the class after the last epoch.",
-  slashedTokens: "Bond slashed from the class over the run.",
+  devicesEnd: "Active devices of the group after the last epoch.",
+  slashedTokens: "Bond slashed from the group over the run.",
 } as const;
 
 /** What a group's profit is made of (USD). */

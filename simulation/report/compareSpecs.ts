@@ -1,7 +1,7 @@
 /**
  * A/B chart specifications: the status quo and the proposal on ONE chart with one shared scale, so a reviewer reads
  * the difference directly. The status quo is a grey dashed line, the proposal a solid black one (greyscale-safe).
- * Charts that do not overlay well (stacked rewards, per-class panels) stay side by side in document.ts.
+ * Charts that do not overlay well (stacked rewards, per-group panels) stay side by side in document.ts.
  */
 import type { EpochRow, RunReport } from "./model";
 import {

@@ -35,7 +35,7 @@ import {
   OUTCOME_SYMBOL,
   OUTCOME_TEXT,
 } from "./format";
-import { METRICS, CLASS_METRICS, TERMS, metricInfo } from "./glossary";
+import { METRICS, GROUP_METRICS, TERMS, metricInfo } from "./glossary";
 import { compareOverlayCharts, OVERLAID_CHART_IDS } from "./compareSpecs";
 
 /** A table cell; `outcome` marks a verdict cell (styled, with a symbol that reads without colour). */
@@ -157,7 +157,7 @@ export function headline(report: RunReport): string[] {
       : "The honest operators' capture ratio was not measured in this run.",
   );
   const profit = get("farmerProfitUsd");
-  const hasFarmers = report.classes.some((c) => c.kind === "farmer");
+  const hasFarmers = report.groups.some((c) => c.kind === "farmer");
   if (!hasFarmers) {
     const roi = get("honestRoi");
     out.push(
@@ -201,9 +201,9 @@ function glossarySection(metricKeys: readonly string[]): Section {
         term: `${m.label} (${m.unit})`,
         definition: m.definition + (m.better ? ` Better: ${m.better}.` : ""),
       })),
-    ...Object.keys(CLASS_METRICS)
+    ...Object.keys(GROUP_METRICS)
       .map((k) => metricInfo(k))
-      .map((m) => ({ term: `${m.label}, per class (${m.unit})`, definition: m.definition })),
+      .map((m) => ({ term: `${m.label}, per group (${m.unit})`, definition: m.definition })),
     ...[...shown]
       .filter((k) => !(k in METRICS))
       .map((k) => ({ term: metricInfo(k).label, definition: metricInfo(k).definition })),

@@ -1,8 +1,8 @@
 /**
  * Display names and units of every metric the report shows, plus the report's own terms. The definitions of the
- * metrics themselves live in one place, `simulation/metrics.ts` (`GLOSSARY`, `CLASS_GLOSSARY`).
+ * metrics themselves live in one place, `simulation/metrics.ts` (`GLOSSARY`, `GROUP_GLOSSARY`).
  */
-import { CLASS_GLOSSARY, GLOSSARY } from "../measure/metrics";
+import { GROUP_GLOSSARY, GLOSSARY } from "../measure/metrics";
 
 export interface MetricInfo {
   /** The name shown in the report. */
@@ -121,8 +121,8 @@ export const METRICS: Readonly<Record<string, Omit<MetricInfo, "definition">>> =
   },
 };
 
-/** Per-class metrics of `summary.json.classes[*].metrics` and `classes.csv`. */
-export const CLASS_METRICS: Readonly<Record<string, Omit<MetricInfo, "definition">>> = {
+/** Per-group metrics of `summary.json.groups[*].metrics` and `groups.csv`. */
+export const GROUP_METRICS: Readonly<Record<string, Omit<MetricInfo, "definition">>> = {
   rewardShare: { label: "Reward share", unit: "fraction" },
   realWorkShare: { label: "Real-work share", unit: "fraction" },
   captureRatio: {
@@ -186,14 +186,14 @@ export const TERMS: readonly { term: string; definition: string }[] = [
 ];
 
 /**
- * The metric's info: the simulator's definition (`GLOSSARY` / `CLASS_GLOSSARY` in simulation/metrics.ts, the one place
+ * The metric's info: the simulator's definition (`GLOSSARY` / `GROUP_GLOSSARY` in simulation/metrics.ts, the one place
  * metrics are defined) with the report's label and unit; an unknown metric gets a neutral stand-in naming the raw key.
  */
 export function metricInfo(key: string): MetricInfo {
-  const own = METRICS[key] ?? CLASS_METRICS[key];
+  const own = METRICS[key] ?? GROUP_METRICS[key];
   const definition =
     (GLOSSARY as Record<string, { definition: string } | undefined>)[key]?.definition ??
-    (CLASS_GLOSSARY as Record<string, string | undefined>)[key];
+    (GROUP_GLOSSARY as Record<string, string | undefined>)[key];
   if (own && definition) return { ...own, definition };
   if (own) return { ...own, definition: `(no definition recorded for "${key}")` };
   return { label: key, unit: "", definition: definition ?? `(no definition recorded for "${key}")` };

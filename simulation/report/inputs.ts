@@ -7,8 +7,8 @@ import path from "node:path";
 import { z } from "zod";
 import { csvHeader, forEachCsvRow, numberCell, optionalNumberCell, readCsvRows, textCell } from "./csv";
 import type {
-  AgentKind,
-  ClassRow,
+  GroupRole,
+  GroupRow,
   EpochRow,
   LorenzPoint,
   MetricRow,
@@ -82,7 +82,7 @@ export const SummaryJson = z.object({
   onChainExpressible: z.literal(false).optional(),
   onChainReason: z.string().optional(),
   metrics: z.record(z.string(), EstimateJson),
-  classes: z.record(
+  groups: z.record(
     z.string(),
     z.object({
       kind: z.string(),
@@ -282,14 +282,14 @@ export function readRun(dir: string): RunReport {
   if (networkRows === 0) throw new Error("network.csv: no rows, expected one per run and epoch");
 
   // Per-agent series, averaged over replicates per (epoch, agent) (per bucket of epochs).
-  const agentNames = Object.keys(summary.classes);
+  const agentNames = Object.keys(summary.groups);
   forEachCsvRow(path.join(dir, "timeseries.csv"), "timeseries.csv", TIMESERIES_CELLS, (r) => {
     const b = buckets.get(bucketOf(r.epoch));
     if (b === undefined || r.epoch < b.firstEpoch || r.epoch > b.lastEpoch)
       throw new Error(`timeseries.csv: epoch ${r.epoch} of agent "${r.agent}" is not in network.csv`);
-    if (!(r.agent in summary.classes)) {
+    if (!(r.agent in summary.groups)) {
       throw new Error(
-        `timeseries.csv: agent "${r.agent}" is not a class of summary.json (classes: ${agentNames.join(", ")})`,
+        `timeseries.csv: agent "${r.agent}" is not an agent group of summary.json (groups: ${agentNames.join(", ")})`,
       );
     }
     b.rewards.set(r.agent, (b.rewards.get(r.agent) ?? 0) + r.rewardTokens);
@@ -306,14 +306,14 @@ export function readRun(dir: string): RunReport {
       const span = b.lastEpoch - b.firstEpoch + 1;
       const rowCap = meanOf(b.last.cap);
       if (rowCap !== undefined) cap = rowCap;
-      const rewardsByClass: Record<string, number> = {};
-      const captureByClass: Record<string, number> = {};
+      const rewardsByGroup: Record<string, number> = {};
+      const captureByGroup: Record<string, number> = {};
       // A replicate with no row for an epoch contributed nothing; average over all replicates (and epochs).
       for (const [agent, sum] of b.rewards)
-        rewardsByClass[agent] = span === 1 ? sum / summary.runs : sum / (summary.runs * span);
+        rewardsByGroup[agent] = span === 1 ? sum / summary.runs : sum / (summary.runs * span);
       for (const [agent, acc] of b.capture) {
         const v = meanOf(acc);
-        if (v !== undefined) captureByClass[agent] = v;
+        if (v !== undefined) captureByGroup[agent] = v;
       }
       return {
         epoch: b.firstEpoch,
@@ -324,8 +324,8 @@ export function readRun(dir: string): RunReport {
         burned: meanOf(b.sums.burned),
         price: meanOf(b.sums.price),
         leakage: meanOf(b.sums.leakage),
-        rewardsByClass,
-        captureByClass,
+        rewardsByGroup,
+        captureByGroup,
       };
     });
   if (epochsPerRow > 1)
@@ -362,12 +362,12 @@ export function readRun(dir: string): RunReport {
   }
 
   const thresholds = summary.verdicts.map(thresholdOf);
-  const classes: ClassRow[] = agentNames.map((name) => {
-    const c = summary.classes[name];
+  const groups: GroupRow[] = agentNames.map((name) => {
+    const c = summary.groups[name];
     const m = c.metrics;
     return {
       name,
-      kind: c.role as AgentKind,
+      kind: c.role as GroupRole,
       rewards: estimateOf(m.rewardShare),
       captureRatio: estimateOf(m.captureRatio),
       roi: estimateOf(m.roi),
@@ -375,8 +375,8 @@ export function readRun(dir: string): RunReport {
       profit: estimateOf(m.profitUsd),
     };
   });
-  // Honest classes first (stable), so charts and tables read honest → farmer.
-  classes.sort((a, b) => Number(a.kind !== "honest") - Number(b.kind !== "honest"));
+  // Honest groups first (stable), so charts and tables read honest → farmer.
+  groups.sort((a, b) => Number(a.kind !== "honest") - Number(b.kind !== "honest"));
 
   const epochsPerYear = summary.epochLengthSeconds ? (365 * 86400) / summary.epochLengthSeconds : undefined;
   return {
@@ -401,7 +401,7 @@ export function readRun(dir: string): RunReport {
     cap,
     epochs,
     epochsPerRow,
-    classes,
+    groups,
     lorenz,
     epochsPerYear,
     sources,

@@ -4,7 +4,7 @@
  */
 import type { Estimate, Threshold } from "./verdicts";
 
-export type AgentKind = "honest" | "farmer" | "other";
+export type GroupRole = "honest" | "farmer" | "other";
 
 /** One epoch of a run, averaged over replicates. Token amounts in whole tokens. */
 export interface EpochRow {
@@ -22,16 +22,16 @@ export interface EpochRow {
   price?: number;
   /** Share of this epoch's emission paid to fake work (0–1). */
   leakage?: number;
-  /** Rewards paid to each agent class in this epoch (tokens). */
-  rewardsByClass: Record<string, number>;
-  /** Capture ratio of each agent class in this epoch. */
-  captureByClass: Record<string, number>;
+  /** Rewards paid to each agent group in this epoch (tokens). */
+  rewardsByGroup: Record<string, number>;
+  /** Capture ratio of each agent group in this epoch. */
+  captureByGroup: Record<string, number>;
 }
 
-/** Totals of one agent class over the run. */
-export interface ClassRow {
+/** Totals of one agent group over the run. */
+export interface GroupRow {
   name: string;
-  kind: AgentKind;
+  kind: GroupRole;
   rewards?: Estimate;
   captureRatio?: Estimate;
   roi?: Estimate;
@@ -74,7 +74,7 @@ export interface RunReport {
   epochs: EpochRow[];
   /** Epochs per row of `epochs` (1: epoch by epoch; more for runs longer than the reader's resolution). */
   epochsPerRow: number;
-  classes: ClassRow[];
+  groups: GroupRow[];
   /** Lorenz curve of reward per unit of real work across honest devices: (population, share) from (0,0) to (1,1). */
   lorenz?: LorenzPoint[];
   /** Epochs per year, to label time; undefined when the epoch length is unknown. */

@@ -7,8 +7,8 @@
  * inline data only.
  */
 import type {
-  AgentKind,
-  ClassRow,
+  GroupRole,
+  GroupRow,
   EpochRow,
   LeverValue,
   LorenzPoint,
@@ -35,13 +35,13 @@ export const MAX_POINTS = 400;
  * role luminance rises monotonically (dark to light), and honest groups are stacked before farmers, so the light end
  * of one role meets the dark end of the next and filled areas stay apart in greyscale.
  */
-export const ROLE_AREA_COLOURS: Record<AgentKind, readonly string[]> = {
+export const ROLE_AREA_COLOURS: Record<GroupRole, readonly string[]> = {
   honest: ["#08306b", "#2171b5", "#6baed6", "#c6dbef"],
   farmer: ["#7f2704", "#d94801", "#fd8d3c", "#fdd0a2"],
   other: ["#252525", "#737373", "#bdbdbd"],
 };
 /** Line colours by role, dark enough on white; lines are also told apart by STROKE_DASHES. */
-export const ROLE_LINE_COLOURS: Record<AgentKind, readonly string[]> = {
+export const ROLE_LINE_COLOURS: Record<GroupRole, readonly string[]> = {
   honest: ["#08306b", "#2171b5", "#4a90c8"],
   farmer: ["#7f2704", "#c44103", "#e8650f"],
   other: ["#000000", "#555555", "#7f7f7f"],
@@ -151,13 +151,13 @@ export function binEpochs(epochs: readonly EpochRow[], maxPoints = MAX_POINTS): 
       }
       return weight > 0 ? sum / weight : undefined;
     };
-    const rewardsByClass: Record<string, number> = {};
-    const captureByClass: Record<string, number> = {};
-    for (const name of new Set(bin.flatMap((e) => Object.keys(e.rewardsByClass))))
-      rewardsByClass[name] = avg((e) => e.rewardsByClass[name] ?? 0)!;
-    for (const name of new Set(bin.flatMap((e) => Object.keys(e.captureByClass)))) {
-      const v = avg((e) => e.captureByClass[name]);
-      if (v !== undefined) captureByClass[name] = v;
+    const rewardsByGroup: Record<string, number> = {};
+    const captureByGroup: Record<string, number> = {};
+    for (const name of new Set(bin.flatMap((e) => Object.keys(e.rewardsByGroup))))
+      rewardsByGroup[name] = avg((e) => e.rewardsByGroup[name] ?? 0)!;
+    for (const name of new Set(bin.flatMap((e) => Object.keys(e.captureByGroup)))) {
+      const v = avg((e) => e.captureByGroup[name]);
+      if (v !== undefined) captureByGroup[name] = v;
     }
     const binSpan = bin.reduce((a, e) => a + spanOf(e), 0);
     rows.push({
@@ -169,8 +169,8 @@ export function binEpochs(epochs: readonly EpochRow[], maxPoints = MAX_POINTS): 
       burned: avg((e) => e.burned),
       price: avg((e) => e.price),
       leakage: avg((e) => e.leakage),
-      rewardsByClass,
-      captureByClass,
+      rewardsByGroup,
+      captureByGroup,
     });
   }
   return { rows, k: k * span };
@@ -287,29 +287,29 @@ export function supplyChart(report: RunReport): ChartDef {
   };
 }
 
-function classLabel(c: Pick<ClassRow, "name" | "kind">): string {
+function groupLabel(c: Pick<GroupRow, "name" | "kind">): string {
   return `${c.name} (${c.kind})`;
 }
 
 /** How one agent group is drawn, the same in every chart of a report (and on both sides of an A/B report). */
 export interface GroupStyle {
   name: string;
-  kind: AgentKind;
+  kind: GroupRole;
   label: string;
   fill: string;
   line: string;
   dash: number[];
 }
 
-const ROLE_ORDER: readonly AgentKind[] = ["honest", "farmer", "other"];
+const ROLE_ORDER: readonly GroupRole[] = ["honest", "farmer", "other"];
 
 /**
  * One style per agent group over all the runs given (a group keeps its colour whichever run it appears in): honest
  * groups first, then farmers, then others, each in order of first appearance; colours come from the group's role.
  */
 export function groupStyles(...runs: readonly RunReport[]): GroupStyle[] {
-  const seen = new Map<string, AgentKind>();
-  for (const run of runs) for (const c of run.classes) if (!seen.has(c.name)) seen.set(c.name, c.kind);
+  const seen = new Map<string, GroupRole>();
+  for (const run of runs) for (const c of run.groups) if (!seen.has(c.name)) seen.set(c.name, c.kind);
   const groups = ROLE_ORDER.flatMap((kind) =>
     [...seen].filter(([, k]) => k === kind).map(([name]) => ({ name, kind })),
   );
@@ -318,7 +318,7 @@ export function groupStyles(...runs: readonly RunReport[]): GroupStyle[] {
     const j = ofRole.indexOf(g);
     return {
       ...g,
-      label: classLabel(g),
+      label: groupLabel(g),
       fill: pick(ROLE_AREA_COLOURS[g.kind], ofRole.length)[j],
       line: pick(ROLE_LINE_COLOURS[g.kind], ofRole.length)[j],
       dash: STROKE_DASHES[i % STROKE_DASHES.length],
@@ -328,11 +328,11 @@ export function groupStyles(...runs: readonly RunReport[]): GroupStyle[] {
 
 /** The styles of the groups in `report`, in style order (colours fixed by `styles`). */
 function stylesIn(report: RunReport, styles: readonly GroupStyle[]): GroupStyle[] {
-  const present = new Set(report.classes.map((c) => c.name));
+  const present = new Set(report.groups.map((c) => c.name));
   return styles.filter((s) => present.has(s.name));
 }
 
-export function rewardsByClassChart(report: RunReport, styles = groupStyles(report)): ChartDef {
+export function rewardsByGroupChart(report: RunReport, styles = groupStyles(report)): ChartDef {
   const { rows, k } = binEpochs(report.epochs);
   const shown = stylesIn(report, styles);
   const order = shown.map((s) => s.name);
@@ -342,21 +342,21 @@ export function rewardsByClassChart(report: RunReport, styles = groupStyles(repo
       epoch: e.epoch,
       agent: s.label,
       order: i,
-      rewards: round(e.rewardsByClass[s.name] ?? 0),
+      rewards: round(e.rewardsByGroup[s.name] ?? 0),
     })),
   );
-  const totals = report.classes.map((c) =>
-    report.epochs.reduce((s, e) => s + (e.rewardsByClass[c.name] ?? 0) * spanOf(e), 0),
+  const totals = report.groups.map((c) =>
+    report.epochs.reduce((s, e) => s + (e.rewardsByGroup[c.name] ?? 0) * spanOf(e), 0),
   );
   const all = totals.reduce((a, b) => a + b, 0);
-  const farmerTotal = report.classes.reduce((s, c, i) => s + (c.kind === "farmer" ? totals[i] : 0), 0);
+  const farmerTotal = report.groups.reduce((s, c, i) => s + (c.kind === "farmer" ? totals[i] : 0), 0);
   return {
-    id: "rewards-by-class",
-    title: "Rewards by agent class over time",
+    id: "rewards-by-group",
+    title: "Rewards by agent group over time",
     description:
-      `Device rewards per epoch, stacked by agent class (${order.join(", ")}). Over the run farmers received ` +
+      `Device rewards per epoch, stacked by agent group (${order.join(", ")}). Over the run farmers received ` +
       `${formatValue(all > 0 ? farmerTotal / all : undefined, "fraction")} of ${formatNumber(all)} reward tokens.${binNote(k)}`,
-    spec: chart("Rewards by agent class over time (stacked)", {
+    spec: chart("Rewards by agent group over time (stacked)", {
       data: { values },
       mark: { type: "area", stroke: "white", strokeWidth: 0.75 },
       encoding: {
@@ -371,7 +371,7 @@ export function rewardsByClassChart(report: RunReport, styles = groupStyles(repo
         color: {
           field: "agent",
           type: "nominal",
-          title: "Agent class",
+          title: "Agent group",
           sort: labels,
           scale: { domain: labels, range: shown.map((s) => s.fill) },
         },
@@ -379,8 +379,8 @@ export function rewardsByClassChart(report: RunReport, styles = groupStyles(repo
       },
     }),
     table: {
-      columns: ["Agent class", "Role", "Total rewards (tokens)", "Share of rewards"],
-      rows: report.classes.map((c, i) => [
+      columns: ["Agent group", "Role", "Total rewards (tokens)", "Share of rewards"],
+      rows: report.groups.map((c, i) => [
         c.name,
         c.kind,
         formatNumber(totals[i]),
@@ -455,18 +455,18 @@ export function captureChart(report: RunReport, styles = groupStyles(report)): C
   const labels = shown.map((s) => s.label);
   const values = rows.flatMap((e) =>
     shown.flatMap((s) =>
-      e.captureByClass[s.name] === undefined
+      e.captureByGroup[s.name] === undefined
         ? []
-        : [{ epoch: e.epoch, agent: s.label, capture: round(e.captureByClass[s.name]) }],
+        : [{ epoch: e.epoch, agent: s.label, capture: round(e.captureByGroup[s.name]) }],
     ),
   );
   return {
     id: "capture",
-    title: "Capture ratio by agent class over time",
+    title: "Capture ratio by agent group over time",
     description:
-      "Each class's share of rewards divided by its share of real work, per epoch. 1 (dotted line) is fair pay; " +
-      "a farmer class above 0 is paid for work it did not do. Over the run: " +
-      report.classes
+      "Each group's share of rewards divided by its share of real work, per epoch. 1 (dotted line) is fair pay; " +
+      "a farmer group above 0 is paid for work it did not do. Over the run: " +
+      report.groups
         .map((c) =>
           c.captureRatio
             ? `${c.name} ${formatEstimate(c.captureRatio, "ratio")}`
@@ -475,7 +475,7 @@ export function captureChart(report: RunReport, styles = groupStyles(report)): C
         .join("; ") +
       "." +
       binNote(k),
-    spec: chart("Capture ratio by agent class over time", {
+    spec: chart("Capture ratio by agent group over time", {
       layer: [
         {
           data: { values },
@@ -486,7 +486,7 @@ export function captureChart(report: RunReport, styles = groupStyles(report)): C
             color: {
               field: "agent",
               type: "nominal",
-              title: "Agent class",
+              title: "Agent group",
               sort: labels,
               scale: { domain: labels, range: shown.map((s) => s.line) },
               legend: LINE_LEGEND,
@@ -494,7 +494,7 @@ export function captureChart(report: RunReport, styles = groupStyles(report)): C
             strokeDash: {
               field: "agent",
               type: "nominal",
-              title: "Agent class",
+              title: "Agent group",
               sort: labels,
               scale: { domain: labels, range: shown.map((s) => s.dash) },
               legend: LINE_LEGEND,
@@ -510,8 +510,8 @@ export function captureChart(report: RunReport, styles = groupStyles(report)): C
       resolve: { scale: { color: "shared", strokeDash: "shared" } },
     }),
     table: {
-      columns: ["Agent class", "Role", "Capture ratio (95% interval)", "Share of rewards"],
-      rows: report.classes.map((c) => [
+      columns: ["Agent group", "Role", "Capture ratio (95% interval)", "Share of rewards"],
+      rows: report.groups.map((c) => [
         c.name,
         c.kind,
         c.captureRatio ? formatEstimate(c.captureRatio, "ratio") : "undefined (no real work)",
@@ -522,8 +522,8 @@ export function captureChart(report: RunReport, styles = groupStyles(report)): C
 }
 
 export function roiPaybackChart(report: RunReport): ChartDef {
-  const labels = report.classes.map(classLabel);
-  const roi = report.classes.flatMap((c, i) =>
+  const labels = report.groups.map(groupLabel);
+  const roi = report.groups.flatMap((c, i) =>
     c.roi === undefined
       ? []
       : [
@@ -537,7 +537,7 @@ export function roiPaybackChart(report: RunReport): ChartDef {
         ],
   );
   const horizon = report.epochs.reduce((a, e) => a + spanOf(e), 0);
-  const payback = report.classes.map((c, i) => {
+  const payback = report.groups.map((c, i) => {
     const p = c.paybackEpochs?.mean;
     const never = p === undefined || !Number.isFinite(p);
     return {
@@ -550,19 +550,19 @@ export function roiPaybackChart(report: RunReport): ChartDef {
   // the roles' colours of the group palettes (blues honest, oranges farmers), light fills with dark outlines
   const roleScale = { domain: [...ROLE_ORDER], range: ROLE_ORDER.map((r) => ROLE_AREA_COLOURS[r][2]) };
   const roleStroke = { domain: [...ROLE_ORDER], range: ROLE_ORDER.map((r) => ROLE_AREA_COLOURS[r][0]) };
-  const y = { field: "agent", type: "nominal", title: "Agent class", sort: labels, axis: { labelLimit: 220 } };
+  const y = { field: "agent", type: "nominal", title: "Agent group", sort: labels, axis: { labelLimit: 220 } };
   return {
     id: "roi-payback",
-    title: "ROI and payback by agent class",
+    title: "ROI and payback by agent group",
     description:
-      'Left: return on investment over the run per class (0 = break-even, bars with the 95% interval). Right: epochs to pay back the hardware and onboarding cost ("never" when it does not pay back within the run). ' +
-      report.classes
+      'Left: return on investment over the run per group (0 = break-even, bars with the 95% interval). Right: epochs to pay back the hardware and onboarding cost ("never" when it does not pay back within the run). ' +
+      report.groups
         .map((c) => `${c.name}: ROI ${formatEstimate(c.roi, "fraction")}, payback ${paybackText(c)}`)
         .join("; ") +
       ".",
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-      title: "ROI and payback by agent class",
+      title: "ROI and payback by agent group",
       config: baseConfig(),
       hconcat: [
         {
@@ -622,8 +622,8 @@ export function roiPaybackChart(report: RunReport): ChartDef {
       resolve: { scale: { fill: "shared", stroke: "shared" } },
     },
     table: {
-      columns: ["Agent class", "Role", "ROI (95% interval)", "Payback (epochs)", "Profit (USD)"],
-      rows: report.classes.map((c) => [
+      columns: ["Agent group", "Role", "ROI (95% interval)", "Payback (epochs)", "Profit (USD)"],
+      rows: report.groups.map((c) => [
         c.name,
         c.kind,
         formatEstimate(c.roi, "fraction"),
@@ -634,7 +634,7 @@ export function roiPaybackChart(report: RunReport): ChartDef {
   };
 }
 
-function paybackText(c: ClassRow): string {
+function paybackText(c: GroupRow): string {
   const p = c.paybackEpochs;
   if (p === undefined || !Number.isFinite(p.mean)) return "never";
   return formatEstimate(p, "epochs");
@@ -819,7 +819,7 @@ export function runCharts(report: RunReport, styles = groupStyles(report)): Char
   return [
     emissionChart(report),
     supplyChart(report),
-    rewardsByClassChart(report, styles),
+    rewardsByGroupChart(report, styles),
     leakageChart(report),
     captureChart(report, styles),
     roiPaybackChart(report),

@@ -110,7 +110,43 @@ export interface IntendedChange {
   apply(files: Map<string, string>): void;
 }
 
-export const INTENDED_CHANGES: IntendedChange[] = [];
+/** The report's and the glossary's wording for agent groups, before → now (the "groups-not-classes" change). */
+const GROUP_WORDING: ReadonlyArray<readonly [string, string]> = [
+  ["classes.csv", "groups.csv"],
+  ["agent class", "agent group"],
+  ["Agent class", "Agent group"],
+  ["rewards-by-class", "rewards-by-group"],
+  ["Each class's", "Each group's"],
+  ["Each class&#39;s", "Each group&#39;s"],
+  ["a farmer class", "a farmer group"],
+  ["per class (", "per group ("],
+  ["paid to the class.", "paid to the group."],
+  ["done by the class.", "done by the group."],
+  ["devices of the class after", "devices of the group after"],
+  ["from the class over the run", "from the group over the run"],
+];
+
+export const INTENDED_CHANGES: IntendedChange[] = [
+  {
+    id: "groups-not-classes",
+    reason:
+      'per-agent-group totals: classes.csv is now groups.csv and summary.json\'s "classes" is "groups"; the report ' +
+      'and glossary say "group" where they said "class" of an agent group (chart rewards-by-class is rewards-by-group), ' +
+      'so that "class" means only a device class',
+    apply(files) {
+      for (const [name, text] of [...files]) {
+        let next = text;
+        for (const [before, now] of GROUP_WORDING) next = next.replaceAll(before, now);
+        if (name.endsWith("summary.json")) next = next.replace(/^ {2}"classes": \{/m, '  "groups": {');
+        const renamed = name
+          .replace(/(^|\/)classes\.csv$/, "$1groups.csv")
+          .replace("rewards-by-class.svg", "rewards-by-group.svg");
+        if (renamed !== name) files.delete(name);
+        files.set(renamed, next);
+      }
+    },
+  },
+];
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();

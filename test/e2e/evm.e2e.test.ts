@@ -79,7 +79,7 @@ describe("e2e: EVM in the loop on a hardhat node (--network localhost)", functio
     expect(summary.evm.epochsChecked).to.equal(4);
     expect(summary.evm.transactions).to.be.greaterThan(0);
     expect(evm.output).to.match(/checked on the EVM \(localhost, chain 31337\): 4 epoch\(s\)/);
-    for (const file of ["timeseries.csv", "network.csv", "classes.csv", "lorenz.csv"]) {
+    for (const file of ["timeseries.csv", "network.csv", "groups.csv", "lorenz.csv"]) {
       const same = fs.readFileSync(path.join(evmDir, file)).equals(fs.readFileSync(path.join(exactDir, file)));
       expect(same, `${file} equals exact mode's`).to.equal(true);
     }

@@ -175,7 +175,7 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
     0,
   ]);
   fs.writeFileSync(
-    path.join(dir, "classes.csv"),
+    path.join(dir, "groups.csv"),
     csv(
       "run,seed,agent,kind,role,devicesEnd,devicesPeak,deviceEpochs,realWork,reportedWork,fakeWork,rewardTokens,rewardUsd,rewardShare,realWorkShare,captureRatio,costUsd,slashedTokens,slashedUsd,profitUsd,roi,paybackEpochs,detected,falselySlashed".split(
         ",",
@@ -194,9 +194,9 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
     }
     fs.writeFileSync(path.join(dir, "lorenz.csv"), csv("run,seed,series,point,population,share".split(","), lorenz));
   }
-  const classes: Record<string, unknown> = {};
+  const groupsOut: Record<string, unknown> = {};
   groups.forEach((a, i) => {
-    classes[a.name] = {
+    groupsOut[a.name] = {
       kind: a.kind,
       role: a.role,
       metrics: {
@@ -238,10 +238,10 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
       emitted: estimate(250_000, 0, runs),
       finalPrice: estimate(1.3, 0.02, runs),
     },
-    classes,
+    groups: groupsOut,
     verdictRule: VERDICT_RULE,
     command: `npm run simulate -- --scenario ${opts.scenarioName ?? "fixture-baseline"} --seed 1`,
-    files: ["summary.json", "timeseries.csv", "network.csv", "classes.csv", "lorenz.csv", "scenario.resolved.json"],
+    files: ["summary.json", "timeseries.csv", "network.csv", "groups.csv", "lorenz.csv", "scenario.resolved.json"],
   };
   const specs: { metric: string; comparator: Comparator; threshold: number | [number, number] }[] = [
     { metric: "leakage", comparator: "<=", threshold },

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { CLASS_METRICS, METRICS, TERMS, metricInfo } from "../../simulation/report/glossary";
-import { CLASS_GLOSSARY, HEADLINE_METRICS } from "../../simulation/measure/metrics";
+import { GROUP_METRICS, METRICS, TERMS, metricInfo } from "../../simulation/report/glossary";
+import { GROUP_GLOSSARY, HEADLINE_METRICS } from "../../simulation/measure/metrics";
 
 describe("report glossary", function () {
   it("defines every headline and per-class metric the simulator writes, with a label and a unit", function () {
@@ -11,9 +11,9 @@ describe("report glossary", function () {
       expect(info.unit, key).to.be.a("string").and.not.empty;
       expect(info.definition.length, key).to.be.greaterThan(20);
     }
-    for (const key of Object.keys(CLASS_GLOSSARY)) {
-      expect(CLASS_METRICS, key).to.have.property(key);
-      expect(metricInfo(key).definition, key).to.equal(CLASS_GLOSSARY[key as keyof typeof CLASS_GLOSSARY]);
+    for (const key of Object.keys(GROUP_GLOSSARY)) {
+      expect(GROUP_METRICS, key).to.have.property(key);
+      expect(metricInfo(key).definition, key).to.equal(GROUP_GLOSSARY[key as keyof typeof GROUP_GLOSSARY]);
     }
   });
 

@@ -15,14 +15,14 @@ describe("report inputs", function () {
       expect(run.epochs[0].emission).to.equal(10_000);
       expect(run.epochs[0].price).to.be.closeTo(0.9975, 1e-12); // mean of 1 and 0.995
       expect(run.cap).to.equal(1_000_000);
-      expect(run.classes.map((c) => c.kind)).to.deep.equal(["honest", "honest", "farmer", "farmer"]);
-      expect(Object.keys(run.epochs[0].rewardsByClass)).to.have.members([
+      expect(run.groups.map((c) => c.kind)).to.deep.equal(["honest", "honest", "farmer", "farmer"]);
+      expect(Object.keys(run.epochs[0].rewardsByGroup)).to.have.members([
         "honest-small",
         "honest-large",
         "sybil",
         "spoofer",
       ]);
-      expect(run.epochs[0].captureByClass).to.not.have.property("sybil"); // empty cell = not defined
+      expect(run.epochs[0].captureByGroup).to.not.have.property("sybil"); // empty cell = not defined
       expect(run.lorenz).to.have.length(101);
       expect(run.thresholds.map((t) => t.op)).to.deep.equal(["<=", "between", "<="]);
       expect(run.warnings).to.deep.equal([]);
@@ -67,7 +67,7 @@ describe("report inputs", function () {
       const dir = writeRunFixture(path.join(tmpDir("inputs"), "run"), { epochs: 2, runs: 1 });
       const file = path.join(dir, "timeseries.csv");
       fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/,sybil,/g, ",ghost,"));
-      expect(() => readRun(dir)).to.throw(/timeseries\.csv: agent "ghost" is not a class of summary\.json/);
+      expect(() => readRun(dir)).to.throw(/timeseries\.csv: agent "ghost" is not an agent group of summary\.json/);
     });
 
     it("judges summary.json's thresholds by the simulator's own rule: the same outcomes, no second opinion", function () {

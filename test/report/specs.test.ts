@@ -51,7 +51,7 @@ describe("report chart specs", function () {
     expect(charts.map((c) => c.id)).to.deep.equal([
       "emission",
       "supply",
-      "rewards-by-class",
+      "rewards-by-group",
       "leakage",
       "capture",
       "roi-payback",
@@ -76,7 +76,7 @@ describe("report chart specs", function () {
     for (const c of charts) {
       const titled = axisEncodings(c.spec).filter((e) => typeof e.title === "string");
       expect(titled.length, `${c.id} has titled axes`).to.be.greaterThan(0);
-      for (const e of titled) if (e.title !== "Agent class") expect(e.title as string, c.id).to.match(/\(.+\)/);
+      for (const e of titled) if (e.title !== "Agent group") expect(e.title as string, c.id).to.match(/\(.+\)/);
     }
   });
 
@@ -85,7 +85,7 @@ describe("report chart specs", function () {
   });
 
   it("stacks rewards by class in class order, honest classes first", function () {
-    const stacked = charts.find((c) => c.id === "rewards-by-class")!;
+    const stacked = charts.find((c) => c.id === "rewards-by-group")!;
     const enc = (stacked.spec as { encoding: { y: { stack: string }; color: { scale: { domain: string[] } } } })
       .encoding;
     expect(enc.y.stack).to.equal("zero");
@@ -122,23 +122,23 @@ describe("report chart specs", function () {
   it("ties a group's colours to its role and keeps them in every run it appears in", function () {
     const other: typeof run = {
       ...run,
-      classes: [
-        ...run.classes.filter((c) => c.kind === "farmer").reverse(),
-        ...run.classes.filter((c) => c.kind !== "farmer"),
+      groups: [
+        ...run.groups.filter((c) => c.kind === "farmer").reverse(),
+        ...run.groups.filter((c) => c.kind !== "farmer"),
       ],
     };
     const both = groupStyles(run, other);
     expect(both.map((s) => s.kind)).to.deep.equal(["honest", "honest", "farmer", "farmer"]);
     for (const s of both) expect(ROLE_AREA_COLOURS[s.kind]).to.include(s.fill);
     const scaleOf = (r: typeof run) => {
-      const c = runCharts(r, both).find((x) => x.id === "rewards-by-class")!;
+      const c = runCharts(r, both).find((x) => x.id === "rewards-by-group")!;
       const scale = (c.spec as { encoding: { color: { scale: { domain: string[]; range: string[] } } } }).encoding.color
         .scale;
       return new Map(scale.domain.map((d, i) => [d, scale.range[i]]));
     };
     expect([...scaleOf(other)]).to.deep.equal([...scaleOf(run)]);
     // a run that lacks a group keeps the colours of the others
-    const fewer: typeof run = { ...run, classes: run.classes.filter((c) => c.name !== "honest-small") };
+    const fewer: typeof run = { ...run, groups: run.groups.filter((c) => c.name !== "honest-small") };
     const f = scaleOf(fewer);
     expect(f.has("honest-small (honest)")).to.equal(false);
     for (const [label, colour] of f) expect(colour).to.equal(scaleOf(run).get(label));
@@ -149,8 +149,8 @@ describe("report chart specs", function () {
       epoch,
       emission: 2,
       cumulative: 2 * (epoch + 1),
-      rewardsByClass: { a: 1 },
-      captureByClass: {},
+      rewardsByGroup: { a: 1 },
+      captureByGroup: {},
     }));
     const { rows, k } = binEpochs(epochs);
     expect(k).to.equal(3);

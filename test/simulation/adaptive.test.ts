@@ -184,10 +184,10 @@ describe("simulation/engine: adaptive farmer under scripted lever changes", func
     expect(lines[1].split(",").slice(0, 5)).to.deep.equal(["0", String(a[0].seed), "0", "farmer", "sybil"]);
     const summary = JSON.parse(fs.readFileSync(path.join(dirs[0], "summary.json"), "utf8"));
     expect(summary.files).to.include("strategies.csv");
-    expect(summary.classes.farmer.kind).to.equal("adaptive");
-    expect(summary.classes.farmer.role).to.equal("farmer");
+    expect(summary.groups.farmer.kind).to.equal("adaptive");
+    expect(summary.groups.farmer.role).to.equal("farmer");
     const report = readRun(dirs[0]);
-    expect(report.classes.map((c) => c.name)).to.include("farmer");
+    expect(report.groups.map((c) => c.name)).to.include("farmer");
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { runReplicate, type ClassRow, type RunResult } from "../../simulation/engine";
+import { runReplicate, type GroupRow, type RunResult } from "../../simulation/engine";
 import { FastLedger } from "../../simulation/ledger/fast";
 import { FLAG_REASONS, type FlagReason, type Ledger } from "../../simulation/ledger/ledger";
 import { loadScenario, ScenarioError, type Scenario } from "../../simulation/scenario";
@@ -60,8 +60,8 @@ function runRecorded(name: string, overrides: Record<string, unknown>): { r: Run
   return { r, ledger };
 }
 
-function group(r: RunResult, agent: string): ClassRow {
-  const row = r.classes.find((c) => c.agent === agent);
+function group(r: RunResult, agent: string): GroupRow {
+  const row = r.groups.find((c) => c.agent === agent);
   if (row === undefined) throw new Error(`no group ${agent}`);
   return row;
 }
@@ -69,7 +69,7 @@ function group(r: RunResult, agent: string): ClassRow {
 /** Flags per device-epoch of a group, and the honest groups' false flags per device-epoch. */
 function flagRates(r: RunResult, agent: string): { fake: number; honest: number } {
   const f = group(r, agent);
-  const honest = r.classes.filter((c) => c.role === "honest");
+  const honest = r.groups.filter((c) => c.role === "honest");
   const falseFlags = honest.reduce((a, c) => a + c.falselySlashed, 0);
   const deviceEpochs = honest.reduce((a, c) => a + c.deviceEpochs, 0);
   return { fake: f.detected / f.deviceEpochs, honest: falseFlags / deviceEpochs };
@@ -85,7 +85,7 @@ describe("simulation attack repertoire", function () {
     it("does no real work and reports what honest devices of the class report", function () {
       const r = run("fake-work", { ...base, "agents[2].mode": "mimic" });
       const fake = group(r, "fake-reporters");
-      const honest = r.classes.filter((c) => c.role === "honest");
+      const honest = r.groups.filter((c) => c.role === "honest");
       const honestPerDevice =
         honest.reduce((a, c) => a + c.reportedWork, 0) / honest.reduce((a, c) => a + c.deviceEpochs, 0);
       expect(fake.realWork).to.equal(0);
@@ -125,7 +125,7 @@ describe("simulation attack repertoire", function () {
       const a = run("fake-work", { epochs: 60 });
       const b = run("fake-work", { epochs: 60, "agents[2].mode": "inflate" });
       expect(b.metrics).to.deep.equal(a.metrics);
-      expect(b.classes).to.deep.equal(a.classes);
+      expect(b.groups).to.deep.equal(a.groups);
     });
 
     it("pays its own setup and running costs when given (cheap identities instead of hardware)", function () {
@@ -312,7 +312,7 @@ describe("simulation attack repertoire", function () {
   describe("gpu-compute", function () {
     it("runs: mimicking fakes do no real work, the burst flood is caught by its registrations, the trickle is not", function () {
       const { r, ledger } = runRecorded("gpu-compute", {});
-      const index = new Map(r.classes.map((c, i) => [c.agent, i]));
+      const index = new Map(r.groups.map((c, i) => [c.agent, i]));
       const byReason = (agent: string, reason: FlagReason) =>
         ledger.flags.filter((f) => f.group === index.get(agent) && f.reason === reason).length;
       const fakes = group(r, "fake-gpus");

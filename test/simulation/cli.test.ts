@@ -7,7 +7,7 @@ import { main, parseArgs, UsageError } from "../../simulation/cli";
 
 /** What one simulate run writes before its report. */
 const RUN_FILES = [
-  "classes.csv",
+  "groups.csv",
   "lorenz.csv",
   "network.csv",
   "scenario.resolved.json",

@@ -112,7 +112,7 @@ describe("simulation/emissionFormula: emission formulas over network state", fun
           expect(warnings.some((w) => w.startsWith("Simulation only, not deployable as simulated: emission.formula")))
             .to.be.true;
         }
-        for (const csv of ["network.csv", "timeseries.csv", "classes.csv", "lorenz.csv"]) {
+        for (const csv of ["network.csv", "timeseries.csv", "groups.csv", "lorenz.csv"]) {
           const text = fs.readFileSync(path.join(dir, name, csv), "utf8");
           if (name === "constant") files[csv] = text;
           else expect(text, csv).to.equal(files[csv]);

@@ -82,7 +82,7 @@ describe("simulation/engine", function () {
     const r = run(
       withAgents([{ name: "fake", kind: "fakeWork", count: 20, inflation: 4, workCv: 0, hardwareSpread: 0 }]),
     );
-    const fake = r.classes.find((c) => c.agent === "fake")!;
+    const fake = r.groups.find((c) => c.agent === "fake")!;
     expect(r.metrics.leakage).to.be.closeTo((fake.rewardShare as number) * 0.75, 1e-9);
     expect(fake.captureRatio).to.be.greaterThan(2);
   });
@@ -95,7 +95,7 @@ describe("simulation/engine", function () {
     const dear = run(
       withAgents([swarm], { minBond: 2000, detection: { sybil: 0.01 }, densityScaling: { enabled: false } }),
     );
-    const size = (r: ReturnType<typeof run>) => r.classes.find((c) => c.agent === "swarm")!.devicesEnd;
+    const size = (r: ReturnType<typeof run>) => r.groups.find((c) => c.agent === "swarm")!.devicesEnd;
     expect(size(cheap)).to.be.greaterThan(100);
     expect(size(dear)).to.be.lessThan(100);
     expect(dear.metrics.leakage!).to.be.lessThan(cheap.metrics.leakage!);
@@ -129,7 +129,7 @@ describe("simulation/engine", function () {
     const devices = r.groupSeries.filter((g) => g.agent === "merc").map((g) => g.devices);
     expect(Math.max(...devices)).to.be.greaterThan(0);
     const sold = r.groupSeries.filter((g) => g.agent === "merc").reduce((a, g) => a + g.tokensSold, 0);
-    const earned = r.classes.find((c) => c.agent === "merc")!.rewardTokens;
+    const earned = r.groups.find((c) => c.agent === "merc")!.rewardTokens;
     expect(sold).to.be.at.least(earned * 0.99);
   });
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { runReplicate, type ClassRow, type RunResult } from "../../simulation/engine";
+import { runReplicate, type GroupRow, type RunResult } from "../../simulation/engine";
 import { costUsd, profitUsd } from "../../simulation/measure/metrics";
 import { loadScenario } from "../../simulation/scenario";
 import { supplyOf } from "../../simulation/supply";
@@ -10,8 +10,8 @@ function run(name: string, overrides: Record<string, unknown> = {}, replicate = 
   return runReplicate(scenario, supplyOf(scenario), replicate, { series: true, mode: "fast" });
 }
 
-function group(r: RunResult, agent: string): ClassRow {
-  const row = r.classes.find((c) => c.agent === agent);
+function group(r: RunResult, agent: string): GroupRow {
+  const row = r.groups.find((c) => c.agent === agent);
   if (row === undefined) throw new Error(`no group ${agent}`);
   return row;
 }
@@ -29,7 +29,7 @@ describe("simulation farmer economics", function () {
       ["adaptive-farmer", {}],
     ] as const) {
       const r = run(name, overrides);
-      for (const c of r.classes) {
+      for (const c of r.groups) {
         const scale = Math.max(1, Math.abs(c.rewardUsd), c.costUsd);
         expect(c.profitUsd, `${name}/${c.agent} profit`).to.be.closeTo(profitUsd(c), 1e-9 * scale);
         expect(c.costUsd, `${name}/${c.agent} cost`).to.be.closeTo(costUsd(c), 1e-9 * scale);
@@ -44,7 +44,7 @@ describe("simulation farmer economics", function () {
     const r = run("sybil-swarm", { ...FIXED_PRICE, "levers.densityScaling.enabled": false });
     const sybil = group(r, "sybil");
     expect(sybil.slashedUsd).to.be.greaterThan(0);
-    for (const c of r.classes) expect(Math.abs(c.bondGainUsd), c.agent).to.be.below(1e-6 * (1 + c.costUsd));
+    for (const c of r.groups) expect(Math.abs(c.bondGainUsd), c.agent).to.be.below(1e-6 * (1 + c.costUsd));
   });
 
   it("a profitable swarm grows without churning: it buys devices only to grow or replace caught ones", function () {

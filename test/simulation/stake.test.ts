@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { drawExtraStake, runReplicate, type ClassRow, type RunResult } from "../../simulation/engine";
+import { drawExtraStake, runReplicate, type GroupRow, type RunResult } from "../../simulation/engine";
 import { Rng } from "../../simulation/random";
 import { loadScenario } from "../../simulation/scenario";
 import { supplyOf } from "../../simulation/supply";
@@ -27,8 +27,8 @@ function run(overrides: Record<string, unknown>, mode: "fast" | "exact" = "fast"
   return runReplicate(scenario, supplyOf(scenario), 0, { series: false, mode });
 }
 
-function group(r: RunResult, agent: string): ClassRow {
-  const row = r.classes.find((c) => c.agent === agent);
+function group(r: RunResult, agent: string): GroupRow {
+  const row = r.groups.find((c) => c.agent === agent);
   if (row === undefined) throw new Error(`no group ${agent}`);
   return row;
 }
