@@ -83,16 +83,16 @@ contract RewardDistributor is IRewardDistributor, AccessControl, EIP712, Pausabl
     /// @param immediateBps_ Share of each claim paid at once; 10000 disables vesting.
     /// @param vestingDuration_ Linear vesting of the rest, in seconds; must be 0 exactly when `immediateBps_` is 10000.
     /// @param admin Holder of `DEFAULT_ADMIN_ROLE`: sets the oracle set, grants the guardian and pauser roles.
-    /// @param oracleMembers The oracle set whose signatures `postEpoch` needs.
-    /// @param oracleThreshold How many distinct members must sign each post (`m` of `n`).
+    /// @param oracleMembers_ The oracle set whose signatures `postEpoch` needs.
+    /// @param oracleThreshold_ How many distinct members must sign each post (`m` of `n`).
     constructor(
         address controller_,
         uint256 challengeWindow_,
         uint256 immediateBps_,
         uint256 vestingDuration_,
         address admin,
-        address[] memory oracleMembers,
-        uint256 oracleThreshold
+        address[] memory oracleMembers_,
+        uint256 oracleThreshold_
     ) EIP712("DePIN Lab Rewards", "1") {
         if (controller_ == address(0) || admin == address(0)) revert RewardsZeroAddress();
         if (challengeWindow_ > MAX_CHALLENGE_WINDOW) {
@@ -112,7 +112,7 @@ contract RewardDistributor is IRewardDistributor, AccessControl, EIP712, Pausabl
         immediateBps = immediateBps_;
         vestingDuration = vestingDuration_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
-        _setOracleSet(oracleMembers, oracleThreshold);
+        _setOracleSet(oracleMembers_, oracleThreshold_);
     }
 
     /// @inheritdoc IRewardDistributor
