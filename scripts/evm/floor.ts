@@ -1,0 +1,121 @@
+/**
+ * `npm run bench:evm:floor`: the in-process network's own ceiling, with none of the system's work around it — how
+ * many transactions per second Hardhat's in-process network (EDR) takes when every one is signed beforehand, sent
+ * with `eth_sendRawTransaction` and mined many to a block. It bounds what `npm run bench:evm` can reach: no
+ * EVM-in-the-loop run sends system transactions faster than this floor allows for plain transfers. A benchmark,
+ * not a test: it measures and prints.
+ *
+ *   npm run bench:evm:floor              # FLOOR_TRANSACTIONS=2000 FLOOR_ROUNDS=3 by default
+ *
+ * Two workloads per round, each from `transactions` fresh senders (one transaction each, so nonces never queue):
+ * plain ETH transfers (21,000 gas) and ERC-20 transfers of an OpenZeppelin token (~50,000 gas: the token
+ * movement every claim ends with). Signing is done before the clock starts; the clock covers sending and mining.
+ * The last line is one JSON object with the median transactions per second of each workload.
+ */
+import hre from "hardhat";
+import { getCreateAddress, type Interface } from "ethers";
+import { LocalKey } from "./keys";
+import { BLOCK_GAS_LIMIT, GAS_PRICE, SENDER_BALANCE, type RpcClient } from "./transactions";
+
+/** `hardhat run` passes no arguments to a script: the sizes come from the environment. */
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: expected a positive integer, got ${raw}`);
+  return value;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Sends every raw transaction without waiting for each, mines one block, checks all were mined; returns seconds. */
+async function sendAndMine(client: RpcClient, raws: readonly string[]): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await Promise.all(raws.map((raw) => client.request({ method: "eth_sendRawTransaction", params: [raw] })));
+  await client.request({ method: "evm_mine", params: [] });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const block = (await client.request({ method: "eth_getBlockByNumber", params: ["latest", false] })) as {
+    transactions: string[];
+  };
+  if (block.transactions.length !== raws.length) {
+    throw new Error(`mined ${block.transactions.length} of ${raws.length} transactions in one block`);
+  }
+  return seconds;
+}
+
+async function main(): Promise<void> {
+  const count = positive("FLOOR_TRANSACTIONS", 2_000);
+  const rounds = positive("FLOOR_ROUNDS", 3);
+  const client = hre.network.provider as RpcClient;
+  const chainId = BigInt(hre.network.config.chainId ?? 31337);
+  await client.request({ method: "evm_setAutomine", params: [false] });
+  await client.request({ method: "evm_setIntervalMining", params: [0] });
+  await client.request({ method: "evm_setBlockGasLimit", params: ["0x" + BLOCK_GAS_LIMIT.toString(16)] });
+
+  // the token's minter is a local key too, so the set-up is raw transactions sent in bulk like the measured ones
+  const minter = LocalKey.derive(0, "floor-minter", 0);
+  const balance = "0x" + SENDER_BALANCE.toString(16);
+  await client.request({ method: "hardhat_setBalance", params: [minter.address, balance] });
+  const factory = await hre.ethers.getContractFactory("DePINToken");
+  const deployData = (await factory.getDeployTransaction("Floor", "FLR", 10n ** 30n)).data;
+  let minterNonce = 0;
+  const fromMinter = (to: string | null, data: string, gasLimit: bigint) =>
+    minter.signTransaction({ chainId, nonce: minterNonce++, gasPrice: GAS_PRICE, gasLimit, to: to ?? "0x", data });
+  await sendAndMine(client, [fromMinter(null, deployData, 5_000_000n)]);
+  const tokenAddress = getCreateAddress({ from: minter.address, nonce: 0 });
+  const token = factory.attach(tokenAddress) as unknown as { interface: Interface };
+  const recipient = "0x000000000000000000000000000000000000f100";
+
+  const perRound: Array<{ transfer: number; erc20: number }> = [];
+  for (let round = 0; round < rounds; round++) {
+    const keys = Array.from({ length: count }, (_, i) => LocalKey.derive(round, "floor", i));
+    await Promise.all(keys.map((k) => client.request({ method: "hardhat_setBalance", params: [k.address, balance] })));
+    // every sender gets tokens: one block of mints by the minter
+    const mint = (to: string) => token.interface.encodeFunctionData("mint", [to, 10n ** 18n]);
+    await sendAndMine(
+      client,
+      keys.map((k) => fromMinter(tokenAddress, mint(k.address), 100_000n)),
+    );
+
+    const transfers = keys.map((k) =>
+      k.signTransaction({
+        chainId,
+        nonce: 0,
+        gasPrice: GAS_PRICE,
+        gasLimit: 21_000n,
+        to: recipient,
+        value: 1n,
+        data: "0x",
+      }),
+    );
+    const t1 = await sendAndMine(client, transfers);
+    const data = token.interface.encodeFunctionData("transfer", [recipient, 1n]);
+    // nonce 1: each sender's second transaction
+    const erc20 = keys.map((k) =>
+      k.signTransaction({ chainId, nonce: 1, gasPrice: GAS_PRICE, gasLimit: 100_000n, to: tokenAddress, data }),
+    );
+    const t2 = await sendAndMine(client, erc20);
+    perRound.push({ transfer: count / t1, erc20: count / t2 });
+    console.log(
+      `round ${round + 1}: ${count} ETH transfers ${(t1 * 1000).toFixed(0)} ms (${Math.round(count / t1)} tx/s), ` +
+        `${count} ERC-20 transfers ${(t2 * 1000).toFixed(0)} ms (${Math.round(count / t2)} tx/s)`,
+    );
+  }
+  console.log(
+    JSON.stringify({
+      transactions: count,
+      rounds,
+      node: process.version,
+      ethTransfersPerSecond: Math.round(median(perRound.map((r) => r.transfer))),
+      erc20TransfersPerSecond: Math.round(median(perRound.map((r) => r.erc20))),
+    }),
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
