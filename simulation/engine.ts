@@ -1319,8 +1319,9 @@ export function startReplicate(
   /** Challenges and the anomaly detector: sets `eligible` and the flagged list. */
   function detectionPass(): void {
     const len = table.n;
-    if (!detectorOn && pDetect.every((p) => p === 0)) {
-      // nothing can be flagged: skip the pass (only undo last epoch's flags if any device kept one)
+    if (!detectorOn && groups.every((g) => g.devices === 0 || pDetect[g.index] === 0)) {
+      // nothing can be flagged (no device of a group that can be challenged is present; the pass would draw for
+      // none): skip it, only undoing last epoch's flags if any device kept one
       if (flaggedCount > 0) d.eligible.fill(1, 0, len);
       flaggedCount = 0;
       return;
