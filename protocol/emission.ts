@@ -73,9 +73,10 @@ export function periodPowerUp(factorWad: bigint, periods: bigint): bigint {
 export class ScheduleParamsError extends Error {
   constructor(
     readonly field: string,
-    message: string,
+    /** What was expected, without the field name (the message is `ScheduleParams.<field>: <reason>`). */
+    readonly reason: string,
   ) {
-    super(`ScheduleParams.${field}: ${message}`);
+    super(`ScheduleParams.${field}: ${reason}`);
     this.name = "ScheduleParamsError";
   }
 }
@@ -111,38 +112,58 @@ export function exponentialFactorWad(halfLifeEpochs: bigint): bigint {
   return lo;
 }
 
-function field(params: ScheduleParams, name: keyof ScheduleParams): bigint {
-  const value = params[name];
-  if (value === undefined) return 0n;
-  if (typeof value !== "bigint") throw new ScheduleParamsError(name, `expected a bigint, got ${typeof value}`);
-  return value;
-}
-
 function requireInRange(name: string, value: bigint, min: bigint, max: bigint): void {
   if (value < min || value > max)
     throw new ScheduleParamsError(name, `expected ${min} ≤ ${name} ≤ ${max}, got ${value}`);
 }
 
-function requireUnused(params: ScheduleParams, names: (keyof ScheduleParams)[]): void {
-  for (const name of names) {
-    if (field(params, name) !== 0n) {
-      throw new ScheduleParamsError(name, `not used by the "${params.curve}" curve; omit it or set 0n`);
-    }
-  }
-}
-
 /**
- * Validates `params` with the same rules as the `EmissionSchedule` constructor and returns them with every field
- * present. Throws {@link ScheduleParamsError} naming the first bad field.
+ * Collects the problems of one schedule in the order the `EmissionSchedule` constructor checks them (so the first is
+ * the one it reverts with). A check that depends on a bad field uses the bound that field would have had instead
+ * (a decrement is checked against the cap when the initial emission is itself out of range), so one mistake is
+ * reported once, not again through every field compared with it.
  */
-export function resolveSchedule(params: ScheduleParams): ResolvedSchedule {
-  if (!CURVES.includes(params.curve)) {
-    throw new ScheduleParamsError("curve", `expected one of ${CURVES.join(", ")}, got ${String(params.curve)}`);
-  }
-  const cap = field(params, "cap");
-  const initialEmission = field(params, "initialEmission");
-  requireInRange("cap", cap, 1n, MAX_CAP);
-  requireInRange("initialEmission", initialEmission, 1n, cap);
+function checkSchedule(params: ScheduleParams): { resolved: ResolvedSchedule; problems: ScheduleParamsError[] } {
+  const problems: ScheduleParamsError[] = [];
+  const problem = (name: string, reason: string) => problems.push(new ScheduleParamsError(name, reason));
+  /** The field as a bigint (absent = 0n), or undefined (and a problem) when it is not a bigint. */
+  const field = (name: keyof ScheduleParams): bigint | undefined => {
+    const value = params[name];
+    if (value === undefined) return 0n;
+    if (typeof value !== "bigint") {
+      problem(name, `expected a bigint, got ${typeof value}`);
+      return undefined;
+    }
+    return value;
+  };
+  /** Whether the field is in [min, max]; a problem names the range otherwise. */
+  const inRange = (name: string, value: bigint | undefined, min: bigint, max: bigint): value is bigint => {
+    if (value === undefined) return false;
+    if (value >= min && value <= max) return true;
+    const absent = params[name as keyof ScheduleParams] === undefined;
+    problem(
+      name,
+      absent
+        ? `required by the "${params.curve}" curve: expected ${min} ≤ ${name} ≤ ${max}`
+        : `expected ${min} ≤ ${name} ≤ ${max}, got ${value}`,
+    );
+    return false;
+  };
+  const unused = (names: (keyof ScheduleParams)[]): void => {
+    for (const name of names) {
+      const value = field(name);
+      if (value !== undefined && value !== 0n)
+        problem(name, `not used by the "${params.curve}" curve; omit it or set it to 0`);
+    }
+  };
+  const curveKnown = CURVES.includes(params.curve);
+  if (!curveKnown) problem("curve", `expected one of ${CURVES.join(", ")}, got ${String(params.curve)}`);
+  const capValue = field("cap");
+  const initialValue = field("initialEmission");
+  const capOk = inRange("cap", capValue, 1n, MAX_CAP);
+  const cap = capOk ? capValue : MAX_CAP;
+  const initialOk = inRange("initialEmission", initialValue, 1n, cap);
+  const initialEmission = initialOk ? initialValue : cap;
   const resolved: ResolvedSchedule = {
     curve: params.curve,
     initialEmission,
@@ -153,40 +174,60 @@ export function resolveSchedule(params: ScheduleParams): ResolvedSchedule {
     periodEpochs: 0n,
     halfLifeEpochs: 0n,
   };
+  if (!curveKnown) return { resolved, problems };
   switch (params.curve) {
     case "constant":
-      requireUnused(params, ["decrement", "floor", "factorWad", "periodEpochs", "halfLifeEpochs"]);
+      unused(["decrement", "floor", "factorWad", "periodEpochs", "halfLifeEpochs"]);
       break;
-    case "linear":
-      requireUnused(params, ["factorWad", "periodEpochs", "halfLifeEpochs"]);
-      resolved.decrement = field(params, "decrement");
-      resolved.floor = field(params, "floor");
-      requireInRange("decrement", resolved.decrement, 1n, initialEmission);
-      requireInRange("floor", resolved.floor, 0n, initialEmission);
+    case "linear": {
+      unused(["factorWad", "periodEpochs", "halfLifeEpochs"]);
+      const decrement = field("decrement");
+      if (inRange("decrement", decrement, 1n, initialEmission)) resolved.decrement = decrement;
+      const floor = field("floor");
+      if (inRange("floor", floor, 0n, initialEmission)) resolved.floor = floor;
       break;
-    case "step":
-      requireUnused(params, ["decrement", "floor", "halfLifeEpochs"]);
-      resolved.factorWad = field(params, "factorWad");
-      resolved.periodEpochs = field(params, "periodEpochs");
-      requireInRange("factorWad", resolved.factorWad, 1n, MAX_FACTOR_WAD);
-      requireInRange("periodEpochs", resolved.periodEpochs, 1n, MAX_PERIOD_EPOCHS);
+    }
+    case "step": {
+      unused(["decrement", "floor", "halfLifeEpochs"]);
+      const factorWad = field("factorWad");
+      if (inRange("factorWad", factorWad, 1n, MAX_FACTOR_WAD)) resolved.factorWad = factorWad;
+      const periodEpochs = field("periodEpochs");
+      if (inRange("periodEpochs", periodEpochs, 1n, MAX_PERIOD_EPOCHS)) resolved.periodEpochs = periodEpochs;
       break;
+    }
     case "exponential": {
-      requireUnused(params, ["decrement", "floor", "periodEpochs"]);
-      resolved.halfLifeEpochs = field(params, "halfLifeEpochs");
-      const derived = exponentialFactorWad(resolved.halfLifeEpochs);
-      const given = field(params, "factorWad");
-      if (given !== 0n && given !== derived) {
-        throw new ScheduleParamsError(
-          "factorWad",
-          `must be omitted or equal exponentialFactorWad(${resolved.halfLifeEpochs}) = ${derived}, got ${given}`,
-        );
+      unused(["decrement", "floor", "periodEpochs"]);
+      const halfLife = field("halfLifeEpochs");
+      resolved.periodEpochs = 1n;
+      if (!inRange("halfLifeEpochs", halfLife, 1n, MAX_HALF_LIFE_EPOCHS)) break;
+      resolved.halfLifeEpochs = halfLife;
+      const derived = exponentialFactorWad(halfLife);
+      const given = field("factorWad");
+      if (given !== undefined && given !== 0n && given !== derived) {
+        problem("factorWad", `must be omitted or equal exponentialFactorWad(${halfLife}) = ${derived}, got ${given}`);
       }
       resolved.factorWad = derived;
-      resolved.periodEpochs = 1n;
       break;
     }
   }
+  return { resolved, problems };
+}
+
+/**
+ * Every problem of `params` under the rules of the `EmissionSchedule` constructor, each naming its field; empty when
+ * the schedule is valid. The first is the one {@link resolveSchedule} throws (and the contract reverts with).
+ */
+export function scheduleProblems(params: ScheduleParams): ScheduleParamsError[] {
+  return checkSchedule(params).problems;
+}
+
+/**
+ * Validates `params` with the same rules as the `EmissionSchedule` constructor and returns them with every field
+ * present. Throws {@link ScheduleParamsError} naming the first bad field ({@link scheduleProblems} lists them all).
+ */
+export function resolveSchedule(params: ScheduleParams): ResolvedSchedule {
+  const { resolved, problems } = checkSchedule(params);
+  if (problems.length > 0) throw problems[0];
   return resolved;
 }
 

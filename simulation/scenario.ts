@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import YAML from "yaml";
 import { z } from "zod";
 import { DENSITY_PRESETS, HIP17_DEFAULT } from "../protocol/density";
-import { resolveSchedule, ScheduleParamsError } from "../protocol/emission";
+import { scheduleProblems, ScheduleParamsError, type ScheduleParams } from "../protocol/emission";
 import { emissionSegmentSpecs, scheduleParamsOfSegment } from "./emissionSpec";
 import { checkFormula, FormulaError, PATH_VARIABLES } from "./formula";
 import { checkFormulaSegment } from "./emissionFormula";
@@ -992,15 +992,16 @@ function emissionIssues(s: Scenario, ctx: z.RefinementCtx): void {
       }
       return;
     }
-    // the protocol's own checks (ranges, unused parameters)
+    // the protocol's own checks (ranges, unused parameters), every problem of the segment
+    let params: ScheduleParams;
     try {
-      resolveSchedule(scheduleParamsOfSegment(e));
+      params = scheduleParamsOfSegment(e); // derives an exponential's initial emission, which can fail on its own
     } catch (err) {
-      const field = err instanceof ScheduleParamsError ? err.field : "curve";
-      const message =
-        err instanceof ScheduleParamsError ? err.message.replace(/^ScheduleParams\.\w+: /, "") : String(err);
-      issue(field, message);
+      if (err instanceof ScheduleParamsError) issue(err.field, err.reason);
+      else issue("curve", String(err));
+      return;
     }
+    for (const problem of scheduleProblems(params)) issue(problem.field, problem.reason);
   });
 }
 

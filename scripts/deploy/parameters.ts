@@ -2,8 +2,10 @@
  * Deploy parameters: the schema of `ignition/parameters/<network>.json`, validated with zod before anything is sent,
  * and the resolution of the two placeholders a file may use (`"deployer"` for an address, `"auto"` for genesis).
  *
- * File format (JSON; every amount in token wei as a decimal string, optionally with an exponent: `"1e27"`,
- * `"164383e18"`, `"1.5e18"` — the value must be a whole number of wei):
+ * File format (JSON). Token amounts are in wei, as a decimal string, optionally with an exponent: `"1e27"`,
+ * `"164383e18"`, `"1.5e18"` (the value must be a whole number of wei); `factorWad` is a fixed-point number with 18
+ * decimals written the same way (`"0.85e18"`); durations are whole seconds, shares basis points (10000 = 100%),
+ * `periodEpochs` / `halfLifeEpochs` whole epochs, each a JSON number or a string:
  * ```
  * { "token":      { "name", "symbol", "cap" },
  *   "epochs":     { "genesis": unix seconds | "auto", "epochLength": seconds },
@@ -22,12 +24,16 @@
  * An address may be written `"deployer"` (the account that sends the deployment); a recipient or role holder may be
  * written `"timelock"` (the TimelockController of this deployment, e.g. treasury = governance, slasher = governance). `"genesis": "auto"` means the
  * timestamp of the latest block when the deployment starts; it is resolved once and kept for resumed runs.
+ * A file with several problems reports every one at once (`DeployParametersError.problems`), each naming its field
+ * and what was expected: the schema's, the cross-field rules' (splits, recipients, vesting, oracle threshold) and
+ * every schedule problem `protocol/emission.ts` finds; a cross-field rule is checked whenever the fields it reads are
+ * valid on their own, even when other sections are not.
  * This module has no dependency on compiled artifacts (task files import it at load time).
  */
 import fs from "node:fs";
 import { getAddress, isAddress } from "ethers";
 import { z } from "zod";
-import { CURVES, type ScheduleParams, ScheduleParamsError, resolveSchedule } from "../../protocol/emission";
+import { CURVES, type ScheduleParams, scheduleProblems } from "../../protocol/emission";
 
 /** Bounds enforced by the contracts, repeated here so a bad file fails before the first transaction. */
 export const LIMITS = {
@@ -90,22 +96,56 @@ function parseAmount(value: string | number): bigint | undefined {
   return digits % divisor === 0n ? digits / divisor : undefined;
 }
 
-function amount(max: bigint = (1n << 256n) - 1n, min = 0n) {
-  return z.union([z.string(), z.number()]).transform((raw, ctx) => {
-    const value = parseAmount(raw);
-    if (value === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        message: `expected a whole non-negative number of wei as a string like "1000", "1e27" or "1.5e18", got ${JSON.stringify(raw)}`,
-      });
-      return z.NEVER;
-    }
-    if (value < min || value > max) {
-      ctx.addIssue({ code: "custom", message: `expected ${min} ≤ value ≤ ${max}, got ${value}` });
-      return z.NEVER;
-    }
-    return value;
-  });
+/** What an integer field counts, as its error messages say it. */
+const UNITS = {
+  wei: { what: "a whole non-negative number of wei as a string", like: '"1000", "1e27" or "1.5e18"', name: "wei" },
+  wad: {
+    what: "a fixed-point number with 18 decimals (1e18 = 1.0), whole in its last decimal, as a string",
+    like: '"0.85e18" or "500000000000000000"',
+    name: "(1e18 = 1.0)",
+  },
+  seconds: { what: "a whole non-negative number of seconds", like: '3600 or "86400"', name: "seconds" },
+  unixSeconds: { what: "a unix time in whole seconds", like: "1798761600", name: "(unix seconds)" },
+  bps: { what: "a whole number of basis points (10000 = 100%)", like: "2500", name: "basis points" },
+  epochs: { what: "a whole number of epochs", like: "12", name: "epochs" },
+} as const;
+type Unit = keyof typeof UNITS;
+
+/** "30 days" / "2 hours" for a whole number of days or hours of seconds, else "". */
+function duration(seconds: bigint): string {
+  if (seconds >= 86_400n && seconds % 86_400n === 0n) return ` (${seconds / 86_400n} days)`;
+  if (seconds >= 3_600n && seconds % 3_600n === 0n) return ` (${seconds / 3_600n} hours)`;
+  return "";
+}
+
+/** Parses one integer field in `unit` and checks min ≤ value ≤ max, or adds an issue saying what was expected. */
+function parseCount(
+  raw: string | number,
+  ctx: z.RefinementCtx,
+  unit: Unit,
+  min: bigint,
+  max: bigint,
+  expected = `expected ${UNITS[unit].what}, e.g. ${UNITS[unit].like}`,
+): bigint | typeof z.NEVER {
+  const value = parseAmount(raw);
+  if (value === undefined) {
+    ctx.addIssue({ code: "custom", message: `${expected}, got ${JSON.stringify(raw)}` });
+    return z.NEVER;
+  }
+  if (value < min || value > max) {
+    const hint = unit === "seconds" ? duration(max) : "";
+    ctx.addIssue({
+      code: "custom",
+      message: `expected ${min} ≤ value ≤ ${max} ${UNITS[unit].name}${hint}, got ${value}`,
+    });
+    return z.NEVER;
+  }
+  return value;
+}
+
+/** An integer field in `unit` (wei by default), within [min, max]. */
+function amount(unit: Unit = "wei", max: bigint = (1n << 256n) - 1n, min = 0n) {
+  return z.union([z.string(), z.number()]).transform((raw, ctx) => parseCount(raw, ctx, unit, min, max));
 }
 
 function addressOr(placeholders: string[]) {
@@ -132,13 +172,13 @@ const addressList = z
   .array(nonZeroAddress)
   .refine((list) => new Set(list).size === list.length, { message: "expected no duplicate addresses" });
 
-const bps = amount(LIMITS.bps);
+const bps = amount("bps", LIMITS.bps);
 
 const deviceClass = z.strictObject({
   id: z.number().int().min(0).max(255),
-  name: z.string().min(1),
-  rewardWeightBps: amount(LIMITS.maxClassWeightBps, 1n),
-  minBond: amount(LIMITS.maxUint128),
+  name: z.string().min(1, "expected a non-empty string"),
+  rewardWeightBps: amount("bps", LIMITS.maxClassWeightBps, 1n),
+  minBond: amount("wei", LIMITS.maxUint128),
   enabled: z.boolean(),
 });
 
@@ -148,21 +188,34 @@ const schedule = z.strictObject({
   cap: amount(),
   decrement: amount().optional(),
   floor: amount().optional(),
-  factorWad: amount().optional(),
-  periodEpochs: amount().optional(),
-  halfLifeEpochs: amount().optional(),
+  factorWad: amount("wad").optional(),
+  periodEpochs: amount("epochs").optional(),
+  halfLifeEpochs: amount("epochs").optional(),
 });
 
 export const deployParametersSchema = z.strictObject({
   $comment: z.string().optional(),
   token: z.strictObject({
-    name: z.string().min(1),
-    symbol: z.string().min(1),
-    cap: amount(LIMITS.maxUint128, 1n),
+    name: z.string().min(1, "expected a non-empty string"),
+    symbol: z.string().min(1, "expected a non-empty string"),
+    cap: amount("wei", LIMITS.maxUint128, 1n),
   }),
   epochs: z.strictObject({
-    genesis: z.union([z.literal("auto"), amount((1n << 64n) - 1n)]),
-    epochLength: amount((1n << 64n) - 1n, 1n),
+    genesis: z
+      .union([z.string(), z.number()])
+      .transform((raw, ctx) =>
+        raw === "auto"
+          ? ("auto" as const)
+          : parseCount(
+              raw,
+              ctx,
+              "unixSeconds",
+              0n,
+              (1n << 64n) - 1n,
+              `expected "auto" or ${UNITS.unixSeconds.what}, e.g. ${UNITS.unixSeconds.like}`,
+            ),
+      ),
+    epochLength: amount("seconds", (1n << 64n) - 1n, 1n),
   }),
   schedule,
   splits: z
@@ -171,19 +224,15 @@ export const deployParametersSchema = z.strictObject({
       message: "expected devicePoolBps + treasuryBps + ecosystemBps = 10000",
     }),
   recipients: z.strictObject({ treasury: nonZeroAddress, ecosystem: nonZeroAddress.nullable() }),
-  rewards: z
-    .strictObject({
-      challengeWindow: amount(LIMITS.maxChallengeWindow),
-      immediateBps: bps,
-      vestingDuration: amount(LIMITS.maxVestingDuration),
-    })
-    .refine((r) => (r.immediateBps === LIMITS.bps) === (r.vestingDuration === 0n), {
-      message: "expected vestingDuration = 0 exactly when immediateBps = 10000",
-      path: ["vestingDuration"],
-    }),
+  // vestingDuration = 0 exactly when immediateBps = 10000: a cross-field rule (crossFieldProblems)
+  rewards: z.strictObject({
+    challengeWindow: amount("seconds", LIMITS.maxChallengeWindow),
+    immediateBps: bps,
+    vestingDuration: amount("seconds", LIMITS.maxVestingDuration),
+  }),
   registry: z.strictObject({
-    name: z.string().min(1),
-    symbol: z.string().min(1),
+    name: z.string().min(1, "expected a non-empty string"),
+    symbol: z.string().min(1, "expected a non-empty string"),
     deviceClasses: z.array(deviceClass).refine((list) => new Set(list.map((c) => c.id)).size === list.length, {
       message: "expected each class id once",
     }),
@@ -192,7 +241,7 @@ export const deployParametersSchema = z.strictObject({
       .refine((list) => new Set(list).size === list.length, { message: "expected no duplicate addresses" }),
   }),
   staking: z.strictObject({
-    unbondingDelay: amount(LIMITS.maxUnbondingDelay, 1n),
+    unbondingDelay: amount("seconds", LIMITS.maxUnbondingDelay, 1n),
     slashToTreasury: z.boolean(),
   }),
   roles: z.strictObject({
@@ -210,7 +259,7 @@ export const deployParametersSchema = z.strictObject({
     slashers: addressList,
   }),
   timelock: z.strictObject({
-    minDelay: amount(LIMITS.maxTimelockDelay),
+    minDelay: amount("seconds", LIMITS.maxTimelockDelay),
     proposers: z
       .array(address)
       .min(1, { message: "expected at least one proposer" })
@@ -243,37 +292,98 @@ export function scheduleParamsOf(p: Pick<DeployParameters, "schedule">): Schedul
   return params;
 }
 
-/** Validates raw JSON; throws {@link DeployParametersError} listing every bad field. */
-export function parseDeployParameters(raw: unknown, file = "<parameters>"): DeployParameters {
-  const result = deployParametersSchema.safeParse(raw);
-  if (!result.success) {
-    throw new DeployParametersError(
-      file,
-      result.error.issues.map((issue) => ({
-        field: issue.path.map(String).join(".") || "(root)",
-        reason: issue.message,
-      })),
-    );
+/** The value at `path` of the raw file when that field passes `schema` on its own, else undefined. */
+function fieldOf<T extends z.ZodType>(raw: unknown, path: readonly string[], schema: T): z.output<T> | undefined {
+  let value: unknown = raw;
+  for (const key of path) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+    value = (value as Record<string, unknown>)[key];
   }
-  const parameters = result.data;
+  const result = schema.safeParse(value);
+  return result.success ? result.data : undefined;
+}
+
+/**
+ * The rules across fields, each checked when the fields it reads are valid on their own (`flagged` holds the paths
+ * the schema already blamed): every schedule problem of protocol/emission.ts (the EmissionSchedule constructor's
+ * rules), an ecosystem share needs an ecosystem address, vesting exactly when part of a claim is held back, and an
+ * oracle threshold within the oracle set.
+ */
+function crossFieldProblems(raw: unknown, flagged: ReadonlySet<string>): ParameterProblem[] {
   const problems: ParameterProblem[] = [];
-  try {
-    resolveSchedule(scheduleParamsOf(parameters));
-  } catch (err) {
-    if (!(err instanceof ScheduleParamsError)) throw err;
-    problems.push({ field: `schedule.${err.field}`, reason: err.message });
+  const shape = deployParametersSchema.shape;
+  const curve = fieldOf(raw, ["schedule", "curve"], schedule.shape.curve);
+  if (curve !== undefined) {
+    const params: ScheduleParams = { curve, initialEmission: 0n, cap: 0n };
+    for (const key of [
+      "initialEmission",
+      "cap",
+      "decrement",
+      "floor",
+      "factorWad",
+      "periodEpochs",
+      "halfLifeEpochs",
+    ] as const) {
+      const value = fieldOf(raw, ["schedule", key], schedule.shape[key]);
+      if (value !== undefined) params[key] = value;
+    }
+    for (const problem of scheduleProblems(params)) {
+      const field = `schedule.${problem.field}`;
+      if (!flagged.has(field)) problems.push({ field, reason: problem.reason });
+    }
   }
-  if (parameters.splits.ecosystemBps > 0n && parameters.recipients.ecosystem === null) {
+  const ecosystemBps = fieldOf(raw, ["splits", "ecosystemBps"], bps);
+  const ecosystem = fieldOf(raw, ["recipients", "ecosystem"], shape.recipients.shape.ecosystem);
+  if (ecosystemBps !== undefined && ecosystemBps > 0n && ecosystem === null) {
     problems.push({ field: "recipients.ecosystem", reason: "required (non-null) when splits.ecosystemBps > 0" });
   }
-  if (parameters.roles.oracleThreshold > parameters.roles.oracles.length) {
+  const immediateBps = fieldOf(raw, ["rewards", "immediateBps"], bps);
+  const vestingDuration = fieldOf(raw, ["rewards", "vestingDuration"], shape.rewards.shape.vestingDuration);
+  if (
+    immediateBps !== undefined &&
+    vestingDuration !== undefined &&
+    (immediateBps === LIMITS.bps) !== (vestingDuration === 0n)
+  ) {
     problems.push({
-      field: "roles.oracleThreshold",
-      reason: `expected at most the number of oracles (${parameters.roles.oracles.length}), got ${parameters.roles.oracleThreshold}`,
+      field: "rewards.vestingDuration",
+      reason: `expected vestingDuration = 0 exactly when immediateBps = 10000, got ${vestingDuration} seconds with immediateBps ${immediateBps}`,
     });
   }
-  if (problems.length > 0) throw new DeployParametersError(file, problems);
-  return parameters;
+  const oracles = fieldOf(raw, ["roles", "oracles"], shape.roles.shape.oracles);
+  const threshold = fieldOf(raw, ["roles", "oracleThreshold"], shape.roles.shape.oracleThreshold);
+  if (oracles !== undefined && threshold !== undefined && threshold > oracles.length) {
+    problems.push({
+      field: "roles.oracleThreshold",
+      reason: `expected at most the number of oracles (${oracles.length}), got ${threshold}`,
+    });
+  }
+  return problems;
+}
+
+/** The file's sections in schema order, so problems are listed in the order their fields appear. */
+const SECTION_ORDER: readonly string[] = Object.keys(deployParametersSchema.shape);
+
+/** Validates raw JSON; throws {@link DeployParametersError} listing every problem (schema and cross-field). */
+export function parseDeployParameters(raw: unknown, file = "<parameters>"): DeployParameters {
+  const result = deployParametersSchema.safeParse(raw);
+  const schemaProblems: ParameterProblem[] = result.success
+    ? []
+    : result.error.issues.map((issue) => ({
+        field: issue.path.map(String).join(".") || "(root)",
+        reason: issue.message,
+      }));
+  const problems = [...schemaProblems, ...crossFieldProblems(raw, new Set(schemaProblems.map((p) => p.field)))];
+  if (problems.length > 0) {
+    const section = (p: ParameterProblem) => SECTION_ORDER.indexOf(p.field.split(".")[0]);
+    throw new DeployParametersError(
+      file,
+      problems
+        .map((p, i) => ({ p, i }))
+        .sort((a, b) => section(a.p) - section(b.p) || a.i - b.i)
+        .map(({ p }) => p),
+    );
+  }
+  return result.data!;
 }
 
 /** Reads and validates a parameter file. */

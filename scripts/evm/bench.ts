@@ -3,33 +3,58 @@
  * device-epochs per second for 1,000 devices × 52 weekly epochs with weekly claims by every operator (1 device per
  * operator, so 1,000 claims a week), deployment excluded. A benchmark, not a test: it measures and prints.
  *
- *   npm run bench:evm [-- --devices 1000 --epochs 52 --runs 1]
+ *   npx ts-node --transpile-only scripts/evm/bench.ts [--devices 1000] [--epochs 52] [--runs 1] | --help
+ *   BENCH_DEVICES=1000 BENCH_EPOCHS=52 BENCH_RUNS=1 npm run bench:evm
+ * (`npm run bench:evm` is `hardhat run`, which refuses flags it does not know: give it the counts as variables.)
  *
  * The last line is one JSON object: devices, epochs, transactions, blocks, seconds (run, deploy), transactions per
  * second, device-epochs per second, and the time spent building and signing transactions, mining, in the oracle
  * and in the equality checks.
  */
 import hre from "hardhat";
+import { parseToolArgs, positiveInt, toolHelp, UsageError, type CommandSpec } from "../../simulation/io/args";
 import { parseScenario } from "../../simulation/scenario";
 import { runScenarioOnEvm } from "./run";
 
-function flag(name: string, fallback: number): number {
-  const argv = process.argv;
-  const i = argv.indexOf(`--${name}`);
-  const raw = i >= 0 ? argv[i + 1] : process.env[`BENCH_${name.toUpperCase()}`];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name}: expected a positive integer, got ${raw}`);
-  return value;
+/** The benchmark's command line; each count also reads BENCH_<NAME> (e.g. BENCH_DEVICES) when the flag is absent. */
+export const BENCH_EVM_COMMAND = {
+  usage: "npx ts-node --transpile-only scripts/evm/bench.ts",
+  summary: "EVM-in-the-loop speed: transactions and device-epochs per second on Hardhat's in-process network",
+  options: {
+    devices: { type: "string", value: "N", default: "1000 (or BENCH_DEVICES)", help: "devices, one per operator" },
+    epochs: { type: "string", value: "N", default: "52 (or BENCH_EPOCHS)", help: "weekly epochs" },
+    runs: {
+      type: "string",
+      value: "N",
+      default: "1 (or BENCH_RUNS)",
+      help: "replicates, each from the same deployment (reverted to its snapshot)",
+    },
+    help: { type: "boolean", help: "print this help" },
+  },
+} as const satisfies CommandSpec;
+
+/** The benchmark's counts (node:util parseArgs, then BENCH_* variables); a UsageError names the flag or variable. */
+export function parseBenchArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { devices: number; epochs: number; runs: number } | "help" {
+  const { values } = parseToolArgs(BENCH_EVM_COMMAND, argv);
+  if (values.help) return "help";
+  const count = (name: "devices" | "epochs" | "runs", fallback: number): number => {
+    const variable = `BENCH_${name.toUpperCase()}`;
+    if (values[name] !== undefined) return positiveInt(`--${name}`, values[name], fallback);
+    return positiveInt(variable, env[variable], fallback);
+  };
+  return { devices: count("devices", 1_000), epochs: count("epochs", 52), runs: count("runs", 1) };
 }
 
 /** The benchmark's scenario: the baseline honest network on weekly epochs, every operator claiming every week. */
-export function benchScenario(devices: number, epochs: number) {
+export function benchScenario(devices: number, epochs: number, runs = 1) {
   return parseScenario(
     {
       name: "bench-evm",
       seed: 7,
-      runs: 1,
+      runs,
       epochs,
       epochLengthSeconds: 7 * 86_400,
       emission: {
@@ -52,9 +77,13 @@ export function benchScenario(devices: number, epochs: number) {
 }
 
 async function main(): Promise<void> {
-  const devices = flag("devices", 1_000);
-  const epochs = flag("epochs", 52);
-  const scenario = benchScenario(devices, epochs);
+  const args = parseBenchArgs(process.argv.slice(2));
+  if (args === "help") {
+    console.log(toolHelp(BENCH_EVM_COMMAND));
+    return;
+  }
+  const { devices, epochs, runs } = args;
+  const scenario = benchScenario(devices, epochs, runs);
   const out = await runScenarioOnEvm(hre, scenario, {
     onEpoch: (_r, e) => {
       if ((e + 1) % 10 === 0) process.stderr.write(`epoch ${e + 1}/${epochs}\n`);
@@ -65,6 +94,7 @@ async function main(): Promise<void> {
   const figures = {
     devices,
     epochs,
+    runs,
     transactions: out.record.transactions,
     blocks: out.record.blocks,
     seconds: Number(out.seconds.run.toFixed(2)),
@@ -80,7 +110,10 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(figures));
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+// `hardhat run` forks this file as the main module (with no arguments of its own), as ts-node does
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof UsageError ? `bench:evm: ${err.message}` : err instanceof Error ? err.message : err);
+    process.exit(err instanceof UsageError ? 2 : 1);
+  });
+}

@@ -15,6 +15,8 @@ export interface OptionSpec {
   /** The default, as `--help` shows it. */
   default?: string;
   repeat?: boolean;
+  /** A one-letter alias, e.g. `o` for `-o`. */
+  short?: string;
   help: string;
 }
 
@@ -133,6 +135,94 @@ function optionList(spec: CommandSpec): string {
     .join(", ");
 }
 
+/** util.parseArgs's error as one line naming the option and what was expected (after `command: ` when given). */
+function usageErrorOf(err: unknown, command: string | undefined, spec: CommandSpec): UsageError {
+  const lead = command === undefined ? "" : `${command}: `;
+  const code = (err as { code?: string }).code;
+  const message = (err as Error).message;
+  const name = /'(--?[^' ]+)/.exec(message)?.[1] ?? "";
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION")
+    return new UsageError(`${lead}unknown option ${name} (options: ${optionList(spec)})`);
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    // the message names "-o, --out <value>" for an option with a short alias: take the long name
+    const long = /--([\w-]+)/.exec(message)?.[1] ?? name.replace(/^--?/, "");
+    const o = spec.options[long];
+    return new UsageError(
+      o?.type === "boolean"
+        ? `--${long} takes no value`
+        : `--${long} needs a value (${o?.value ?? "a value"}); to give one that starts with "-", write --${long}=<value>`,
+    );
+  }
+  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
+    const arg = /'([^']*)'/.exec(message)?.[1] ?? "";
+    return new UsageError(`${lead}unexpected argument "${arg}" (it takes only options: ${optionList(spec)})`);
+  }
+  return new UsageError(message);
+}
+
+/** A tool's option values: a string for a `string` option, true for a `boolean` one given, absent when not given. */
+export type ToolValues<O extends Record<string, OptionSpec>> = {
+  [K in keyof O]?: O[K]["type"] extends "boolean" ? boolean : string;
+};
+
+/**
+ * A tool's own command line (a benchmark, the report, the profiler) parsed by util.parseArgs against its table, with
+ * the errors of {@link parseArgs}: an unknown option, a missing value, a value given to a boolean, or a positional
+ * argument to a tool that takes none is a {@link UsageError} naming it (the tool prints its own name before it).
+ * The last value of a repeated option wins.
+ */
+export function parseToolArgs<O extends Record<string, OptionSpec>>(
+  spec: CommandSpec & { options: O },
+  argv: readonly string[],
+): { values: ToolValues<O>; positionals: string[] } {
+  const options = Object.fromEntries(
+    Object.entries(spec.options).map(
+      ([k, o]) => [k, { type: o.type, ...(o.short ? { short: o.short } : {}) }] as const,
+    ),
+  );
+  try {
+    const parsed = parseNodeArgs({
+      args: [...argv],
+      options,
+      strict: true,
+      allowPositionals: spec.positional !== undefined,
+    });
+    return { values: parsed.values as ToolValues<O>, positionals: parsed.positionals };
+  } catch (err) {
+    throw usageErrorOf(err, undefined, spec);
+  }
+}
+
+/** A positive integer option (or positional argument `--name` / `name`), `fallback` when not given. */
+export function positiveInt(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text)))
+    throw new UsageError(`${name}: expected a positive integer, got "${text}"`);
+  return Number(text);
+}
+
+/** `--help` of a tool: its `npm run` form, its summary and every option with its value, default and meaning. */
+export function toolHelp(spec: CommandSpec): string {
+  return [
+    `${spec.usage} [options]${spec.positional ? ` ${spec.positional}` : ""}`,
+    `  ${spec.summary}`,
+    "",
+    "options:",
+    ...optionRows(spec),
+    "",
+  ].join("\n");
+}
+
+function optionRows(spec: CommandSpec): string[] {
+  const rows = Object.entries(spec.options).map(([k, o]) => {
+    const left = `  ${o.short ? `-${o.short}, ` : ""}--${k}${o.value ? ` <${o.value}>` : ""}`;
+    const right = `${o.help}${o.default ? ` (default: ${o.default})` : ""}`;
+    return { left, right };
+  });
+  const width = Math.max(...rows.map((r) => r.left.length)) + 2;
+  return rows.map((r) => r.left.padEnd(width) + r.right);
+}
+
 /**
  * The command (the first argument when it names one, else `simulate`) and its options, checked against the
  * command's table: an unknown option, a missing value or a value given to a boolean is a {@link UsageError}.
@@ -148,20 +238,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   try {
     parsed = parseNodeArgs({ args: [...rest], options, strict: true, allowPositionals: true });
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    const name = /'(--?[^' ]+)/.exec((err as Error).message)?.[1] ?? "";
-    const key = name.replace(/^--?/, "");
-    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION")
-      throw new UsageError(`${command}: unknown option ${name} (options: ${optionList(spec)})`);
-    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-      const o = spec.options[key];
-      throw new UsageError(
-        o?.type === "boolean"
-          ? `--${key} takes no value`
-          : `--${key} needs a value (${o?.value ?? "a value"}); to give one that starts with "-", write --${key}=<value>`,
-      );
-    }
-    throw new UsageError((err as Error).message);
+    throw usageErrorOf(err, command, spec);
   }
   const flags = new Map<string, string[]>();
   for (const [k, v] of Object.entries(parsed.values)) {
@@ -188,12 +265,6 @@ export function intFlag(args: ParsedArgs, key: string, min = 0): number | undefi
 /** `--help` of one command: its `npm run` form, every option with its value, default and meaning. */
 export function helpText(command: string): string {
   const spec = COMMANDS[command] ?? COMMANDS.simulate;
-  const rows = Object.entries(spec.options).map(([k, o]) => {
-    const left = `  --${k}${o.value ? ` <${o.value}>` : ""}`;
-    const right = `${o.help}${o.default ? ` (default: ${o.default})` : ""}`;
-    return { left, right };
-  });
-  const width = Math.max(...rows.map((r) => r.left.length)) + 2;
   const others = Object.entries(COMMANDS)
     .filter(([name]) => name !== command)
     .map(([, c]) => ({ left: `  ${c.usage} --help`, right: c.summary }));
@@ -203,7 +274,7 @@ export function helpText(command: string): string {
     `  ${spec.summary}`,
     "",
     "options:",
-    ...rows.map((r) => r.left.padEnd(width) + r.right),
+    ...optionRows(spec),
     "",
     "other commands:",
     ...others.map((o) => o.left.padEnd(otherWidth) + o.right),

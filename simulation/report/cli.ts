@@ -6,6 +6,34 @@
  */
 import { writeCompareReport, writeReport, type WrittenReport } from "./index";
 import type { ThresholdsFrom } from "./document";
+import { parseToolArgs, toolHelp, UsageError, type CommandSpec } from "../io/args";
+
+export { UsageError };
+
+/** The report's command line: each option, its value, its default and what it does (`--help` prints it). */
+export const REPORT_COMMAND = {
+  usage: "npm run report --",
+  summary: "write one self-contained HTML report of a run or sweep directory, or an A/B report of two run directories",
+  positional: "<run or sweep dir> | --compare <status-quo dir> <proposal dir>",
+  options: {
+    compare: { type: "boolean", help: "A/B report: the status quo's run directory, then the proposal's" },
+    "thresholds-from": {
+      type: "string",
+      value: "status-quo|proposal",
+      default: "status-quo",
+      help: "whose fairness thresholds judge both runs of an A/B report",
+    },
+    out: {
+      type: "string",
+      short: "o",
+      value: "file.html",
+      default: "<dir>/report.html, A/B: <proposal dir>/compare.html",
+      help: "the HTML file to write",
+    },
+    "no-markdown": { type: "boolean", help: "write no Markdown twin" },
+    help: { type: "boolean", short: "h", help: "print this help" },
+  },
+} as const satisfies CommandSpec;
 
 export const USAGE = `Usage:
   npm run report -- <run or sweep dir> [--out file.html] [--no-markdown]
@@ -14,7 +42,9 @@ export const USAGE = `Usage:
 
 Writes one self-contained HTML report (default <dir>/report.html, A/B: <proposal dir>/compare.html) and its
 Markdown twin beside it (<name>.md with the charts as SVG files in <name>-charts/). An A/B report judges both runs
-by the status quo's fairness thresholds unless --thresholds-from proposal is given.`;
+by the status quo's fairness thresholds unless --thresholds-from proposal is given.
+
+${toolHelp(REPORT_COMMAND)}`;
 
 export interface CliArgs {
   compare: boolean;
@@ -24,27 +54,17 @@ export interface CliArgs {
   thresholdsFrom?: ThresholdsFrom;
 }
 
+/** The report's arguments (node:util parseArgs); a {@link UsageError} names the option and what was expected. */
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { compare: false, dirs: [], markdown: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--compare") args.compare = true;
-    else if (a === "--no-markdown") args.markdown = false;
-    else if (a === "--out" || a === "-o") {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("-")) throw new UsageError(`--out needs a file name`);
-      args.out = v;
-    } else if (a.startsWith("--out=")) args.out = a.slice("--out=".length);
-    else if (a === "--thresholds-from" || a.startsWith("--thresholds-from=")) {
-      const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
-      if (v !== "status-quo" && v !== "proposal")
-        throw new UsageError(
-          `--thresholds-from: expected status-quo or proposal, got ${v === undefined ? "nothing" : `"${v}"`}`,
-        );
-      args.thresholdsFrom = v;
-    } else if (a === "--help" || a === "-h") throw new UsageError("");
-    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
-    else args.dirs.push(a);
+  const { values, positionals } = parseToolArgs(REPORT_COMMAND, argv);
+  if (values.help) throw new UsageError("");
+  const args: CliArgs = { compare: values.compare === true, dirs: positionals, markdown: !values["no-markdown"] };
+  if (values.out !== undefined) args.out = values.out;
+  const from = values["thresholds-from"];
+  if (from !== undefined) {
+    if (from !== "status-quo" && from !== "proposal")
+      throw new UsageError(`--thresholds-from: expected status-quo or proposal, got "${from}"`);
+    args.thresholdsFrom = from;
   }
   const want = args.compare ? 2 : 1;
   if (args.dirs.length !== want) {
@@ -60,8 +80,6 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     throw new UsageError(`--out must name an .html file, got "${args.out}"`);
   return args;
 }
-
-export class UsageError extends Error {}
 
 export async function main(argv: readonly string[]): Promise<number> {
   let args: CliArgs;

@@ -4,6 +4,7 @@
  * Charts that do not overlay well (stacked rewards, per-group panels) stay side by side in document.ts.
  */
 import type { EpochRow, RunReport } from "./model";
+import type { Threshold } from "./verdicts";
 import {
   baseConfig,
   binEpochs,
@@ -52,7 +53,7 @@ interface Series {
   /** Whole-run value used for the sentence (last epoch for stocks, mean for flows). */
   summary: "last" | "mean";
   zero?: boolean;
-  /** Metric whose upper-limit threshold (of the proposal) is drawn as a dashed rule. */
+  /** Metric whose upper-limit threshold (the one both sides are judged by) is drawn as a dashed rule. */
   metric?: string;
 }
 
@@ -128,7 +129,7 @@ function summarise(epochs: readonly EpochRow[], s: Series): number | undefined {
   return s.summary === "last" ? vs[vs.length - 1] : vs.reduce((a, b) => a + b, 0) / vs.length;
 }
 
-function overlay(a: RunReport, b: RunReport, s: Series): ChartDef | undefined {
+function overlay(a: RunReport, b: RunReport, s: Series, thresholds: readonly Threshold[]): ChartDef | undefined {
   const binned = [a, b].map((r) => binEpochs(r.epochs));
   // Proposal first, so the status quo (grey dashes) is drawn on top and stays visible where the two coincide.
   const values = [...binned].reverse().flatMap(({ rows }, j) => {
@@ -184,7 +185,7 @@ function overlay(a: RunReport, b: RunReport, s: Series): ChartDef | undefined {
         },
         ...limitLayers(
           s.metric
-            ? b.thresholds.find((t) => t.metric === s.metric && (t.op === "<=" || t.op === "<"))?.value
+            ? thresholds.find((t) => t.metric === s.metric && (t.op === "<=" || t.op === "<"))?.value
             : undefined,
           s.unit,
         ),
@@ -260,9 +261,16 @@ function lorenzOverlay(a: RunReport, b: RunReport): ChartDef | undefined {
   };
 }
 
-/** Overlay charts of an A/B report, in report order; a series absent on either side is left out. */
-export function compareOverlayCharts(statusQuo: RunReport, proposal: RunReport): ChartDef[] {
-  return [...SERIES.map((s) => overlay(statusQuo, proposal, s)), lorenzOverlay(statusQuo, proposal)].filter(
+/**
+ * Overlay charts of an A/B report, in report order; a series absent on either side is left out. `thresholds` are the
+ * ones both sides are judged by (drawn as limits).
+ */
+export function compareOverlayCharts(
+  statusQuo: RunReport,
+  proposal: RunReport,
+  thresholds: readonly Threshold[],
+): ChartDef[] {
+  return [...SERIES.map((s) => overlay(statusQuo, proposal, s, thresholds)), lorenzOverlay(statusQuo, proposal)].filter(
     (c): c is ChartDef => c !== undefined,
   );
 }

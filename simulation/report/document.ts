@@ -501,6 +501,48 @@ function changesSection(changes: readonly ScenarioChange[]): Section {
   };
 }
 
+const SIDE_WORDS: Record<ThresholdsFrom, { name: string; whose: string; other: ThresholdsFrom }> = {
+  "status-quo": { name: "status quo", whose: "status quo's", other: "proposal" },
+  proposal: { name: "proposal", whose: "proposal's", other: "status-quo" },
+};
+
+/**
+ * Which thresholds only one side's scenario states, in words a reviewer reads in the Verdict section: a threshold of
+ * the judging side alone still judges both runs; one of the other side alone judges neither (the flag that would use
+ * it is named). A metric whose limit differs between the sides is one sentence naming both limits.
+ */
+export function thresholdSources(
+  judging: readonly Threshold[],
+  other: readonly Threshold[],
+  from: ThresholdsFrom,
+): { notes: string[]; onlyJudging: Set<string> } {
+  const judgingSide = SIDE_WORDS[from];
+  const otherSide = SIDE_WORDS[judgingSide.other];
+  const keysOf = (ts: readonly Threshold[]) => new Set(ts.map(thresholdKey));
+  const judgingKeys = keysOf(judging);
+  const otherKeys = keysOf(other);
+  const onlyJudging = judging.filter((t) => !otherKeys.has(thresholdKey(t)));
+  const onlyOther = other.filter((t) => !judgingKeys.has(thresholdKey(t)));
+  const flag = `\`npm run report -- --compare … --thresholds-from ${judgingSide.other}\``;
+  const notes: string[] = [];
+  for (const t of onlyJudging) {
+    const theirs = onlyOther.filter((u) => u.metric === t.metric);
+    notes.push(
+      theirs.length
+        ? `${t.label}: the ${judgingSide.name} requires ${formatThreshold(t)}, the ${otherSide.name} ` +
+            `${theirs.map(formatThreshold).join(" and ")}; both sides judged by the ${judgingSide.whose} (${flag} judges by the ${otherSide.whose}).`
+        : `${t.label}: threshold ${formatThreshold(t)} is stated by the ${judgingSide.name} only; both sides judged by it.`,
+    );
+  }
+  for (const t of onlyOther) {
+    if (onlyJudging.some((u) => u.metric === t.metric)) continue;
+    notes.push(
+      `${t.label}: threshold ${formatThreshold(t)} is stated by the ${otherSide.name} only; neither side is judged by it here (${flag} judges both sides by it).`,
+    );
+  }
+  return { notes, onlyJudging: new Set(onlyJudging.map(thresholdKey)) };
+}
+
 /** Builds the A/B document: the status quo and a proposal side by side, with deltas and changed verdicts. */
 export function compareDocument(
   statusQuo: RunReport,
@@ -510,8 +552,7 @@ export function compareDocument(
   const from = options.thresholdsFrom ?? "status-quo";
   const [judging, other] = from === "proposal" ? [proposal, statusQuo] : [statusQuo, proposal];
   const thresholds = judging.thresholds;
-  const judged = new Set(thresholds.map(thresholdKey));
-  const oneSided = other.thresholds.filter((t) => !judged.has(thresholdKey(t)));
+  const sources = thresholdSources(judging.thresholds, other.thresholds, from);
   const before = verdictsOf(statusQuo, thresholds);
   const after = verdictsOf(proposal, thresholds);
   const changes = compareVerdicts(before, after);
@@ -530,7 +571,8 @@ export function compareDocument(
     ],
     rows: changes.map((c) => [
       c.threshold.label,
-      formatThreshold(c.threshold),
+      formatThreshold(c.threshold) +
+        (sources.onlyJudging.has(thresholdKey(c.threshold)) ? ` (${SIDE_WORDS[from].name} only)` : ""),
       formatEstimate(c.before.estimate, c.threshold.unit),
       outcomeCell(c.before.outcome),
       formatEstimate(c.after.estimate, c.threshold.unit),
@@ -564,17 +606,19 @@ export function compareDocument(
       "."
     : "No threshold changes verdict.";
   const judgedBy =
-    `Both runs are judged by the ${from === "proposal" ? "proposal's" : "status quo's"} ${thresholds.length} fairness ` +
-    `threshold${thresholds.length === 1 ? "" : "s"}.` +
-    (oneSided.length
-      ? ` The ${from === "proposal" ? "status quo" : "proposal"} also states ${oneSided.map((t) => `${t.label} ${formatThreshold(t)}`).join(", ")}, ` +
-        `which the ${from === "proposal" ? "proposal" : "status quo"} does not; ${oneSided.length === 1 ? "it is" : "they are"} not judged here ` +
-        `(\`npm run report -- --compare … --thresholds-from ${from === "proposal" ? "status-quo" : "proposal"}\` judges by the other side's).`
-      : "");
+    thresholds.length === 0 && sources.notes.length === 0
+      ? "Neither run states a fairness threshold."
+      : `Both runs are judged by the ${SIDE_WORDS[from].whose} ${thresholds.length} fairness ` +
+        `threshold${thresholds.length === 1 ? "" : "s"}` +
+        (sources.notes.length
+          ? `; the two scenarios do not state the same thresholds:`
+          : `; the ${SIDE_WORDS[SIDE_WORDS[from].other].name} states the same ones.`);
   const runChangeList = runChanges(statusQuo, proposal);
   const styles = groupStyles(statusQuo, proposal);
   const beforeCharts = new Map(runCharts(statusQuo, styles).map((c) => [c.id, c]));
-  const overlays: ChartSlot[] = compareOverlayCharts(statusQuo, proposal).map((chart) => ({ charts: [{ chart }] }));
+  const overlays: ChartSlot[] = compareOverlayCharts(statusQuo, proposal, thresholds).map((chart) => ({
+    charts: [{ chart }],
+  }));
   const sideBySide: ChartSlot[] = runCharts(proposal, styles)
     .filter((c) => beforeCharts.has(c.id) && !OVERLAID_CHART_IDS.has(c.id))
     .map((c) => ({
@@ -592,7 +636,13 @@ export function compareDocument(
     warnings: [...statusQuo.warnings.map((w) => `Status quo: ${w}`), ...proposal.warnings.map((w) => `Proposal: ${w}`)],
     sections: [
       changesSection(runChangeList),
-      { id: "verdict", heading: "Verdict", paragraphs: [changeWords, judgedBy], tables: [changeTable] },
+      {
+        id: "verdict",
+        heading: "Verdict",
+        paragraphs: [changeWords, judgedBy],
+        ...(sources.notes.length ? { points: sources.notes } : {}),
+        tables: [changeTable],
+      },
       {
         id: "headline",
         heading: "The three numbers that matter most",

@@ -12,6 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
+import { parseToolArgs, positiveInt, toolHelp, UsageError, type CommandSpec } from "../io/args";
 
 const ROOT = path.join(__dirname, "..", "..");
 /** Epochs in a year of 30-s epochs. */
@@ -40,6 +41,21 @@ export const YEAR_OF_30S: Record<string, string> = {
   "agents[3].count": "40",
 };
 
+/** The benchmark's command line (`--help` prints it). */
+export const BENCH_LONG_COMMAND = {
+  usage: "npm run bench:long --",
+  summary: "a year of 30-s epochs of filecoin-like at ~1,000 devices, then its report: wall time and peak RSS of each",
+  options: {
+    epochs: { type: "string", value: "N", default: String(YEAR_EPOCHS), help: "epochs of the run" },
+    runs: { type: "string", value: "N", default: "1", help: "Monte Carlo replicates" },
+    repeat: { type: "string", value: "N", default: "1", help: "times to measure; the figures are the median" },
+    out: { type: "string", value: "DIR", default: "a temporary folder, removed after", help: "output folder" },
+    keep: { type: "boolean", help: "keep the temporary output folder" },
+    "no-report": { type: "boolean", help: "measure the simulation only" },
+    help: { type: "boolean", help: "print this help" },
+  },
+} as const satisfies CommandSpec;
+
 interface Args {
   epochs: number;
   runs: number;
@@ -47,26 +63,21 @@ interface Args {
   out?: string;
   keep: boolean;
   report: boolean;
+  help: boolean;
 }
 
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { epochs: YEAR_EPOCHS, runs: 1, repeat: 1, keep: false, report: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const num = (): number => {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${a} needs a positive integer, got ${argv[i]}`);
-      return v;
-    };
-    if (a === "--epochs") args.epochs = num();
-    else if (a === "--runs") args.runs = num();
-    else if (a === "--repeat") args.repeat = num();
-    else if (a === "--out") args.out = argv[++i];
-    else if (a === "--keep") args.keep = true;
-    else if (a === "--no-report") args.report = false;
-    else throw new Error(`bench:long: unknown argument ${a}`);
-  }
-  return args;
+/** The benchmark's arguments (node:util parseArgs); a {@link UsageError} names the option and what was expected. */
+export function parseArgs(argv: readonly string[]): Args {
+  const { values } = parseToolArgs(BENCH_LONG_COMMAND, argv);
+  return {
+    epochs: positiveInt("--epochs", values.epochs, YEAR_EPOCHS),
+    runs: positiveInt("--runs", values.runs, 1),
+    repeat: positiveInt("--repeat", values.repeat, 1),
+    ...(values.out !== undefined ? { out: values.out } : {}),
+    keep: values.keep === true,
+    report: !values["no-report"],
+    help: values.help === true,
+  };
 }
 
 /** The simulate arguments of the long run. */
@@ -112,6 +123,10 @@ const median = (xs: number[]): number => {
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    console.log(toolHelp(BENCH_LONG_COMMAND));
+    return;
+  }
   const out = args.out ?? fs.mkdtempSync(path.join(os.tmpdir(), "bench-long-"));
   const simArgs = longRunArgs(args.epochs, args.runs, out);
   console.log(`npm run simulate -- ${simArgs.slice(1).join(" ")}`);
@@ -161,4 +176,12 @@ function main(): void {
   if (!args.keep && args.out === undefined) fs.rmSync(out, { recursive: true, force: true });
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  try {
+    main();
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`bench:long: ${err.message}`);
+    process.exitCode = 2;
+  }
+}

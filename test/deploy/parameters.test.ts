@@ -165,6 +165,98 @@ describe("deploy parameter files", function () {
         "roles.oracleThreshold",
       ]);
     });
+    it("schema, cross-field and several schedule problems are listed at once, in file order, each with its field", function () {
+      const raw = local();
+      raw.token.name = ""; // schema
+      raw.epochs.epochLength = "5 minutes"; // schema, in seconds
+      raw.schedule = { curve: "linear", initialEmission: "2e24", cap: "1e24", floor: "3e24", periodEpochs: 4 };
+      raw.recipients.ecosystem = null; // cross-field: an ecosystem share without an address
+      raw.rewards.challengeWindow = -1; // schema: the rewards section is invalid...
+      raw.rewards.immediateBps = 5000; // ...yet its vesting rule is still checked
+      raw.rewards.vestingDuration = 0;
+      raw.roles.oracleThreshold = 9; // cross-field
+      let error: DeployParametersError | undefined;
+      try {
+        parseDeployParameters(raw, "x.json");
+      } catch (err) {
+        error = err as DeployParametersError;
+      }
+      expect(error).to.be.instanceOf(DeployParametersError);
+      expect(error!.problems.map((p) => p.field)).to.deep.equal([
+        "token.name",
+        "epochs.epochLength",
+        "schedule.initialEmission",
+        "schedule.periodEpochs",
+        "schedule.decrement",
+        "schedule.floor",
+        "recipients.ecosystem",
+        "rewards.challengeWindow",
+        "rewards.vestingDuration",
+        "roles.oracleThreshold",
+      ]);
+      const reason = (field: string) => error!.problems.find((p) => p.field === field)!.reason;
+      expect(reason("epochs.epochLength")).to.equal(
+        'expected a whole non-negative number of seconds, e.g. 3600 or "86400", got "5 minutes"',
+      );
+      expect(reason("schedule.initialEmission")).to.equal(
+        `expected 1 ≤ initialEmission ≤ ${10n ** 24n}, got ${2n * 10n ** 24n}`,
+      );
+      expect(reason("schedule.periodEpochs")).to.equal('not used by the "linear" curve; omit it or set it to 0');
+      // checked against the cap, since the initial emission is itself out of range
+      expect(reason("schedule.decrement")).to.equal(
+        `required by the "linear" curve: expected 1 ≤ decrement ≤ ${10n ** 24n}`,
+      );
+      expect(reason("schedule.floor")).to.equal(`expected 0 ≤ floor ≤ ${10n ** 24n}, got ${3n * 10n ** 24n}`);
+      expect(reason("rewards.challengeWindow")).to.contain("number of seconds").and.not.contain("wei");
+      expect(reason("rewards.vestingDuration")).to.equal(
+        "expected vestingDuration = 0 exactly when immediateBps = 10000, got 0 seconds with immediateBps 5000",
+      );
+      expect(error!.message).to.match(/^Invalid deploy parameters in x\.json: 10 problems:\n {2}field "token\.name": /);
+    });
+
+    it("a schedule field the schema blames is not blamed again by the schedule rules", function () {
+      const raw = local();
+      raw.schedule.initialEmission = "lots";
+      raw.schedule.periodEpochs = 0;
+      let error: DeployParametersError | undefined;
+      try {
+        parseDeployParameters(raw, "x.json");
+      } catch (err) {
+        error = err as DeployParametersError;
+      }
+      expect(error!.problems).to.deep.equal([
+        {
+          field: "schedule.initialEmission",
+          reason:
+            'expected a whole non-negative number of wei as a string, e.g. "1000", "1e27" or "1.5e18", got "lots"',
+        },
+        { field: "schedule.periodEpochs", reason: "expected 1 ≤ periodEpochs ≤ 18446744073709551615, got 0" },
+      ]);
+    });
+
+    it("names each field's own unit: seconds, basis points, epochs, wad; wei only for token amounts", function () {
+      const reasonOf = (edit: (raw: ReturnType<typeof local>) => void) => {
+        const raw = local();
+        edit(raw);
+        try {
+          parseDeployParameters(raw, "x.json");
+        } catch (err) {
+          return (err as DeployParametersError).reason;
+        }
+        throw new Error("accepted");
+      };
+      expect(reasonOf((r) => (r.staking.unbondingDelay = 365 * 86400 + 1))).to.equal(
+        "expected 1 ≤ value ≤ 31536000 seconds (365 days), got 31536001",
+      );
+      expect(reasonOf((r) => (r.timelock.minDelay = "1.5"))).to.contain("number of seconds");
+      expect(reasonOf((r) => (r.splits.treasuryBps = 10001))).to.equal(
+        "expected 0 ≤ value ≤ 10000 basis points, got 10001",
+      );
+      expect(reasonOf((r) => (r.schedule.periodEpochs = "a year"))).to.contain("a whole number of epochs");
+      expect(reasonOf((r) => (r.schedule.factorWad = "half"))).to.contain("18 decimals (1e18 = 1.0)");
+      expect(reasonOf((r) => (r.epochs.genesis = -5))).to.contain('expected "auto" or a unix time in whole seconds');
+      expect(reasonOf((r) => (r.registry.deviceClasses[0].minBond = "0.5"))).to.contain("number of wei");
+    });
   });
 
   describe("role separation", function () {

@@ -17,6 +17,7 @@ import {
   exponentialFactorWad,
   periodPowerUp,
   resolveSchedule,
+  scheduleProblems,
   segmentedCumulative,
   segmentedEmission,
   splitEmission,
@@ -176,6 +177,39 @@ describe("protocol/emission", function () {
           .with.property("field", fieldName);
       });
     }
+
+    it("scheduleProblems lists every problem in the constructor's order; resolveSchedule throws the first", function () {
+      const p = {
+        curve: "step",
+        initialEmission: 11n,
+        cap: 10n,
+        decrement: 1n,
+        halfLifeEpochs: 3n,
+        factorWad: WAD,
+        periodEpochs: 0n,
+      } as ScheduleParams;
+      const problems = scheduleProblems(p);
+      expect(problems.map((e) => [e.field, e.reason])).to.deep.equal([
+        ["initialEmission", "expected 1 ≤ initialEmission ≤ 10, got 11"],
+        ["decrement", 'not used by the "step" curve; omit it or set it to 0'],
+        ["halfLifeEpochs", 'not used by the "step" curve; omit it or set it to 0'],
+        ["factorWad", `expected 1 ≤ factorWad ≤ ${MAX_FACTOR_WAD}, got ${WAD}`],
+        ["periodEpochs", "expected 1 ≤ periodEpochs ≤ 18446744073709551615, got 0"],
+      ]);
+      expect(() => resolveSchedule(p)).to.throw(problems[0].message);
+      // a bad cap is reported once: the initial emission is then checked against the largest cap
+      expect(
+        scheduleProblems({ curve: "linear", initialEmission: 5n, cap: 0n, decrement: 5n }).map((e) => e.field),
+      ).to.deep.equal(["cap"]);
+      // an absent required field says so
+      expect(
+        scheduleProblems({ curve: "exponential", initialEmission: 5n, cap: 10n }).map((e) => e.reason),
+      ).to.deep.equal([`required by the "exponential" curve: expected 1 ≤ halfLifeEpochs ≤ ${MAX_HALF_LIFE_EPOCHS}`]);
+      expect(scheduleProblems({ curve: "linear", initialEmission: 5n, cap: 10n }).map((e) => e.reason)).to.deep.equal([
+        'required by the "linear" curve: expected 1 ≤ decrement ≤ 5',
+      ]);
+      expect(scheduleProblems({ curve: "constant", initialEmission: 5n, cap: 10n })).to.deep.equal([]);
+    });
 
     it("accepts an exponential factorWad equal to the derived one", function () {
       const f = exponentialFactorWad(2191n);

@@ -5,6 +5,8 @@
 import { expect } from "chai";
 import path from "node:path";
 import { compareDocument, runChanges, sweepDocument } from "../../simulation/report/document";
+import { renderHtml } from "../../simulation/report/html";
+import { renderMarkdown } from "../../simulation/report/markdown";
 import { readRun, readSweep } from "../../simulation/report/inputs";
 import { recommendedPoints, supplyChart, sweepHeatmap } from "../../simulation/report/specs";
 import { changeText, scenarioChanges } from "../../simulation/report/scenarioDiff";
@@ -78,8 +80,39 @@ describe("report: A/B comparison and sweep recommendations", function () {
       const labels = verdict.tables![0].rows.map((r) => r[0]);
       expect(labels).not.to.include("Pay equity (Gini)");
       expect(JSON.stringify(verdict.tables![0].rows)).not.to.contain("MISSING");
-      expect(verdict.paragraphs!.join(" ")).to.match(
-        /judged by the status quo's 3 fairness thresholds\. The proposal also states Pay equity \(Gini\) ≤ 0\.3, which the status quo does not; it is not judged here/,
+      expect(verdict.paragraphs!.join(" ")).to.contain(
+        "judged by the status quo's 3 fairness thresholds; the two scenarios do not state the same thresholds:",
+      );
+      expect(verdict.points).to.deep.equal([
+        "Pay equity (Gini): threshold ≤ 0.3 is stated by the proposal only; neither side is judged by it here " +
+          "(`npm run report -- --compare … --thresholds-from proposal` judges both sides by it).",
+      ]);
+    });
+
+    it("says when a threshold judging both sides is stated by the status quo only (the default), in HTML and Markdown", function () {
+      // the Gini threshold now on the status quo's side: it judges both runs, and the report says whose it is
+      const doc = compareDocument(prop, quo);
+      const verdict = doc.sections.find((s) => s.id === "verdict")!;
+      const gini = verdict.tables![0].rows.find((r) => r[0] === "Pay equity (Gini)")!;
+      expect(gini[1]).to.equal("≤ 0.3 (status quo only)");
+      expect(verdict.tables![0].rows.find((r) => r[0] === "Leakage")![1]).to.equal("≤ 5%");
+      const note = "Pay equity (Gini): threshold ≤ 0.3 is stated by the status quo only; both sides judged by it.";
+      expect(verdict.points).to.deep.equal([note]);
+      // both twins list it under the Verdict heading, before the table
+      const svgs = new Map(
+        doc.sections.flatMap((s) => s.charts ?? []).flatMap((slot) => slot.charts.map((c) => [c.chart.id, "<svg/>"])),
+      ) as Map<string, string>;
+      const html = renderHtml(doc, svgs);
+      const htmlVerdict = html.slice(html.indexOf('<section id="verdict"'), html.indexOf('id="verdict-table"'));
+      expect(htmlVerdict).to.contain(`<li>${note}</li>`);
+      const md = renderMarkdown(doc, "charts");
+      const mdVerdict = md.slice(md.indexOf("## Verdict"), md.indexOf("| Fairness threshold"));
+      expect(mdVerdict).to.contain(`- ${note}`);
+      // nothing one-sided: one plain sentence and no list
+      const same = compareDocument(quo, quo).sections.find((s) => s.id === "verdict")!;
+      expect(same.points).to.equal(undefined);
+      expect(same.paragraphs!.join(" ")).to.contain(
+        "judged by the status quo's 3 fairness thresholds; the proposal states the same ones.",
       );
     });
 
@@ -88,12 +121,27 @@ describe("report: A/B comparison and sweep recommendations", function () {
       const verdict = doc.sections.find((s) => s.id === "verdict")!;
       const gini = verdict.tables![0].rows.find((r) => r[0] === "Pay equity (Gini)")!;
       expect(gini).to.not.equal(undefined);
+      expect(gini[1]).to.equal("≤ 0.3 (proposal only)");
       // both runs computed a Gini: each side is judged on its own value (no invented MISSING)
       expect(gini[2]).to.match(/^0\.12/);
       expect(JSON.stringify(gini[3])).to.contain('"outcome":"pass"');
       expect(gini[4]).to.match(/^0\.117/);
       expect(JSON.stringify(gini[5])).to.contain('"outcome":"pass"');
-      expect(verdict.paragraphs!.join(" ")).to.contain("judged by the proposal's 4 fairness thresholds.");
+      expect(verdict.paragraphs!.join(" ")).to.contain("judged by the proposal's 4 fairness thresholds;");
+      expect(verdict.points).to.deep.equal([
+        "Pay equity (Gini): threshold ≤ 0.3 is stated by the proposal only; both sides judged by it.",
+      ]);
+    });
+
+    it("names both limits when the sides state different limits for one metric", function () {
+      const strict = readRun(writeRunFixture(path.join(base, "strict"), { leakage: 0.02, leakageThreshold: 0.01 }));
+      const verdict = compareDocument(quo, strict).sections.find((s) => s.id === "verdict")!;
+      expect(verdict.points).to.deep.equal([
+        "Leakage: the status quo requires ≤ 5%, the proposal ≤ 1%; both sides judged by the status quo's " +
+          "(`npm run report -- --compare … --thresholds-from proposal` judges by the proposal's).",
+      ]);
+      // one row for the metric, judged by the status quo's limit
+      expect(verdict.tables![0].rows.filter((r) => r[0] === "Leakage")).to.have.length(1);
     });
   });
 

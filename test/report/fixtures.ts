@@ -5,7 +5,17 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { VERDICT_RULE, verdict, type Comparator, type Interval } from "../../simulation/measure/metrics";
+import {
+  GROUP_METRIC_RANGE,
+  METRIC_RANGE,
+  VERDICT_RULE,
+  meanInterval,
+  verdict,
+  type Comparator,
+  type HeadlineMetric,
+  type Interval,
+  type MetricRange,
+} from "../../simulation/measure/metrics";
 
 export interface RunFixtureOptions {
   epochs?: number;
@@ -23,6 +33,23 @@ export interface RunFixtureOptions {
   minBond?: number;
   /** Leave this agent group out of the run (its rows and totals), e.g. a farmer the proposal deters entirely. */
   omitAgent?: string;
+  /**
+   * Summary intervals as the simulator computes them (measure/metrics.ts meanInterval with each metric's range) from
+   * widely spread replicates (mean × 0.1 … mean × 1.9), so that near 0 a Student-t interval would leave [0, 1].
+   */
+  simulatorIntervals?: boolean;
+}
+
+/** Replicate values spread ±`spread` (default 90%) around `mean`, which they keep (RunFixtureOptions.simulatorIntervals). */
+export function wideReplicates(mean: number, n: number, spread = 0.9): number[] {
+  return Array.from({ length: n }, (_, i) => mean * (1 + spread * (n === 1 ? 0 : (2 * i) / (n - 1) - 1)));
+}
+
+/** An estimate with the simulator's interval over {@link wideReplicates}. */
+function simulatorEstimate(mean: number | null, range: MetricRange, n: number) {
+  if (mean === null) return estimate(null);
+  const values = wideReplicates(mean, n);
+  return { ...meanInterval(values, range), values };
 }
 
 const agents = [
@@ -148,7 +175,7 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
       series,
     ),
   );
-  const classesRows = groups.map((a, i) => [
+  const groupRows = groups.map((a, i) => [
     0,
     100,
     a.name,
@@ -180,7 +207,7 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
       "run,seed,agent,kind,role,devicesEnd,devicesPeak,deviceEpochs,realWork,reportedWork,fakeWork,rewardTokens,rewardUsd,rewardShare,realWorkShare,captureRatio,costUsd,slashedTokens,slashedUsd,profitUsd,roi,paybackEpochs,detected,falselySlashed".split(
         ",",
       ),
-      classesRows,
+      groupRows,
     ),
   );
   if (opts.withLorenz !== false) {
@@ -199,16 +226,25 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
     groupsOut[a.name] = {
       kind: a.kind,
       role: a.role,
-      metrics: {
-        rewardShare: estimate(a.role === "honest" ? 0.48 : leakage / 2, 0.01, runs),
-        realWorkShare: estimate(a.role === "honest" ? 0.5 : 0, 0, runs),
-        captureRatio: a.role === "honest" ? estimate(0.97, 0.01, runs) : estimate(null),
-        roi: estimate(a.role === "honest" ? 0.4 + 0.1 * i : -0.6, 0.05, runs),
-        paybackEpochs: a.role === "honest" ? estimate(20 + 5 * i, 2, runs) : estimate(null),
-        profitUsd: estimate(a.role === "honest" ? 5000 : -300, 50, runs),
-        devicesEnd: estimate(10, 0, runs),
-        slashedTokens: estimate(a.role === "honest" ? 0 : 200, 10, runs),
-      },
+      metrics: Object.fromEntries(
+        (
+          [
+            ["rewardShare", a.role === "honest" ? 0.48 : leakage / 2, 0.01],
+            ["realWorkShare", a.role === "honest" ? 0.5 : 0, 0],
+            ["captureRatio", a.role === "honest" ? 0.97 : null, 0.01],
+            ["roi", a.role === "honest" ? 0.4 + 0.1 * i : -0.6, 0.05],
+            ["paybackEpochs", a.role === "honest" ? 20 + 5 * i : null, 2],
+            ["profitUsd", a.role === "honest" ? 5000 : -300, 50],
+            ["devicesEnd", 10, 0],
+            ["slashedTokens", a.role === "honest" ? 0 : 200, 10],
+          ] as [keyof typeof GROUP_METRIC_RANGE, number | null, number][]
+        ).map(([key, mean, half]) => [
+          key,
+          opts.simulatorIntervals && half > 0
+            ? simulatorEstimate(mean, GROUP_METRIC_RANGE[key], runs)
+            : estimate(mean, half, runs),
+        ]),
+      ),
     };
   });
   const summary: Record<string, unknown> = {
@@ -227,17 +263,24 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
     version: "0.1.0",
     commit: "0123456789abcdef0123456789abcdef01234567",
     mode: "fast",
-    metrics: {
-      leakage: estimate(leakage, spread, runs),
-      farmerCapture: estimate(leakage * 1.2, spread, runs),
-      honestCaptureRatio: estimate(0.97, 0.01, runs),
-      payEquityGini: estimate(0.12, 0.01, runs),
-      earlyLateRatio: estimate(null),
-      farmerProfitUsd: estimate(-600, 100, runs),
-      honestRoi: estimate(0.45, 0.05, runs),
-      emitted: estimate(250_000, 0, runs),
-      finalPrice: estimate(1.3, 0.02, runs),
-    },
+    metrics: Object.fromEntries(
+      (
+        [
+          ["leakage", leakage, spread],
+          ["farmerCapture", leakage * 1.2, spread],
+          ["honestCaptureRatio", 0.97, 0.01],
+          ["payEquityGini", 0.12, 0.01],
+          ["earlyLateRatio", null, 0],
+          ["farmerProfitUsd", -600, 100],
+          ["honestRoi", 0.45, 0.05],
+          ["emitted", 250_000, 0],
+          ["finalPrice", 1.3, 0.02],
+        ] as [HeadlineMetric, number | null, number][]
+      ).map(([key, mean, half]) => [
+        key,
+        opts.simulatorIntervals ? simulatorEstimate(mean, METRIC_RANGE[key], runs) : estimate(mean, half, runs),
+      ]),
+    ),
     groups: groupsOut,
     verdictRule: VERDICT_RULE,
     command: `npm run simulate -- --scenario ${opts.scenarioName ?? "fixture-baseline"} --seed 1`,
@@ -275,7 +318,10 @@ export function writeRunFixture(dir: string, opts: RunFixtureOptions = {}): stri
  * Writes a sweep directory over two levers (minBond × detection probability) in the simulator's format: sweep.json
  * (depin-lab/sweep@1) with the thresholds and the resolved scenario, as simulation/sweep.ts writes it.
  */
-export function writeSweepFixture(dir: string, opts: { booleanLever?: boolean } = {}): string {
+export function writeSweepFixture(
+  dir: string,
+  opts: { booleanLever?: boolean; simulatorIntervals?: boolean } = {},
+): string {
   fs.mkdirSync(dir, { recursive: true });
   const minBonds = [0, 50, 100, 200];
   const second = opts.booleanLever ? [true, false] : [0, 0.25, 0.5];
@@ -325,6 +371,22 @@ export function writeSweepFixture(dir: string, opts: { booleanLever?: boolean } 
       const cap = 1 - leak;
       // honest ROI falls as the bond rises (their capital grows) and rises with detection (less dilution)
       const roi = 0.3 - b / 5000 + 0.1 * strength;
+      if (opts.simulatorIntervals) {
+        // each point's intervals as simulation/sweep.ts computes them; leakage replicates spread ±50%, so that at
+        // small leakage a Student-t interval would go below 0 while some settings still pass
+        const cells = (
+          [
+            ["leakage", leak, 0.5],
+            ["honestCaptureRatio", cap, 0.01],
+            ["honestRoi", roi, 0.1],
+          ] as [HeadlineMetric, number, number][]
+        ).flatMap(([key, mean, spread]) => {
+          const i = meanInterval(wideReplicates(mean, 3, spread), METRIC_RANGE[key]);
+          return [i.mean!, i.lo!, i.hi!];
+        });
+        rows.push([point++, b, d, 3, ...cells]);
+        continue;
+      }
       rows.push([
         point++,
         b,

@@ -137,7 +137,7 @@ describe("simulation/supply: dated emission segments and exponential by cap", fu
     ]);
     expect(
       problemsOf({ emission: [{ fromEpoch: 0, curve: "constant", initialEmission: 10, cap: 100, decrement: 1 }] }),
-    ).to.deep.equal(['emission[0].decrement: not used by the "constant" curve; omit it or set 0n']);
+    ).to.deep.equal(['emission[0].decrement: not used by the "constant" curve; omit it or set it to 0']);
     // the object form keeps its paths
     const objectForm = problemsOf({ emission: { curve: "step", cap: "x" } });
     expect(objectForm.some((p) => p.startsWith("emission.cap: "))).to.equal(true);
