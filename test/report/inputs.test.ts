@@ -8,7 +8,7 @@ import { tmpDir, writeRunFixture, writeSweepFixture } from "./fixtures";
 
 describe("report inputs", function () {
   describe("#readRun", function () {
-    it("averages replicates per epoch and per class, classes honest first", function () {
+    it("averages replicates per epoch and per agent group, honest groups first", function () {
       const dir = writeRunFixture(path.join(tmpDir("inputs"), "run"), { epochs: 5, runs: 2 });
       const run = readRun(dir);
       expect(run.epochs.map((e) => e.epoch)).to.deep.equal([0, 1, 2, 3, 4]);
