@@ -301,7 +301,7 @@ export function sweepDocument(sweep: SweepReport): ReportDocument {
     }),
   };
   const frontierTable: Table = {
-    caption: "Frontier: settings that pass every threshold next to a setting that fails",
+    caption: "Frontier: settings that pass every threshold next to a setting that fails or is marginal",
     columns: [...sweep.levers, ...sweep.thresholds.map((t) => t.label)],
     rows: edge.map((p) => [
       ...sweep.levers.map((l) => formatLever(p.params[l])),
@@ -312,12 +312,12 @@ export function sweepDocument(sweep: SweepReport): ReportDocument {
     sweep.thresholds.length === 0
       ? "There is no frontier: the sweep states no fairness thresholds."
       : edge.length > 0
-        ? `The frontier: ${edge.length} passing setting${edge.length > 1 ? "s" : ""} next to a failing one, the edge of the safe region.`
+        ? `The frontier: ${edge.length} passing setting${edge.length > 1 ? "s" : ""} next to one that fails or is marginal, the edge of the safe region.`
         : passing === 0
           ? "The frontier is empty because no swept setting passes every threshold."
           : passing === sweep.points.length
             ? "The frontier is empty because every swept setting passes: the thresholds do not bind inside the swept range (widen it to find the edge)."
-            : `The frontier is empty: no passing setting of the charted slice (${levers.x}${levers.y ? ` × ${levers.y}` : ""}) sits next to a failing one.`;
+            : `The frontier is empty: no passing setting of the charted slice (${levers.x}${levers.y ? ` × ${levers.y}` : ""}) sits next to one that fails or is marginal.`;
   const recommended = recommendedPoints(sweep);
   const extra = ["honestRoi", "farmerProfitUsd", "finalPrice"].filter(
     (m) => !sweep.thresholds.some((t) => t.metric === m),
@@ -374,7 +374,7 @@ export function sweepDocument(sweep: SweepReport): ReportDocument {
   const points: string[] = [
     `${passing} of ${sweep.points.length} settings of ${sweep.levers.join(" × ")} pass every fairness threshold.${marginalWords}`,
     edge.length
-      ? `The frontier (passing settings next to a failing one) has ${edge.length} setting${edge.length > 1 ? "s" : ""}, listed after the charts.`
+      ? `The frontier (passing settings next to one that fails or is marginal) has ${edge.length} setting${edge.length > 1 ? "s" : ""}, listed after the charts.`
       : passing === 0
         ? marginal > 0
           ? "No setting passes every threshold by the verdict rule (see the marginal ones above)."

@@ -181,7 +181,7 @@ export const TERMS: readonly { term: string; definition: string }[] = [
   {
     term: "Sweep frontier",
     definition:
-      "In a parameter sweep, the settings that pass every fairness threshold (the whole 95% interval meets each) and sit next to a setting that fails: the edge of the safe region.",
+      "In a parameter sweep, the settings that pass every fairness threshold (the whole 95% interval meets each) and sit next to a setting that does not (it fails, or is only marginal): the edge of the safe region.",
   },
 ];
 

@@ -889,8 +889,9 @@ function slicePoints(sweep: SweepReport, fixed: Record<string, LeverValue>): Swe
 }
 
 /**
- * The frontier: passing points next to a failing point in the grid (one step along either charted lever). These are
- * the edge of the safe region, the settings a proposal can move to without crossing into failure.
+ * The frontier: passing points next to a point that does not pass (fails, or is only marginal) in the grid (one step
+ * along either charted lever). These are the edge of the safe region: one step further, the interval no longer meets
+ * every threshold.
  */
 export function frontier(
   points: readonly SweepPoint[],
@@ -915,7 +916,7 @@ export function frontier(
     ]
       .map(([a, b]) => at.get(`${a},${b}`))
       .filter((q): q is SweepPoint => q !== undefined);
-    if (neighbours.some((q) => pointOutcome(q, thresholds) === "fail")) out.push(p);
+    if (neighbours.some((q) => pointOutcome(q, thresholds) !== "pass")) out.push(p);
   }
   return out;
 }
@@ -1099,7 +1100,7 @@ export function frontierChart(sweep: SweepReport): ChartDef | undefined {
     id: "sweep-frontier",
     title: "Settings that pass every fairness threshold",
     description:
-      `${passing} of ${points.length} swept settings pass every threshold (the whole 95% interval meets each; a setting whose means meet them without such an interval is marginal). Filled black diamonds mark the frontier: passing settings next to a failing one.` +
+      `${passing} of ${points.length} swept settings pass every threshold (the whole 95% interval meets each; a setting whose means meet them without such an interval is marginal). Filled black diamonds mark the frontier: passing settings next to one that fails or is marginal.` +
       sliceNote(fixed),
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",

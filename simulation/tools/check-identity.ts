@@ -126,6 +126,22 @@ const GROUP_WORDING: ReadonlyArray<readonly [string, string]> = [
   ["from the class over the run", "from the group over the run"],
 ];
 
+/** The sweep report's wording of the frontier, before → now (the "frontier-not-passing-neighbour" change). */
+const FRONTIER_WORDING: ReadonlyArray<readonly [string, string]> = [
+  ["passing settings next to a failing one.", "passing settings next to one that fails or is marginal."],
+  [
+    "and sit next to a setting that fails: the edge",
+    "and sit next to a setting that does not (it fails, or is only marginal): the edge",
+  ],
+  ["every threshold next to a setting that fails", "every threshold next to a setting that fails or is marginal"],
+  [
+    "next to a failing one, the edge of the safe region.",
+    "next to one that fails or is marginal, the edge of the safe region.",
+  ],
+  ["sits next to a failing one.", "sits next to one that fails or is marginal."],
+  ["(passing settings next to a failing one)", "(passing settings next to one that fails or is marginal)"],
+];
+
 export const INTENDED_CHANGES: IntendedChange[] = [
   {
     id: "groups-not-classes",
@@ -143,6 +159,19 @@ export const INTENDED_CHANGES: IntendedChange[] = [
           .replace("rewards-by-class.svg", "rewards-by-group.svg");
         if (renamed !== name) files.delete(name);
         files.set(renamed, next);
+      }
+    },
+  },
+  {
+    id: "frontier-not-passing-neighbour",
+    reason:
+      "a sweep's frontier is a passing setting next to one that does not pass (fails or is only marginal), not only " +
+      "next to one that fails: with marginal settings between the pass and fail regions the frontier was empty",
+    apply(files) {
+      for (const [name, text] of [...files]) {
+        let next = text;
+        for (const [before, now] of FRONTIER_WORDING) next = next.replaceAll(before, now);
+        files.set(name, next);
       }
     },
   },

@@ -104,7 +104,7 @@ describe("report files", function () {
     expect(html).to.contain('id="chart-sweep-heatmap-leakage"');
     expect(html).to.contain('id="chart-sweep-frontier"');
     expect(html).to.match(/\d+ of 12 swept settings pass every fairness threshold/);
-    expect(html).to.contain("Frontier: settings that pass every threshold next to a setting that fails");
+    expect(html).to.contain("Frontier: settings that pass every threshold next to a setting that fails or is marginal");
   });
 
   describe("cli", function () {

@@ -199,6 +199,18 @@ describe("report chart specs", function () {
       for (const p of edge) expect(pointOutcome(p, sweep.thresholds)).to.equal("pass");
     });
 
+    it("counts a marginal neighbour as the edge too: one step further the interval no longer meets the threshold", function () {
+      // pass, marginal (the mean meets 5%, the interval does not), pass, pass → the two passes beside it
+      const pts: SweepPoint[] = [
+        { mean: 0.01, lo: 0.009, hi: 0.011 },
+        { mean: 0.045, lo: 0.03, hi: 0.06 },
+        { mean: 0.01, lo: 0.009, hi: 0.011 },
+        { mean: 0.01, lo: 0.009, hi: 0.011 },
+      ].map((leakage, i) => ({ params: { bond: i * 100 }, metrics: { leakage } }));
+      expect(pointOutcome(pts[1], [leakLimit])).to.equal("marginal");
+      expect(frontier(pts, "bond", undefined, [leakLimit]).map((p) => p.params.bond)).to.deep.equal([0, 200]);
+    });
+
     it("draws a leakage heatmap over the two levers and the frontier chart", function () {
       const cs = sweepCharts(sweep);
       expect(cs.map((c) => c.id)).to.deep.equal(["sweep-heatmap-leakage", "sweep-heatmap-honestRoi", "sweep-frontier"]);
