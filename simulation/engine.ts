@@ -1333,7 +1333,13 @@ export function startReplicate(
     rngState[0] = rng.getState();
     const p = passes as HotPasses;
     let count = 0;
-    for (let from = 0; from < len; from += CHUNK) count = p.detection(from, Math.min(len, from + CHUNK), count);
+    if (detectorOn) {
+      for (let from = 0; from < len; from += CHUNK) count = p.detection(from, Math.min(len, from + CHUNK), count);
+    } else {
+      // no limits: only challenged groups' devices are drawn for and written (the same bits as `detection`)
+      if (flaggedCount > 0) d.eligible.fill(1, 0, len);
+      for (let from = 0; from < len; from += CHUNK) count = p.challenges(from, Math.min(len, from + CHUNK), count);
+    }
     flaggedCount = count;
     rng.setState(rngState[0]);
   }

@@ -56,6 +56,11 @@ export interface HotPasses {
   workSums(from: number, to: number, last: boolean): void;
   /** Flags by anomaly limit or challenge (a draw per device of a group with p > 0); returns the flagged count. */
   detection(from: number, to: number, flaggedSoFar: number): number;
+  /**
+   * Challenges alone, for epochs without the anomaly detector: `detection` with every limit Infinity, given that
+   * `eligible` is 1 on [from, to) (the caller resets it): it draws for, and writes, only devices of groups with p > 0.
+   */
+  challenges(from: number, to: number, flaggedSoFar: number): number;
   /** Eligible devices per cell (cellCounts must be zeroed by the caller). */
   countCells(from: number, to: number): void;
   /** Per-group Σ reward and Σ density factor over runs of equal group ids (chunked as workSums). */
@@ -154,6 +159,25 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     return count;
   }
 
+  function challenges(from: number, to: number, flaggedSoFar: number): number {
+    let s = rngState[0];
+    let count = flaggedSoFar;
+    for (let i = from; i < to; i++) {
+      const p = pDetect[group[i]];
+      if (p > 0) {
+        s = (s + 0x6d2b79f5) | 0;
+        let t = Math.imul(s ^ (s >>> 15), 1 | s);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        if (((t ^ (t >>> 14)) >>> 0) * TWO_POW_MINUS_32 < p) {
+          eligible[i] = 0;
+          flaggedList[count++] = i;
+        }
+      }
+    }
+    rngState[0] = s;
+    return count;
+  }
+
   function countCells(from: number, to: number): void {
     for (let i = from; i < to; i++) cellCounts[cell[i]] += eligible[i];
   }
@@ -191,7 +215,7 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     }
   }
 
-  return { work, workSums, detection, countCells, accounting, lifetime };
+  return { work, workSums, detection, challenges, countCells, accounting, lifetime };
 }
 
 /**
@@ -226,6 +250,7 @@ export function warmUp(p: HotPasses, a: HotArrays, n: number): void {
       p.work(from, to);
       p.workSums(from, to, true);
       p.detection(from, to, 0);
+      p.challenges(from, to, 0);
       p.countCells(from, to);
       p.accounting(from, to, true);
       p.lifetime(from, to);

@@ -119,6 +119,24 @@ describe("simulation/kernels: the fast passes give the reference's bits", functi
     );
   });
 
+  it("challenges alone (no anomaly limit, every device eligible on entry) give the bits of detection", function () {
+    fc.assert(
+      fc.property(table, (t) => {
+        const spec = arraysOf({ ...t, limits: t.limits.map(() => Infinity) });
+        const tuned = arraysOf({ ...t, limits: t.limits.map(() => Infinity) });
+        for (const a of [spec, tuned]) a.eligible.fill(1);
+        const count = reference.detection(spec, t.n);
+        const p = freshCopy(createHotPasses)(tuned, SLOTS);
+        warmUp(p, tuned, t.n);
+        let fast = 0;
+        for (let from = 0; from < t.n; from += t.chunk) fast = p.challenges(from, Math.min(t.n, from + t.chunk), fast);
+        expect(fast).to.equal(count);
+        expect(bitsOf(tuned, count)).to.deep.equal(bitsOf(spec, count));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it("the reference detects by both rules (the property above compares passes that do something)", function () {
     const t: Table = {
       n: 200,
