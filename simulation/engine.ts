@@ -1350,20 +1350,14 @@ export function startReplicate(
     for (let from = 0; from < table.n; from += CHUNK) p.countCells(from, Math.min(table.n, from + CHUNK));
   }
 
-  /** Accounting: per-group reward and density sums (run-length accumulated, see workPass). */
+  /** Accounting: per-group reward and density sums (run-length accumulated, see workPass); per-device lifetime totals. */
   function accountingPass(): void {
     const p = passes as HotPasses;
-    if (table.n === 0) p.accounting(0, 0, true);
+    if (table.n === 0) p.accountingAndLifetime(0, 0, true);
     for (let from = 0; from < table.n; from += CHUNK)
-      p.accounting(from, Math.min(table.n, from + CHUNK), from + CHUNK >= table.n);
+      p.accountingAndLifetime(from, Math.min(table.n, from + CHUNK), from + CHUNK >= table.n);
     for (const grp of groups) grp.e[S_ELIGIBLE] = grp.devices;
     for (let k = 0; k < flaggedCount; k++) groupStats[d.group[flaggedList[k]] * S_COUNT + S_DETECTED] += 1;
-  }
-
-  /** Lifetime per-device totals (pay equity, owner rewards). */
-  function lifetimePass(): void {
-    const p = passes as HotPasses;
-    for (let from = 0; from < table.n; from += CHUNK) p.lifetime(from, Math.min(table.n, from + CHUNK));
   }
 
   // ---- exact mode -------------------------------------------------------------------------------------------
@@ -1573,7 +1567,6 @@ export function startReplicate(
     paidTotal += paid;
     deviceEpochs += table.n;
     accountingPass();
-    lifetimePass();
     for (let k = 0; k < classCount; k++)
       lastClassMean[k] = classDevices[k] > 0 ? classReported[k] / classDevices[k] : 0;
   }

@@ -67,6 +67,8 @@ export interface HotPasses {
   accounting(from: number, to: number, last: boolean): void;
   /** Lifetime per-device totals of reward and real work. */
   lifetime(from: number, to: number): void;
+  /** `accounting` and `lifetime` in one loop over the devices (the same bits as the two passes in that order). */
+  accountingAndLifetime(from: number, to: number, last: boolean): void;
 }
 
 export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
@@ -208,6 +210,35 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     }
   }
 
+  function accountingAndLifetime(from: number, to: number, last: boolean): void {
+    let g = from === 0 ? (to > 0 ? group[0] : 0) : carry[0];
+    let accReward = from === 0 ? 0 : carry[1];
+    let accDensity = from === 0 ? 0 : carry[2];
+    for (let i = from; i < to; i++) {
+      const gi = group[i];
+      if (gi !== g) {
+        groupStats[g * STRIDE + REWARD] += accReward;
+        groupStats[g * STRIDE + DENSITY] += accDensity;
+        accReward = 0;
+        accDensity = 0;
+        g = gi;
+      }
+      const r = reward[i];
+      accReward += r;
+      accDensity += cellFactor[cell[i]];
+      cumReward[i] += r;
+      cumReal[i] += real[i];
+    }
+    if (last) {
+      groupStats[g * STRIDE + REWARD] += accReward;
+      groupStats[g * STRIDE + DENSITY] += accDensity;
+    } else {
+      carry[0] = g;
+      carry[1] = accReward;
+      carry[2] = accDensity;
+    }
+  }
+
   function lifetime(from: number, to: number): void {
     for (let i = from; i < to; i++) {
       cumReward[i] += reward[i];
@@ -215,7 +246,7 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     }
   }
 
-  return { work, workSums, detection, challenges, countCells, accounting, lifetime };
+  return { work, workSums, detection, challenges, countCells, accounting, lifetime, accountingAndLifetime };
 }
 
 /**
@@ -254,6 +285,7 @@ export function warmUp(p: HotPasses, a: HotArrays, n: number): void {
       p.countCells(from, to);
       p.accounting(from, to, true);
       p.lifetime(from, to);
+      p.accountingAndLifetime(from, to, true);
     }
     perDevice.forEach((x, k) => x.set(saved[k], from));
     a.eligible.set(eligible, from);
