@@ -489,6 +489,8 @@ export function startReplicate(
   let nextHandle = 0;
   const cellFactor = new Float64Array(cells);
   const cellCounts = new Float64Array(cells);
+  /** Devices present per cell, kept up to date by join, removeAt, spreadOut and hopPass (countCells starts from it). */
+  const cellDevices = new Int32Array(cells);
   /** The per-device hot loops over the current arrays (built before the first epoch and after every grow()). */
   let passes: HotPasses | undefined;
   let kernel: FastRewardKernel = buildKernel();
@@ -706,6 +708,7 @@ export function startReplicate(
               ? sampleCityCell()
               : g.homeCells[rng.int(g.homeCells.length)];
       } else d.cell[i] = sampleCityCell();
+      cellDevices[d.cell[i]]++;
       if (g.homeMask !== null && g.homeMask[d.cell[i]] === 0) g.away++;
       d.joinEpoch[i] = epoch;
       d.regCell[i] = d.cell[i];
@@ -819,6 +822,7 @@ export function startReplicate(
       g.e[S_LEFT] += 1;
     } else g.bondLostUsd += d.stake[i] * market.price();
     g.devices--;
+    cellDevices[d.cell[i]]--;
     table.swapRemove(i);
   }
 
@@ -831,7 +835,9 @@ export function startReplicate(
     const gi = g.index;
     for (let i = 0; i < table.n && toMove > 0; i++) {
       if (d.group[i] !== gi || home[d.cell[i]] === 0) continue;
+      cellDevices[d.cell[i]]--;
       d.cell[i] = rng.int(cells);
+      cellDevices[d.cell[i]]++;
       ledger.move(d.handle[i], d.cell[i]);
       toMove--;
       if (home[d.cell[i]] === 0) g.away++;
@@ -961,6 +967,8 @@ export function startReplicate(
           hopCounts[to] += 1;
           if (g.homeMask !== null) g.away += g.homeMask[from] - g.homeMask[to];
           d.cell[i] = to;
+          cellDevices[from]--;
+          cellDevices[to]++;
           ledger.move(d.handle[i], to);
           movedHere++;
         }
@@ -1296,7 +1304,6 @@ export function startReplicate(
       pDetect,
       limitByClass,
       flaggedList,
-      cellCounts,
       cellFactor,
       rngState,
       carry: runCarry,
@@ -1344,10 +1351,13 @@ export function startReplicate(
     rng.setState(rngState[0]);
   }
 
+  /**
+   * Eligible devices per cell: the devices present (kept incrementally) less this epoch's flagged ones, which are
+   * exactly the devices with eligible = 0. Counts are small integers, so the order of the additions cannot matter.
+   */
   function countCells(): void {
-    cellCounts.fill(0);
-    const p = passes as HotPasses;
-    for (let from = 0; from < table.n; from += CHUNK) p.countCells(from, Math.min(table.n, from + CHUNK));
+    cellCounts.set(cellDevices);
+    for (let k = 0; k < flaggedCount; k++) cellCounts[d.cell[flaggedList[k]]] -= 1;
   }
 
   /** Accounting: per-group reward and density sums (run-length accumulated, see workPass); per-device lifetime totals. */
@@ -1898,6 +1908,12 @@ export function startReplicate(
     };
     const devices = groups.reduce((a, g) => a + g.devices, 0);
     if (devices !== table.n) fail(`Σ group devices (${devices}) = active devices (${table.n})`);
+    const perCell = new Int32Array(cells);
+    for (let i = 0; i < table.n; i++) perCell[d.cell[i]]++;
+    for (let c = 0; c < cells; c++) {
+      if (perCell[c] !== cellDevices[c])
+        fail(`devices in cell ${c} (${perCell[c]}) = its kept count (${cellDevices[c]})`);
+    }
     let stakes = 0;
     for (let i = 0; i < table.n; i++) {
       if (!(d.reward[i] >= 0)) fail(`reward of device ${i} is ${d.reward[i]}`);

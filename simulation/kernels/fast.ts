@@ -32,7 +32,6 @@ export interface HotArrays {
   readonly limitByClass: Float64Array;
   /** Output: indices flagged this epoch (length > devices capacity). */
   readonly flaggedList: Int32Array;
-  readonly cellCounts: Float64Array;
   readonly cellFactor: Float64Array;
   /** [0]: generator state in and out of the passes that draw random numbers (mulberry32, as Rng). */
   readonly rngState: Int32Array;
@@ -61,8 +60,6 @@ export interface HotPasses {
    * `eligible` is 1 on [from, to) (the caller resets it): it draws for, and writes, only devices of groups with p > 0.
    */
   challenges(from: number, to: number, flaggedSoFar: number): number;
-  /** Eligible devices per cell (cellCounts must be zeroed by the caller). */
-  countCells(from: number, to: number): void;
   /** Per-group Σ reward and Σ density factor over runs of equal group ids (chunked as workSums). */
   accounting(from: number, to: number, last: boolean): void;
   /** Lifetime per-device totals of reward and real work. */
@@ -88,7 +85,6 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     pDetect = a.pDetect,
     limitByClass = a.limitByClass,
     flaggedList = a.flaggedList,
-    cellCounts = a.cellCounts,
     cellFactor = a.cellFactor,
     rngState = a.rngState,
     carry = a.carry;
@@ -180,10 +176,6 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     return count;
   }
 
-  function countCells(from: number, to: number): void {
-    for (let i = from; i < to; i++) cellCounts[cell[i]] += eligible[i];
-  }
-
   function accounting(from: number, to: number, last: boolean): void {
     let g = from === 0 ? (to > 0 ? group[0] : 0) : carry[0];
     let accReward = from === 0 ? 0 : carry[1];
@@ -246,7 +238,7 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     }
   }
 
-  return { work, workSums, detection, challenges, countCells, accounting, lifetime, accountingAndLifetime };
+  return { work, workSums, detection, challenges, accounting, lifetime, accountingAndLifetime };
 }
 
 /**
@@ -265,7 +257,7 @@ export function warmUp(p: HotPasses, a: HotArrays, n: number): void {
   for (let i = 1; i < n && spans.length < 8; i++) if (a.group[i] !== a.group[i - 1]) spans.push([i - 1, i + 1]);
   if (spans.length === 0) spans.push([0, Math.min(n, 2)]);
   const perDevice = [a.realRate, a.fakeRate, a.amp, a.real, a.reported, a.reward, a.cumReward, a.cumReal];
-  const small = [a.groupStats, a.cellCounts, a.cellFactor, a.pDetect, a.limitByClass, a.carry];
+  const small = [a.groupStats, a.cellFactor, a.pDetect, a.limitByClass, a.carry];
   const savedSmall = small.map((x) => x.slice());
   const flagged = a.flaggedList.slice(0, 4);
   const state = a.rngState[0];
@@ -282,7 +274,6 @@ export function warmUp(p: HotPasses, a: HotArrays, n: number): void {
       p.workSums(from, to, true);
       p.detection(from, to, 0);
       p.challenges(from, to, 0);
-      p.countCells(from, to);
       p.accounting(from, to, true);
       p.lifetime(from, to);
       p.accountingAndLifetime(from, to, true);

@@ -84,11 +84,6 @@ export function detection(a: HotArrays, n: number): number {
   return count;
 }
 
-/** Eligible devices per cell (added to `cellCounts`). */
-export function countCells(a: HotArrays, n: number): void {
-  for (let i = 0; i < n; i++) a.cellCounts[a.cell[i]] += a.eligible[i];
-}
-
 /** Per-group Σ reward and Σ density factor of the device's cell. */
 export function accounting(a: HotArrays, n: number, slots: HotSlots): void {
   runSums(

@@ -59,7 +59,6 @@ function arraysOf(t: Table): HotArrays {
     pDetect: Float64Array.from(t.pDetect),
     limitByClass: Float64Array.from(t.limits),
     flaggedList: new Int32Array(n + 1),
-    cellCounts: Float64Array.from({ length: CELLS }, () => Math.floor(next() * 4)),
     cellFactor: Float64Array.from({ length: CELLS }, () => next()),
     rngState: Int32Array.from([t.seed | 0]),
     carry: new Float64Array(3),
@@ -89,7 +88,6 @@ function runFast(a: HotArrays, n: number, chunk: number, fused = false): number 
   chunks((from, to, last) => p.workSums(from, to, last));
   let count = 0;
   chunks((from, to) => (count = p.detection(from, to, count)));
-  chunks((from, to) => p.countCells(from, to));
   if (fused) chunks((from, to, last) => p.accountingAndLifetime(from, to, last));
   else {
     chunks((from, to, last) => p.accounting(from, to, last));
@@ -102,7 +100,6 @@ function runReference(a: HotArrays, n: number): number {
   reference.work(a, n);
   reference.workSums(a, n, SLOTS);
   const count = reference.detection(a, n);
-  reference.countCells(a, n);
   reference.accounting(a, n, SLOTS);
   reference.lifetime(a, n);
   return count;

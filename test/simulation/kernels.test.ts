@@ -33,7 +33,6 @@ function arraysOf(n: number, seed: number): HotArrays {
     pDetect: Float64Array.from([0, 0.1, 0, 0.3]),
     limitByClass: Float64Array.from([180]),
     flaggedList: new Int32Array(n + 1),
-    cellCounts: new Float64Array(64),
     cellFactor: Float64Array.from({ length: 64 }, () => next()),
     rngState: Int32Array.from([seed]),
     carry: new Float64Array(3),
@@ -49,7 +48,6 @@ function runAll(a: HotArrays, n: number, chunk: number, fresh: boolean): number 
   for (let from = 0; from < n; from += chunk) p.workSums(from, Math.min(n, from + chunk), from + chunk >= n);
   let count = 0;
   for (let from = 0; from < n; from += chunk) count = p.detection(from, Math.min(n, from + chunk), count);
-  for (let from = 0; from < n; from += chunk) p.countCells(from, Math.min(n, from + chunk));
   for (let from = 0; from < n; from += chunk) p.accounting(from, Math.min(n, from + chunk), from + chunk >= n);
   for (let from = 0; from < n; from += chunk) p.lifetime(from, Math.min(n, from + chunk));
   return count;
