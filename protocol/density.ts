@@ -239,7 +239,8 @@ function densityFactorLoops(
   coarseCounts: Float64Array[],
   clippedCounts: Float64Array[],
   scales: Float64Array[],
-): (counts: ArrayLike<number>, out: Float64Array) => void {
+  maxActiveShare: number,
+): (counts: ArrayLike<number>, out: Float64Array, path: number) => boolean {
   const R = targets.length;
   // per resolution: 1 where a parent holds at least `target` devices, and the HIP-17 limit by occupied count (0…7)
   const occupancy = scales.map((x) => new Uint8Array(x.length + 1));
@@ -327,7 +328,7 @@ function densityFactorLoops(
       for (let cell = 0; cell < cells; cell++) out[cell] = scale[parents[cell]];
     }
   }
-  return function factors(counts: ArrayLike<number>, out: Float64Array): void {
+  function full(counts: ArrayLike<number>, out: Float64Array): void {
     if (clippedRollup) {
       for (let r = 0; r < R; r++) {
         const present = r > 0 ? rollUp(r) : identity[0] ? counts : coarseSum(0, counts);
@@ -339,8 +340,206 @@ function densityFactorLoops(
       for (let r = 0; r < R; r++) scalesOf(r, identity[r] ? counts : coarseSum(r, counts));
     }
     for (let r = 0; r < R; r++) multiply(r, out);
+  }
+
+  // ---- the occupied-only path (see `DensityModel.factors`) ---------------------------------------------------
+  // Its own state, so that the full path (and `limits()`, which shares the full path's count arrays) never has to
+  // be undone: per resolution the parents that held a device at the last call (`active`, `activeLength`), and for
+  // them only a scale ≠ 1, a clipped count, a count and an occupancy byte; every other entry is 1, 0, 0, 0.
+  const activeCells = new Int32Array(cells);
+  const active = scales.map((x) => new Int32Array(x.length));
+  const activeLength = new Int32Array(R);
+  const listed = scales.map((x) => new Uint8Array(x.length));
+  const sScale = scales.map((x) => new Float64Array(x.length).fill(1));
+  const sClipped = scales.map((x) => new Float64Array(x.length));
+  const sCount = scales.map((x) => new Float64Array(x.length));
+  const sOccupancy = scales.map((x) => new Uint8Array(x.length + 1));
+  /** Clipped rollup: the product s_r × (s_r+1 × …) of every parent at r (r < R − 1; r = 0 only for a non-identity level). */
+  const nested = scales.map((x, r) => new Float64Array(clippedRollup && r < R - 1 ? x.length : 0));
+  /** Per resolution: 1 when some active parent's scale is not 1 (raw rollup: a level of all-1 scales is skipped). */
+  const crowded = new Uint8Array(R);
+
+  /** Scale and clipped count of the `n` parents in `list` at resolution r (the formulas of `scalesOf`). */
+  function activeScales(r: number, present: ArrayLike<number>, list: Int32Array, n: number): void {
+    const target = targets[r];
+    const scale = sScale[r];
+    const clipped = sClipped[r];
+    let anyCrowded = 0;
+    if (maxs[r] <= target) {
+      const limit = maxs[r];
+      for (let j = 0; j < n; j++) {
+        const h = list[j];
+        const p = present[h];
+        scale[h] = p > limit ? limit / p : 1;
+        clipped[h] = p > limit ? limit : p;
+        anyCrowded |= p > limit ? 1 : 0;
+      }
+      crowded[r] = anyCrowded;
+      return;
+    }
+    const table = tables[r];
+    const occ = sOccupancy[r];
+    const lut = limitByOccupied[r];
+    for (let j = 0; j < n; j++) {
+      const h = list[j];
+      occ[h] = present[h] >= target ? 1 : 0;
+    }
+    for (let j = 0; j < n; j++) {
+      const h = list[j];
+      const t = h * 6;
+      const occupied =
+        occ[h] +
+        occ[table[t]] +
+        occ[table[t + 1]] +
+        occ[table[t + 2]] +
+        occ[table[t + 3]] +
+        occ[table[t + 4]] +
+        occ[table[t + 5]];
+      const limit = lut[occupied];
+      const p = present[h];
+      scale[h] = p > limit ? limit / p : 1;
+      clipped[h] = p > limit ? limit : p;
+      anyCrowded |= p > limit ? 1 : 0;
+    }
+    crowded[r] = anyCrowded;
+  }
+
+  /**
+   * The parents at r of the `n` ids in `children` (cells, or the active parents at r − 1) into `active[r]`, each
+   * once, and their counts: the sum of `values` over their listed children.
+   */
+  function gather(r: number, children: Int32Array, n: number, up: Int32Array, values: ArrayLike<number>): void {
+    const list = active[r];
+    const seen = listed[r];
+    const count = sCount[r];
+    const len = count.length;
+    let m = 0;
+    for (let j = 0; j < n; j++) {
+      const child = children[j];
+      const h = up[child];
+      if (h >= len) continue; // "no cell" (cannot occur: parents are built from cells)
+      if (seen[h] === 0) {
+        seen[h] = 1;
+        list[m++] = h;
+      }
+      count[h] += values[child];
+    }
+    activeLength[r] = m;
+  }
+
+  /**
+   * The cells whose count is not 0 into `activeCells` (ascending), and their number; −1 when a count is not an
+   * integer or the counts' magnitudes sum to more than 2^53 (then every partial sum of counts, clipped or not, is an
+   * integer of magnitude ≤ that sum: exact, whatever the order of addition).
+   */
+  function listCells(counts: ArrayLike<number>): number {
+    let k = 0;
+    let total = 0;
+    for (let cell = 0; cell < cells; cell++) {
+      const v = counts[cell];
+      if (v !== 0) {
+        if ((v | 0) !== v) return -1;
+        activeCells[k++] = cell;
+        total += v < 0 ? -v : v;
+      }
+    }
+    return total > 9007199254740992 ? -1 : k;
+  }
+
+  /** `product[h] = scale[h] × coarser[up[h]]` for every h (the full path's nested product at one resolution). */
+  function nestInto(product: Float64Array, scale: Float64Array, coarser: Float64Array, up: Int32Array): void {
+    for (let h = 0; h < product.length; h++) product[h] = scale[h] * coarser[up[h]];
+  }
+
+  /**
+   * The occupied-only path: false, having changed nothing, when a count is not an integer (fractional or huge sums
+   * could then depend on the order of addition) or when more than `maxActiveShare` of the cells hold a device.
+   */
+  function occupiedOnly(counts: ArrayLike<number>, out: Float64Array, maxActiveShare: number): boolean {
+    if (R === 0) return false;
+    const k = listCells(counts);
+    if (k < 0 || k > maxActiveShare * cells) return false;
+    // forget the last call's parents
+    for (let r = 0; r < R; r++) {
+      const list = active[r];
+      const scale = sScale[r];
+      const clipped = sClipped[r];
+      const count = sCount[r];
+      const occ = sOccupancy[r];
+      const seen = listed[r];
+      for (let j = 0; j < activeLength[r]; j++) {
+        const h = list[j];
+        scale[h] = 1;
+        clipped[h] = 0;
+        count[h] = 0;
+        occ[h] = 0;
+        seen[h] = 0;
+      }
+    }
+    for (let r = 0; r < R; r++) {
+      if (r > 0 && clippedRollup) {
+        gather(r, active[r - 1], activeLength[r - 1], upByLevel[r], sClipped[r - 1]);
+        activeScales(r, sCount[r], active[r], activeLength[r]);
+      } else if (identity[r]) {
+        active[r].set(activeCells.subarray(0, k));
+        activeLength[r] = k;
+        activeScales(r, counts, active[r], k);
+      } else {
+        gather(r, activeCells, k, parentsByLevel[r], counts);
+        activeScales(r, sCount[r], active[r], activeLength[r]);
+      }
+    }
+    if (clippedRollup) {
+      // the full path's multiplyNested over every parent: s_r × (product at r + 1), then one read per cell
+      let coarser = sScale[R - 1];
+      for (let r = R - 2; r >= 1; r--) {
+        nestInto(nested[r], sScale[r], coarser, upByLevel[r + 1]);
+        coarser = nested[r];
+      }
+      if (R > 1 && identity[0]) nestInto(out, sScale[0], coarser, upByLevel[1]);
+      else {
+        if (R > 1) nestInto(nested[0], sScale[0], coarser, upByLevel[1]);
+        const product = R > 1 ? nested[0] : sScale[0];
+        if (identity[0]) out.set(product);
+        else {
+          const parents = parentsByLevel[0];
+          for (let cell = 0; cell < cells; cell++) out[cell] = product[parents[cell]];
+        }
+      }
+      return true;
+    }
+    // raw rollup: the full path's multiply, skipping the levels whose scales are all 1 (x × 1 = x)
+    let first = true;
+    for (let r = 0; r < R; r++) {
+      if (crowded[r] === 0) continue;
+      const scale = sScale[r];
+      if (identity[r]) {
+        if (first) out.set(scale);
+        else for (let cell = 0; cell < cells; cell++) out[cell] *= scale[cell];
+      } else {
+        const parents = parentsByLevel[r];
+        if (first) for (let cell = 0; cell < cells; cell++) out[cell] = scale[parents[cell]];
+        else for (let cell = 0; cell < cells; cell++) out[cell] *= scale[parents[cell]];
+      }
+      first = false;
+    }
+    if (first) out.fill(1);
+    return true;
+  }
+
+  /** Returns true when the occupied-only path computed the factors (`path`: 0 auto, 1 full, 2 occupied-only). */
+  return function factors(counts: ArrayLike<number>, out: Float64Array, path: number): boolean {
+    if (path !== 1 && occupiedOnly(counts, out, path === 2 ? 1 : maxActiveShare)) return true;
+    full(counts, out);
+    return false;
   };
 }
+
+/** How `DensityModel.factors` computes: see there. */
+export type DensityPath = "auto" | "full" | "occupied";
+
+/** `factors` (path `"auto"`) takes the occupied-only path when at most this share of the cells hold a device. */
+export const OCCUPIED_PATH_MAX_SHARE = 0.5;
 
 /**
  * A topology (parents and neighbour tables per resolution) with the HIP-17 parameters and scratch buffers, so that
@@ -359,7 +558,9 @@ export class DensityModel {
   private readonly clippedCounts: Float64Array[];
   private readonly coarseScales: Float64Array[];
   /** The float64 factor loops, compiled for this model alone (protocol/jit.ts). */
-  private readonly fastFactors: (counts: ArrayLike<number>, out: Float64Array) => void;
+  private readonly fastFactors: (counts: ArrayLike<number>, out: Float64Array, path: number) => boolean;
+  /** Which path the last `factors` call took (`"full"` before any). */
+  lastPath: "full" | "occupied" = "full";
 
   /** `world`: a hex torus (its topology is built at the parameters' levels) or a prebuilt topology. */
   constructor(
@@ -420,6 +621,7 @@ export class DensityModel {
       this.coarseCounts,
       this.clippedCounts,
       this.coarseScales,
+      OCCUPIED_PATH_MAX_SHARE,
     );
   }
 
@@ -471,13 +673,24 @@ export class DensityModel {
   /**
    * Float64 density factor of every cell into `out` (length = cells). All 1 when scaling is disabled.
    * Same numbers as `limits()` + scale per parent + product over resolutions.
+   *
+   * Two paths give the same bits. The full one computes every parent at every resolution. The occupied-only one
+   * lists the cells whose count is not 0, and from them the parents at each resolution that hold a device; it
+   * computes counts, occupancy, limits and scales for those alone (every other parent holds 0 devices: scale 1,
+   * clipped count 0, not occupied) with the full path's formulas, then the full path's products per parent and
+   * cell (a parent without devices multiplies by its scale 1, which changes no bit). Counts are summed in another
+   * order, so it runs only when every count is an integer and their sum of magnitudes is below 2^53 (every partial
+   * sum is then exact, so any order gives the same number). `path`: `"auto"` (the default) takes it when it applies
+   * and at most `OCCUPIED_PATH_MAX_SHARE` of the cells hold a device; `"occupied"` whenever it applies; `"full"`
+   * never. `lastPath` says which ran.
    */
-  factors(counts: ArrayLike<number>, out: Float64Array): Float64Array {
+  factors(counts: ArrayLike<number>, out: Float64Array, path: DensityPath = "auto"): Float64Array {
     if (!this.params.enabled) return out.fill(1);
     if (counts.length !== this.cells) {
       throw new Error(`density: expected ${this.cells} cell counts, got ${counts.length}`);
     }
-    this.fastFactors(counts, out);
+    const occupied = this.fastFactors(counts, out, path === "auto" ? 0 : path === "full" ? 1 : 2);
+    this.lastPath = occupied ? "occupied" : "full";
     return out;
   }
 
