@@ -24,6 +24,7 @@
  * The integer part (present, limit) is shared by the float64 and the bigint (WAD) paths.
  */
 import { freshCopy } from "../lib/jit";
+import { OccupiedDensity } from "./densityOccupied";
 import { WAD } from "./math";
 
 /** A hexagonal grid of integer cell ids `row × width + col` at the finest resolution. */
@@ -239,8 +240,7 @@ function densityFactorLoops(
   coarseCounts: Float64Array[],
   clippedCounts: Float64Array[],
   scales: Float64Array[],
-  maxActiveShare: number,
-): (counts: ArrayLike<number>, out: Float64Array, path: number) => boolean {
+): (counts: ArrayLike<number>, out: Float64Array) => void {
   const R = targets.length;
   // per resolution: 1 where a parent holds at least `target` devices, and the HIP-17 limit by occupied count (0…7)
   const occupancy = scales.map((x) => new Uint8Array(x.length + 1));
@@ -328,7 +328,7 @@ function densityFactorLoops(
       for (let cell = 0; cell < cells; cell++) out[cell] = scale[parents[cell]];
     }
   }
-  function full(counts: ArrayLike<number>, out: Float64Array): void {
+  return function factors(counts: ArrayLike<number>, out: Float64Array): void {
     if (clippedRollup) {
       for (let r = 0; r < R; r++) {
         const present = r > 0 ? rollUp(r) : identity[0] ? counts : coarseSum(0, counts);
@@ -340,198 +340,6 @@ function densityFactorLoops(
       for (let r = 0; r < R; r++) scalesOf(r, identity[r] ? counts : coarseSum(r, counts));
     }
     for (let r = 0; r < R; r++) multiply(r, out);
-  }
-
-  // ---- the occupied-only path (see `DensityModel.factors`) ---------------------------------------------------
-  // Its own state, so that the full path (and `limits()`, which shares the full path's count arrays) never has to
-  // be undone: per resolution the parents that held a device at the last call (`active`, `activeLength`), and for
-  // them only a scale ≠ 1, a clipped count, a count and an occupancy byte; every other entry is 1, 0, 0, 0.
-  const activeCells = new Int32Array(cells);
-  const active = scales.map((x) => new Int32Array(x.length));
-  const activeLength = new Int32Array(R);
-  const listed = scales.map((x) => new Uint8Array(x.length));
-  const sScale = scales.map((x) => new Float64Array(x.length).fill(1));
-  const sClipped = scales.map((x) => new Float64Array(x.length));
-  const sCount = scales.map((x) => new Float64Array(x.length));
-  const sOccupancy = scales.map((x) => new Uint8Array(x.length + 1));
-  /** Clipped rollup: the product s_r × (s_r+1 × …) of every parent at r (r < R − 1; r = 0 only for a non-identity level). */
-  const nested = scales.map((x, r) => new Float64Array(clippedRollup && r < R - 1 ? x.length : 0));
-  /** Per resolution: 1 when some active parent's scale is not 1 (raw rollup: a level of all-1 scales is skipped). */
-  const crowded = new Uint8Array(R);
-
-  /** Scale and clipped count of the `n` parents in `list` at resolution r (the formulas of `scalesOf`). */
-  function activeScales(r: number, present: ArrayLike<number>, list: Int32Array, n: number): void {
-    const target = targets[r];
-    const scale = sScale[r];
-    const clipped = sClipped[r];
-    let anyCrowded = 0;
-    if (maxs[r] <= target) {
-      const limit = maxs[r];
-      for (let j = 0; j < n; j++) {
-        const h = list[j];
-        const p = present[h];
-        scale[h] = p > limit ? limit / p : 1;
-        clipped[h] = p > limit ? limit : p;
-        anyCrowded |= p > limit ? 1 : 0;
-      }
-      crowded[r] = anyCrowded;
-      return;
-    }
-    const table = tables[r];
-    const occ = sOccupancy[r];
-    const lut = limitByOccupied[r];
-    for (let j = 0; j < n; j++) {
-      const h = list[j];
-      occ[h] = present[h] >= target ? 1 : 0;
-    }
-    for (let j = 0; j < n; j++) {
-      const h = list[j];
-      const t = h * 6;
-      const occupied =
-        occ[h] +
-        occ[table[t]] +
-        occ[table[t + 1]] +
-        occ[table[t + 2]] +
-        occ[table[t + 3]] +
-        occ[table[t + 4]] +
-        occ[table[t + 5]];
-      const limit = lut[occupied];
-      const p = present[h];
-      scale[h] = p > limit ? limit / p : 1;
-      clipped[h] = p > limit ? limit : p;
-      anyCrowded |= p > limit ? 1 : 0;
-    }
-    crowded[r] = anyCrowded;
-  }
-
-  /**
-   * The parents at r of the `n` ids in `children` (cells, or the active parents at r − 1) into `active[r]`, each
-   * once, and their counts: the sum of `values` over their listed children.
-   */
-  function gather(r: number, children: Int32Array, n: number, up: Int32Array, values: ArrayLike<number>): void {
-    const list = active[r];
-    const seen = listed[r];
-    const count = sCount[r];
-    const len = count.length;
-    let m = 0;
-    for (let j = 0; j < n; j++) {
-      const child = children[j];
-      const h = up[child];
-      if (h >= len) continue; // "no cell" (cannot occur: parents are built from cells)
-      if (seen[h] === 0) {
-        seen[h] = 1;
-        list[m++] = h;
-      }
-      count[h] += values[child];
-    }
-    activeLength[r] = m;
-  }
-
-  /**
-   * The cells whose count is not 0 into `activeCells` (ascending), and their number; −1 when a count is not an
-   * integer or the counts' magnitudes sum to more than 2^53 (then every partial sum of counts, clipped or not, is an
-   * integer of magnitude ≤ that sum: exact, whatever the order of addition).
-   */
-  function listCells(counts: ArrayLike<number>): number {
-    let k = 0;
-    let total = 0;
-    for (let cell = 0; cell < cells; cell++) {
-      const v = counts[cell];
-      if (v !== 0) {
-        if ((v | 0) !== v) return -1;
-        activeCells[k++] = cell;
-        total += v < 0 ? -v : v;
-      }
-    }
-    return total > 9007199254740992 ? -1 : k;
-  }
-
-  /** `product[h] = scale[h] × coarser[up[h]]` for every h (the full path's nested product at one resolution). */
-  function nestInto(product: Float64Array, scale: Float64Array, coarser: Float64Array, up: Int32Array): void {
-    for (let h = 0; h < product.length; h++) product[h] = scale[h] * coarser[up[h]];
-  }
-
-  /**
-   * The occupied-only path: false, having changed nothing, when a count is not an integer (fractional or huge sums
-   * could then depend on the order of addition) or when more than `maxActiveShare` of the cells hold a device.
-   */
-  function occupiedOnly(counts: ArrayLike<number>, out: Float64Array, maxActiveShare: number): boolean {
-    if (R === 0) return false;
-    const k = listCells(counts);
-    if (k < 0 || k > maxActiveShare * cells) return false;
-    // forget the last call's parents
-    for (let r = 0; r < R; r++) {
-      const list = active[r];
-      const scale = sScale[r];
-      const clipped = sClipped[r];
-      const count = sCount[r];
-      const occ = sOccupancy[r];
-      const seen = listed[r];
-      for (let j = 0; j < activeLength[r]; j++) {
-        const h = list[j];
-        scale[h] = 1;
-        clipped[h] = 0;
-        count[h] = 0;
-        occ[h] = 0;
-        seen[h] = 0;
-      }
-    }
-    for (let r = 0; r < R; r++) {
-      if (r > 0 && clippedRollup) {
-        gather(r, active[r - 1], activeLength[r - 1], upByLevel[r], sClipped[r - 1]);
-        activeScales(r, sCount[r], active[r], activeLength[r]);
-      } else if (identity[r]) {
-        active[r].set(activeCells.subarray(0, k));
-        activeLength[r] = k;
-        activeScales(r, counts, active[r], k);
-      } else {
-        gather(r, activeCells, k, parentsByLevel[r], counts);
-        activeScales(r, sCount[r], active[r], activeLength[r]);
-      }
-    }
-    if (clippedRollup) {
-      // the full path's multiplyNested over every parent: s_r × (product at r + 1), then one read per cell
-      let coarser = sScale[R - 1];
-      for (let r = R - 2; r >= 1; r--) {
-        nestInto(nested[r], sScale[r], coarser, upByLevel[r + 1]);
-        coarser = nested[r];
-      }
-      if (R > 1 && identity[0]) nestInto(out, sScale[0], coarser, upByLevel[1]);
-      else {
-        if (R > 1) nestInto(nested[0], sScale[0], coarser, upByLevel[1]);
-        const product = R > 1 ? nested[0] : sScale[0];
-        if (identity[0]) out.set(product);
-        else {
-          const parents = parentsByLevel[0];
-          for (let cell = 0; cell < cells; cell++) out[cell] = product[parents[cell]];
-        }
-      }
-      return true;
-    }
-    // raw rollup: the full path's multiply, skipping the levels whose scales are all 1 (x × 1 = x)
-    let first = true;
-    for (let r = 0; r < R; r++) {
-      if (crowded[r] === 0) continue;
-      const scale = sScale[r];
-      if (identity[r]) {
-        if (first) out.set(scale);
-        else for (let cell = 0; cell < cells; cell++) out[cell] *= scale[cell];
-      } else {
-        const parents = parentsByLevel[r];
-        if (first) for (let cell = 0; cell < cells; cell++) out[cell] = scale[parents[cell]];
-        else for (let cell = 0; cell < cells; cell++) out[cell] *= scale[parents[cell]];
-      }
-      first = false;
-    }
-    if (first) out.fill(1);
-    return true;
-  }
-
-  /** Returns true when the occupied-only path computed the factors (`path`: 0 auto, 1 full, 2 occupied-only). */
-  return function factors(counts: ArrayLike<number>, out: Float64Array, path: number): boolean {
-    if (path !== 1 && occupiedOnly(counts, out, path === 2 ? 1 : maxActiveShare)) return true;
-    full(counts, out);
-    return false;
   };
 }
 
@@ -539,7 +347,7 @@ function densityFactorLoops(
 export type DensityPath = "auto" | "full" | "occupied";
 
 /** `factors` (path `"auto"`) takes the occupied-only path when at most this share of the cells hold a device. */
-export const OCCUPIED_PATH_MAX_SHARE = 0.5;
+export const OCCUPIED_PATH_MAX_SHARE = 0.1;
 
 /**
  * A topology (parents and neighbour tables per resolution) with the HIP-17 parameters and scratch buffers, so that
@@ -558,7 +366,9 @@ export class DensityModel {
   private readonly clippedCounts: Float64Array[];
   private readonly coarseScales: Float64Array[];
   /** The float64 factor loops, compiled for this model alone (protocol/jit.ts). */
-  private readonly fastFactors: (counts: ArrayLike<number>, out: Float64Array, path: number) => boolean;
+  private readonly fastFactors: (counts: ArrayLike<number>, out: Float64Array) => void;
+  /** The occupied-only path (protocol/densityOccupied.ts), built at its first use. */
+  private occupiedPath: OccupiedDensity | undefined;
   /** Which path the last `factors` call took (`"full"` before any). */
   lastPath: "full" | "occupied" = "full";
 
@@ -621,8 +431,27 @@ export class DensityModel {
       this.coarseCounts,
       this.clippedCounts,
       this.coarseScales,
-      OCCUPIED_PATH_MAX_SHARE,
     );
+  }
+
+  private occupied(): OccupiedDensity {
+    if (this.occupiedPath === undefined) {
+      const rs = this.params.resolutions;
+      const levels = this.topology.levels;
+      this.occupiedPath = new OccupiedDensity({
+        cells: this.cells,
+        clippedRollup: this.rollup === "clipped",
+        identity: this.identity,
+        targets: Float64Array.from(rs, (r) => r.target),
+        maxs: Float64Array.from(rs, (r) => r.max),
+        limitByOccupied: rs.map((r) => Float64Array.from({ length: 8 }, (_, o) => hexLimit(r, o))),
+        parentsByLevel: levels.map((l) => l.parentOfCell),
+        upByLevel: this.upByLevel,
+        neighbours: levels.map((l) => l.neighbours),
+        parentCounts: levels.map((l) => l.parentCount),
+      });
+    }
+    return this.occupiedPath;
   }
 
   /**
@@ -689,7 +518,9 @@ export class DensityModel {
     if (counts.length !== this.cells) {
       throw new Error(`density: expected ${this.cells} cell counts, got ${counts.length}`);
     }
-    const occupied = this.fastFactors(counts, out, path === "auto" ? 0 : path === "full" ? 1 : 2);
+    const occupied =
+      path !== "full" && this.occupied().factors(counts, out, path === "occupied" ? 1 : OCCUPIED_PATH_MAX_SHARE);
+    if (!occupied) this.fastFactors(counts, out);
     this.lastPath = occupied ? "occupied" : "full";
     return out;
   }
