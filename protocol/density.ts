@@ -507,7 +507,9 @@ export class DensityModel {
    * lists the cells whose count is not 0, and from them the parents at each resolution that hold a device; it
    * computes counts, occupancy, limits and scales for those alone (every other parent holds 0 devices: scale 1,
    * clipped count 0, not occupied) with the full path's formulas, then the full path's products per parent and
-   * cell (a parent without devices multiplies by its scale 1, which changes no bit). Counts are summed in another
+   * cell (a parent without devices multiplies by its scale 1, which changes no bit; with the clipped rollup the
+   * products are kept from call to call and only those that can have changed are recomputed: see
+   * protocol/densityOccupied.ts). Counts are summed in another
    * order, so it runs only when every count is an integer and their sum of magnitudes is below 2^53 (every partial
    * sum is then exact, so any order gives the same number). `path`: `"auto"` (the default) takes it when it applies
    * and at most `OCCUPIED_PATH_MAX_SHARE` of the cells hold a device; `"occupied"` whenever it applies; `"full"`
