@@ -24,6 +24,7 @@
  * The integer part (present, limit) is shared by the float64 and the bigint (WAD) paths.
  */
 import { freshCopy } from "../lib/jit";
+import { OccupiedDensity } from "./densityOccupied";
 import { WAD } from "./math";
 
 /** A hexagonal grid of integer cell ids `row × width + col` at the finest resolution. */
@@ -342,6 +343,12 @@ function densityFactorLoops(
   };
 }
 
+/** How `DensityModel.factors` computes: see there. */
+export type DensityPath = "auto" | "full" | "occupied";
+
+/** `factors` (path `"auto"`) takes the occupied-only path when at most this share of the cells hold a device. */
+export const OCCUPIED_PATH_MAX_SHARE = 0.1;
+
 /**
  * A topology (parents and neighbour tables per resolution) with the HIP-17 parameters and scratch buffers, so that
  * computing the density factor of every cell each epoch allocates nothing. Build once per topology and parameters.
@@ -360,6 +367,10 @@ export class DensityModel {
   private readonly coarseScales: Float64Array[];
   /** The float64 factor loops, compiled for this model alone (protocol/jit.ts). */
   private readonly fastFactors: (counts: ArrayLike<number>, out: Float64Array) => void;
+  /** The occupied-only path (protocol/densityOccupied.ts), built at its first use. */
+  private occupiedPath: OccupiedDensity | undefined;
+  /** Which path the last `factors` call took (`"full"` before any). */
+  lastPath: "full" | "occupied" = "full";
 
   /** `world`: a hex torus (its topology is built at the parameters' levels) or a prebuilt topology. */
   constructor(
@@ -423,6 +434,26 @@ export class DensityModel {
     );
   }
 
+  private occupied(): OccupiedDensity {
+    if (this.occupiedPath === undefined) {
+      const rs = this.params.resolutions;
+      const levels = this.topology.levels;
+      this.occupiedPath = new OccupiedDensity({
+        cells: this.cells,
+        clippedRollup: this.rollup === "clipped",
+        identity: this.identity,
+        targets: Float64Array.from(rs, (r) => r.target),
+        maxs: Float64Array.from(rs, (r) => r.max),
+        limitByOccupied: rs.map((r) => Float64Array.from({ length: 8 }, (_, o) => hexLimit(r, o))),
+        parentsByLevel: levels.map((l) => l.parentOfCell),
+        upByLevel: this.upByLevel,
+        neighbours: levels.map((l) => l.neighbours),
+        parentCounts: levels.map((l) => l.parentCount),
+      });
+    }
+    return this.occupiedPath;
+  }
+
   /**
    * Fill, per resolution, the `present` count (module comment: devices, or the sum of the children's clipped
    * counts) and the HIP-17 limit of every parent cell from per-cell device counts. Returns the per-resolution
@@ -471,13 +502,28 @@ export class DensityModel {
   /**
    * Float64 density factor of every cell into `out` (length = cells). All 1 when scaling is disabled.
    * Same numbers as `limits()` + scale per parent + product over resolutions.
+   *
+   * Two paths give the same bits. The full one computes every parent at every resolution. The occupied-only one
+   * lists the cells whose count is not 0, and from them the parents at each resolution that hold a device; it
+   * computes counts, occupancy, limits and scales for those alone (every other parent holds 0 devices: scale 1,
+   * clipped count 0, not occupied) with the full path's formulas, then the full path's products per parent and
+   * cell (a parent without devices multiplies by its scale 1, which changes no bit; with the clipped rollup the
+   * products are kept from call to call and only those that can have changed are recomputed: see
+   * protocol/densityOccupied.ts). Counts are summed in another
+   * order, so it runs only when every count is an integer and their sum of magnitudes is below 2^53 (every partial
+   * sum is then exact, so any order gives the same number). `path`: `"auto"` (the default) takes it when it applies
+   * and at most `OCCUPIED_PATH_MAX_SHARE` of the cells hold a device; `"occupied"` whenever it applies; `"full"`
+   * never. `lastPath` says which ran.
    */
-  factors(counts: ArrayLike<number>, out: Float64Array): Float64Array {
+  factors(counts: ArrayLike<number>, out: Float64Array, path: DensityPath = "auto"): Float64Array {
     if (!this.params.enabled) return out.fill(1);
     if (counts.length !== this.cells) {
       throw new Error(`density: expected ${this.cells} cell counts, got ${counts.length}`);
     }
-    this.fastFactors(counts, out);
+    const occupied =
+      path !== "full" && this.occupied().factors(counts, out, path === "occupied" ? 1 : OCCUPIED_PATH_MAX_SHARE);
+    if (!occupied) this.fastFactors(counts, out);
+    this.lastPath = occupied ? "occupied" : "full";
     return out;
   }
 
