@@ -60,11 +60,10 @@ export interface HotPasses {
    * `eligible` is 1 on [from, to) (the caller resets it): it draws for, and writes, only devices of groups with p > 0.
    */
   challenges(from: number, to: number, flaggedSoFar: number): number;
-  /** Per-group Σ reward and Σ density factor over runs of equal group ids (chunked as workSums). */
-  accounting(from: number, to: number, last: boolean): void;
-  /** Lifetime per-device totals of reward and real work. */
-  lifetime(from: number, to: number): void;
-  /** `accounting` and `lifetime` in one loop over the devices (the same bits as the two passes in that order). */
+  /**
+   * Per-group Σ reward and Σ density factor over runs of equal group ids (chunked as workSums), and in the same
+   * loop the lifetime per-device totals of reward and real work.
+   */
   accountingAndLifetime(from: number, to: number, last: boolean): void;
 }
 
@@ -176,32 +175,6 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     return count;
   }
 
-  function accounting(from: number, to: number, last: boolean): void {
-    let g = from === 0 ? (to > 0 ? group[0] : 0) : carry[0];
-    let accReward = from === 0 ? 0 : carry[1];
-    let accDensity = from === 0 ? 0 : carry[2];
-    for (let i = from; i < to; i++) {
-      const gi = group[i];
-      if (gi !== g) {
-        groupStats[g * STRIDE + REWARD] += accReward;
-        groupStats[g * STRIDE + DENSITY] += accDensity;
-        accReward = 0;
-        accDensity = 0;
-        g = gi;
-      }
-      accReward += reward[i];
-      accDensity += cellFactor[cell[i]];
-    }
-    if (last) {
-      groupStats[g * STRIDE + REWARD] += accReward;
-      groupStats[g * STRIDE + DENSITY] += accDensity;
-    } else {
-      carry[0] = g;
-      carry[1] = accReward;
-      carry[2] = accDensity;
-    }
-  }
-
   function accountingAndLifetime(from: number, to: number, last: boolean): void {
     let g = from === 0 ? (to > 0 ? group[0] : 0) : carry[0];
     let accReward = from === 0 ? 0 : carry[1];
@@ -231,14 +204,7 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     }
   }
 
-  function lifetime(from: number, to: number): void {
-    for (let i = from; i < to; i++) {
-      cumReward[i] += reward[i];
-      cumReal[i] += real[i];
-    }
-  }
-
-  return { work, workSums, detection, challenges, accounting, lifetime, accountingAndLifetime };
+  return { work, workSums, detection, challenges, accountingAndLifetime };
 }
 
 /**
@@ -274,8 +240,6 @@ export function warmUp(p: HotPasses, a: HotArrays, n: number): void {
       p.workSums(from, to, true);
       p.detection(from, to, 0);
       p.challenges(from, to, 0);
-      p.accounting(from, to, true);
-      p.lifetime(from, to);
       p.accountingAndLifetime(from, to, true);
     }
     perDevice.forEach((x, k) => x.set(saved[k], from));

@@ -1,6 +1,7 @@
 /**
  * The specification of every hot pass of the engine: plain loops over devices [0, n), one job each, in the order the
- * engine runs them. `fast.ts` holds the tuned forms (chunked, compiled afresh per run, the generator inlined);
+ * engine runs them. `fast.ts` holds the tuned forms (chunked, compiled afresh per run, the generator inlined; some
+ * fused: `accountingAndLifetime` is `accounting` then `lifetime`, `challenges` is `detection` without limits);
  * test/simulation/kernels.property.test.ts runs both on random device tables and asserts the same bits. Change the
  * model here first, then make the fast form agree.
  */

@@ -77,7 +77,7 @@ function bitsOf(a: HotArrays, flagged: number): Record<string, string> {
 }
 
 /** The engine's order of passes, each over [0, n) in chunks, with the fast loops compiled afresh and warmed up. */
-function runFast(a: HotArrays, n: number, chunk: number, fused = false): number {
+function runFast(a: HotArrays, n: number, chunk: number): number {
   const p = freshCopy(createHotPasses)(a, SLOTS);
   warmUp(p, a, n);
   const chunks = (f: (from: number, to: number, last: boolean) => void): void => {
@@ -88,11 +88,7 @@ function runFast(a: HotArrays, n: number, chunk: number, fused = false): number 
   chunks((from, to, last) => p.workSums(from, to, last));
   let count = 0;
   chunks((from, to) => (count = p.detection(from, to, count)));
-  if (fused) chunks((from, to, last) => p.accountingAndLifetime(from, to, last));
-  else {
-    chunks((from, to, last) => p.accounting(from, to, last));
-    chunks((from, to) => p.lifetime(from, to));
-  }
+  chunks((from, to, last) => p.accountingAndLifetime(from, to, last));
   return count;
 }
 
@@ -114,10 +110,6 @@ describe("simulation/kernels: the fast passes give the reference's bits", functi
         const count = runReference(spec, t.n);
         expect(runFast(tuned, t.n, t.chunk)).to.equal(count);
         expect(bitsOf(tuned, count)).to.deep.equal(bitsOf(spec, count));
-        // the engine's form: accounting and lifetime fused in one loop
-        const fused = arraysOf(t);
-        expect(runFast(fused, t.n, t.chunk, true)).to.equal(count);
-        expect(bitsOf(fused, count)).to.deep.equal(bitsOf(spec, count));
       }),
       { numRuns: 150 },
     );

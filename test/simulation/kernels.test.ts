@@ -48,8 +48,8 @@ function runAll(a: HotArrays, n: number, chunk: number, fresh: boolean): number 
   for (let from = 0; from < n; from += chunk) p.workSums(from, Math.min(n, from + chunk), from + chunk >= n);
   let count = 0;
   for (let from = 0; from < n; from += chunk) count = p.detection(from, Math.min(n, from + chunk), count);
-  for (let from = 0; from < n; from += chunk) p.accounting(from, Math.min(n, from + chunk), from + chunk >= n);
-  for (let from = 0; from < n; from += chunk) p.lifetime(from, Math.min(n, from + chunk));
+  for (let from = 0; from < n; from += chunk)
+    p.accountingAndLifetime(from, Math.min(n, from + chunk), from + chunk >= n);
   return count;
 }
 
