@@ -84,6 +84,17 @@ export class ScheduleParamsError extends Error {
 /** A validated schedule with every parameter present (0 where unused) and the exponential factor derived. */
 export type ResolvedSchedule = Required<ScheduleParams>;
 
+/** The amount and count fields of {@link ScheduleParams} (every field but `curve`), in the Solidity struct's order. */
+export const SCHEDULE_FIELDS = [
+  "initialEmission",
+  "cap",
+  "decrement",
+  "floor",
+  "factorWad",
+  "periodEpochs",
+  "halfLifeEpochs",
+] as const satisfies ReadonlyArray<Exclude<keyof ScheduleParams, "curve">>;
+
 const factorCache = new Map<bigint, bigint>();
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Interface, ZeroAddress, getAddress } from "ethers";
-import { resolveSchedule } from "../../protocol/emission";
+import { CURVES, resolveSchedule, SCHEDULE_FIELDS } from "../../protocol/emission";
 import { ROLES } from "../../ignition/modules/DePINLab";
 import {
   type DeployParameters,
@@ -151,16 +151,8 @@ export async function checkDeployment(
   );
   const schedule = resolveSchedule(scheduleParamsOf(p));
   const onChain = await s.schedule.params();
-  eq("schedule.curve", ["constant", "linear", "step", "exponential"].indexOf(schedule.curve), onChain.curve);
-  for (const field of [
-    "initialEmission",
-    "cap",
-    "decrement",
-    "floor",
-    "factorWad",
-    "periodEpochs",
-    "halfLifeEpochs",
-  ] as const) {
+  eq("schedule.curve", CURVES.indexOf(schedule.curve), onChain.curve);
+  for (const field of SCHEDULE_FIELDS) {
     eq(`schedule.${field}`, schedule[field], onChain[field]);
   }
   eq("distributor.challengeWindow", p.rewards.challengeWindow, await s.distributor.challengeWindow());

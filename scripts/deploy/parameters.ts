@@ -33,7 +33,7 @@
 import fs from "node:fs";
 import { getAddress, isAddress } from "ethers";
 import { z } from "zod";
-import { CURVES, type ScheduleParams, scheduleProblems } from "../../protocol/emission";
+import { CURVES, SCHEDULE_FIELDS, type ScheduleParams, scheduleProblems } from "../../protocol/emission";
 
 /** Bounds enforced by the contracts, repeated here so a bad file fails before the first transaction. */
 export const LIMITS = {
@@ -315,15 +315,7 @@ function crossFieldProblems(raw: unknown, flagged: ReadonlySet<string>): Paramet
   const curve = fieldOf(raw, ["schedule", "curve"], schedule.shape.curve);
   if (curve !== undefined) {
     const params: ScheduleParams = { curve, initialEmission: 0n, cap: 0n };
-    for (const key of [
-      "initialEmission",
-      "cap",
-      "decrement",
-      "floor",
-      "factorWad",
-      "periodEpochs",
-      "halfLifeEpochs",
-    ] as const) {
+    for (const key of SCHEDULE_FIELDS) {
       const value = fieldOf(raw, ["schedule", key], schedule.shape[key]);
       if (value !== undefined) params[key] = value;
     }

@@ -13,6 +13,7 @@ import {
   MAX_HALF_LIFE_EPOCHS,
   MAX_PERIOD_EPOCHS,
   SATURATION_PERIODS,
+  SCHEDULE_FIELDS,
   type ScheduleParams,
   ScheduleParamsError,
   type ScheduleSegment,
@@ -109,16 +110,7 @@ describe("Emission parity: protocol/emission.ts == contracts (fast-check)", func
       ),
       fc.bigInt({ min: 0n, max: 2_000n }),
     );
-    const fields = [
-      "none",
-      "initialEmission",
-      "cap",
-      "decrement",
-      "floor",
-      "factorWad",
-      "periodEpochs",
-      "halfLifeEpochs",
-    ];
+    const fields = ["none", ...SCHEDULE_FIELDS];
     const params = fc
       .record({ base: anySchedule, field: fc.constantFrom(...fields), value: edge })
       .map(({ base, field, value }): ScheduleParams => (field === "none" ? base : { ...base, [field]: value }));
