@@ -1,4 +1,4 @@
-/** The part of jStat (which ships no types) that the simulator uses: the Student-t inverse CDF. */
+/** The part of jStat (which ships no types) that the project uses: the Student-t inverse CDF, the median. */
 declare module "jstat" {
-  export const jStat: { studentt: { inv(p: number, dof: number): number } };
+  export const jStat: { studentt: { inv(p: number, dof: number): number }; median(values: readonly number[]): number };
 }

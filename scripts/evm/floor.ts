@@ -14,22 +14,10 @@
  */
 import hre from "hardhat";
 import { getCreateAddress, type Interface } from "ethers";
+import { jStat } from "jstat";
+import { positiveInt } from "../../simulation/io/args";
 import { LocalKey } from "./keys";
 import { BLOCK_GAS_LIMIT, GAS_PRICE, SENDER_BALANCE, type RpcClient } from "./transactions";
-
-/** `hardhat run` passes no arguments to a script: the sizes come from the environment. */
-function positive(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: expected a positive integer, got ${raw}`);
-  return value;
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** Sends every raw transaction without waiting for each, mines one block, checks all were mined; returns seconds. */
 async function sendAndMine(client: RpcClient, raws: readonly string[]): Promise<number> {
@@ -47,8 +35,9 @@ async function sendAndMine(client: RpcClient, raws: readonly string[]): Promise<
 }
 
 async function main(): Promise<void> {
-  const count = positive("FLOOR_TRANSACTIONS", 2_000);
-  const rounds = positive("FLOOR_ROUNDS", 3);
+  // `hardhat run` passes no arguments to a script: the sizes come from the environment
+  const count = positiveInt("FLOOR_TRANSACTIONS", process.env.FLOOR_TRANSACTIONS, 2_000);
+  const rounds = positiveInt("FLOOR_ROUNDS", process.env.FLOOR_ROUNDS, 3);
   const client = hre.network.provider as RpcClient;
   const chainId = BigInt(hre.network.config.chainId ?? 31337);
   await client.request({ method: "evm_setAutomine", params: [false] });
@@ -109,8 +98,8 @@ async function main(): Promise<void> {
       transactions: count,
       rounds,
       node: process.version,
-      ethTransfersPerSecond: Math.round(median(perRound.map((r) => r.transfer))),
-      erc20TransfersPerSecond: Math.round(median(perRound.map((r) => r.erc20))),
+      ethTransfersPerSecond: Math.round(jStat.median(perRound.map((r) => r.transfer))),
+      erc20TransfersPerSecond: Math.round(jStat.median(perRound.map((r) => r.erc20))),
     }),
   );
 }

@@ -203,14 +203,18 @@ export function positiveInt(name: string, text: string | undefined, fallback: nu
 
 /** `--help` of a tool: its `npm run` form, its summary and every option with its value, default and meaning. */
 export function toolHelp(spec: CommandSpec): string {
+  return [...helpLines(spec), ""].join("\n");
+}
+
+/** The `npm run` form, the summary and the option rows: the head of every `--help`. */
+function helpLines(spec: CommandSpec): string[] {
   return [
     `${spec.usage} [options]${spec.positional ? ` ${spec.positional}` : ""}`,
     `  ${spec.summary}`,
     "",
     "options:",
     ...optionRows(spec),
-    "",
-  ].join("\n");
+  ];
 }
 
 function optionRows(spec: CommandSpec): string[] {
@@ -270,11 +274,7 @@ export function helpText(command: string): string {
     .map(([, c]) => ({ left: `  ${c.usage} --help`, right: c.summary }));
   const otherWidth = Math.max(...others.map((o) => o.left.length)) + 2;
   return [
-    `${spec.usage} [options]${spec.positional ? ` ${spec.positional}` : ""}`,
-    `  ${spec.summary}`,
-    "",
-    "options:",
-    ...optionRows(spec),
+    ...helpLines(spec),
     "",
     "other commands:",
     ...others.map((o) => o.left.padEnd(otherWidth) + o.right),

@@ -12,6 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
+import { jStat } from "jstat";
 import { parseToolArgs, positiveInt, toolHelp, UsageError, type CommandSpec } from "../io/args";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -116,11 +117,6 @@ function measure(script: string, args: string[]): Measured {
   return { seconds, maxRssMiB: kib / 1024 };
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
@@ -157,15 +153,15 @@ function main(): void {
     cores: os.availableParallelism?.() ?? os.cpus().length,
     node: process.version,
     simulate: {
-      seconds: median(sims.map((m) => m.seconds)),
-      maxRssMiB: median(sims.map((m) => m.maxRssMiB)),
+      seconds: jStat.median(sims.map((m) => m.seconds)),
+      maxRssMiB: jStat.median(sims.map((m) => m.maxRssMiB)),
       all: sims,
     },
     ...(args.report
       ? {
           report: {
-            seconds: median(reports.map((m) => m.seconds)),
-            maxRssMiB: median(reports.map((m) => m.maxRssMiB)),
+            seconds: jStat.median(reports.map((m) => m.seconds)),
+            maxRssMiB: jStat.median(reports.map((m) => m.maxRssMiB)),
             all: reports,
           },
         }

@@ -142,6 +142,11 @@ const FRONTIER_WORDING: ReadonlyArray<readonly [string, string]> = [
   ["(passing settings next to a failing one)", "(passing settings next to one that fails or is marginal)"],
 ];
 
+/** Every `before` replaced by its `now` in `text`. */
+function reword(text: string, wording: ReadonlyArray<readonly [string, string]>): string {
+  return wording.reduce((t, [before, now]) => t.replaceAll(before, now), text);
+}
+
 export const INTENDED_CHANGES: IntendedChange[] = [
   {
     id: "groups-not-classes",
@@ -151,8 +156,7 @@ export const INTENDED_CHANGES: IntendedChange[] = [
       'so that "class" means only a device class',
     apply(files) {
       for (const [name, text] of [...files]) {
-        let next = text;
-        for (const [before, now] of GROUP_WORDING) next = next.replaceAll(before, now);
+        let next = reword(text, GROUP_WORDING);
         if (name.endsWith("summary.json")) next = next.replace(/^ {2}"classes": \{/m, '  "groups": {');
         const renamed = name
           .replace(/(^|\/)classes\.csv$/, "$1groups.csv")
@@ -168,11 +172,7 @@ export const INTENDED_CHANGES: IntendedChange[] = [
       "a sweep's frontier is a passing setting next to one that does not pass (fails or is only marginal), not only " +
       "next to one that fails: with marginal settings between the pass and fail regions the frontier was empty",
     apply(files) {
-      for (const [name, text] of [...files]) {
-        let next = text;
-        for (const [before, now] of FRONTIER_WORDING) next = next.replaceAll(before, now);
-        files.set(name, next);
-      }
+      for (const [name, text] of files) files.set(name, reword(text, FRONTIER_WORDING));
     },
   },
 ];
