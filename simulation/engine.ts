@@ -489,7 +489,7 @@ export function startReplicate(
   let nextHandle = 0;
   const cellFactor = new Float64Array(cells);
   const cellCounts = new Float64Array(cells);
-  /** Devices present per cell, kept up to date by join, removeAt, spreadOut and hopPass (countCells starts from it). */
+  /** Devices present per cell, kept up to date by join, removeAt, spreadOut and hopPass (countCells and hopPass start from it). */
   const cellDevices = new Int32Array(cells);
   /** The per-device hot loops over the current arrays (built before the first epoch and after every grow()). */
   let passes: HotPasses | undefined;
@@ -946,8 +946,7 @@ export function startReplicate(
     const k = Math.ceil(g.devices * hop.share);
     let moved = 0;
     if (k > 0) {
-      hopCounts.fill(0);
-      for (let i = 0; i < table.n; i++) hopCounts[d.cell[i]] += 1;
+      hopCounts.set(cellDevices);
       const per = Math.max(1, Math.ceil(k / HOP_BATCHES));
       const own: number[] = [];
       for (let b = 0; b < HOP_BATCHES && moved < k; b++) {
@@ -1471,7 +1470,7 @@ export function startReplicate(
   function membershipPhase(flow: EpochFlow): void {
     const epoch = flow.epoch;
     const price = (flow.price = market.price());
-    flow.devicesBefore = table.n;
+    const devicesBefore = table.n;
     updateWitnessShares();
     for (const g of groups) {
       if (epoch < g.spec.startEpoch) continue;
@@ -1506,7 +1505,7 @@ export function startReplicate(
         join(g, g.spec.count, epoch);
         continue;
       }
-      const decision = decide(g, epoch, price, flow.devicesBefore, flow.workPool);
+      const decision = decide(g, epoch, price, devicesBefore, flow.workPool);
       quota[g.index] = Math.min(decision.leave, g.devices);
       if (decision.spread > 0 && g.hop === null) spreadOut(g, decision.spread);
       if (decision.join > 0) join(g, decision.join, epoch);

@@ -76,8 +76,6 @@ export interface EpochFlow {
   /** Tokens minted this epoch, and the work pool's share of them. */
   emission: number;
   workPool: number;
-  /** Devices present before this epoch's decisions. */
-  devicesBefore: number;
   /** Σ real work, the demand (USD) and the work it asks for, what of it was served, and its USD value. */
   realWork: number;
   demandUsd: number;
@@ -95,13 +93,12 @@ export interface EpochFlow {
 export type EpochMechanisms = Readonly<Record<EpochPhase, (flow: EpochFlow) => void>>;
 
 /** A fresh flow for epoch `epoch` (every value zero until its phase sets it). */
-export function newEpochFlow(epoch: number): EpochFlow {
+function newEpochFlow(epoch: number): EpochFlow {
   return {
     epoch,
     price: 0,
     emission: 0,
     workPool: 0,
-    devicesBefore: 0,
     realWork: 0,
     demandUsd: 0,
     servedWork: 0,
