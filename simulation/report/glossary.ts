@@ -1,6 +1,6 @@
 /**
  * Display names and units of every metric the report shows, plus the report's own terms. The definitions of the
- * metrics themselves live in one place, `simulation/metrics.ts` (`GLOSSARY`, `GROUP_GLOSSARY`).
+ * metrics themselves live in one place, `simulation/measure/metrics.ts` (`GLOSSARY`, `GROUP_GLOSSARY`).
  */
 import { GROUP_GLOSSARY, GLOSSARY } from "../measure/metrics";
 
@@ -9,7 +9,7 @@ export interface MetricInfo {
   label: string;
   /** "fraction" prints as a percentage; "tokens", "USD", "count", "ratio", "0–1", "epochs", "per year". */
   unit: string;
-  /** What it measures, for a governance reviewer who does not read code (from simulation/metrics.ts). */
+  /** What it measures, for a governance reviewer who does not read code (from simulation/measure/metrics.ts). */
   definition: string;
   /** Which way is good. */
   better?: "lower" | "higher" | "closer to 1";
@@ -186,7 +186,7 @@ export const TERMS: readonly { term: string; definition: string }[] = [
 ];
 
 /**
- * The metric's info: the simulator's definition (`GLOSSARY` / `GROUP_GLOSSARY` in simulation/metrics.ts, the one place
+ * The metric's info: the simulator's definition (`GLOSSARY` / `GROUP_GLOSSARY` in simulation/measure/metrics.ts, the one place
  * metrics are defined) with the report's label and unit; an unknown metric gets a neutral stand-in naming the raw key.
  */
 export function metricInfo(key: string): MetricInfo {
