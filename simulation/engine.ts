@@ -29,7 +29,6 @@ import { compileFormula, PATH_VARIABLES } from "./formula";
 import { constantProductMarket, exogenousMarket, formulaPriceMarket, type Market } from "./market";
 import {
   captureRatio,
-  gini,
   giniOfSorted,
   lorenz,
   nakamotoOfSorted,
@@ -37,11 +36,12 @@ import {
   profitUsd,
   type ProfitParts,
   roi,
-  sortedNonNegative,
+  sortNonNegativeInPlace,
   type MetricValues,
-} from "./metrics";
+} from "./measure/metrics";
 import { Rng, replicateSeed } from "./random";
 import { DeviceTable } from "./world/devices";
+import { Float64List } from "../lib/float64List";
 import { ExactLedger } from "./ledger/exact";
 import type { Supply } from "./supply";
 import type { NetworkState } from "./emissionFormula";
@@ -552,8 +552,8 @@ export function startReplicate(
   }
 
   // lifetime records of devices that left (for pay equity and concentration)
-  const ownerRewards: number[] = [];
-  const payPerWork: number[] = [];
+  const ownerRewards = new Float64List(capacity);
+  const payPerWork = new Float64List(capacity);
   let earlyReward = 0,
     earlyWork = 0,
     lateReward = 0,
@@ -568,8 +568,7 @@ export function startReplicate(
   let flagsHonest = 0;
 
   function addOwnerReward(o: number, r: number): void {
-    while (ownerRewards.length <= o) ownerRewards.push(0);
-    ownerRewards[o] += r;
+    ownerRewards.addAt(o, r);
   }
 
   function retire(i: number): void {
@@ -1777,10 +1776,10 @@ export function startReplicate(
   // ---- end of run: metrics -----------------------------------------------------------------------------------
   function finish(): RunResult {
     for (let i = 0; i < table.n; i++) retire(i);
-    const ownerStake: number[] = new Array(ownerRewards.length).fill(0);
+    // every owner ever has a slot in ownerRewards now (all present devices were just retired)
+    const ownerStake = new Float64Array(ownerRewards.length);
     const groupBonds = new Float64Array(groupCount);
     for (let i = 0; i < table.n; i++) {
-      while (ownerStake.length <= d.owner[i]) ownerStake.push(0);
       ownerStake[d.owner[i]] += d.stake[i];
       groupBonds[d.group[i]] += d.stake[i];
     }
@@ -1848,14 +1847,16 @@ export function startReplicate(
       };
     });
     const flagsAll = flagsFraud + flagsHonest;
-    const ownerRewardsSorted = sortedNonNegative(ownerRewards);
-    const ownerStakeSorted = sortedNonNegative(ownerStake);
+    // sorted in place (the Lorenz rows below sort their own copies): at 1M devices each copy is 8 MB at the peak
+    const ownerRewardsSorted = sortNonNegativeInPlace(ownerRewards.view());
+    const ownerStakeSorted = sortNonNegativeInPlace(ownerStake);
+    const payPerWorkSorted = sortNonNegativeInPlace(payPerWork.view());
     const lastEmission = emissionSeries[epochs - 1] ?? 0;
     const metrics: MetricValues = {
       leakage: rewardAll > 0 ? leakTotal / rewardAll : null,
       farmerCapture: rewardAll > 0 ? farmerReward / rewardAll : null,
       honestCaptureRatio: captureRatio(honestReward, rewardAll, honestReal, realAll),
-      payEquityGini: gini(payPerWork),
+      payEquityGini: giniOfSorted(payPerWorkSorted),
       earlyLateRatio:
         earlyWork > 0 && lateWork > 0 && lateReward > 0 ? earlyReward / earlyWork / (lateReward / lateWork) : null,
       rewardGini: giniOfSorted(ownerRewardsSorted),
@@ -1882,9 +1883,9 @@ export function startReplicate(
       const add = (series: string, values: ArrayLike<number>): void => {
         lorenz(values).forEach(([population, share], point) => lorenzRows.push({ series, point, population, share }));
       };
-      add("payPerWork", payPerWork);
-      add("ownerRewards", ownerRewards);
-      add("ownerStake", ownerStake);
+      add("payPerWork", payPerWorkSorted);
+      add("ownerRewards", ownerRewardsSorted);
+      add("ownerStake", ownerStakeSorted);
     }
     return {
       replicate,

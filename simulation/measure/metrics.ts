@@ -221,9 +221,13 @@ export function paybackEpochs(upfrontPerDevice: number, netIncomePerDeviceEpoch:
 
 /** Values sorted ascending, negatives refused. */
 export function sortedNonNegative(values: ArrayLike<number>): Float64Array {
-  const sorted = Float64Array.from(values as ArrayLike<number>);
-  for (const v of sorted) if (!(v >= 0)) throw new Error(`metrics: expected non-negative finite values, got ${v}`);
-  return sorted.sort();
+  return sortNonNegativeInPlace(Float64Array.from(values as ArrayLike<number>));
+}
+
+/** {@link sortedNonNegative} without the copy: sorts `values` itself and returns it. */
+export function sortNonNegativeInPlace(values: Float64Array): Float64Array {
+  for (const v of values) if (!(v >= 0)) throw new Error(`metrics: expected non-negative finite values, got ${v}`);
+  return values.sort();
 }
 
 /**
