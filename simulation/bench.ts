@@ -2,13 +2,18 @@
  * `npm run bench:sim` — throughput of the engine (a benchmark, not a test).
  * Prints progress lines, then on its LAST line one JSON object:
  *   { deviceEpochsPerSecond: { "100k": …, "1M": …, sweepAllCores: …, sweepPerCore: … }, peakRssMiB, cores, … }
- * peakRssMiB is the process's peak resident memory through the largest single-thread run (ts-node included).
+ * peakRssMiB is the process's peak resident memory through the largest single-thread run (start-up included).
+ * `npm run bench:sim` runs this file compiled (`tsc -p tsconfig.build.json` into dist/, then plain node): the same code
+ * as under ts-node, whose TypeScript compiler would add ~70 MB to every memory figure.
  * Single-thread figures run the engine in this thread on an honest network with a sybil swarm and spoofers, every
  * lever on (density scaling, detection, anomaly detector, vesting); the sweep figure runs a grid of such runs on one
  * worker per core. Options: --quick (smaller sizes, for CI smoke), --epochs N, --world h3 (the same network on real
  * cities: simulation/world/h3World.ts with Helium's HIP-17 table; also times building the world for 1M devices; each
  * timed run's h3 world is built before its timer, see `timed`),
- * --scenario <name|file> (only that scenario: one replicate, fast mode, its device-epochs/s; --runs N repeats it).
+ * --scenario <name|file> (only that scenario: one replicate in fast mode after a scaled-down warm-up of it; --runs N
+ * repeats it; its last line is { deviceEpochs, seconds, deviceEpochsPerSecond, peakRssMiB, leakage, runs, seed,
+ * version, commit, … } for the median run, where deviceEpochs is the scenario's devices × its epochs and
+ * presentDeviceEpochs the engine's count of devices present epoch by epoch, lower when devices leave).
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -20,7 +25,7 @@ import { H3World } from "./world/h3World";
 import { Rng } from "./random";
 import { supplyOf } from "./supply";
 import { runSweep, parseParam } from "./sweep";
-import { writeFileAtomic } from "./output";
+import { gitCommit, packageVersion, writeFileAtomic } from "./output";
 
 export function benchScenario(devices: number, epochs: number, world: "grid" | "h3" = "grid"): ScenarioInput {
   const side = Math.max(32, Math.round(Math.sqrt(devices / 4)));
@@ -95,7 +100,12 @@ function single(
  * issue's goal reads, and the world's build is timed apart (`worldBuildSeconds`). The grid world is drawn per
  * replicate (its city weights from the replicate's generator) and stays inside the timer.
  */
-function timed(scenario: Scenario): { deviceEpochsPerSecond: number; deviceEpochs: number; seconds: number } {
+function timed(scenario: Scenario): {
+  deviceEpochsPerSecond: number;
+  deviceEpochs: number;
+  seconds: number;
+  leakage: number | null;
+} {
   const supply = supplyOf(scenario);
   if ("kind" in scenario.world) {
     const density = scenario.levers.densityScaling;
@@ -108,7 +118,30 @@ function timed(scenario: Scenario): { deviceEpochsPerSecond: number; deviceEpoch
   const t0 = process.hrtime.bigint();
   const result = runReplicate(scenario, supply, 0, { series: false, mode: "fast" });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { deviceEpochsPerSecond: result.deviceEpochs / seconds, deviceEpochs: result.deviceEpochs, seconds };
+  return {
+    deviceEpochsPerSecond: result.deviceEpochs / seconds,
+    deviceEpochs: result.deviceEpochs,
+    seconds,
+    leakage: result.metrics.leakage,
+  };
+}
+
+/** Devices in a `--scenario` warm-up: enough to compile the engine's shared code, small beside the timed run. */
+const WARM_UP_DEVICES = 10_000;
+
+/**
+ * The warm-up of `--scenario`: the same scenario over at most 20 epochs with every agent group scaled down to
+ * about {@link WARM_UP_DEVICES} devices in all, so the JIT has seen its code paths before the timer starts without
+ * a second full-size device table in memory.
+ */
+export function warmUpScenario(scenario: Scenario): Scenario {
+  const devices = scenario.agents.reduce((sum, a) => sum + a.count, 0);
+  const f = Math.min(1, WARM_UP_DEVICES / Math.max(1, devices));
+  return {
+    ...scenario,
+    epochs: Math.min(20, scenario.epochs),
+    agents: scenario.agents.map((a) => ({ ...a, count: Math.max(1, Math.round(a.count * f)) })),
+  };
 }
 
 /** `--flag` as a positive integer, or the fallback when it is absent; an error naming the flag otherwise. */
@@ -143,21 +176,35 @@ async function main(): Promise<void> {
       if (err instanceof ScenarioError) throw err;
       throw new Error(`--scenario: ${(err as Error).message}`, { cause: err });
     }
-    const rates = Array.from({ length: runs }, () => {
+    timed(warmUpScenario(scenario));
+    // device-epochs as the scenario states them (its devices × its epochs), the unit of issue 8's goal and of the
+    // reference model's compare.sh; the engine's own count (devices present, epoch by epoch) is reported beside it
+    const stated = scenario.agents.reduce((sum, a) => sum + a.count, 0) * scenario.epochs;
+    const results = Array.from({ length: runs }, () => {
       const r = timed(scenario);
       console.error(
-        `${scenario.name}: ${r.deviceEpochs} device-epochs in ${r.seconds.toFixed(2)} s: ${(r.deviceEpochsPerSecond / 1e6).toFixed(2)} M device-epochs/s`,
+        `${scenario.name}: ${stated} device-epochs (${r.deviceEpochs} present) in ${r.seconds.toFixed(2)} s: ${(stated / r.seconds / 1e6).toFixed(2)} M device-epochs/s`,
       );
-      return Math.round(r.deviceEpochsPerSecond);
+      return r;
     });
+    // the median run (the shared reference-model compare.sh reads its deviceEpochsPerSecond), and every run's rate
+    const median = [...results].sort((a, b) => a.seconds - b.seconds)[Math.floor((results.length - 1) / 2)];
     console.log(
       JSON.stringify({
         ...out,
         epochs: scenario.epochs,
         scenario: scenario.name,
-        // the median of the runs (the shared reference-model compare.sh reads this number), and every run
-        deviceEpochsPerSecond: [...rates].sort((a, b) => a - b)[Math.floor((rates.length - 1) / 2)],
-        runs: rates,
+        seed: scenario.seed,
+        version: packageVersion(),
+        commit: gitCommit(),
+        deviceEpochs: stated,
+        seconds: Number(median.seconds.toFixed(3)),
+        deviceEpochsPerSecond: Math.round(stated / median.seconds),
+        presentDeviceEpochs: median.deviceEpochs,
+        // the process's peak resident memory through the warm-up and every run (start-up included)
+        peakRssMiB: maxRssMiB(),
+        leakage: median.leakage,
+        runs: results.map((r) => Math.round(stated / r.seconds)),
       }),
     );
     return;

@@ -7,8 +7,7 @@ import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { stringify } from "csv-stringify/sync";
 import { writeFileAtomic } from "../lib/atomicFile";
-
-export const REPO_ROOT = path.join(__dirname, "..");
+import { REPO_ROOT } from "../lib/repoRoot";
 
 /** package.json version. */
 export function packageVersion(): string {

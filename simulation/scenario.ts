@@ -18,6 +18,7 @@ import { checkFormula, FormulaError, PATH_VARIABLES } from "./formula";
 import { checkFormulaSegment } from "./emissionFormula";
 import { HEADLINE_METRICS } from "./measure/metrics";
 import { WORLD_CITIES } from "./world/cities";
+import { REPO_ROOT } from "../lib/repoRoot";
 
 // ---- primitives with messages a scenario author understands ------------------------------------------------
 const posInt = () =>
@@ -1161,7 +1162,7 @@ export function parseScenario(
 }
 
 /** Directory of the built-in scenario library. */
-export const SCENARIO_DIR = path.join(__dirname, "scenarios");
+export const SCENARIO_DIR = path.join(REPO_ROOT, "simulation", "scenarios");
 
 /** Names of the built-in scenarios. */
 export function builtInScenarios(): string[] {
