@@ -160,6 +160,25 @@ function addressOr(placeholders: string[]) {
   });
 }
 
+/**
+ * `list` with no two entries sharing a key. The check runs even when some entries failed their own (zod's `when`),
+ * so a file with an invalid entry and a duplicate is told both at once.
+ */
+function withoutDuplicates<T extends z.ZodArray<z.ZodType>>(
+  list: T,
+  message: string,
+  key: (entry: unknown) => unknown = (entry) => entry,
+): T {
+  return list.refine(
+    (entries: unknown[]) => !Array.isArray(entries) || new Set(entries.map(key)).size === entries.length,
+    {
+      message,
+      when: () => true,
+    },
+  );
+}
+const NO_DUPLICATE_ADDRESSES = "expected no duplicate addresses";
+
 const address = addressOr([DEPLOYER]);
 const nonZeroAddress = addressOr([DEPLOYER, TIMELOCK]).refine(
   (a) => a !== "0x0000000000000000000000000000000000000000",
@@ -168,9 +187,7 @@ const nonZeroAddress = addressOr([DEPLOYER, TIMELOCK]).refine(
   },
 );
 
-const addressList = z
-  .array(nonZeroAddress)
-  .refine((list) => new Set(list).size === list.length, { message: "expected no duplicate addresses" });
+const addressList = withoutDuplicates(z.array(nonZeroAddress), NO_DUPLICATE_ADDRESSES);
 
 const bps = amount("bps", LIMITS.bps);
 
@@ -233,12 +250,13 @@ export const deployParametersSchema = z.strictObject({
   registry: z.strictObject({
     name: z.string().min(1, "expected a non-empty string"),
     symbol: z.string().min(1, "expected a non-empty string"),
-    deviceClasses: z.array(deviceClass).refine((list) => new Set(list.map((c) => c.id)).size === list.length, {
-      message: "expected each class id once",
-    }),
-    makers: z
-      .array(address.refine((a) => a !== "0x0000000000000000000000000000000000000000", "expected a non-zero address"))
-      .refine((list) => new Set(list).size === list.length, { message: "expected no duplicate addresses" }),
+    deviceClasses: withoutDuplicates(z.array(deviceClass), "expected each class id once", (entry) =>
+      typeof entry === "object" && entry !== null && "id" in entry ? entry.id : entry,
+    ),
+    makers: withoutDuplicates(
+      z.array(address.refine((a) => a !== "0x0000000000000000000000000000000000000000", "expected a non-zero address")),
+      NO_DUPLICATE_ADDRESSES,
+    ),
   }),
   staking: z.strictObject({
     unbondingDelay: amount("seconds", LIMITS.maxUnbondingDelay, 1n),
@@ -246,11 +264,13 @@ export const deployParametersSchema = z.strictObject({
   }),
   roles: z.strictObject({
     // Oracle members sign roots with their own keys: an address or "deployer", never the timelock.
-    oracles: z
-      .array(address.refine((a) => a !== "0x0000000000000000000000000000000000000000", "expected a non-zero address"))
-      .min(1, { message: "expected at least one oracle member" })
-      .max(LIMITS.maxOracleMembers, { message: "expected at most 32 oracle members" })
-      .refine((list) => new Set(list).size === list.length, { message: "expected no duplicate addresses" }),
+    oracles: withoutDuplicates(
+      z
+        .array(address.refine((a) => a !== "0x0000000000000000000000000000000000000000", "expected a non-zero address"))
+        .min(1, { message: "expected at least one oracle member" })
+        .max(LIMITS.maxOracleMembers, { message: "expected at most 32 oracle members" }),
+      NO_DUPLICATE_ADDRESSES,
+    ),
     oracleThreshold: z.number().int().min(1),
     guardians: addressList,
     distributorPausers: addressList,
@@ -260,10 +280,10 @@ export const deployParametersSchema = z.strictObject({
   }),
   timelock: z.strictObject({
     minDelay: amount("seconds", LIMITS.maxTimelockDelay),
-    proposers: z
-      .array(address)
-      .min(1, { message: "expected at least one proposer" })
-      .refine((list) => new Set(list).size === list.length, { message: "expected no duplicate addresses" }),
+    proposers: withoutDuplicates(
+      z.array(address).min(1, { message: "expected at least one proposer" }),
+      NO_DUPLICATE_ADDRESSES,
+    ),
     // The zero address as executor means "anyone may execute a ready operation" (OpenZeppelin semantics).
     executors: z
       .array(address)

@@ -148,6 +148,31 @@ describe("deploy parameter files", function () {
       }
     });
 
+    it("a duplicate is named even when another entry of the same list is invalid", function () {
+      const raw = local();
+      const member = raw.roles.oracles[0];
+      raw.roles.oracles = [member, "0x1234", member];
+      raw.registry.deviceClasses[1].id = 0;
+      raw.registry.deviceClasses[0].rewardWeightBps = 0;
+      raw.roles.guardians = ["0x0000000000000000000000000000000000000000", DEPLOYER, DEPLOYER];
+      let error: DeployParametersError | undefined;
+      try {
+        parseDeployParameters(raw, "x.json");
+      } catch (err) {
+        error = err as DeployParametersError;
+      }
+      expect(error).to.be.instanceOf(DeployParametersError);
+      const problems = error!.problems.map((p) => `${p.field}: ${p.reason}`);
+      expect(problems).to.include.members([
+        "roles.oracles: expected no duplicate addresses",
+        "registry.deviceClasses: expected each class id once",
+        "roles.guardians: expected no duplicate addresses",
+      ]);
+      for (const field of ["roles.oracles.1", "registry.deviceClasses.0.rewardWeightBps", "roles.guardians.0"]) {
+        expect(error!.problems.map((p) => p.field)).to.include(field);
+      }
+    });
+
     it("cross-field problems are listed together too (schedule, ecosystem, oracle threshold)", function () {
       const raw = local();
       raw.schedule.initialEmission = "2e24";
