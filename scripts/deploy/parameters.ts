@@ -31,7 +31,7 @@
  * This module has no dependency on compiled artifacts (task files import it at load time).
  */
 import fs from "node:fs";
-import { getAddress, isAddress } from "ethers";
+import { formatUnits, getAddress, isAddress } from "ethers";
 import { z } from "zod";
 import { CURVES, SCHEDULE_FIELDS, type ScheduleParams, scheduleProblems } from "../../protocol/emission";
 
@@ -118,6 +118,13 @@ function duration(seconds: bigint): string {
   return "";
 }
 
+/** A wei amount as a reader checks it: the power of two it is, or its whole tokens (18 decimals), when large. */
+function weiHint(wei: bigint): string {
+  if (wei === (1n << 256n) - 1n) return " (2^256 − 1)";
+  if (wei === (1n << 128n) - 1n) return " (2^128 − 1)";
+  return wei >= 10n ** 15n ? ` (${formatUnits(wei, 18)} tokens)` : "";
+}
+
 /** Parses one integer field in `unit` and checks min ≤ value ≤ max, or adds an issue saying what was expected. */
 function parseCount(
   raw: string | number,
@@ -133,10 +140,10 @@ function parseCount(
     return z.NEVER;
   }
   if (value < min || value > max) {
-    const hint = unit === "seconds" ? duration(max) : "";
+    const hint = unit === "seconds" ? duration(max) : unit === "wei" ? weiHint(max) : "";
     ctx.addIssue({
       code: "custom",
-      message: `expected ${min} ≤ value ≤ ${max} ${UNITS[unit].name}${hint}, got ${value}`,
+      message: `expected ${min} ≤ value ≤ ${max} ${UNITS[unit].name}${hint}, got ${value}${unit === "wei" ? weiHint(value) : ""}`,
     });
     return z.NEVER;
   }

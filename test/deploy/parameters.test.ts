@@ -281,6 +281,11 @@ describe("deploy parameter files", function () {
       expect(reasonOf((r) => (r.schedule.factorWad = "half"))).to.contain("18 decimals (1e18 = 1.0)");
       expect(reasonOf((r) => (r.epochs.genesis = -5))).to.contain('expected "auto" or a unix time in whole seconds');
       expect(reasonOf((r) => (r.registry.deviceClasses[0].minBond = "0.5"))).to.contain("number of wei");
+      // wei ranges say what the bound is and how many tokens the value was
+      expect(reasonOf((r) => (r.registry.deviceClasses[0].minBond = "1e39"))).to.equal(
+        "expected 0 ≤ value ≤ 340282366920938463463374607431768211455 wei (2^128 − 1), got " +
+          "1000000000000000000000000000000000000000 (1000000000000000000000.0 tokens)",
+      );
     });
   });
 
