@@ -16,6 +16,16 @@ const DIR = path.join(__dirname, "..", "..", "ignition", "parameters");
 const local = () => JSON.parse(fs.readFileSync(path.join(DIR, "hardhat.json"), "utf8"));
 const DEPLOYER = "0x00000000000000000000000000000000000000d1";
 
+/** The error parsing `raw` as x.json throws (undefined when it is accepted). */
+function parseError(raw: unknown): DeployParametersError | undefined {
+  try {
+    parseDeployParameters(raw, "x.json");
+  } catch (err) {
+    return err as DeployParametersError;
+  }
+  return undefined;
+}
+
 describe("deploy parameter files", function () {
   for (const network of ["hardhat", "localhost", "sepolia", "baseSepolia"]) {
     it(`ignition/parameters/${network}.json is valid`, function () {
@@ -129,12 +139,7 @@ describe("deploy parameter files", function () {
       raw.rewards.challengeWindow = 30 * 86400 + 1;
       raw.staking.unbondingDelay = 0;
       raw.roles.oracles = ["0x1234"];
-      let error: DeployParametersError | undefined;
-      try {
-        parseDeployParameters(raw, "x.json");
-      } catch (err) {
-        error = err as DeployParametersError;
-      }
+      const error = parseError(raw);
       expect(error).to.be.instanceOf(DeployParametersError);
       expect(error!.problems.map((p) => p.field)).to.deep.equal([
         "recipients.treasury",
@@ -155,12 +160,7 @@ describe("deploy parameter files", function () {
       raw.registry.deviceClasses[1].id = 0;
       raw.registry.deviceClasses[0].rewardWeightBps = 0;
       raw.roles.guardians = ["0x0000000000000000000000000000000000000000", DEPLOYER, DEPLOYER];
-      let error: DeployParametersError | undefined;
-      try {
-        parseDeployParameters(raw, "x.json");
-      } catch (err) {
-        error = err as DeployParametersError;
-      }
+      const error = parseError(raw);
       expect(error).to.be.instanceOf(DeployParametersError);
       const problems = error!.problems.map((p) => `${p.field}: ${p.reason}`);
       expect(problems).to.include.members([
@@ -178,12 +178,7 @@ describe("deploy parameter files", function () {
       raw.schedule.initialEmission = "2e24";
       raw.recipients.ecosystem = null;
       raw.roles.oracleThreshold = 9;
-      let error: DeployParametersError | undefined;
-      try {
-        parseDeployParameters(raw, "x.json");
-      } catch (err) {
-        error = err as DeployParametersError;
-      }
+      const error = parseError(raw);
       expect(error!.problems.map((p) => p.field)).to.deep.equal([
         "schedule.initialEmission",
         "recipients.ecosystem",
@@ -200,12 +195,7 @@ describe("deploy parameter files", function () {
       raw.rewards.immediateBps = 5000; // ...yet its vesting rule is still checked
       raw.rewards.vestingDuration = 0;
       raw.roles.oracleThreshold = 9; // cross-field
-      let error: DeployParametersError | undefined;
-      try {
-        parseDeployParameters(raw, "x.json");
-      } catch (err) {
-        error = err as DeployParametersError;
-      }
+      const error = parseError(raw);
       expect(error).to.be.instanceOf(DeployParametersError);
       expect(error!.problems.map((p) => p.field)).to.deep.equal([
         "token.name",
@@ -243,12 +233,7 @@ describe("deploy parameter files", function () {
       const raw = local();
       raw.schedule.initialEmission = "lots";
       raw.schedule.periodEpochs = 0;
-      let error: DeployParametersError | undefined;
-      try {
-        parseDeployParameters(raw, "x.json");
-      } catch (err) {
-        error = err as DeployParametersError;
-      }
+      const error = parseError(raw);
       expect(error!.problems).to.deep.equal([
         {
           field: "schedule.initialEmission",
