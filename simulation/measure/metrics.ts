@@ -271,7 +271,11 @@ export function nakamotoOfSorted(x: Float64Array): number | null {
 
 /** Lorenz curve at `points + 1` evenly spaced population shares: [population, cumulative share] pairs. */
 export function lorenz(values: ArrayLike<number>, points = 100): Array<[number, number]> {
-  const x = sortedNonNegative(values);
+  return lorenzOfSorted(sortedNonNegative(values), points);
+}
+
+/** Lorenz curve of values already sorted ascending and non-negative (see {@link lorenz}). */
+export function lorenzOfSorted(x: Float64Array, points = 100): Array<[number, number]> {
   const n = x.length;
   const cum = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) cum[i + 1] = cum[i] + x[i];
