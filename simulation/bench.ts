@@ -20,7 +20,14 @@ import { parseArgs } from "node:util";
 import fs from "node:fs";
 import path from "node:path";
 import { runReplicate } from "./engine";
-import { loadScenario, parseScenario, ScenarioError, type Scenario, type ScenarioInput } from "./scenario";
+import {
+  initialDevices,
+  loadScenario,
+  parseScenario,
+  ScenarioError,
+  type Scenario,
+  type ScenarioInput,
+} from "./scenario";
 import { H3World } from "./world/h3World";
 import { Rng } from "./random";
 import { supplyOf } from "./supply";
@@ -135,7 +142,7 @@ const WARM_UP_DEVICES = 10_000;
  * a second full-size device table in memory.
  */
 export function warmUpScenario(scenario: Scenario): Scenario {
-  const devices = scenario.agents.reduce((sum, a) => sum + a.count, 0);
+  const devices = initialDevices(scenario);
   const f = Math.min(1, WARM_UP_DEVICES / Math.max(1, devices));
   return {
     ...scenario,
@@ -179,7 +186,7 @@ async function main(): Promise<void> {
     timed(warmUpScenario(scenario));
     // device-epochs as the scenario states them (its devices × its epochs), the unit of issue 8's goal and of the
     // reference model's compare.sh; the engine's own count (devices present, epoch by epoch) is reported beside it
-    const stated = scenario.agents.reduce((sum, a) => sum + a.count, 0) * scenario.epochs;
+    const stated = initialDevices(scenario) * scenario.epochs;
     const results = Array.from({ length: runs }, () => {
       const r = timed(scenario);
       console.error(

@@ -50,6 +50,7 @@ import { FastLedger } from "./ledger/fast";
 import { FLAG_REASONS, type EpochWork, type Ledger, type LedgerMode } from "./ledger/ledger";
 import { ledgerTermsOf, rewardParamsOf, toLedgerGrain } from "./ledger/terms";
 import { runEpoch, type EpochFlow, type EpochMechanisms } from "./model/epoch";
+import { initialDevices } from "./scenario";
 import type { AgentKind, AgentSpec, FarmerStrategy, LeverChange, Scenario, StakeSpec } from "./scenario";
 
 /** Emission of the scenario's schedule, precomputed from protocol/emission.ts. */
@@ -477,7 +478,7 @@ export function startReplicate(
   // room for the initial devices and some growth; grow() doubles when agents need more
   const capacity = Math.max(
     1024,
-    Math.ceil(scenario.agents.reduce((s, a) => s + a.count, 0) * 1.25) +
+    Math.ceil(initialDevices(scenario) * 1.25) +
       scenario.agents.reduce(
         (s, a) => s + ("maxJoinPerEpoch" in a ? Math.min(a.maxJoinPerEpoch * epochs, 100_000) : 0),
         0,

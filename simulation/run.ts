@@ -20,7 +20,7 @@ import { GROUP_COLUMNS, GROUP_SUMMARY_METRICS, LORENZ_COLUMNS, RUN_FILES } from 
 import { RunSeriesFiles, type PartPaths, type SeriesName } from "./io/seriesFiles";
 import { gitCommit, packageVersion, writeCsv, writeFileAtomic, writeJson } from "./output";
 import { replicateSeeds } from "./random";
-import { canonicalJson, loadScenario, scenarioHash, type Scenario } from "./scenario";
+import { canonicalJson, initialDevices, loadScenario, scenarioHash, type Scenario } from "./scenario";
 import { supplyOf } from "./supply";
 import { onChainExpressibility, requireOnChainEmission } from "./emissionSpec";
 import { REWARD_FAST_EXACT_TOLERANCE } from "../protocol/reward";
@@ -320,7 +320,7 @@ export function writeRunOutputs(
  * (≈ 2e7 device-epochs across replicates), else 1.
  */
 export function defaultWorkers(scenario: Scenario): number {
-  const deviceEpochs = scenario.agents.reduce((a, g) => a + g.count, 0) * scenario.epochs * scenario.runs;
+  const deviceEpochs = initialDevices(scenario) * scenario.epochs * scenario.runs;
   return scenario.runs > 1 && deviceEpochs >= 2e7 ? Math.max(1, os.availableParallelism?.() ?? os.cpus().length) : 1;
 }
 

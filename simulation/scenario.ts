@@ -1061,6 +1061,11 @@ export type H3WorldSpec = z.output<typeof H3WorldSchema>;
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type Scenario = z.output<typeof ScenarioSchema>;
+
+/** Devices the scenario starts with: every agent group's `count` (joins and leaves come later, in the run). */
+export function initialDevices(scenario: Pick<Scenario, "agents">): number {
+  return scenario.agents.reduce((sum, a) => sum + a.count, 0);
+}
 export type VerdictSpec = Scenario["verdicts"][number];
 export type AgentSpec = z.output<typeof AgentSchema>;
 export type AgentKind = AgentSpec["kind"];
