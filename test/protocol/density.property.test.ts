@@ -11,6 +11,7 @@ import {
 import { h3Topology } from "../../protocol/h3";
 import { Rng } from "../../simulation/random";
 import { H3World } from "../../simulation/world/h3World";
+import { THREE_CITY_H3_WORLD } from "../simulation/fixtures/h3World";
 
 /** The first cell whose factor differs in any bit between `a` and `b` (Object.is: −0 ≠ 0, NaN = NaN), or −1. */
 function firstDifference(a: Float64Array, b: Float64Array): number {
@@ -78,19 +79,7 @@ const CASES: Case[] = [
   },
   {
     name: "H3 world of 3 cities (simulation/world/h3World.ts), Helium's table",
-    topology: () =>
-      new H3World(
-        {
-          kind: "h3",
-          cities: 3,
-          resolution: 10,
-          citySpreadKm: 0.6,
-          ruralShare: 0.1,
-          ruralCellsPerCity: 20,
-          ruralRadiusKm: 40,
-        },
-        new Rng(7),
-      ).topology(HIP17_HELIUM),
+    topology: () => new H3World(THREE_CITY_H3_WORLD, new Rng(7)).topology(HIP17_HELIUM),
     params: HIP17_HELIUM,
   },
 ];

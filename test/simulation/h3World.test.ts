@@ -17,16 +17,7 @@ import {
 } from "../../simulation/scenario";
 import { supplyOf } from "../../simulation/supply";
 import { H3World, WORLD_CITIES } from "../../simulation/world/h3World";
-
-const SPEC = {
-  kind: "h3",
-  cities: 3,
-  resolution: 10,
-  citySpreadKm: 0.6,
-  ruralShare: 0.1,
-  ruralCellsPerCity: 20,
-  ruralRadiusKm: 40,
-} as const;
+import { THREE_CITY_H3_WORLD as SPEC } from "./fixtures/h3World";
 
 describe("simulation/world/h3World", function () {
   it("builds real H3 cells around the cities, weighted by population, the same for the same spec and seed", function () {
