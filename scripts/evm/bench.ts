@@ -8,8 +8,10 @@
  * (`npm run bench:evm` is `hardhat run`, which refuses flags it does not know: give it the counts as variables.)
  *
  * The last line is one JSON object: devices, epochs, transactions, blocks, seconds (run, deploy), transactions per
- * second, device-epochs per second, and the time spent building and signing transactions, mining, in the oracle
- * and in the equality checks.
+ * second, device-epochs per second, the time spent building and signing transactions, mining, in the oracle
+ * and in the equality checks, and the process's peak RSS. That peak grows with the run: the in-process network
+ * keeps a few hundred KB for every transaction it has mined (22.8 GB at the default size), so a machine with less
+ * memory runs fewer epochs (`--epochs 8`: ~9 GB).
  */
 import hre from "hardhat";
 import { parseToolArgs, positiveInt, toolHelp, UsageError, type CommandSpec } from "../../simulation/io/args";
@@ -106,6 +108,8 @@ async function main(): Promise<void> {
     oracleSeconds: Number((ms.oracle / 1000).toFixed(2)),
     checkSeconds: Number((ms.check / 1000).toFixed(2)),
     cpuSeconds: Number((process.cpuUsage().user / 1e6).toFixed(1)),
+    // the in-process network keeps memory for every mined transaction: the peak grows with the run's length
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   console.log(JSON.stringify(figures));
 }

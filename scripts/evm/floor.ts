@@ -7,10 +7,12 @@
  *
  *   npm run bench:evm:floor              # FLOOR_TRANSACTIONS=2000 FLOOR_ROUNDS=3 by default
  *
- * Two workloads per round, each from `transactions` fresh senders (one transaction each, so nonces never queue):
+ * Three workloads per round, each from `transactions` fresh senders (one transaction each, so nonces never queue):
  * plain ETH transfers (21,000 gas) and ERC-20 transfers of an OpenZeppelin token (~50,000 gas: the token
- * movement every claim ends with). Signing is done before the clock starts; the clock covers sending and mining.
- * The last line is one JSON object with the median transactions per second of each workload.
+ * movement every claim ends with), signed before the clock starts; then the same ERC-20 transfers unsigned
+ * (impersonated senders), which shows what signatures cost the node. The clock covers sending and mining.
+ * The last line is one JSON object with the median transactions per second of each workload, the process's resident
+ * memory at the end and its growth per transaction sent in the rounds (mints, ETH and ERC-20 transfers).
  */
 import hre from "hardhat";
 import { getCreateAddress, type Interface } from "ethers";
@@ -30,6 +32,38 @@ async function sendAndMine(client: RpcClient, raws: readonly string[]): Promise<
   };
   if (block.transactions.length !== raws.length) {
     throw new Error(`mined ${block.transactions.length} of ${raws.length} transactions in one block`);
+  }
+  return seconds;
+}
+
+/**
+ * The same ERC-20 transfers (each sender's third transaction) with no signature at all: impersonated senders and
+ * `eth_sendTransaction`, so neither this process signs nor the node recovers a sender. Returns seconds.
+ */
+async function sendUnsignedAndMine(
+  client: RpcClient,
+  keys: readonly LocalKey[],
+  to: string,
+  data: string,
+): Promise<number> {
+  await Promise.all(keys.map((k) => client.request({ method: "hardhat_impersonateAccount", params: [k.address] })));
+  const tx = (from: string) => ({
+    from,
+    to,
+    data,
+    nonce: "0x2",
+    gas: "0x186a0",
+    gasPrice: "0x" + GAS_PRICE.toString(16),
+  });
+  const t0 = process.hrtime.bigint();
+  await Promise.all(keys.map((k) => client.request({ method: "eth_sendTransaction", params: [tx(k.address)] })));
+  await client.request({ method: "evm_mine", params: [] });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const block = (await client.request({ method: "eth_getBlockByNumber", params: ["latest", false] })) as {
+    transactions: string[];
+  };
+  if (block.transactions.length !== keys.length) {
+    throw new Error(`mined ${block.transactions.length} of ${keys.length} unsigned transactions in one block`);
   }
   return seconds;
 }
@@ -58,7 +92,8 @@ async function main(): Promise<void> {
   const token = factory.attach(tokenAddress) as unknown as { interface: Interface };
   const recipient = "0x000000000000000000000000000000000000f100";
 
-  const perRound: Array<{ transfer: number; erc20: number }> = [];
+  const perRound: Array<{ transfer: number; erc20: number; unsigned: number }> = [];
+  const rssBefore = process.memoryUsage().rss;
   for (let round = 0; round < rounds; round++) {
     const keys = Array.from({ length: count }, (_, i) => LocalKey.derive(round, "floor", i));
     await Promise.all(keys.map((k) => client.request({ method: "hardhat_setBalance", params: [k.address, balance] })));
@@ -87,12 +122,17 @@ async function main(): Promise<void> {
       k.signTransaction({ chainId, nonce: 1, gasPrice: GAS_PRICE, gasLimit: 100_000n, to: tokenAddress, data }),
     );
     const t2 = await sendAndMine(client, erc20);
-    perRound.push({ transfer: count / t1, erc20: count / t2 });
+    const t3 = await sendUnsignedAndMine(client, keys, tokenAddress, data);
+    perRound.push({ transfer: count / t1, erc20: count / t2, unsigned: count / t3 });
     console.log(
       `round ${round + 1}: ${count} ETH transfers ${(t1 * 1000).toFixed(0)} ms (${Math.round(count / t1)} tx/s), ` +
-        `${count} ERC-20 transfers ${(t2 * 1000).toFixed(0)} ms (${Math.round(count / t2)} tx/s)`,
+        `${count} ERC-20 transfers ${(t2 * 1000).toFixed(0)} ms (${Math.round(count / t2)} tx/s), ` +
+        `unsigned ${(t3 * 1000).toFixed(0)} ms (${Math.round(count / t3)} tx/s)`,
     );
   }
+  // the node keeps memory for every transaction it has mined: a long EVM-in-the-loop run grows with its length
+  const sent = rounds * count * 4;
+  const rssGrowth = process.memoryUsage().rss - rssBefore;
   console.log(
     JSON.stringify({
       transactions: count,
@@ -100,6 +140,9 @@ async function main(): Promise<void> {
       node: process.version,
       ethTransfersPerSecond: Math.round(jStat.median(perRound.map((r) => r.transfer))),
       erc20TransfersPerSecond: Math.round(jStat.median(perRound.map((r) => r.erc20))),
+      unsignedErc20TransfersPerSecond: Math.round(jStat.median(perRound.map((r) => r.unsigned))),
+      rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+      rssGrowthKiBPerTransaction: Math.round(rssGrowth / sent / 1024),
     }),
   );
 }
