@@ -24,7 +24,8 @@
  * The integer part (present, limit) is shared by the float64 and the bigint (WAD) paths.
  */
 import { freshCopy } from "../lib/jit";
-import { OccupiedDensity } from "./densityOccupied";
+import { DeltaDensity } from "./densityDelta";
+import { OccupiedDensity, type OccupiedDensityTables } from "./densityOccupied";
 import { WAD } from "./math";
 
 /** A hexagonal grid of integer cell ids `row × width + col` at the finest resolution. */
@@ -344,10 +345,13 @@ function densityFactorLoops(
 }
 
 /** How `DensityModel.factors` computes: see there. */
-export type DensityPath = "auto" | "full" | "occupied";
+export type DensityPath = "auto" | "full" | "occupied" | "delta";
 
 /** `factors` (path `"auto"`) takes the occupied-only path when at most this share of the cells hold a device. */
 export const OCCUPIED_PATH_MAX_SHARE = 0.1;
+
+/** `factors` (path `"auto"`) takes the delta path when at most this share of the cells changed since the last call. */
+export const DELTA_PATH_MAX_SHARE = 1 / 256;
 
 /**
  * A topology (parents and neighbour tables per resolution) with the HIP-17 parameters and scratch buffers, so that
@@ -369,8 +373,16 @@ export class DensityModel {
   private readonly fastFactors: (counts: ArrayLike<number>, out: Float64Array) => void;
   /** The occupied-only path (protocol/densityOccupied.ts), built at its first use. */
   private occupiedPath: OccupiedDensity | undefined;
+  /** The delta path (protocol/densityDelta.ts), built at its first use. */
+  private deltaPath: DeltaDensity | undefined;
+  /** The output of the last `"auto"` or `"delta"` call, the counts it was computed from, and whether the delta path's
+   * state holds them. */
+  private deltaOut: Float64Array | undefined;
+  private deltaCounts: Float64Array | undefined;
+  private deltaReady = false;
+  private deltaChanged: Int32Array | undefined;
   /** Which path the last `factors` call took (`"full"` before any). */
-  lastPath: "full" | "occupied" = "full";
+  lastPath: "full" | "occupied" | "delta" = "full";
 
   /** `world`: a hex torus (its topology is built at the parameters' levels) or a prebuilt topology. */
   constructor(
@@ -434,24 +446,57 @@ export class DensityModel {
     );
   }
 
+  /** The tables the occupied-only and delta paths read. */
+  private pathTables(): OccupiedDensityTables {
+    const rs = this.params.resolutions;
+    const levels = this.topology.levels;
+    return {
+      cells: this.cells,
+      clippedRollup: this.rollup === "clipped",
+      identity: this.identity,
+      targets: Float64Array.from(rs, (r) => r.target),
+      maxs: Float64Array.from(rs, (r) => r.max),
+      limitByOccupied: rs.map((r) => Float64Array.from({ length: 8 }, (_, o) => hexLimit(r, o))),
+      parentsByLevel: levels.map((l) => l.parentOfCell),
+      upByLevel: this.upByLevel,
+      neighbours: levels.map((l) => l.neighbours),
+      parentCounts: levels.map((l) => l.parentCount),
+    };
+  }
+
   private occupied(): OccupiedDensity {
-    if (this.occupiedPath === undefined) {
-      const rs = this.params.resolutions;
-      const levels = this.topology.levels;
-      this.occupiedPath = new OccupiedDensity({
-        cells: this.cells,
-        clippedRollup: this.rollup === "clipped",
-        identity: this.identity,
-        targets: Float64Array.from(rs, (r) => r.target),
-        maxs: Float64Array.from(rs, (r) => r.max),
-        limitByOccupied: rs.map((r) => Float64Array.from({ length: 8 }, (_, o) => hexLimit(r, o))),
-        parentsByLevel: levels.map((l) => l.parentOfCell),
-        upByLevel: this.upByLevel,
-        neighbours: levels.map((l) => l.neighbours),
-        parentCounts: levels.map((l) => l.parentCount),
-      });
-    }
+    this.occupiedPath ??= new OccupiedDensity(this.pathTables());
     return this.occupiedPath;
+  }
+
+  /**
+   * The delta path, or false (having changed nothing) when it does not apply: an `"auto"` call whose output is not
+   * the last call's, or in which more than `DELTA_PATH_MAX_SHARE` of the cells changed since it. The first call it
+   * applies to computes every parent (its state), the next ones only what changed.
+   */
+  private delta(counts: ArrayLike<number>, out: Float64Array, forced: boolean): boolean {
+    if (this.topology.levels.length === 0) return false;
+    const last = (this.deltaCounts ??= new Float64Array(this.cells));
+    const changed = (this.deltaChanged ??= new Int32Array(this.cells));
+    const path = (this.deltaPath ??= new DeltaDensity(this.pathTables()));
+    const limit = forced ? this.cells : Math.max(1, Math.floor(this.cells * DELTA_PATH_MAX_SHARE));
+    const sameOut = out === this.deltaOut;
+    if (!forced && !sameOut) return false;
+    const n = sameOut ? changedCells(counts, last, changed, limit) : -1;
+    if (n < 0 && !forced) {
+      this.deltaReady = false;
+      return false;
+    }
+    if (n < 0 || !this.deltaReady) {
+      path.rebuild(counts, out);
+      last.set(counts);
+    } else if (n > 0) {
+      path.update(counts, last, changed, n, out);
+      for (let j = 0; j < n; j++) last[changed[j]] = counts[changed[j]];
+    }
+    this.deltaOut = out;
+    this.deltaReady = true;
+    return true;
   }
 
   /**
@@ -503,27 +548,45 @@ export class DensityModel {
    * Float64 density factor of every cell into `out` (length = cells). All 1 when scaling is disabled.
    * Same numbers as `limits()` + scale per parent + product over resolutions.
    *
-   * Two paths give the same bits. The full one computes every parent at every resolution. The occupied-only one
+   * Three paths give the same bits. The full one computes every parent at every resolution. The occupied-only one
    * lists the cells whose count is not 0, and from them the parents at each resolution that hold a device; it
    * computes counts, occupancy, limits and scales for those alone (every other parent holds 0 devices: scale 1,
    * clipped count 0, not occupied) with the full path's formulas, then the full path's products per parent and
    * cell (a parent without devices multiplies by its scale 1, which changes no bit; with the clipped rollup the
    * products are kept from call to call and only those that can have changed are recomputed: see
-   * protocol/densityOccupied.ts). Counts are summed in another
-   * order, so it runs only when every count is an integer and their sum of magnitudes is below 2^53 (every partial
-   * sum is then exact, so any order gives the same number). `path`: `"auto"` (the default) takes it when it applies
-   * and at most `OCCUPIED_PATH_MAX_SHARE` of the cells hold a device; `"occupied"` whenever it applies; `"full"`
-   * never. `lastPath` says which ran.
+   * protocol/densityOccupied.ts). Counts are summed in another order, so it runs only when every count is an
+   * integer and their sum of magnitudes is below 2^53 (every partial sum is then exact, so any order gives the same
+   * number). The delta one keeps every parent's count, occupancy and scale from the last call on the same `out` and
+   * recomputes only what the cells whose count changed reach (protocol/densityDelta.ts): a simulation epoch changes
+   * a few cells of thousands.
+   *
+   * `path`: `"auto"` (the default) takes the delta path when `out` is the last auto call's output and at most
+   * `DELTA_PATH_MAX_SHARE` of the cells changed since (the first such call computes its state in full), else the
+   * occupied-only path when it applies and at most `OCCUPIED_PATH_MAX_SHARE` of the cells hold a device, else the
+   * full one; an output whose delta state is ready keeps it through auto calls on other outputs (what-if scratch
+   * buffers). `"delta"` takes the delta path whatever changed (its state is then this call's counts); `"occupied"`
+   * the occupied-only path whenever it applies; `"full"` neither. `lastPath` says which ran.
    */
   factors(counts: ArrayLike<number>, out: Float64Array, path: DensityPath = "auto"): Float64Array {
     if (!this.params.enabled) return out.fill(1);
     if (counts.length !== this.cells) {
       throw new Error(`density: expected ${this.cells} cell counts, got ${counts.length}`);
     }
+    if ((path === "auto" || path === "delta") && this.delta(counts, out, path === "delta")) {
+      this.lastPath = "delta";
+      return out;
+    }
     const occupied =
       path !== "full" && this.occupied().factors(counts, out, path === "occupied" ? 1 : OCCUPIED_PATH_MAX_SHARE);
     if (!occupied) this.fastFactors(counts, out);
     this.lastPath = occupied ? "occupied" : "full";
+    if (path === "auto" && (out === this.deltaOut || !this.deltaReady)) {
+      // the next call on this output may take the delta path from these counts (an output whose delta state is
+      // ready keeps it through calls on other outputs: a caller's scratch buffers)
+      this.deltaOut = out;
+      (this.deltaCounts ??= new Float64Array(this.cells)).set(counts);
+      this.deltaReady = false;
+    }
     return out;
   }
 
@@ -552,6 +615,21 @@ export class DensityModel {
     }
     return out;
   }
+}
+
+/**
+ * The cells whose count differs from `last` into `into` (ascending), and their number; −1 as soon as more than
+ * `limit` differ.
+ */
+function changedCells(counts: ArrayLike<number>, last: Float64Array, into: Int32Array, limit: number): number {
+  let n = 0;
+  for (let cell = 0; cell < last.length; cell++) {
+    if (!Object.is(counts[cell], last[cell])) {
+      if (n === limit) return -1;
+      into[n++] = cell;
+    }
+  }
+  return n;
 }
 
 /** The parent at `level` of every parent at `finer`; throws if the two resolutions do not nest. */

@@ -176,3 +176,55 @@ describe("protocol/density (occupied-only path)", function () {
     ]);
   });
 });
+
+describe("protocol/density (delta path)", function () {
+  for (const c of CASES) {
+    it(`gives the full pass's bits call after call on one output: ${c.name}`, function () {
+      const topology = c.topology();
+      const full = new DensityModel(topology, c.params);
+      const cells = full.cells;
+      fc.assert(
+        // a fresh model per sequence: its first call computes every parent, the next ones only what changed
+        fc.property(countSequences(cells), (calls) => {
+          const delta = new DensityModel(topology, c.params);
+          const out = new Float64Array(cells).fill(NaN);
+          for (const { counts } of calls) {
+            delta.factors(counts, out, "delta");
+            expect(delta.lastPath).to.equal("delta");
+            const want = full.factors(counts, new Float64Array(cells).fill(NaN), "full");
+            const at = firstDifference(out, want);
+            expect(at, `cell ${at}: ${out[at]} vs ${want[at]}`).to.equal(-1);
+          }
+        }),
+        { numRuns: 60 },
+      );
+    });
+  }
+
+  it("is what `auto` takes on the same output once few cells change, and keeps it through other outputs", function () {
+    const model = new DensityModel({ width: 16, height: 16 }, HIP17_DEFAULT);
+    const counts = new Float64Array(256).fill(1);
+    const out = new Float64Array(256);
+    model.factors(counts, out);
+    expect(model.lastPath).to.equal("full");
+    counts[17] = 5;
+    model.factors(counts, out);
+    expect(model.lastPath).to.equal("delta");
+    // a scratch output (a what-if) takes the other paths and leaves the delta state alone
+    const scratch = new Float64Array(256);
+    model.factors(new Float64Array(256).fill(2), scratch);
+    expect(model.lastPath).to.equal("full");
+    counts[18] = 4;
+    model.factors(counts, out);
+    expect(model.lastPath).to.equal("delta");
+    const want = new DensityModel({ width: 16, height: 16 }, HIP17_DEFAULT).factors(
+      counts,
+      new Float64Array(256),
+      "full",
+    );
+    expect(firstDifference(out, want)).to.equal(-1);
+    // every cell changed: more than DELTA_PATH_MAX_SHARE of them, the full pass
+    model.factors(new Float64Array(256).fill(3), out);
+    expect(model.lastPath).to.equal("full");
+  });
+});
