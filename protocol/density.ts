@@ -476,17 +476,18 @@ export class DensityModel {
    */
   private delta(counts: ArrayLike<number>, out: Float64Array, forced: boolean): boolean {
     if (this.topology.levels.length === 0) return false;
-    const last = (this.deltaCounts ??= new Float64Array(this.cells));
-    const changed = (this.deltaChanged ??= new Int32Array(this.cells));
-    const path = (this.deltaPath ??= new DeltaDensity(this.pathTables()));
-    const limit = forced ? this.cells : Math.max(1, Math.floor(this.cells * DELTA_PATH_MAX_SHARE));
     const sameOut = out === this.deltaOut;
     if (!forced && !sameOut) return false;
+    const last = (this.deltaCounts ??= new Float64Array(this.cells));
+    const changed = (this.deltaChanged ??= new Int32Array(this.cells));
+    const limit = forced ? this.cells : Math.max(1, Math.floor(this.cells * DELTA_PATH_MAX_SHARE));
     const n = sameOut ? changedCells(counts, last, changed, limit) : -1;
     if (n < 0 && !forced) {
       this.deltaReady = false;
       return false;
     }
+    // built at the first call it serves (a world where every epoch changes many cells never allocates it)
+    const path = (this.deltaPath ??= new DeltaDensity(this.pathTables()));
     if (n < 0 || !this.deltaReady) {
       path.rebuild(counts, out);
       last.set(counts);
