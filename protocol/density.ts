@@ -625,7 +625,10 @@ export class DensityModel {
 function changedCells(counts: ArrayLike<number>, last: Float64Array, into: Int32Array, limit: number): number {
   let n = 0;
   for (let cell = 0; cell < last.length; cell++) {
-    if (!Object.is(counts[cell], last[cell])) {
+    const v = counts[cell];
+    const w = last[cell];
+    // NaN = NaN here; 0 and −0 are the same count (they give the same bits everywhere in the pass)
+    if (v !== w && (v === v || w === w)) {
       if (n === limit) return -1;
       into[n++] = cell;
     }
