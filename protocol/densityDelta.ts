@@ -14,21 +14,7 @@
  * below 2^53, the old count plus the change (every partial sum is then exact: any order gives the same number).
  * Pure computation over typed arrays owned by the model.
  */
-import type { OccupiedDensityTables } from "./densityOccupied";
-
-/** Every integer below this is exact in float64, and so is every sum of integers whose magnitudes sum below it. */
-const EXACT_INTEGERS = 2 ** 53;
-
-/** Ids `list[start[h]] … list[start[h + 1] − 1]` (ascending) of the `up` entries equal to h, for h < `len`. */
-function groupBy(up: Int32Array, len: number): { start: Int32Array; list: Int32Array } {
-  const start = new Int32Array(len + 1);
-  for (let j = 0; j < up.length; j++) if (up[j] < len) start[up[j] + 1]++;
-  for (let h = 0; h < len; h++) start[h + 1] += start[h];
-  const fill = start.slice(0, len);
-  const list = new Int32Array(start[len]);
-  for (let j = 0; j < up.length; j++) if (up[j] < len) list[fill[up[j]]++] = j;
-  return { start, list };
-}
+import { EXACT_INTEGERS, groupBy, type OccupiedDensityTables } from "./densityOccupied";
 
 /** A set of ids below a bound: a list and a byte per id (cleared by `clear`). */
 class IdSet {

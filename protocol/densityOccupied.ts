@@ -34,7 +34,21 @@ export interface OccupiedDensityTables {
 }
 
 /** Every integer below this is exact in float64, and so is every sum of integers whose magnitudes sum below it. */
-const EXACT_INTEGERS = 2 ** 53;
+export const EXACT_INTEGERS = 2 ** 53;
+
+/**
+ * Ids grouped by the parent `up` gives them: parent h's are `list[start[h]] … list[start[h + 1] − 1]`, ascending;
+ * entries of `up` at or above `len` ("no cell") are left out.
+ */
+export function groupBy(up: Int32Array, len: number): { start: Int32Array; list: Int32Array } {
+  const start = new Int32Array(len + 1);
+  for (let j = 0; j < up.length; j++) if (up[j] < len) start[up[j] + 1]++;
+  for (let h = 0; h < len; h++) start[h + 1] += start[h];
+  const fill = start.slice(0, len);
+  const list = new Int32Array(start[len]);
+  for (let j = 0; j < up.length; j++) if (up[j] < len) list[fill[up[j]]++] = j;
+  return { start, list };
+}
 
 /** A resolution with more than 1 / NEST_ALL_SHARE of its parents queued recomputes every product from there down. */
 const NEST_ALL_SHARE = 4;
@@ -215,14 +229,7 @@ export class OccupiedDensity {
   private buildChildren(): void {
     const { R, t } = this;
     for (let r = 0; r < R; r++) {
-      const up = r > 0 ? t.upByLevel[r] : t.parentsByLevel[0];
-      const len = t.parentCounts[r];
-      const start = new Int32Array(len + 1);
-      for (let j = 0; j < up.length; j++) if (up[j] < len) start[up[j] + 1]++;
-      for (let h = 0; h < len; h++) start[h + 1] += start[h];
-      const fill = start.slice(0, len);
-      const list = new Int32Array(start[len]);
-      for (let j = 0; j < up.length; j++) if (up[j] < len) list[fill[up[j]]++] = j;
+      const { start, list } = groupBy(r > 0 ? t.upByLevel[r] : t.parentsByLevel[0], t.parentCounts[r]);
       this.childStart.push(start);
       this.children.push(list);
     }
