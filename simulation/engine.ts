@@ -23,7 +23,7 @@ import {
   type Observation,
   type Role,
 } from "./agents";
-import { CHUNK, createHotPasses, warmUp, WARM_UP_CALLS, type HotArrays, type HotPasses } from "./kernels/fast";
+import { CHUNK, createHotPasses, leavers, warmUp, WARM_UP_CALLS, type HotArrays, type HotPasses } from "./kernels/fast";
 import { freshCopy } from "../lib/jit";
 import { compileFormula, PATH_VARIABLES } from "./formula";
 import { constantProductMarket, exogenousMarket, formulaPriceMarket, type Market } from "./market";
@@ -788,25 +788,16 @@ export function startReplicate(
     let left = 0;
     for (let g = 0; g < groupCount; g++) left += quota[g];
     if (left === 0) return;
-    const candidates: number[] = [];
-    for (let i = 0; i < table.n; i++) {
-      const gi = d.group[i];
-      if (quota[gi] >= groups[gi].devices) quota[gi] = -1; // all of them leave: no order needed
-      if (quota[gi] !== 0) candidates.push(i);
-    }
-    candidates.sort((a, b) => d.reward[a] - d.reward[b] || d.joinEpoch[b] - d.joinEpoch[a] || b - a);
-    const chosen: number[] = [];
-    for (const i of candidates) {
-      const gi = d.group[i];
-      if (quota[gi] < 0) chosen.push(i);
-      else if (quota[gi] > 0) {
-        quota[gi]--;
-        chosen.push(i);
-      }
-    }
+    const chosen = leavers({
+      reward: d.reward,
+      joinEpoch: d.joinEpoch,
+      group: d.group,
+      n: table.n,
+      quota,
+      devices: groups.map((g) => g.devices),
+    });
     quota.fill(0);
     // descending, as above
-    chosen.sort((a, b) => b - a);
     for (const i of chosen) removeAt(i, true);
   }
 

@@ -39,6 +39,17 @@ export interface HotArrays {
   readonly carry: Float64Array;
 }
 
+/** What `leavers` reads: per device its reward this epoch, join epoch and group; per group its device count. */
+export interface LeaverInputs {
+  readonly reward: Float64Array;
+  readonly joinEpoch: Int32Array;
+  readonly group: Uint8Array;
+  readonly n: number;
+  /** Devices of each group that leave this epoch (≥ the group's devices: all of them). */
+  readonly quota: Int32Array;
+  readonly devices: ArrayLike<number>;
+}
+
 /** Slots of `groupStats` the passes accumulate into. */
 export interface HotSlots {
   stride: number;
@@ -256,3 +267,59 @@ export function warmUp(p: HotPasses, a: HotArrays, n: number): void {
  * code, compiled before a rare branch had feedback, Node 20 kept re-entering and deoptimising every epoch.
  */
 export const CHUNK = 4096;
+
+/**
+ * `leavers` of kernels/reference.ts without sorting every candidate: per group a max-heap of its `quota` least
+ * paid so far under the same strict order (a device enters when it ranks below the heap's top), so an epoch costs
+ * one pass and O(log quota) per entering device instead of a sort of every device of the groups that shrink.
+ */
+export function leavers(x: LeaverInputs): number[] {
+  const { reward, joinEpoch, group, n, quota, devices } = x;
+  // a before b in the leaving order: less paid, then newer, then the later row
+  const before = (a: number, b: number) =>
+    reward[a] < reward[b] ||
+    (reward[a] === reward[b] && (joinEpoch[a] > joinEpoch[b] || (joinEpoch[a] === joinEpoch[b] && a > b)));
+  const heaps: Int32Array[] = [];
+  const sizes = new Int32Array(quota.length);
+  const chosen: number[] = [];
+  for (let g = 0; g < quota.length; g++)
+    heaps.push(new Int32Array(quota[g] > 0 && quota[g] < devices[g] ? quota[g] : 0));
+  for (let i = 0; i < n; i++) {
+    const g = group[i];
+    const q = quota[g];
+    if (q === 0) continue;
+    if (q >= devices[g]) {
+      chosen.push(i);
+      continue;
+    }
+    const heap = heaps[g];
+    let size = sizes[g];
+    if (size < q) {
+      // sift up: the heap's top is the device that leaves last of those held
+      let k = size++;
+      while (k > 0) {
+        const parent = (k - 1) >> 1;
+        if (!before(heap[parent], i)) break;
+        heap[k] = heap[parent];
+        k = parent;
+      }
+      heap[k] = i;
+      sizes[g] = size;
+    } else if (before(i, heap[0])) {
+      // replace the top and sift down
+      let k = 0;
+      for (;;) {
+        const l = 2 * k + 1;
+        if (l >= size) break;
+        const r = l + 1;
+        const c = r < size && before(heap[l], heap[r]) ? r : l;
+        if (!before(i, heap[c])) break;
+        heap[k] = heap[c];
+        k = c;
+      }
+      heap[k] = i;
+    }
+  }
+  for (let g = 0; g < quota.length; g++) for (let k = 0; k < sizes[g]; k++) chosen.push(heaps[g][k]);
+  return chosen.sort((a, b) => b - a);
+}

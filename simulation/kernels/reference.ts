@@ -6,7 +6,7 @@
  * model here first, then make the fast form agree.
  */
 import { Rng } from "../random";
-import type { HotArrays, HotSlots } from "./fast";
+import type { HotArrays, HotSlots, LeaverInputs } from "./fast";
 
 /** A generator continuing from the state the passes hand on in `rngState[0]`. */
 function generatorAt(a: HotArrays): Rng {
@@ -104,4 +104,27 @@ export function lifetime(a: HotArrays, n: number): void {
     a.cumReward[i] += a.reward[i];
     a.cumReal[i] += a.real[i];
   }
+}
+
+/**
+ * The devices that leave this epoch, rows descending: of each group, its `quota` least paid this epoch, the newest
+ * first among equals, then the last row first (a strict order, so the set is one); every device of a group whose
+ * quota reaches its device count.
+ */
+export function leavers(x: LeaverInputs): number[] {
+  const all = (g: number) => x.quota[g] >= x.devices[g];
+  const candidates: number[] = [];
+  for (let i = 0; i < x.n; i++) if (x.quota[x.group[i]] !== 0) candidates.push(i);
+  candidates.sort((a, b) => x.reward[a] - x.reward[b] || x.joinEpoch[b] - x.joinEpoch[a] || b - a);
+  const left = Int32Array.from(x.quota);
+  const chosen: number[] = [];
+  for (const i of candidates) {
+    const g = x.group[i];
+    if (all(g)) chosen.push(i);
+    else if (left[g] > 0) {
+      left[g]--;
+      chosen.push(i);
+    }
+  }
+  return chosen.sort((a, b) => b - a);
 }

@@ -7,7 +7,7 @@ import {
   type FastRewardArrays,
   type RewardParams,
 } from "../../protocol/reward";
-import { createHotPasses, warmUp, type HotArrays, type HotSlots } from "../../simulation/kernels/fast";
+import { createHotPasses, leavers, warmUp, type HotArrays, type HotSlots } from "../../simulation/kernels/fast";
 import * as reference from "../../simulation/kernels/reference";
 
 const GROUPS = 5;
@@ -211,6 +211,44 @@ describe("protocol/reward: the fast kernel gives the bits of its specification (
         expect(Buffer.from(tuned.reward.buffer).equals(Buffer.from(spec.reward.buffer))).to.equal(true);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe("simulation/kernels: leavers (the heap) chooses the reference's devices (the sort)", function () {
+  it("on random tables with tied rewards and join epochs, quotas of 0, some, all and more than all", function () {
+    const inputs = fc
+      .record({
+        groups: fc.array(fc.integer({ min: 0, max: GROUPS - 1 }), { maxLength: 200 }),
+        rewards: fc.array(fc.constantFrom(0, 0, 0.5, 1, 2.25, 1e-300, 7), { minLength: 200, maxLength: 200 }),
+        joins: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 200, maxLength: 200 }),
+        quotas: fc.array(fc.integer({ min: 0, max: 60 }), { minLength: GROUPS, maxLength: GROUPS }),
+      })
+      .map(({ groups, rewards, joins, quotas }) => {
+        const n = groups.length;
+        const devices = new Array<number>(GROUPS).fill(0);
+        for (const g of groups) devices[g]++;
+        return {
+          reward: Float64Array.from(rewards.slice(0, n)),
+          joinEpoch: Int32Array.from(joins.slice(0, n)),
+          group: Uint8Array.from(groups),
+          n,
+          quota: Int32Array.from(quotas),
+          devices,
+        };
+      });
+    fc.assert(
+      fc.property(inputs, (x) => {
+        const want = reference.leavers(x);
+        expect(leavers(x)).to.deep.equal(want);
+        // the set is each group's quota (or all of it), and rows come descending
+        for (let g = 0; g < GROUPS; g++) {
+          const taken = want.filter((i) => x.group[i] === g).length;
+          expect(taken).to.equal(Math.min(x.quota[g], x.devices[g]));
+        }
+        for (let k = 1; k < want.length; k++) expect(want[k]).to.be.lessThan(want[k - 1]);
+      }),
+      { numRuns: 300 },
     );
   });
 });
