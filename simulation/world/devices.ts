@@ -50,11 +50,25 @@ export class DeviceTable {
   n = 0;
   /** The columns; `grow` replaces the arrays in this object (read them through it, not a copy of one). */
   readonly columns: DeviceColumns;
+  /** The same arrays by element type, so that swap-remove copies with one array type per loop. */
+  private byType: { f64: Float64Array[]; i32: Int32Array[]; u8: Uint8Array[] } = { f64: [], i32: [], u8: [] };
 
   constructor(public capacity: number) {
     const columns = {} as Record<DeviceColumnName, unknown>;
     for (const name of COLUMN_NAMES) columns[name] = new DEVICE_COLUMNS[name](capacity);
     this.columns = columns as DeviceColumns;
+    this.sortByType();
+  }
+
+  private sortByType(): void {
+    const byType: { f64: Float64Array[]; i32: Int32Array[]; u8: Uint8Array[] } = { f64: [], i32: [], u8: [] };
+    for (const name of COLUMN_NAMES) {
+      const column = this.columns[name];
+      if (column instanceof Float64Array) byType.f64.push(column);
+      else if (column instanceof Int32Array) byType.i32.push(column);
+      else byType.u8.push(column);
+    }
+    this.byType = byType;
   }
 
   /** Makes room for `min` rows (doubling); true when the arrays were reallocated (passes over them are stale). */
@@ -68,6 +82,7 @@ export class DeviceTable {
       grown.set(columns[name]);
       columns[name] = grown;
     }
+    this.sortByType();
     this.capacity = next;
     return true;
   }
@@ -81,11 +96,10 @@ export class DeviceTable {
   swapRemove(i: number): void {
     const last = this.n - 1;
     if (i !== last) {
-      const columns = this.columns as Record<DeviceColumnName, Uint8Array | Int32Array | Float64Array>;
-      for (const name of COLUMN_NAMES) {
-        const column = columns[name];
-        column[i] = column[last];
-      }
+      const { f64, i32, u8 } = this.byType;
+      for (let k = 0; k < f64.length; k++) f64[k][i] = f64[k][last];
+      for (let k = 0; k < i32.length; k++) i32[k][i] = i32[k][last];
+      for (let k = 0; k < u8.length; k++) u8[k][i] = u8[k][last];
     }
     this.n--;
   }
