@@ -21,17 +21,26 @@ import { positiveInt } from "../../simulation/io/args";
 import { LocalKey } from "./keys";
 import { BLOCK_GAS_LIMIT, GAS_PRICE, SENDER_BALANCE, type RpcClient } from "./transactions";
 
-/** Sends every raw transaction without waiting for each, mines one block, checks all were mined; returns seconds. */
-async function sendAndMine(client: RpcClient, raws: readonly string[]): Promise<number> {
+/** One JSON-RPC request that sends a transaction. */
+interface SendRequest {
+  method: "eth_sendRawTransaction" | "eth_sendTransaction";
+  params: unknown[];
+}
+
+const raw = (raws: readonly string[]): SendRequest[] =>
+  raws.map((r) => ({ method: "eth_sendRawTransaction", params: [r] }));
+
+/** Sends every transaction without waiting for each, mines one block, checks all were mined; returns seconds. */
+async function sendAndMine(client: RpcClient, requests: readonly SendRequest[]): Promise<number> {
   const t0 = process.hrtime.bigint();
-  await Promise.all(raws.map((raw) => client.request({ method: "eth_sendRawTransaction", params: [raw] })));
+  await Promise.all(requests.map((request) => client.request(request)));
   await client.request({ method: "evm_mine", params: [] });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const block = (await client.request({ method: "eth_getBlockByNumber", params: ["latest", false] })) as {
     transactions: string[];
   };
-  if (block.transactions.length !== raws.length) {
-    throw new Error(`mined ${block.transactions.length} of ${raws.length} transactions in one block`);
+  if (block.transactions.length !== requests.length) {
+    throw new Error(`mined ${block.transactions.length} of ${requests.length} transactions in one block`);
   }
   return seconds;
 }
@@ -47,25 +56,14 @@ async function sendUnsignedAndMine(
   data: string,
 ): Promise<number> {
   await Promise.all(keys.map((k) => client.request({ method: "hardhat_impersonateAccount", params: [k.address] })));
-  const tx = (from: string) => ({
-    from,
-    to,
-    data,
-    nonce: "0x2",
-    gas: "0x186a0",
-    gasPrice: "0x" + GAS_PRICE.toString(16),
-  });
-  const t0 = process.hrtime.bigint();
-  await Promise.all(keys.map((k) => client.request({ method: "eth_sendTransaction", params: [tx(k.address)] })));
-  await client.request({ method: "evm_mine", params: [] });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const block = (await client.request({ method: "eth_getBlockByNumber", params: ["latest", false] })) as {
-    transactions: string[];
-  };
-  if (block.transactions.length !== keys.length) {
-    throw new Error(`mined ${block.transactions.length} of ${keys.length} unsigned transactions in one block`);
-  }
-  return seconds;
+  const gasPrice = "0x" + GAS_PRICE.toString(16);
+  return sendAndMine(
+    client,
+    keys.map((k) => ({
+      method: "eth_sendTransaction",
+      params: [{ from: k.address, to, data, nonce: "0x2", gas: "0x186a0", gasPrice }],
+    })),
+  );
 }
 
 async function main(): Promise<void> {
@@ -87,7 +85,7 @@ async function main(): Promise<void> {
   let minterNonce = 0;
   const fromMinter = (to: string | null, data: string, gasLimit: bigint) =>
     minter.signTransaction({ chainId, nonce: minterNonce++, gasPrice: GAS_PRICE, gasLimit, to: to ?? "0x", data });
-  await sendAndMine(client, [fromMinter(null, deployData, 5_000_000n)]);
+  await sendAndMine(client, raw([fromMinter(null, deployData, 5_000_000n)]));
   const tokenAddress = getCreateAddress({ from: minter.address, nonce: 0 });
   const token = factory.attach(tokenAddress) as unknown as { interface: Interface };
   const recipient = "0x000000000000000000000000000000000000f100";
@@ -99,10 +97,7 @@ async function main(): Promise<void> {
     await Promise.all(keys.map((k) => client.request({ method: "hardhat_setBalance", params: [k.address, balance] })));
     // every sender gets tokens: one block of mints by the minter
     const mint = (to: string) => token.interface.encodeFunctionData("mint", [to, 10n ** 18n]);
-    await sendAndMine(
-      client,
-      keys.map((k) => fromMinter(tokenAddress, mint(k.address), 100_000n)),
-    );
+    await sendAndMine(client, raw(keys.map((k) => fromMinter(tokenAddress, mint(k.address), 100_000n))));
 
     const transfers = keys.map((k) =>
       k.signTransaction({
@@ -115,13 +110,13 @@ async function main(): Promise<void> {
         data: "0x",
       }),
     );
-    const t1 = await sendAndMine(client, transfers);
+    const t1 = await sendAndMine(client, raw(transfers));
     const data = token.interface.encodeFunctionData("transfer", [recipient, 1n]);
     // nonce 1: each sender's second transaction
     const erc20 = keys.map((k) =>
       k.signTransaction({ chainId, nonce: 1, gasPrice: GAS_PRICE, gasLimit: 100_000n, to: tokenAddress, data }),
     );
-    const t2 = await sendAndMine(client, erc20);
+    const t2 = await sendAndMine(client, raw(erc20));
     const t3 = await sendUnsignedAndMine(client, keys, tokenAddress, data);
     perRound.push({ transfer: count / t1, erc20: count / t2, unsigned: count / t3 });
     console.log(
