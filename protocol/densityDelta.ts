@@ -46,7 +46,6 @@ export class DeltaDensity {
   private readonly clipped: Float64Array[];
   /** Clipped rollup: s_r × (s_r+1 × …) per parent. */
   private readonly nested: Float64Array[];
-  private readonly factor: Float64Array;
   /** Children of each parent (cells at resolution 0 and with the raw rollup; parents at r − 1 otherwise). */
   private readonly children: { start: Int32Array; list: Int32Array }[];
   /** Per resolution: the parents that list each parent among their neighbours. */
@@ -68,14 +67,10 @@ export class DeltaDensity {
     this.scale = n.map((len) => new Float64Array(len));
     this.clipped = n.map((len) => new Float64Array(len));
     this.nested = n.map((len) => new Float64Array(t.clippedRollup ? len : 0));
-    this.factor = new Float64Array(t.cells);
     this.children = n.map((len, r) => groupBy(r > 0 && t.clippedRollup ? t.upByLevel[r] : t.parentsByLevel[r], len));
     this.listedBy = n.map((len, r) => {
-      const table = t.neighbours[r];
-      const by = new Int32Array(table.length);
-      for (let k = 0; k < table.length; k++) by[k] = table[k];
       // entry k of the table belongs to parent ⌊k / 6⌋: group those entries by the parent they name
-      const grouped = groupBy(by, len);
+      const grouped = groupBy(t.neighbours[r], len);
       for (let j = 0; j < grouped.list.length; j++) grouped.list[j] = (grouped.list[j] / 6) | 0;
       return grouped;
     });
@@ -100,8 +95,7 @@ export class DeltaDensity {
     if (t.clippedRollup) {
       for (let r = R - 1; r >= 0; r--) for (let h = 0; h < t.parentCounts[r]; h++) this.nestOf(r, h);
     }
-    for (let c = 0; c < t.cells; c++) this.factorOf(c);
-    out.set(this.factor);
+    for (let c = 0; c < t.cells; c++) out[c] = this.factorOf(c);
   }
 
   /**
@@ -282,7 +276,6 @@ export class DeltaDensity {
       v = this.scale[0][t.identity[0] ? c : t.parentsByLevel[0][c]];
       for (let r = 1; r < R; r++) v *= this.scale[r][t.identity[r] ? c : t.parentsByLevel[r][c]];
     }
-    this.factor[c] = v;
     return v;
   }
 }
