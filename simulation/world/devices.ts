@@ -45,30 +45,37 @@ export type DeviceColumns = { [K in DeviceColumnName]: InstanceType<(typeof DEVI
 
 const COLUMN_NAMES = Object.keys(DEVICE_COLUMNS) as DeviceColumnName[];
 
+/** The columns grouped by element type, so that swap-remove copies with one array type per loop. */
+interface ColumnsByType {
+  f64: Float64Array[];
+  i32: Int32Array[];
+  u8: Uint8Array[];
+}
+
+function byElementType(columns: DeviceColumns): ColumnsByType {
+  const byType: ColumnsByType = { f64: [], i32: [], u8: [] };
+  for (const name of COLUMN_NAMES) {
+    const column = columns[name];
+    if (column instanceof Float64Array) byType.f64.push(column);
+    else if (column instanceof Int32Array) byType.i32.push(column);
+    else byType.u8.push(column);
+  }
+  return byType;
+}
+
 export class DeviceTable {
   /** Active rows. */
   n = 0;
   /** The columns; `grow` replaces the arrays in this object (read them through it, not a copy of one). */
   readonly columns: DeviceColumns;
-  /** The same arrays by element type, so that swap-remove copies with one array type per loop. */
-  private byType: { f64: Float64Array[]; i32: Int32Array[]; u8: Uint8Array[] } = { f64: [], i32: [], u8: [] };
+  /** The same arrays by element type (rebuilt when `reserve` replaces them). */
+  private byType: ColumnsByType;
 
   constructor(public capacity: number) {
     const columns = {} as Record<DeviceColumnName, unknown>;
     for (const name of COLUMN_NAMES) columns[name] = new DEVICE_COLUMNS[name](capacity);
     this.columns = columns as DeviceColumns;
-    this.sortByType();
-  }
-
-  private sortByType(): void {
-    const byType: { f64: Float64Array[]; i32: Int32Array[]; u8: Uint8Array[] } = { f64: [], i32: [], u8: [] };
-    for (const name of COLUMN_NAMES) {
-      const column = this.columns[name];
-      if (column instanceof Float64Array) byType.f64.push(column);
-      else if (column instanceof Int32Array) byType.i32.push(column);
-      else byType.u8.push(column);
-    }
-    this.byType = byType;
+    this.byType = byElementType(this.columns);
   }
 
   /** Makes room for `min` rows (doubling); true when the arrays were reallocated (passes over them are stale). */
@@ -82,7 +89,7 @@ export class DeviceTable {
       grown.set(columns[name]);
       columns[name] = grown;
     }
-    this.sortByType();
+    this.byType = byElementType(this.columns);
     this.capacity = next;
     return true;
   }
