@@ -31,7 +31,7 @@
  * This module has no dependency on compiled artifacts (task files import it at load time).
  */
 import fs from "node:fs";
-import { formatUnits, getAddress, isAddress } from "ethers";
+import { formatUnits, getAddress, isAddress, ZeroAddress } from "ethers";
 import { z } from "zod";
 import { CURVES, SCHEDULE_FIELDS, type ScheduleParams, scheduleProblems } from "../../protocol/emission";
 
@@ -186,13 +186,13 @@ function withoutDuplicates<T extends z.ZodArray<z.ZodType>>(
 }
 const NO_DUPLICATE_ADDRESSES = "expected no duplicate addresses";
 
+/** `schema` refusing the zero address. */
+const nonZero = (schema: z.ZodType<string>) => schema.refine((a) => a !== ZeroAddress, "expected a non-zero address");
+
 const address = addressOr([DEPLOYER]);
-const nonZeroAddress = addressOr([DEPLOYER, TIMELOCK]).refine(
-  (a) => a !== "0x0000000000000000000000000000000000000000",
-  {
-    message: "expected a non-zero address",
-  },
-);
+const nonZeroAddress = nonZero(addressOr([DEPLOYER, TIMELOCK]));
+/** A key that signs for itself (a maker, an oracle member): an address or "deployer", never zero or the timelock. */
+const signerAddress = nonZero(address);
 
 const addressList = withoutDuplicates(z.array(nonZeroAddress), NO_DUPLICATE_ADDRESSES);
 
@@ -260,10 +260,7 @@ export const deployParametersSchema = z.strictObject({
     deviceClasses: withoutDuplicates(z.array(deviceClass), "expected each class id once", (entry) =>
       typeof entry === "object" && entry !== null && "id" in entry ? entry.id : entry,
     ),
-    makers: withoutDuplicates(
-      z.array(address.refine((a) => a !== "0x0000000000000000000000000000000000000000", "expected a non-zero address")),
-      NO_DUPLICATE_ADDRESSES,
-    ),
+    makers: withoutDuplicates(z.array(signerAddress), NO_DUPLICATE_ADDRESSES),
   }),
   staking: z.strictObject({
     unbondingDelay: amount("seconds", LIMITS.maxUnbondingDelay, 1n),
@@ -273,7 +270,7 @@ export const deployParametersSchema = z.strictObject({
     // Oracle members sign roots with their own keys: an address or "deployer", never the timelock.
     oracles: withoutDuplicates(
       z
-        .array(address.refine((a) => a !== "0x0000000000000000000000000000000000000000", "expected a non-zero address"))
+        .array(signerAddress)
         .min(1, { message: "expected at least one oracle member" })
         .max(LIMITS.maxOracleMembers, { message: "expected at most 32 oracle members" }),
       NO_DUPLICATE_ADDRESSES,
