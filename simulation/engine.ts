@@ -39,7 +39,7 @@ import {
   sortNonNegativeInPlace,
   type MetricValues,
 } from "./measure/metrics";
-import { Rng, replicateSeed } from "./random";
+import { Rng, drawFromCdf, replicateSeed } from "./random";
 import { DeviceTable } from "./world/devices";
 import { Float64List } from "../lib/float64List";
 import { ExactLedger } from "./ledger/exact";
@@ -369,17 +369,7 @@ export function startReplicate(
     : buildCityCdf(grid.width, grid.height, gridWorld.cities, gridWorld.citySpread, rng);
   /** Six cells next to `c` (home cells of a swarm). */
   const neighbourCells = (c: number): number[] => (h3World ? h3World.neighbours(c, rng) : neighbours(grid, c));
-  const sampleCityCell = (): number => {
-    const u = rng.next() * cityCdf[cells - 1];
-    let lo = 0;
-    let hi = cells - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cityCdf[mid] > u) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  };
+  const sampleCityCell = (): number => drawFromCdf(cityCdf, rng);
 
   // ---- groups -----------------------------------------------------------------------------------------------
   let ownerCount = 0;
@@ -682,10 +672,19 @@ export function startReplicate(
     const mult = "workMultiplier" in spec ? spec.workMultiplier : 1;
     const a = spec.workCv * Math.sqrt(3);
     let extraStake = 0;
-    for (let j = 0; j < k; j++) {
-      const i = table.add();
-      d.group[i] = g.index;
-      d.classId[i] = g.classId;
+    const first = table.addRows(k);
+    const end = first + k;
+    // the columns every device of this join starts with the same value in
+    d.group.fill(g.index, first, end);
+    d.classId.fill(g.classId, first, end);
+    d.joinEpoch.fill(epoch, first, end);
+    d.burst.fill(0, first, end);
+    d.eligible.fill(1, first, end);
+    d.caught.fill(0, first, end);
+    d.cumReward.fill(0, first, end);
+    d.cumReal.fill(0, first, end);
+    d.reward.fill(0, first, end);
+    for (let i = first; i < end; i++) {
       if (g.strategy === "honest") {
         const perOperator = (spec as Extract<AgentSpec, { kind: "honest" }>).devicesPerOperator;
         if (g.joinedTotal % perOperator === 0) {
@@ -705,14 +704,12 @@ export function startReplicate(
           g.strategy === "spoofer" && g.spreadShare > 0.5
             ? rng.int(cells)
             : g.strategy === "fakeWork"
-              ? sampleCityCell()
+              ? drawFromCdf(cityCdf, rng)
               : g.homeCells[rng.int(g.homeCells.length)];
-      } else d.cell[i] = sampleCityCell();
+      } else d.cell[i] = drawFromCdf(cityCdf, rng);
       cellDevices[d.cell[i]]++;
       if (g.homeMask !== null && g.homeMask[d.cell[i]] === 0) g.away++;
-      d.joinEpoch[i] = epoch;
       d.regCell[i] = d.cell[i];
-      d.burst[i] = 0;
       if (registration !== null && epoch >= registration.fromEpoch) logRegistration(epoch, d.owner[i], d.cell[i]);
       if (g.mimic) {
         // a copy of a random honest device of the class: its group's multiplier, hardware spread and epoch noise
@@ -739,11 +736,6 @@ export function startReplicate(
       d.stake[i] = minBond + g.ownerStake;
       extraStake += g.ownerStake;
       g.stakeTokens += d.stake[i];
-      d.eligible[i] = 1;
-      d.caught[i] = 0;
-      d.cumReward[i] = 0;
-      d.cumReal[i] = 0;
-      d.reward[i] = 0;
       d.handle[i] = nextHandle++;
       ledger.join({
         handle: d.handle[i],
@@ -1230,24 +1222,22 @@ export function startReplicate(
   const classReported = new Float64Array(classCount);
   const classDevices = new Float64Array(classCount);
 
-  /** Work of every device this epoch: real = rate × noise; reported = (real rate + fake rate) × the same noise. */
+  /**
+   * Work of every device this epoch: real = rate × noise; reported = (real rate + fake rate) × the same noise; in the
+   * same pass the per-group sums of both. Sums accumulate in registers over runs of equal group ids (devices sit in
+   * long runs); a scatter `gs[g] += x` per device would serialise on store-to-load forwarding.
+   */
   function workPass(): void {
     rngState[0] = rng.getState();
     const p = passes as HotPasses;
-    for (let from = 0; from < table.n; from += CHUNK) p.work(from, Math.min(table.n, from + CHUNK));
+    const n = table.n;
+    if (n === 0) p.workAndSums(0, 0, true);
+    for (let from = 0; from < n; from += CHUNK) p.workAndSums(from, Math.min(n, from + CHUNK), from + CHUNK >= n);
     rng.setState(rngState[0]);
   }
 
-  /**
-   * Per-group sums of real and reported work, and per-class sums. A separate small pass: fused into workPass the
-   * accumulators cost ~2× the whole pass. Sums accumulate in registers over runs of equal group ids (devices sit
-   * in long runs); a scatter `gs[g] += x` per device would serialise on store-to-load forwarding.
-   */
-  function workSumsPass(): number {
-    const p = passes as HotPasses;
-    if (table.n === 0) p.workSums(0, 0, true);
-    for (let from = 0; from < table.n; from += CHUNK)
-      p.workSums(from, Math.min(table.n, from + CHUNK), from + CHUNK >= table.n);
+  /** Per-class sums of reported work and devices from the group sums of the work pass; returns Σ real work. */
+  function classSums(): number {
     classReported.fill(0);
     classDevices.fill(0);
     let totalReal = 0;
@@ -1273,7 +1263,7 @@ export function startReplicate(
   let flaggedList = new Int32Array(table.capacity + 1);
   /** Generator state handed to and from the hot passes that draw. */
   const rngState = new Int32Array(1);
-  const runCarry = new Float64Array(3);
+  const runCarry = new Float64Array(4);
 
   function buildPasses(): HotPasses {
     if (flaggedList.length <= table.capacity) flaggedList = new Int32Array(table.capacity + 1);
@@ -1288,6 +1278,7 @@ export function startReplicate(
       reported: d.reported,
       eligible: d.eligible,
       reward: d.reward,
+      score: d.score,
       cumReward: d.cumReward,
       cumReal: d.cumReal,
       groupStats,
@@ -1350,12 +1341,16 @@ export function startReplicate(
     for (let k = 0; k < flaggedCount; k++) cellCounts[d.cell[flaggedList[k]]] -= 1;
   }
 
-  /** Accounting: per-group reward and density sums (run-length accumulated, see workPass); per-device lifetime totals. */
-  function accountingPass(): void {
-    const p = passes as HotPasses;
-    if (table.n === 0) p.accountingAndLifetime(0, 0, true);
-    for (let from = 0; from < table.n; from += CHUNK)
-      p.accountingAndLifetime(from, Math.min(table.n, from + CHUNK), from + CHUNK >= table.n);
+  /**
+   * Accounting: per-group reward and density sums (run-length accumulated, see workPass); per-device lifetime totals.
+   * `summed`: the fast ledger's payment already did the per-device part (`payAndAccount`); otherwise the ledger
+   * wrote the rewards, which go through the same pass copied into the score column at k = 1 (score × 1 = reward).
+   */
+  function accountingPass(summed: boolean): void {
+    if (!summed) {
+      d.score.set(d.reward.subarray(0, table.n));
+      payAndAccountPass(1);
+    }
     for (const grp of groups) grp.e[S_ELIGIBLE] = grp.devices;
     for (let k = 0; k < flaggedCount; k++) groupStats[d.group[flaggedList[k]] * S_COUNT + S_DETECTED] += 1;
   }
@@ -1512,7 +1507,7 @@ export function startReplicate(
   /** Real and reported work per device; the demand and the work it served. */
   function workPhase(flow: EpochFlow): void {
     workPass();
-    const totalReal = (flow.realWork = workSumsPass());
+    const totalReal = (flow.realWork = classSums());
     flow.demandUsd =
       demandPath !== undefined
         ? Math.max(0, demandPath({ t: flow.epoch }))
@@ -1542,6 +1537,20 @@ export function startReplicate(
     density.factors(cellCounts, cellFactor);
   }
 
+  /**
+   * The fast ledger's payment, reward = score × k, in one pass with the accounting (see accountingPass); returns Σ
+   * reward.
+   */
+  let paidWithAccounting = false;
+  function payAndAccountPass(k: number): number {
+    const p = passes as HotPasses;
+    if (table.n === 0) p.payAndAccount(0, 0, k, true);
+    for (let from = 0; from < table.n; from += CHUNK)
+      p.payAndAccount(from, Math.min(table.n, from + CHUNK), k, from + CHUNK >= table.n);
+    paidWithAccounting = true;
+    return runCarry[3];
+  }
+
   /** The work pool paid by protocol/reward.ts through the ledger; per-device and per-group sums. */
   function payPhase(flow: EpochFlow): void {
     const pool = (flow.pool = flow.workPool + carry);
@@ -1553,7 +1562,9 @@ export function startReplicate(
       reward: d.reward,
       kernel,
       density,
+      payAndAccount: payAndAccountPass,
     };
+    paidWithAccounting = false;
     if (exactLedger) dustBeforeWei = exactLedger.carriedDust;
     const paid = (flow.paid = ledger.pay(flow.epoch, work, pool));
     if (fastLedger !== undefined) {
@@ -1566,7 +1577,7 @@ export function startReplicate(
     if (lastScoreTotal > 0) usdPerScore[flow.epoch] = (paid * flow.price) / lastScoreTotal;
     paidTotal += paid;
     deviceEpochs += table.n;
-    accountingPass();
+    accountingPass(paidWithAccounting);
     for (let k = 0; k < classCount; k++)
       lastClassMean[k] = classDevices[k] > 0 ? classReported[k] / classDevices[k] : 0;
   }

@@ -73,3 +73,20 @@ export class Rng {
     this.state = state | 0;
   }
 }
+
+/**
+ * An index drawn from a table of cumulative weights with one `rng.next()`: the first i with cdf[i] > u × total
+ * (total = the last entry). A module function, not a closure: the engine's join loop calls it, and a call target that
+ * is a new closure in every replicate deoptimised that loop in each run.
+ */
+export function drawFromCdf(cdf: Float64Array, rng: Rng): number {
+  const u = rng.next() * cdf[cdf.length - 1];
+  let lo = 0;
+  let hi = cdf.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cdf[mid] > u) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

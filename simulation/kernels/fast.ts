@@ -22,6 +22,8 @@ export interface HotArrays {
   readonly reported: Float64Array;
   readonly eligible: Uint8Array;
   readonly reward: Float64Array;
+  /** Each device's score this epoch (the reward kernel's output; `payAndAccount` reads it). */
+  readonly score: Float64Array;
   readonly cumReward: Float64Array;
   readonly cumReal: Float64Array;
   /** Per-group stats, group g's slot k at g × stride + k. */
@@ -35,7 +37,10 @@ export interface HotArrays {
   readonly cellFactor: Float64Array;
   /** [0]: generator state in and out of the passes that draw random numbers (mulberry32, as Rng). */
   readonly rngState: Int32Array;
-  /** [group, acc1, acc2]: a run-length sum carried from one chunk of devices to the next (length 3). */
+  /**
+   * [group, acc1, acc2, paid]: a run-length sum carried from one chunk of devices to the next, and `payAndAccount`'s
+   * Σ reward so far (length 4).
+   */
   readonly carry: Float64Array;
 }
 
@@ -60,10 +65,12 @@ export interface HotSlots {
 }
 
 export interface HotPasses {
-  /** real = rate × noise; reported = (real rate + fake rate) × the same noise; one uniform per device. */
-  work(from: number, to: number): void;
-  /** Per-group Σ real and Σ reported over runs of equal group ids; a run continues into the next chunk unless `last`. */
-  workSums(from: number, to: number, last: boolean): void;
+  /**
+   * Work and its per-group sums in one pass: real = rate × noise, reported = (real rate + fake rate) × the same noise
+   * (one uniform per device); per-group Σ real and Σ reported over runs of equal group ids, a run continuing into the
+   * next chunk unless `last`.
+   */
+  workAndSums(from: number, to: number, last: boolean): void;
   /** Flags by anomaly limit or challenge (a draw per device of a group with p > 0); returns the flagged count. */
   detection(from: number, to: number, flaggedSoFar: number): number;
   /**
@@ -72,10 +79,12 @@ export interface HotPasses {
    */
   challenges(from: number, to: number, flaggedSoFar: number): number;
   /**
-   * Per-group Σ reward and Σ density factor over runs of equal group ids (chunked as workSums), and in the same
-   * loop the lifetime per-device totals of reward and real work.
+   * Payment and accounting in one pass: reward = score × k (the fast ledger: k = pool ÷ Σ score, or 0; a ledger that
+   * wrote the rewards itself has them copied into `score` and k = 1, which leaves each reward exactly as it was), Σ
+   * reward carried in `carry[3]` from the first chunk (from = 0) on; per-group Σ reward and Σ density factor over
+   * runs of equal group ids (chunked as `workAndSums`); the lifetime per-device totals of reward and real work.
    */
-  accountingAndLifetime(from: number, to: number, last: boolean): void;
+  payAndAccount(from: number, to: number, k: number, last: boolean): void;
 }
 
 export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
@@ -89,6 +98,7 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     reported = a.reported,
     eligible = a.eligible,
     reward = a.reward,
+    score = a.score,
     cumReward = a.cumReward,
     cumReal = a.cumReal,
     groupStats = a.groupStats,
@@ -106,8 +116,11 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
   // 2^-32: u32 × this = u32 / 2^32 exactly (a power of two), without a division
   const TWO_POW_MINUS_32 = 1 / 4294967296;
 
-  function work(from: number, to: number): void {
+  function workAndSums(from: number, to: number, last: boolean): void {
     let s = rngState[0];
+    let g = from === 0 ? (to > 0 ? group[0] : 0) : carry[0];
+    let accReal = from === 0 ? 0 : carry[1];
+    let accReported = from === 0 ? 0 : carry[2];
     for (let i = from; i < to; i++) {
       // mulberry32 inlined (same generator as Rng.next)
       s = (s + 0x6d2b79f5) | 0;
@@ -115,17 +128,11 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
       t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
       const u = ((t ^ (t >>> 14)) >>> 0) * TWO_POW_MINUS_32;
       const f = 1 + amp[i] * (2 * u - 1);
-      real[i] = realRate[i] * f;
-      reported[i] = (realRate[i] + fakeRate[i]) * f;
-    }
-    rngState[0] = s;
-  }
-
-  function workSums(from: number, to: number, last: boolean): void {
-    let g = from === 0 ? (to > 0 ? group[0] : 0) : carry[0];
-    let accReal = from === 0 ? 0 : carry[1];
-    let accReported = from === 0 ? 0 : carry[2];
-    for (let i = from; i < to; i++) {
+      const rr = realRate[i];
+      const re = rr * f;
+      const rp = (rr + fakeRate[i]) * f;
+      real[i] = re;
+      reported[i] = rp;
       const gi = group[i];
       if (gi !== g) {
         groupStats[g * STRIDE + REAL] += accReal;
@@ -134,9 +141,10 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
         accReported = 0;
         g = gi;
       }
-      accReal += real[i];
-      accReported += reported[i];
+      accReal += re;
+      accReported += rp;
     }
+    rngState[0] = s;
     if (last) {
       groupStats[g * STRIDE + REAL] += accReal;
       groupStats[g * STRIDE + REPORTED] += accReported;
@@ -186,10 +194,11 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     return count;
   }
 
-  function accountingAndLifetime(from: number, to: number, last: boolean): void {
+  function payAndAccount(from: number, to: number, k: number, last: boolean): void {
     let g = from === 0 ? (to > 0 ? group[0] : 0) : carry[0];
     let accReward = from === 0 ? 0 : carry[1];
     let accDensity = from === 0 ? 0 : carry[2];
+    let paid = from === 0 ? 0 : carry[3];
     for (let i = from; i < to; i++) {
       const gi = group[i];
       if (gi !== g) {
@@ -199,12 +208,15 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
         accDensity = 0;
         g = gi;
       }
-      const r = reward[i];
+      const r = score[i] * k;
+      reward[i] = r;
+      paid += r;
       accReward += r;
       accDensity += cellFactor[cell[i]];
       cumReward[i] += r;
       cumReal[i] += real[i];
     }
+    carry[3] = paid;
     if (last) {
       groupStats[g * STRIDE + REWARD] += accReward;
       groupStats[g * STRIDE + DENSITY] += accDensity;
@@ -215,8 +227,11 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     }
   }
 
-  return { work, workSums, detection, challenges, accountingAndLifetime };
+  return { workAndSums, detection, challenges, payAndAccount };
 }
+
+/** Calls per pass in a warm-up (more than V8's calls before it allocates feedback, 8 on Node 20). */
+export const WARM_UP_CALLS = 16;
 
 /**
  * Run every pass over a few devices on each side of the first group boundaries, with fractional values in every
@@ -226,14 +241,11 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
  * the first epoch there are no devices yet: the spans are empty and only the code after each loop is warmed; the
  * loop bodies collect feedback in the first real pass before V8 compiles them.)
  */
-/** Calls per pass in a warm-up (more than V8's calls before it allocates feedback, 8 on Node 20). */
-export const WARM_UP_CALLS = 16;
-
 export function warmUp(p: HotPasses, a: HotArrays, n: number): void {
   const spans: Array<[number, number]> = [];
   for (let i = 1; i < n && spans.length < 8; i++) if (a.group[i] !== a.group[i - 1]) spans.push([i - 1, i + 1]);
   if (spans.length === 0) spans.push([0, Math.min(n, 2)]);
-  const perDevice = [a.realRate, a.fakeRate, a.amp, a.real, a.reported, a.reward, a.cumReward, a.cumReal];
+  const perDevice = [a.realRate, a.fakeRate, a.amp, a.real, a.reported, a.reward, a.score, a.cumReward, a.cumReal];
   const small = [a.groupStats, a.cellFactor, a.pDetect, a.limitByClass, a.carry];
   const savedSmall = small.map((x) => x.slice());
   const flagged = a.flaggedList.slice(0, 4);
@@ -247,11 +259,10 @@ export function warmUp(p: HotPasses, a: HotArrays, n: number): void {
     for (const x of perDevice) x.fill(0.625, from, to);
     // V8 allocates a function's feedback vector only after several calls: enough calls that feedback is recorded
     for (let k = 0; k < WARM_UP_CALLS; k++) {
-      p.work(from, to);
-      p.workSums(from, to, true);
+      p.workAndSums(from, to, true);
       p.detection(from, to, 0);
       p.challenges(from, to, 0);
-      p.accountingAndLifetime(from, to, true);
+      p.payAndAccount(from, to, 0.75, true);
     }
     perDevice.forEach((x, k) => x.set(saved[k], from));
     a.eligible.set(eligible, from);

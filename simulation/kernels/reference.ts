@@ -1,7 +1,8 @@
 /**
  * The specification of every hot pass of the engine: plain loops over devices [0, n), one job each, in the order the
  * engine runs them. `fast.ts` holds the tuned forms (chunked, compiled afresh per run, the generator inlined; some
- * fused: `accountingAndLifetime` is `accounting` then `lifetime`, `challenges` is `detection` without limits);
+ * fused: `workAndSums` is `work` then `workSums`, `payAndAccount` is `pay`, `accounting` and `lifetime`,
+ * `challenges` is `detection` without limits);
  * test/simulation/kernels.property.test.ts runs both on random device tables and asserts the same bits. Change the
  * model here first, then make the fast form agree.
  */
@@ -83,6 +84,19 @@ export function detection(a: HotArrays, n: number): number {
   }
   a.rngState[0] = rng.getState();
   return count;
+}
+
+/**
+ * The fast ledger's payment: reward = score × k for every device (k = pool ÷ Σ score, or 0); returns Σ reward, summed
+ * in row order (protocol/reward.ts `pay` with its k).
+ */
+export function pay(a: HotArrays, n: number, k: number): number {
+  let paid = 0;
+  for (let i = 0; i < n; i++) {
+    a.reward[i] = a.score[i] * k;
+    paid += a.reward[i];
+  }
+  return paid;
 }
 
 /** Per-group Σ reward and Σ density factor of the device's cell. */

@@ -49,6 +49,11 @@ export interface EpochWork {
   reward: Float64Array;
   /** The fast kernel over the same table (fast ledger). */
   kernel: FastRewardKernel;
+  /**
+   * The engine's pass paying reward = score × k (the kernel's `pay` with k = pool ÷ Σ score, or 0 when Σ score ≤ 0),
+   * fused with its per-group accounting; returns Σ reward (fast ledger; absent: the kernel's `pay`).
+   */
+  payAndAccount?: (k: number) => number;
   /** Density model in force (exact ledgers compute cell factors from their own eligibility). */
   density: DensityModel;
 }

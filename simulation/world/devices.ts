@@ -94,9 +94,11 @@ export class DeviceTable {
     return true;
   }
 
-  /** Appends a row (room must be reserved) and returns its index; its cells keep whatever they held. */
-  add(): number {
-    return this.n++;
+  /** Appends `k` rows (room must be reserved) and returns the first one's index; their cells keep what they held. */
+  addRows(k: number): number {
+    const first = this.n;
+    this.n += k;
+    return first;
   }
 
   /** Removes row i: the last row moves into it. */

@@ -17,7 +17,7 @@
 import { getHexagonEdgeLengthAvg, gridDisk, gridDiskDistances, latLngToCell } from "h3-js";
 import { DensityModel, densityTableKey, type DensityParams } from "../../protocol/density";
 import { h3Topology, type H3Topology } from "../../protocol/h3";
-import { Rng } from "../random";
+import { Rng, drawFromCdf } from "../random";
 import type { H3WorldSpec } from "../scenario";
 import { WORLD_CITIES, type City } from "./cities";
 
@@ -114,16 +114,7 @@ export class H3World {
 
   /** A cell drawn by weight (one `rng.next()`, as the grid world's city sampler). */
   sampleCell(rng: Rng): number {
-    const cdf = this.cdf;
-    const u = rng.next() * cdf[cdf.length - 1];
-    let lo = 0;
-    let hi = cdf.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid] > u) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
+    return drawFromCdf(this.cdf, rng);
   }
 
   /**

@@ -20,7 +20,7 @@ describe("simulation/world/devices: the device table", function () {
         for (const op of sequence) {
           if (op === "add") {
             table.reserve(table.n + 1);
-            const i = table.add();
+            const i = table.addRows(1);
             NAMES.forEach((name, k) => (table.columns[name][i] = valueOf(next, k)));
             model.push(next++);
           } else if (model.length > 0) {

@@ -23,6 +23,11 @@ const table = fc.record({
   groupChange: fc.double({ min: 0, max: 0.5, noNaN: true }),
   pDetect: fc.array(fc.constantFrom(0, 0, 0.05, 0.5, 1), { minLength: GROUPS, maxLength: GROUPS }),
   limits: fc.array(fc.constantFrom(Infinity, 50, 120, 0), { minLength: CLASSES, maxLength: CLASSES }),
+  /**
+   * The fast ledger's k (pool ÷ Σ score) for `payAndAccount`; null: the rewards as a ledger wrote them, accounted as
+   * the engine does (copied into `score`, k = 1).
+   */
+  k: fc.option(fc.constantFrom(0, 0.37, 1, 1234.5), { nil: null }),
 });
 
 type Table = typeof table extends fc.Arbitrary<infer T> ? T : never;
@@ -53,6 +58,7 @@ function arraysOf(t: Table): HotArrays {
     reported: f64(1),
     eligible: Uint8Array.from({ length: n }, () => (next() < 0.9 ? 1 : 0)),
     reward: f64(3),
+    score: f64(2),
     cumReward: f64(10),
     cumReal: f64(10),
     groupStats: Float64Array.from({ length: GROUPS * SLOTS.stride }, () => next()),
@@ -61,7 +67,7 @@ function arraysOf(t: Table): HotArrays {
     flaggedList: new Int32Array(n + 1),
     cellFactor: Float64Array.from({ length: CELLS }, () => next()),
     rngState: Int32Array.from([t.seed | 0]),
-    carry: new Float64Array(3),
+    carry: new Float64Array(4),
   };
 }
 
@@ -76,42 +82,53 @@ function bitsOf(a: HotArrays, flagged: number): Record<string, string> {
   return out;
 }
 
-/** The engine's order of passes, each over [0, n) in chunks, with the fast loops compiled afresh and warmed up. */
-function runFast(a: HotArrays, n: number, chunk: number): number {
+/**
+ * The engine's order of passes, each over [0, n) in chunks, with the fast loops compiled afresh and warmed up;
+ * returns the flagged count and Σ reward when the fast ledger's fused payment ran.
+ */
+function runFast(a: HotArrays, n: number, chunk: number, k: number | null): { count: number; paid: number | null } {
   const p = freshCopy(createHotPasses)(a, SLOTS);
   warmUp(p, a, n);
   const chunks = (f: (from: number, to: number, last: boolean) => void): void => {
     if (n === 0) f(0, 0, true);
     for (let from = 0; from < n; from += chunk) f(from, Math.min(n, from + chunk), from + chunk >= n);
   };
-  chunks((from, to) => p.work(from, to));
-  chunks((from, to, last) => p.workSums(from, to, last));
+  chunks((from, to, last) => p.workAndSums(from, to, last));
   let count = 0;
   chunks((from, to) => (count = p.detection(from, to, count)));
-  chunks((from, to, last) => p.accountingAndLifetime(from, to, last));
-  return count;
+  if (k === null) {
+    const score = a.score.slice();
+    a.score.set(a.reward.subarray(0, n));
+    chunks((from, to, last) => p.payAndAccount(from, to, 1, last));
+    a.score.set(score);
+    return { count, paid: null };
+  }
+  chunks((from, to, last) => p.payAndAccount(from, to, k, last));
+  return { count, paid: a.carry[3] };
 }
 
-function runReference(a: HotArrays, n: number): number {
+function runReference(a: HotArrays, n: number, k: number | null): { count: number; paid: number | null } {
   reference.work(a, n);
   reference.workSums(a, n, SLOTS);
   const count = reference.detection(a, n);
+  const paid = k === null ? null : reference.pay(a, n, k);
   reference.accounting(a, n, SLOTS);
   reference.lifetime(a, n);
-  return count;
+  return { count, paid };
 }
 
 describe("simulation/kernels: the fast passes give the reference's bits", function () {
-  it("work, sums, detection, cell counts, accounting and lifetime on random device tables", function () {
+  it("work, sums, detection, cell counts, payment, accounting and lifetime on random device tables", function () {
     fc.assert(
       fc.property(table, (t) => {
         const spec = arraysOf(t);
         const tuned = arraysOf(t);
-        const count = runReference(spec, t.n);
-        expect(runFast(tuned, t.n, t.chunk)).to.equal(count);
-        expect(bitsOf(tuned, count)).to.deep.equal(bitsOf(spec, count));
+        const expected = runReference(spec, t.n, t.k);
+        const fast = runFast(tuned, t.n, t.chunk, t.k);
+        expect(fast).to.deep.equal(expected);
+        expect(bitsOf(tuned, expected.count)).to.deep.equal(bitsOf(spec, expected.count));
       }),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
   });
 
@@ -141,9 +158,10 @@ describe("simulation/kernels: the fast passes give the reference's bits", functi
       groupChange: 0.1,
       pDetect: [0.5, 0.5, 0, 0, 1],
       limits: [50, 50, 50],
+      k: null,
     };
     const a = arraysOf(t);
-    const count = runReference(a, t.n);
+    const { count } = runReference(a, t.n, null);
     expect(count).to.be.greaterThan(0);
     expect(count).to.be.lessThan(t.n);
     expect(Array.from(a.eligible.subarray(0, t.n)).filter((e) => e === 0).length).to.equal(count);

@@ -27,6 +27,7 @@ function arraysOf(n: number, seed: number): HotArrays {
     reported: new Float64Array(n),
     eligible: Uint8Array.from({ length: n }, () => (next() < 0.9 ? 1 : 0)),
     reward: f64(3),
+    score: f64(2),
     cumReward: f64(10),
     cumReal: f64(10),
     groupStats: new Float64Array(4 * 16),
@@ -35,7 +36,7 @@ function arraysOf(n: number, seed: number): HotArrays {
     flaggedList: new Int32Array(n + 1),
     cellFactor: Float64Array.from({ length: 64 }, () => next()),
     rngState: Int32Array.from([seed]),
-    carry: new Float64Array(3),
+    carry: new Float64Array(4),
   };
 }
 
@@ -44,12 +45,10 @@ const SLOTS = { stride: 16, real: 3, reported: 4, reward: 5, density: 11 };
 /** Every pass over [0, n) in chunks of `chunk`, as the engine runs them; returns the flagged count. */
 function runAll(a: HotArrays, n: number, chunk: number, fresh: boolean): number {
   const p = (fresh ? freshCopy(createHotPasses) : createHotPasses)(a, SLOTS);
-  for (let from = 0; from < n; from += chunk) p.work(from, Math.min(n, from + chunk));
-  for (let from = 0; from < n; from += chunk) p.workSums(from, Math.min(n, from + chunk), from + chunk >= n);
+  for (let from = 0; from < n; from += chunk) p.workAndSums(from, Math.min(n, from + chunk), from + chunk >= n);
   let count = 0;
   for (let from = 0; from < n; from += chunk) count = p.detection(from, Math.min(n, from + chunk), count);
-  for (let from = 0; from < n; from += chunk)
-    p.accountingAndLifetime(from, Math.min(n, from + chunk), from + chunk >= n);
+  for (let from = 0; from < n; from += chunk) p.payAndAccount(from, Math.min(n, from + chunk), 0.5, from + chunk >= n);
   return count;
 }
 
