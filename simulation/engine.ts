@@ -892,16 +892,20 @@ export function startReplicate(
     const perOwner = r.perOwner ?? Infinity;
     const perCell = r.perCell ?? Infinity;
     const len = table.n;
+    const { burst, joinEpoch, owner, regCell, group, eligible } = d;
+    // registered within the window (and once the detector watches): joined at or after `since`
+    const since = Math.max(r.fromEpoch, epoch - r.windowEpochs + 1);
     for (let i = 0; i < len; i++) {
-      if (d.burst[i] === 1 || d.joinEpoch[i] < r.fromEpoch || d.joinEpoch[i] <= epoch - r.windowEpochs) continue;
-      if (regByOwner[d.owner[i]] > perOwner || regByCell[d.regCell[i]] > perCell) d.burst[i] = 1;
+      if (burst[i] === 1 || joinEpoch[i] < since) continue;
+      if (regByOwner[owner[i]] > perOwner || regByCell[regCell[i]] > perCell) burst[i] = 1;
     }
     burstMarked.fill(0);
+    const probability = r.probability;
     for (let i = 0; i < len; i++) {
-      if (d.burst[i] === 0) continue;
-      burstMarked[d.group[i]]++;
-      if (d.eligible[i] === 1 && rng.next() < r.probability) {
-        d.eligible[i] = 0;
+      if (burst[i] === 0) continue;
+      burstMarked[group[i]]++;
+      if (eligible[i] === 1 && rng.next() < probability) {
+        eligible[i] = 0;
         regFlagged.add(i);
       }
     }
