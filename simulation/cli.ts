@@ -13,6 +13,7 @@ import { progressBar } from "./io/progress";
 import { mergeShards, parseParam, parseShard, runSweep, SweepError } from "./sweep";
 import { writeReport } from "./report";
 import { MIN_REPLICATES_FOR_INTERVAL } from "./measure/metrics";
+import { offChainSummary } from "./emissionSpec";
 
 export { flag, intFlag, parseArgs, UsageError, type ParsedArgs };
 
@@ -166,7 +167,11 @@ async function runSweepCommand(args: ParsedArgs): Promise<number> {
     );
     return 130;
   }
-  if (!quiet) console.log(`sweep complete: ${dir}/sweep.csv, ${dir}/sweep-points.csv`);
+  if (!quiet) {
+    console.log(`sweep complete: ${dir}/sweep.csv, ${dir}/sweep-points.csv`);
+    const offChain = manifest.offChainPoints ?? [];
+    if (offChain.length > 0) console.log(`  NOT ON-CHAIN   ${offChainSummary(offChain, manifest.points)}`);
+  }
   // A shard is one slice of a grid: its report is written once the slices are merged.
   if (flag(args, "shard") === undefined) await reportUnlessDisabled(args, dir, quiet);
   return 0;
@@ -177,6 +182,8 @@ async function runMergeCommand(args: ParsedArgs): Promise<number> {
   const manifest = mergeShards(args.positional, out);
   if (flag(args, "quiet") !== "true")
     console.log(`merged ${args.positional.length} shard(s), ${manifest.points} points → ${out}/`);
+  if (flag(args, "quiet") !== "true" && manifest.offChainPoints !== undefined)
+    console.log(`  NOT ON-CHAIN   ${offChainSummary(manifest.offChainPoints, manifest.points)}`);
   await reportUnlessDisabled(args, out, flag(args, "quiet") === "true");
   return 0;
 }

@@ -98,6 +98,23 @@ export function emissionTokenCap(emission: EmissionCurveSpec | EmissionSegmentFi
   }, 0n);
 }
 
+/** A sweep point whose emission the contracts cannot express (a formula segment: simulation only), and why. */
+export interface OffChainPoint {
+  point: number;
+  reason: string;
+}
+
+/** One line on a sweep's simulation-only points: how many of `total`, which (the first eight), and why. */
+export function offChainSummary(points: readonly OffChainPoint[], total: number): string {
+  const shown = points
+    .slice(0, 8)
+    .map((p) => p.point)
+    .join(", ");
+  const more = points.length > 8 ? ` and ${points.length - 8} more` : "";
+  const reasons = [...new Set(points.map((p) => p.reason))].join("; ");
+  return `${points.length} of ${total} sweep points are simulation only, not deployable as simulated (points ${shown}${more}): ${reasons}`;
+}
+
 /** Whether the contracts can run a scenario's emission; a formula segment (simulation only) cannot. */
 export type OnChainExpressibility = { expressible: true } | { expressible: false; reason: string };
 

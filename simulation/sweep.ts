@@ -13,6 +13,7 @@ import { runOnPool } from "./io/pool";
 import { HEADLINE_METRICS, metricInterval, VERDICT_RULE, type MetricValues } from "./measure/metrics";
 import { sweepCommandLine } from "./io/reproduce";
 import { csvText, gitCommit, packageVersion, writeFileAtomic, writeJson } from "./output";
+import { onChainExpressibility, type OffChainPoint } from "./emissionSpec";
 import { replicateSeeds } from "./random";
 import { canonicalJson, loadScenario, parseValue, scenarioHash, type Scenario, type VerdictSpec } from "./scenario";
 
@@ -46,6 +47,8 @@ export interface SweepManifest {
   verdictRule: string;
   /** The base scenario as resolved (defaults applied, --runs/--seed/--epochs set; each point overrides the levers). */
   resolvedScenario: Scenario;
+  /** The points of this sweep (or shard) that are simulation only, not deployable as simulated (absent: none). */
+  offChainPoints?: OffChainPoint[];
   version: string;
   commit: string;
   completedPoints: number;
@@ -147,19 +150,28 @@ interface TaskResult {
 }
 
 /** Validate every point before anything runs; returns the base scenario. */
-function validateGrid(options: SweepOptions, first: number, end: number): { scenario: Scenario; source: string } {
+/** Loads every point of [first, end) (a bad one is a SweepError naming it); lists those the contracts cannot run. */
+function validateGrid(
+  options: SweepOptions,
+  first: number,
+  end: number,
+): { scenario: Scenario; source: string; offChain: OffChainPoint[] } {
   const base = loadScenario(options.scenario, options.base);
+  const offChain: OffChainPoint[] = [];
   for (let p = first; p < end; p++) {
+    let point: Scenario;
     try {
-      loadScenario(options.scenario, { ...options.base, ...pointOverrides(options.params, p) });
+      point = loadScenario(options.scenario, { ...options.base, ...pointOverrides(options.params, p) }).scenario;
     } catch (err) {
       throw new SweepError(
         `sweep point ${p} (${JSON.stringify(pointOverrides(options.params, p))}): ${(err as Error).message}`,
         { cause: err },
       );
     }
+    const onChain = onChainExpressibility(point.emission);
+    if (!onChain.expressible) offChain.push({ point: p, reason: onChain.reason });
   }
-  return base;
+  return { ...base, offChain };
 }
 
 /** Run a sweep (or one shard of it). Resolves with the manifest; `interrupted` when stopped early. */
@@ -169,7 +181,7 @@ export async function runSweep(
   const params = options.params;
   const points = gridSize(params);
   const [first, end] = shardRange(points, options.shard);
-  const { scenario, source } = validateGrid(options, first, end);
+  const { scenario, source, offChain } = validateGrid(options, first, end);
   const runs = scenario.runs;
   const dir =
     options.out ??
@@ -203,6 +215,7 @@ export async function runSweep(
     thresholds: scenario.verdicts,
     verdictRule: VERDICT_RULE,
     resolvedScenario: JSON.parse(canonicalJson(scenario)) as Scenario,
+    ...(offChain.length > 0 ? { offChainPoints: offChain } : {}),
     version: packageVersion(),
     commit: gitCommit(),
     completedPoints: 0,
@@ -413,6 +426,9 @@ export function mergeShards(dirs: string[], out: string): SweepManifest {
     completedPoints: first.points,
     complete: true,
   };
+  const offChain = manifests.flatMap(({ m }) => m.offChainPoints ?? []);
+  if (offChain.length > 0) merged.offChainPoints = offChain;
+  else delete merged.offChainPoints;
   writeJson(path.join(out, "sweep.json"), merged);
   return merged;
 }

@@ -18,7 +18,7 @@ import type {
   SweepReport,
 } from "./model";
 import { metricInfo } from "./glossary";
-import { onChainExpressibility } from "../emissionSpec";
+import { offChainSummary, onChainExpressibility } from "../emissionSpec";
 import type { LorenzColumn, NetworkColumn, TimeseriesColumn } from "../io/outputs";
 import { type Comparator, type Estimate, type Threshold } from "./verdicts";
 
@@ -424,6 +424,11 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
 // Sweeps
 
 const LeverValueJson = z.union([z.number(), z.string(), z.boolean()]);
+/** A swept value: a lever value, or an object or list (`--param key=[{…}, …]`) as the JSON text its CSV cells hold. */
+const SweptValueJson = z.union([
+  LeverValueJson,
+  z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]).transform((v) => JSON.stringify(v)),
+]);
 const ThresholdListJson = z.array(
   z.object({
     metric: z.string().min(1),
@@ -437,7 +442,7 @@ const SweepJson = z.object({
   schema: z.literal("depin-lab/sweep@1"),
   scenario: z.object({ name: z.string().min(1), source: z.string(), hash: z.string() }),
   params: z
-    .array(z.object({ key: z.string().min(1), values: z.array(LeverValueJson).min(1) }))
+    .array(z.object({ key: z.string().min(1), values: z.array(SweptValueJson).min(1) }))
     .min(1, { message: "expected at least one swept parameter" }),
   points: z.number().int().nonnegative(),
   runs: z.number().int().positive(),
@@ -451,6 +456,7 @@ const SweepJson = z.object({
   shard: z.object({ index: z.number(), count: z.number() }).passthrough().nullable(),
   thresholds: ThresholdListJson,
   resolvedScenario: z.record(z.string(), z.unknown()),
+  offChainPoints: z.array(z.object({ point: z.number().int().nonnegative(), reason: z.string() })).optional(),
 });
 
 /** A lever cell: a number, else the text (booleans and names). */
@@ -469,10 +475,16 @@ export function readSweep(dir: string): SweepReport {
     );
   }
   const emission = manifest.resolvedScenario.emission;
+  let baseOnChain = true;
   if (emission !== null && typeof emission === "object") {
     const onChain = onChainExpressibility(emission as Parameters<typeof onChainExpressibility>[0]);
+    baseOnChain = onChain.expressible;
     if (!onChain.expressible) warnings.push(`Simulation only, not deployable as simulated: ${onChain.reason}.`);
   }
+  const offChain = manifest.offChainPoints ?? [];
+  // points a --param made simulation only (with an off-chain base, only news when some points are on chain)
+  if (offChain.length > 0 && (baseOnChain || offChain.length < manifest.points))
+    warnings.push(`${offChainSummary(offChain, manifest.points)}.`);
   if (manifest.shard)
     warnings.push(
       `This is shard ${manifest.shard.index + 1} of ${manifest.shard.count}; merge the shards (sweep:merge) for the whole grid.`,

@@ -12,6 +12,8 @@ import {
   shardRange,
   type SweepOptions,
 } from "../../simulation/sweep";
+import { offChainSummary } from "../../simulation/emissionSpec";
+import { readSweep } from "../../simulation/report/inputs";
 
 const TINY = path.join(__dirname, "fixtures", "tiny.yaml");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "sweep-"));
@@ -88,6 +90,32 @@ describe("simulation/sweep", function () {
     expect(read(merged, "sweep.csv")).to.equal(read(full, "sweep.csv"));
     expect(read(merged, "sweep-points.csv")).to.equal(read(full, "sweep-points.csv"));
     expect(() => mergeShards([shards[0]], tmp())).to.throw(/missing/);
+  });
+
+  it("records, prints in the report and merges the points a --param makes simulation only", async function () {
+    const constant = { curve: "constant", initialEmission: "1000", cap: 1_000_000 };
+    const formula = { curve: "formula", formula: "1000", cap: 1_000_000 };
+    const params = [
+      { key: "emission", values: [constant, formula] },
+      { key: "levers.minBond", values: [1, 100] },
+    ];
+    const whole = tmp();
+    const { manifest } = await runSweep(options({ out: whole, params, base: { runs: 1 } }));
+    expect(manifest.offChainPoints?.map((p) => p.point)).to.deep.equal([2, 3]);
+    expect(manifest.offChainPoints?.[0].reason).to.match(/emission\.formula/);
+    expect(JSON.parse(read(whole, "sweep.json")).offChainPoints).to.deep.equal(manifest.offChainPoints);
+    const report = readSweep(whole);
+    expect(report.warnings).to.include(`${offChainSummary(manifest.offChainPoints ?? [], 4)}.`);
+    expect(report.warnings.join(" ")).to.match(/2 of 4 sweep points are simulation only/);
+
+    const shards = [0, 1].map(() => tmp());
+    for (const [k, out] of shards.entries())
+      await runSweep(options({ out, params, base: { runs: 1 }, shard: parseShard(`${k}/2`) }));
+    expect(JSON.parse(read(shards[0], "sweep.json")).offChainPoints).to.equal(undefined);
+    expect(mergeShards(shards, tmp()).offChainPoints).to.deep.equal(manifest.offChainPoints);
+
+    const onChain = await runSweep(options({ out: tmp(), params: [params[1]], base: { runs: 1 } }));
+    expect(onChain.manifest).to.not.have.property("offChainPoints");
   });
 
   it("refuses a grid with an invalid point before running anything", async function () {
