@@ -40,7 +40,7 @@ import {
   type MetricValues,
 } from "./measure/metrics";
 import { Rng, drawFromCdf, replicateSeed } from "./random";
-import { DeviceTable } from "./world/devices";
+import { DeviceTable, type DeviceColumns } from "./world/devices";
 import { Float64List } from "../lib/float64List";
 import { ExactLedger } from "./ledger/exact";
 import type { Supply } from "./supply";
@@ -543,13 +543,11 @@ export function startReplicate(
   }
 
   // lifetime records of devices that left (for pay equity and concentration)
-  const ownerRewards = new Float64List(capacity);
-  const payPerWork = new Float64List(capacity);
-  let earlyReward = 0,
-    earlyWork = 0,
-    lateReward = 0,
-    lateWork = 0;
-  const earlyCutoff = Math.max(1, Math.floor(epochs / 10));
+  const retired = new RetiredDevices(
+    capacity,
+    Math.max(1, Math.floor(epochs / 10)),
+    Uint8Array.from(groups, (g) => (g.role === "honest" ? 1 : 0)),
+  );
   let honestEver = 0;
   let fraudEver = 0;
   /** Σ over epochs of the fraudulent devices present when detection ran. */
@@ -557,25 +555,6 @@ export function startReplicate(
   let fraudCaught = 0;
   let flagsFraud = 0;
   let flagsHonest = 0;
-
-  function addOwnerReward(o: number, r: number): void {
-    ownerRewards.addAt(o, r);
-  }
-
-  function retire(i: number): void {
-    const g = groups[d.group[i]];
-    addOwnerReward(d.owner[i], d.cumReward[i]);
-    if (g.role === "honest" && d.cumReal[i] > 0) {
-      payPerWork.push(d.cumReward[i] / d.cumReal[i]);
-      if (d.joinEpoch[i] < earlyCutoff) {
-        earlyReward += d.cumReward[i];
-        earlyWork += d.cumReal[i];
-      } else {
-        lateReward += d.cumReward[i];
-        lateWork += d.cumReal[i];
-      }
-    }
-  }
 
   // ---- supply, market, demand ------------------------------------------------------------------------------
   const pricePath = scenario.market.pricePath;
@@ -797,7 +776,7 @@ export function startReplicate(
   function removeAt(i: number, leaving: boolean): void {
     const g = groups[d.group[i]];
     if (g.homeMask !== null && g.homeMask[d.cell[i]] === 0) g.away--;
-    retire(i);
+    retired.retire(d, i, i + 1);
     bondsLocked -= d.stake[i];
     g.stakeTokens -= d.stake[i];
     if (leaving) {
@@ -1782,14 +1761,13 @@ export function startReplicate(
 
   // ---- end of run: metrics -----------------------------------------------------------------------------------
   function finish(): RunResult {
-    for (let i = 0; i < table.n; i++) retire(i);
+    retired.retire(d, 0, table.n);
+    const ownerRewards = retired.ownerRewards;
     // every owner ever has a slot in ownerRewards now (all present devices were just retired)
     const ownerStake = new Float64Array(ownerRewards.length);
     const groupBonds = new Float64Array(groupCount);
-    for (let i = 0; i < table.n; i++) {
-      ownerStake[d.owner[i]] += d.stake[i];
-      groupBonds[d.group[i]] += d.stake[i];
-    }
+    sumStakes(d, table.n, ownerStake, groupBonds);
+    const [earlyReward, earlyWork, lateReward, lateWork] = retired.sums;
     const finalPrice = market.price();
     // bonds still held are marked at what selling them on the market would fetch (each group alone)
     const parts: ProfitParts[] = groups.map((g) => {
@@ -1857,7 +1835,7 @@ export function startReplicate(
     // sorted in place, once, for the Gini, Nakamoto and Lorenz figures: at 1M devices a copy is 8 MB at the peak
     const ownerRewardsSorted = sortNonNegativeInPlace(ownerRewards.view());
     const ownerStakeSorted = sortNonNegativeInPlace(ownerStake);
-    const payPerWorkSorted = sortNonNegativeInPlace(payPerWork.view());
+    const payPerWorkSorted = sortNonNegativeInPlace(retired.payPerWork.view());
     const lastEmission = emissionSeries[epochs - 1] ?? 0;
     const metrics: MetricValues = {
       leakage: rewardAll > 0 ? leakTotal / rewardAll : null,
@@ -2082,6 +2060,53 @@ function maskOf(cells: number, on: readonly number[]): Uint8Array {
 }
 
 /** Cumulative weights of cells: a few Gaussian cities on the torus plus a thin rural background. */
+/**
+ * Lifetime records of the devices that left (one by one as they leave, all at once at the end of a run): each
+ * owner's total reward, each honest device's pay per unit of real work, and the honest devices' Σ reward and Σ real
+ * work by join time. A module class, so the end of a run's loop over every device is small code compiled quickly,
+ * not the interpreted loop of a one-shot closure.
+ */
+class RetiredDevices {
+  readonly ownerRewards: Float64List;
+  readonly payPerWork: Float64List;
+  /** Honest devices joined before the early cutoff: Σ reward, Σ real work; then the same for the later ones. */
+  readonly sums = new Float64Array(4);
+
+  constructor(
+    capacity: number,
+    private readonly earlyCutoff: number,
+    /** 1 for the groups whose devices are honest. */
+    private readonly honestGroup: Uint8Array,
+  ) {
+    this.ownerRewards = new Float64List(capacity);
+    this.payPerWork = new Float64List(capacity);
+  }
+
+  /** Records devices [from, to) of `d`, in row order. */
+  retire(d: DeviceColumns, from: number, to: number): void {
+    const { group, owner, cumReward, cumReal, joinEpoch } = d;
+    const sums = this.sums;
+    for (let i = from; i < to; i++) {
+      this.ownerRewards.addAt(owner[i], cumReward[i]);
+      if (this.honestGroup[group[i]] === 1 && cumReal[i] > 0) {
+        this.payPerWork.push(cumReward[i] / cumReal[i]);
+        const k = joinEpoch[i] < this.earlyCutoff ? 0 : 2;
+        sums[k] += cumReward[i];
+        sums[k + 1] += cumReal[i];
+      }
+    }
+  }
+}
+
+/** Adds each of the first `n` devices' stake to its owner's and its group's total, in row order. */
+function sumStakes(d: DeviceColumns, n: number, byOwner: Float64Array, byGroup: Float64Array): void {
+  const { owner, group, stake } = d;
+  for (let i = 0; i < n; i++) {
+    byOwner[owner[i]] += stake[i];
+    byGroup[group[i]] += stake[i];
+  }
+}
+
 function buildCityCdf(width: number, height: number, cities: number, spread: number, rng: Rng): Float64Array {
   const centres = Array.from({ length: cities }, () => [rng.next() * width, rng.next() * height, 0.5 + rng.next()]);
   const cdf = new Float64Array(width * height);

@@ -224,10 +224,18 @@ export function sortedNonNegative(values: ArrayLike<number>): Float64Array {
   return sortNonNegativeInPlace(Float64Array.from(values as ArrayLike<number>));
 }
 
-/** {@link sortedNonNegative} without the copy: sorts `values` itself and returns it. */
+/** {@link sortedNonNegative} without the copy: sorts `values` itself and returns it (already ascending: as it is). */
 export function sortNonNegativeInPlace(values: Float64Array): Float64Array {
-  for (const v of values) if (!(v >= 0)) throw new Error(`metrics: expected non-negative finite values, got ${v}`);
-  return values.sort();
+  let ascending = true;
+  let previous = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!(v >= 0)) throw new Error(`metrics: expected non-negative finite values, got ${v}`);
+    // −0 sorts before +0 but compares equal to it: an array holding one is sorted, not trusted
+    if (v < previous || (v === 0 && 1 / v < 0)) ascending = false;
+    previous = v;
+  }
+  return ascending ? values : values.sort();
 }
 
 /**

@@ -3,6 +3,7 @@
  * last line, run the way `npm run bench:sim` runs it (plain node on the compiled build) on a tiny built-in scenario.
  */
 import { expect } from "chai";
+import fc from "fast-check";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -89,5 +90,22 @@ describe("lib/float64List and the in-place sort", function () {
     expect(Array.from(same)).to.deep.equal(Array.from(copy));
     expect(() => sortNonNegativeInPlace(Float64Array.from([1, -1]))).to.throw(/non-negative/);
     expect(() => sortNonNegativeInPlace(Float64Array.from([NaN]))).to.throw(/non-negative/);
+  });
+
+  it("gives the bits of the typed-array sort, already ascending or not, −0 included", function () {
+    const value = fc.oneof(fc.constantFrom(0, -0, 1, 2.5), fc.double({ min: 0, max: 1e12, noNaN: true }));
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 60 }), fc.constantFrom("any", "sorted", "signs"), (list, order) => {
+        const input = Float64Array.from(list);
+        if (order !== "any") input.sort();
+        // ascending by value, but its zeros' signs in list order: only the −0 rule tells it from sorted
+        const zeros = list.filter((v) => v === 0);
+        if (order === "signs") for (let i = 0, z = 0; i < input.length; i++) if (input[i] === 0) input[i] = zeros[z++];
+        const expected = Float64Array.from(input).sort();
+        const got = sortNonNegativeInPlace(input);
+        expect(Buffer.from(got.buffer).equals(Buffer.from(expected.buffer))).to.equal(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
