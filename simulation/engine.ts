@@ -689,7 +689,7 @@ export function startReplicate(
       cellDevices[d.cell[i]]++;
       if (g.homeMask !== null && g.homeMask[d.cell[i]] === 0) g.away++;
       d.regCell[i] = d.cell[i];
-      if (registration !== null && epoch >= registration.fromEpoch) logRegistration(epoch, d.owner[i], d.cell[i]);
+      if (watched !== null && epoch >= watched.fromEpoch) logRegistration(epoch, d.owner[i], d.cell[i]);
       if (g.mimic) {
         // a copy of a random honest device of the class: its group's multiplier, hardware spread and epoch noise
         const t = mimicTemplate(g);
@@ -826,17 +826,28 @@ export function startReplicate(
     return { mult: t.workMultiplier, spread: t.hardwareSpread, cv: t.workCv };
   }
 
-  const registration = L.registrationDetector?.enabled ? L.registrationDetector : null;
+  /** The registration detector in force (null: off); `leverChanges` may switch it, or change its rule, mid-run. */
+  let registration = L.registrationDetector?.enabled ? L.registrationDetector : null;
+  /**
+   * The detector's rule as the scenario gives it, when it is on at some point of the run: registrations are then
+   * logged, and the window's counts kept, from the start (a detector switched on reads the recent registrations).
+   */
+  const watched =
+    L.registrationDetector !== undefined &&
+    (L.registrationDetector.enabled ||
+      (scenario.leverChanges ?? []).some((c) => c.registrationDetector?.enabled === true))
+      ? L.registrationDetector
+      : null;
   /** Registrations judged by the detector, oldest first from `regHead`: epoch, owner, cell. */
   const regLog: number[] = [];
   let regHead = 0;
   /** Registrations in the trailing window, per owner and per cell. */
-  let regByOwner = new Int32Array(registration !== null ? 64 : 0);
-  const regByCell = new Int32Array(registration !== null ? cells : 0);
+  let regByOwner = new Int32Array(watched !== null ? 64 : 0);
+  const regByCell = new Int32Array(watched !== null ? cells : 0);
   /** Devices the registration detector flagged this epoch (their flag reason). */
   const regFlagged = new Set<number>();
   /** Per group: devices marked as registered in a burst (present at the last detection). */
-  const burstMarked = new Float64Array(registration !== null ? groupCount : 0);
+  const burstMarked = new Float64Array(watched !== null ? groupCount : 0);
 
   function logRegistration(epoch: number, owner: number, cell: number): void {
     if (owner >= regByOwner.length) {
@@ -855,11 +866,9 @@ export function startReplicate(
    * than the burst threshold is marked for good; each marked device not flagged yet is flagged with `probability`.
    * The flagged list is rebuilt in index order (eligible = 0 exactly on this epoch's flags).
    */
-  function registrationPass(epoch: number): void {
-    const r = registration;
+  function registrationPass(epoch: number, w: NonNullable<typeof watched>): void {
     regFlagged.clear();
-    if (r === null) return;
-    while (regHead < regLog.length && regLog[regHead] <= epoch - r.windowEpochs) {
+    while (regHead < regLog.length && regLog[regHead] <= epoch - w.windowEpochs) {
       regByOwner[regLog[regHead + 1]]--;
       regByCell[regLog[regHead + 2]]--;
       regHead += 3;
@@ -868,6 +877,8 @@ export function startReplicate(
       regLog.splice(0, regHead);
       regHead = 0;
     }
+    const r = registration;
+    if (r === null) return;
     const perOwner = r.perOwner ?? Infinity;
     const perCell = r.perCell ?? Infinity;
     const len = table.n;
@@ -1019,6 +1030,12 @@ export function startReplicate(
       ledger.setJoinCosts(ch.minBond ?? L.minBond, L.onboardingFee);
     }
     if (ch.detection) Object.assign(L.detection, ch.detection);
+    if (ch.registrationDetector) {
+      // the scenario check guarantees a base rule (its window and fromEpoch stay)
+      const rule = L.registrationDetector as NonNullable<typeof L.registrationDetector>;
+      Object.assign(rule, ch.registrationDetector);
+      registration = rule.enabled ? rule : null;
+    }
     if (ch.anomalyDetector) {
       Object.assign(L.anomalyDetector, ch.anomalyDetector);
       detectorOn = L.anomalyDetector.enabled;
@@ -1511,7 +1528,7 @@ export function startReplicate(
       if (g.fraud) fraudDeviceEpochs += g.devices;
     }
     detectionPass();
-    if (registration !== null) registrationPass(flow.epoch);
+    if (watched !== null) registrationPass(flow.epoch, watched);
     for (let k = 0; k < flaggedCount; k++) {
       const i = flaggedList[k];
       ledger.flag(d.handle[i], reasonOf(i), slashOn);

@@ -670,6 +670,21 @@ const LeverChangeSchema = z
         })
         .optional(),
       anomalyDetector: z.strictObject({ enabled: z.boolean().optional(), threshold: positive().optional() }).optional(),
+      /**
+       * The registration detector switched on or off, or its rule changed; its window and `fromEpoch` stay the base
+       * `levers.registrationDetector`'s (which must be given, `enabled: false` for a detector switched on later).
+       */
+      registrationDetector: z
+        .strictObject({
+          enabled: z.boolean().optional(),
+          perOwner: nonNegInt().optional(),
+          perCell: nonNegInt().optional(),
+          probability: fraction().optional(),
+        })
+        .optional()
+        .describe(
+          "The registration detector switched on or off, or its rule changed (window and fromEpoch: the base's, which must be given).",
+        ),
     },
     {
       error: (issue) =>
@@ -880,6 +895,15 @@ export const ScenarioSchema = z
           code: "custom",
           path: ["leverChanges", i, "epoch"],
           message: "expected changes in epoch order",
+        });
+      }
+      if (c.registrationDetector !== undefined && s.levers.registrationDetector === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["leverChanges", i, "registrationDetector"],
+          message:
+            "needs levers.registrationDetector in the base scenario (for a detector switched on later: " +
+            "{ enabled: false, windowEpochs, perOwner or perCell, fromEpoch }): its window and fromEpoch apply",
         });
       }
     });

@@ -251,6 +251,43 @@ describe("simulation attack repertoire", function () {
       expect(sybil.profitUsd).to.be.below(off.profitUsd);
     });
 
+    it("switched on mid-run by leverChanges: nothing flagged before, the burst in its window caught after", function () {
+      const at = 14;
+      const later = {
+        ...base,
+        "levers.registrationDetector": { ...detector, enabled: false },
+        leverChanges: [{ epoch: at, registrationDetector: { enabled: true } }],
+      };
+      const { r, ledger } = runRecorded("sybil-swarm", later);
+      const flagged = (x: RunResult) =>
+        x.groupSeries.filter((g) => g.agent === "sybil" && g.detected > 0).map((g) => g.epoch);
+      expect(flagged(r).length).to.be.greaterThan(0);
+      expect(Math.min(...flagged(r))).to.be.at.least(at);
+      expect(ledger.reasons.every((x) => x === FLAG_REASONS.registration)).to.equal(true);
+      const never = run("sybil-swarm", { ...base, "levers.registrationDetector": { ...detector, enabled: false } });
+      const always = run("sybil-swarm", { ...base, "levers.registrationDetector": detector });
+      // a base rule that stays off is the run without a detector, bit for bit
+      expect(never.metrics).to.deep.equal(run("sybil-swarm", base).metrics);
+      expect(Math.min(...flagged(always))).to.be.below(at);
+      // the sign of the lever: switching it on later lets the swarm keep more
+      const profit = (x: RunResult) => group(x, "sybil").profitUsd;
+      expect(profit(always)).to.be.below(profit(r));
+      expect(profit(r)).to.be.below(profit(never));
+      // and switched off again, it stops flagging
+      const offAgain = run("sybil-swarm", {
+        ...later,
+        leverChanges: [...later.leverChanges, { epoch: 40, registrationDetector: { enabled: false } }],
+      });
+      expect(Math.max(...flagged(offAgain))).to.be.below(40);
+    });
+
+    it("refuses a detector switched on by leverChanges with no base rule, naming the field", function () {
+      expect(() => load("sybil-swarm", { leverChanges: [{ epoch: 5, registrationDetector: { enabled: true } }] }))
+        .to.throw(ScenarioError)
+        .with.property("message")
+        .that.matches(/leverChanges\[0\]\.registrationDetector: needs levers\.registrationDetector/);
+    });
+
     it("does not see a trickle under its threshold (the run is the same as without it)", function () {
       const on = run("sybil-swarm", { ...base, ...trickle, "levers.registrationDetector": detector });
       const off = run("sybil-swarm", { ...base, ...trickle });
