@@ -1224,7 +1224,7 @@ export function startReplicate(
 
   /**
    * Work of every device this epoch: real = rate × noise; reported = (real rate + fake rate) × the same noise; in the
-   * same pass the per-group sums of both. Sums accumulate in registers over runs of equal group ids (devices sit in
+   * same pass the per-group sums of both and each device's lifetime real work. Sums accumulate in registers over runs of equal group ids (devices sit in
    * long runs); a scatter `gs[g] += x` per device would serialise on store-to-load forwarding.
    */
   function workPass(): void {
@@ -1342,7 +1342,7 @@ export function startReplicate(
   }
 
   /**
-   * Accounting: per-group reward and density sums (run-length accumulated, see workPass); per-device lifetime totals.
+   * Accounting: per-group reward and density sums (run-length accumulated, see workPass); per-device lifetime reward.
    * `summed`: the fast ledger's payment already did the per-device part (`payAndAccount`); otherwise the ledger
    * wrote the rewards, which go through the same pass copied into the score column at k = 1 (score × 1 = reward).
    */

@@ -66,9 +66,9 @@ export interface HotSlots {
 
 export interface HotPasses {
   /**
-   * Work and its per-group sums in one pass: real = rate × noise, reported = (real rate + fake rate) × the same noise
-   * (one uniform per device); per-group Σ real and Σ reported over runs of equal group ids, a run continuing into the
-   * next chunk unless `last`.
+   * Work and its sums in one pass: real = rate × noise, reported = (real rate + fake rate) × the same noise (one
+   * uniform per device); per-group Σ real and Σ reported over runs of equal group ids, a run continuing into the next
+   * chunk unless `last`; each device's lifetime real work.
    */
   workAndSums(from: number, to: number, last: boolean): void;
   /** Flags by anomaly limit or challenge (a draw per device of a group with p > 0); returns the flagged count. */
@@ -82,7 +82,7 @@ export interface HotPasses {
    * Payment and accounting in one pass: reward = score × k (the fast ledger: k = pool ÷ Σ score, or 0; a ledger that
    * wrote the rewards itself has them copied into `score` and k = 1, which leaves each reward exactly as it was), Σ
    * reward carried in `carry[3]` from the first chunk (from = 0) on; per-group Σ reward and Σ density factor over
-   * runs of equal group ids (chunked as `workAndSums`); the lifetime per-device totals of reward and real work.
+   * runs of equal group ids (chunked as `workAndSums`); each device's lifetime reward.
    */
   payAndAccount(from: number, to: number, k: number, last: boolean): void;
 }
@@ -133,6 +133,7 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
       const rp = (rr + fakeRate[i]) * f;
       real[i] = re;
       reported[i] = rp;
+      cumReal[i] += re;
       const gi = group[i];
       if (gi !== g) {
         groupStats[g * STRIDE + REAL] += accReal;
@@ -214,7 +215,6 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
       accReward += r;
       accDensity += cellFactor[cell[i]];
       cumReward[i] += r;
-      cumReal[i] += real[i];
     }
     carry[3] = paid;
     if (last) {

@@ -1,8 +1,8 @@
 /**
  * The specification of every hot pass of the engine: plain loops over devices [0, n), one job each, in the order the
  * engine runs them. `fast.ts` holds the tuned forms (chunked, compiled afresh per run, the generator inlined; some
- * fused: `workAndSums` is `work` then `workSums`, `payAndAccount` is `pay`, `accounting` and `lifetime`,
- * `challenges` is `detection` without limits);
+ * fused: `workAndSums` is `work`, `workSums` and `lifetimeReal`, `payAndAccount` is `pay`, `accounting` and
+ * `lifetimeReward`, `challenges` is `detection` without limits);
  * test/simulation/kernels.property.test.ts runs both on random device tables and asserts the same bits. Change the
  * model here first, then make the fast form agree.
  */
@@ -112,12 +112,14 @@ export function accounting(a: HotArrays, n: number, slots: HotSlots): void {
   );
 }
 
-/** Lifetime totals per device. */
-export function lifetime(a: HotArrays, n: number): void {
-  for (let i = 0; i < n; i++) {
-    a.cumReward[i] += a.reward[i];
-    a.cumReal[i] += a.real[i];
-  }
+/** Lifetime real work per device (after `work`). */
+export function lifetimeReal(a: HotArrays, n: number): void {
+  for (let i = 0; i < n; i++) a.cumReal[i] += a.real[i];
+}
+
+/** Lifetime reward per device (after the payment). */
+export function lifetimeReward(a: HotArrays, n: number): void {
+  for (let i = 0; i < n; i++) a.cumReward[i] += a.reward[i];
 }
 
 /**

@@ -110,10 +110,11 @@ function runFast(a: HotArrays, n: number, chunk: number, k: number | null): { co
 function runReference(a: HotArrays, n: number, k: number | null): { count: number; paid: number | null } {
   reference.work(a, n);
   reference.workSums(a, n, SLOTS);
+  reference.lifetimeReal(a, n);
   const count = reference.detection(a, n);
   const paid = k === null ? null : reference.pay(a, n, k);
   reference.accounting(a, n, SLOTS);
-  reference.lifetime(a, n);
+  reference.lifetimeReward(a, n);
   return { count, paid };
 }
 
