@@ -283,9 +283,11 @@ describe("RewardDistributor", function () {
           ORACLE_MEMBERS[1],
           ORACLE_MEMBERS[2],
         ]);
+        const at = (await time.latest()) + 1;
+        await time.setNextBlockTimestamp(at);
         await expect(distributor.connect(stranger).postEpoch(0, root, 0, signatures))
           .to.emit(distributor, "EpochPosted")
-          .withArgs(0, root, 0, (await time.latest()) + 1 + CHALLENGE_WINDOW, stranger.address);
+          .withArgs(0, root, 0, at + CHALLENGE_WINDOW, stranger.address);
         expect(await distributor.oracleMembers()).to.deep.equal(ORACLE_MEMBERS.map((m) => m.address));
         expect(await distributor.oracleThreshold()).to.equal(ORACLE_THRESHOLD);
       });

@@ -373,9 +373,12 @@ describe("Staking", function () {
       expect(unbonding.beneficiary).to.equal(ethers.ZeroAddress);
       await expect(f.staking.withdraw(f.id)).to.be.revertedWithCustomError(f.staking, "StakingNothingUnbonding");
       await f.staking.connect(f.bob).stake(f.id, E(10));
+      // the block's time pinned: read after sending, time.latest() raced the automined block
+      const at = (await time.latest()) + 1;
+      await time.setNextBlockTimestamp(at);
       await expect(f.staking.connect(f.bob).requestUnstake(f.id, E(10)))
         .to.emit(f.staking, "UnstakeRequested")
-        .withArgs(f.id, f.bob.address, E(10), E(10), (await time.latest()) + 1 + Number(UNBONDING_DELAY));
+        .withArgs(f.id, f.bob.address, E(10), E(10), at + Number(UNBONDING_DELAY));
       await expectStakingBalanceInvariant(f, [f.id]);
     });
 
