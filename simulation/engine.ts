@@ -39,7 +39,7 @@ import {
   sortNonNegativeInPlace,
   type MetricValues,
 } from "./measure/metrics";
-import { Rng, drawFromCdf, replicateSeed } from "./random";
+import { CdfSampler, Rng, replicateSeed } from "./random";
 import { DeviceTable, type DeviceColumns } from "./world/devices";
 import { Float64List } from "../lib/float64List";
 import { ExactLedger } from "./ledger/exact";
@@ -364,12 +364,13 @@ export function startReplicate(
   });
   let density = h3World ? h3World.densityModel(densityParams()) : new DensityModel(grid, densityParams());
   const cells = density.cells;
-  const cityCdf = h3World
-    ? h3World.cdf
-    : buildCityCdf(grid.width, grid.height, gridWorld.cities, gridWorld.citySpread, rng);
+  /** Cells drawn by the world's weights (cities). */
+  const citySampler = h3World
+    ? h3World.sampler
+    : new CdfSampler(buildCityCdf(grid.width, grid.height, gridWorld.cities, gridWorld.citySpread, rng));
   /** Six cells next to `c` (home cells of a swarm). */
   const neighbourCells = (c: number): number[] => (h3World ? h3World.neighbours(c, rng) : neighbours(grid, c));
-  const sampleCityCell = (): number => drawFromCdf(cityCdf, rng);
+  const sampleCityCell = (): number => citySampler.draw(rng);
 
   // ---- groups -----------------------------------------------------------------------------------------------
   let ownerCount = 0;
@@ -683,9 +684,9 @@ export function startReplicate(
           g.strategy === "spoofer" && g.spreadShare > 0.5
             ? rng.int(cells)
             : g.strategy === "fakeWork"
-              ? drawFromCdf(cityCdf, rng)
+              ? citySampler.draw(rng)
               : g.homeCells[rng.int(g.homeCells.length)];
-      } else d.cell[i] = drawFromCdf(cityCdf, rng);
+      } else d.cell[i] = citySampler.draw(rng);
       cellDevices[d.cell[i]]++;
       if (g.homeMask !== null && g.homeMask[d.cell[i]] === 0) g.away++;
       d.regCell[i] = d.cell[i];

@@ -17,7 +17,7 @@
 import { getHexagonEdgeLengthAvg, gridDisk, gridDiskDistances, latLngToCell } from "h3-js";
 import { DensityModel, densityTableKey, type DensityParams } from "../../protocol/density";
 import { h3Topology, type H3Topology } from "../../protocol/h3";
-import { Rng, drawFromCdf } from "../random";
+import { CdfSampler, Rng } from "../random";
 import type { H3WorldSpec } from "../scenario";
 import { WORLD_CITIES, type City } from "./cities";
 
@@ -34,6 +34,8 @@ export class H3World {
   readonly h3Cells: readonly string[];
   /** Cumulative weights of the cells (`cdf[cells − 1]` is the total). */
   readonly cdf: Float64Array;
+  /** Draws a cell by weight from `cdf` (one `rng.next()`). */
+  readonly sampler: CdfSampler;
   /** Index of each cell's city in `cities`. */
   readonly cityOf: Uint16Array;
   readonly cities: readonly City[];
@@ -106,6 +108,7 @@ export class H3World {
     this.cdf = new Float64Array(cells.length);
     let acc = 0;
     for (let i = 0; i < cells.length; i++) this.cdf[i] = acc += weights[i];
+    this.sampler = new CdfSampler(this.cdf);
   }
 
   get cellCount(): number {
@@ -114,7 +117,7 @@ export class H3World {
 
   /** A cell drawn by weight (one `rng.next()`, as the grid world's city sampler). */
   sampleCell(rng: Rng): number {
-    return drawFromCdf(this.cdf, rng);
+    return this.sampler.draw(rng);
   }
 
   /**
