@@ -1265,9 +1265,13 @@ export function startReplicate(
   /** Generator state handed to and from the hot passes that draw. */
   const rngState = new Int32Array(1);
   const runCarry = new Float64Array(4);
+  /** The runs of equal group ids the work pass found this epoch (start, group pairs; see kernels/fast.ts). */
+  let groupRuns = new Int32Array(0);
+  const groupRunCount = new Int32Array(1);
 
   function buildPasses(): HotPasses {
     if (flaggedList.length <= table.capacity) flaggedList = new Int32Array(table.capacity + 1);
+    if (groupRuns.length < 2 * table.capacity) groupRuns = new Int32Array(2 * table.capacity);
     const arrays: HotArrays = {
       group: d.group,
       classId: d.classId,
@@ -1288,6 +1292,8 @@ export function startReplicate(
       flaggedList,
       cellFactor,
       rngState,
+      runs: groupRuns,
+      runCount: groupRunCount,
       carry: runCarry,
     };
     const built = freshCopy(createHotPasses)(arrays, {
@@ -1306,7 +1312,7 @@ export function startReplicate(
   const limitByClass = new Float64Array(classCount);
 
   /** Challenges and the anomaly detector: sets `eligible` and the flagged list. */
-  function detectionPass(): void {
+  function detectionPass(epoch: number): void {
     const len = table.n;
     if (!detectorOn && groups.every((g) => g.devices === 0 || pDetect[g.index] === 0)) {
       // nothing can be flagged (no device of a group that can be challenged is present; the pass would draw for
@@ -1325,9 +1331,17 @@ export function startReplicate(
     if (detectorOn) {
       for (let from = 0; from < len; from += CHUNK) count = p.detection(from, Math.min(len, from + CHUNK), count);
     } else {
-      // no limits: only challenged groups' devices are drawn for and written (the same bits as `detection`)
+      // no limits: only challenged groups' devices are drawn for and written (the same bits as `detection`), so the
+      // pass runs only over the runs of such groups the work pass listed (the table has not changed since)
       if (flaggedCount > 0) d.eligible.fill(1, 0, len);
-      for (let from = 0; from < len; from += CHUNK) count = p.challenges(from, Math.min(len, from + CHUNK), count);
+      if (options.checkInvariants) checkGroupRuns(epoch);
+      const runs = groupRunCount[0];
+      for (let k = 0; k < runs; k++) {
+        if (!(pDetect[groupRuns[2 * k + 1]] > 0)) continue;
+        const end = k + 1 < runs ? groupRuns[2 * k + 2] : len;
+        for (let from = groupRuns[2 * k]; from < end; from += CHUNK)
+          count = p.challenges(from, Math.min(end, from + CHUNK), count);
+      }
     }
     flaggedCount = count;
     rng.setState(rngState[0]);
@@ -1528,7 +1542,7 @@ export function startReplicate(
       pDetect[g.index] = detectProbability(g);
       if (g.fraud) fraudDeviceEpochs += g.devices;
     }
-    detectionPass();
+    detectionPass(flow.epoch);
     if (watched !== null) registrationPass(flow.epoch, watched);
     for (let k = 0; k < flaggedCount; k++) {
       const i = flaggedList[k];
@@ -1907,6 +1921,21 @@ export function startReplicate(
   }
 
   // ---- helpers needing the closure ---------------------------------------------------------------------------
+  /** The work pass's run list is the table's runs of equal group ids (checked where the detection pass reads it). */
+  function checkGroupRuns(epoch: number): void {
+    let k = 0;
+    for (let i = 0; i < table.n; i++) {
+      if (i > 0 && d.group[i] === d.group[i - 1]) continue;
+      if (k >= groupRunCount[0] || groupRuns[2 * k] !== i || groupRuns[2 * k + 1] !== d.group[i])
+        throw new InvariantError(
+          epoch,
+          `run ${k} of the work pass's list = the run of group ${d.group[i]} at row ${i}`,
+        );
+      k++;
+    }
+    if (k !== groupRunCount[0]) throw new InvariantError(epoch, `${groupRunCount[0]} runs listed = ${k} in the table`);
+  }
+
   function checkInvariants(epoch: number, pool: number, paid: number): void {
     const fail = (what: string): never => {
       throw new InvariantError(epoch, what);

@@ -38,6 +38,12 @@ export interface HotArrays {
   /** [0]: generator state in and out of the passes that draw random numbers (mulberry32, as Rng). */
   readonly rngState: Int32Array;
   /**
+   * Output of `workAndSums`: the runs of equal group ids in row order, run k starting at row runs[2k] with group
+   * runs[2k + 1] (room for a run per device); runCount[0] of them.
+   */
+  readonly runs: Int32Array;
+  readonly runCount: Int32Array;
+  /**
    * [group, acc1, acc2, paid]: a run-length sum carried from one chunk of devices to the next, and `payAndAccount`'s
    * Σ reward so far (length 4).
    */
@@ -68,7 +74,7 @@ export interface HotPasses {
   /**
    * Work and its sums in one pass: real = rate × noise, reported = (real rate + fake rate) × the same noise (one
    * uniform per device); per-group Σ real and Σ reported over runs of equal group ids, a run continuing into the next
-   * chunk unless `last`; each device's lifetime real work.
+   * chunk unless `last`; each device's lifetime real work; the list of those runs (`runs`).
    */
   workAndSums(from: number, to: number, last: boolean): void;
   /** Flags by anomaly limit or challenge (a draw per device of a group with p > 0); returns the flagged count. */
@@ -107,6 +113,8 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     flaggedList = a.flaggedList,
     cellFactor = a.cellFactor,
     rngState = a.rngState,
+    runs = a.runs,
+    runCount = a.runCount,
     carry = a.carry;
   const STRIDE = slots.stride,
     REAL = slots.real,
@@ -121,6 +129,12 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
     let g = from === 0 ? (to > 0 ? group[0] : 0) : carry[0];
     let accReal = from === 0 ? 0 : carry[1];
     let accReported = from === 0 ? 0 : carry[2];
+    let run = from === 0 ? 0 : runCount[0];
+    if (from === 0 && to > 0) {
+      runs[0] = 0;
+      runs[1] = g;
+      run = 1;
+    }
     for (let i = from; i < to; i++) {
       // mulberry32 inlined (same generator as Rng.next)
       s = (s + 0x6d2b79f5) | 0;
@@ -141,10 +155,14 @@ export function createHotPasses(a: HotArrays, slots: HotSlots): HotPasses {
         accReal = 0;
         accReported = 0;
         g = gi;
+        runs[2 * run] = i;
+        runs[2 * run + 1] = gi;
+        run++;
       }
       accReal += re;
       accReported += rp;
     }
+    runCount[0] = run;
     rngState[0] = s;
     if (last) {
       groupStats[g * STRIDE + REAL] += accReal;
@@ -249,6 +267,8 @@ export function warmUp(p: HotPasses, a: HotArrays, n: number): void {
   const small = [a.groupStats, a.cellFactor, a.pDetect, a.limitByClass, a.carry];
   const savedSmall = small.map((x) => x.slice());
   const flagged = a.flaggedList.slice(0, 4);
+  const runs = a.runs.slice(0, 4);
+  const runCount = a.runCount[0];
   const state = a.rngState[0];
   a.pDetect.fill(0.5);
   a.limitByClass.fill(0.75);
@@ -259,6 +279,8 @@ export function warmUp(p: HotPasses, a: HotArrays, n: number): void {
     for (const x of perDevice) x.fill(0.625, from, to);
     // V8 allocates a function's feedback vector only after several calls: enough calls that feedback is recorded
     for (let k = 0; k < WARM_UP_CALLS; k++) {
+      // a span's run starts at list entry 0 (at most one more run: the saved entries cover them)
+      a.runCount[0] = 0;
       p.workAndSums(from, to, true);
       p.detection(from, to, 0);
       p.challenges(from, to, 0);
@@ -269,6 +291,8 @@ export function warmUp(p: HotPasses, a: HotArrays, n: number): void {
   }
   small.forEach((x, k) => x.set(savedSmall[k]));
   a.flaggedList.set(flagged);
+  a.runs.set(runs);
+  a.runCount[0] = runCount;
   a.rngState[0] = state;
 }
 

@@ -54,6 +54,13 @@ function runSums(
   }
 }
 
+/** The runs of equal group ids in row order, as [start, group] pairs (what `workAndSums` lists in `runs`). */
+export function groupRuns(a: HotArrays, n: number): number[] {
+  const runs: number[] = [];
+  for (let i = 0; i < n; i++) if (i === 0 || a.group[i] !== a.group[i - 1]) runs.push(i, a.group[i]);
+  return runs;
+}
+
 /** Per-group Σ real and Σ reported work. */
 export function workSums(a: HotArrays, n: number, slots: HotSlots): void {
   runSums(

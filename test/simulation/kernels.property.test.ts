@@ -67,6 +67,8 @@ function arraysOf(t: Table): HotArrays {
     flaggedList: new Int32Array(n + 1),
     cellFactor: Float64Array.from({ length: CELLS }, () => next()),
     rngState: Int32Array.from([t.seed | 0]),
+    runs: new Int32Array(2 * n + 2),
+    runCount: new Int32Array(1),
     carry: new Float64Array(4),
   };
 }
@@ -75,7 +77,7 @@ function arraysOf(t: Table): HotArrays {
 function bitsOf(a: HotArrays, flagged: number): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, values] of Object.entries(a)) {
-    if (name === "carry") continue;
+    if (name === "carry" || name === "runs" || name === "runCount") continue;
     const v = name === "flaggedList" ? (values as Int32Array).subarray(0, flagged) : values;
     out[name] = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex");
   }
@@ -128,6 +130,22 @@ describe("simulation/kernels: the fast passes give the reference's bits", functi
         const fast = runFast(tuned, t.n, t.chunk, t.k);
         expect(fast).to.deep.equal(expected);
         expect(bitsOf(tuned, expected.count)).to.deep.equal(bitsOf(spec, expected.count));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("the work pass lists the runs of equal group ids, in chunks of any size", function () {
+    fc.assert(
+      fc.property(table, (t) => {
+        const a = arraysOf(t);
+        const p = freshCopy(createHotPasses)(a, SLOTS);
+        warmUp(p, a, t.n);
+        if (t.n === 0) p.workAndSums(0, 0, true);
+        for (let from = 0; from < t.n; from += t.chunk)
+          p.workAndSums(from, Math.min(t.n, from + t.chunk), from + t.chunk >= t.n);
+        const listed = Array.from(a.runs.subarray(0, 2 * a.runCount[0]));
+        expect(listed).to.deep.equal(reference.groupRuns(a, t.n));
       }),
       { numRuns: 200 },
     );

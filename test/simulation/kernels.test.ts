@@ -36,6 +36,8 @@ function arraysOf(n: number, seed: number): HotArrays {
     flaggedList: new Int32Array(n + 1),
     cellFactor: Float64Array.from({ length: 64 }, () => next()),
     rngState: Int32Array.from([seed]),
+    runs: new Int32Array(2 * n + 2),
+    runCount: new Int32Array(1),
     carry: new Float64Array(4),
   };
 }
