@@ -370,7 +370,6 @@ export function startReplicate(
     : new CdfSampler(buildCityCdf(grid.width, grid.height, gridWorld.cities, gridWorld.citySpread, rng));
   /** Six cells next to `c` (home cells of a swarm). */
   const neighbourCells = (c: number): number[] => (h3World ? h3World.neighbours(c, rng) : neighbours(grid, c));
-  const sampleCityCell = (): number => citySampler.draw(rng);
 
   // ---- groups -----------------------------------------------------------------------------------------------
   let ownerCount = 0;
@@ -386,15 +385,15 @@ export function startReplicate(
             : Number.MAX_SAFE_INTEGER;
     const homeCells: number[] = [];
     if (spec.kind === "sybil" || spec.kind === "spoofer" || spec.kind === "adaptive") {
-      const first = sampleCityCell();
+      const first = citySampler.draw(rng);
       homeCells.push(first);
       const ring = neighbourCells(first);
       const want = spec.kind === "adaptive" ? spec.sybil.cells : spec.cells;
-      for (let k = 1; k < want; k++) homeCells.push(k <= 6 ? ring[k - 1] : sampleCityCell());
+      for (let k = 1; k < want; k++) homeCells.push(k <= 6 ? ring[k - 1] : citySampler.draw(rng));
     } else if (spec.kind === "collusion") {
-      const first = sampleCityCell();
+      const first = citySampler.draw(rng);
       homeCells.push(first, ...neighbourCells(first).slice(0, spec.cells - 1));
-      for (let k = homeCells.length; k < spec.cells; k++) homeCells.push(sampleCityCell());
+      for (let k = homeCells.length; k < spec.cells; k++) homeCells.push(citySampler.draw(rng));
     }
     const ownerBase = ownerCount;
     const wallets = "wallets" in spec && spec.wallets !== undefined ? spec.wallets : 1;
@@ -1225,8 +1224,9 @@ export function startReplicate(
 
   /**
    * Work of every device this epoch: real = rate × noise; reported = (real rate + fake rate) × the same noise; in the
-   * same pass the per-group sums of both and each device's lifetime real work. Sums accumulate in registers over runs of equal group ids (devices sit in
-   * long runs); a scatter `gs[g] += x` per device would serialise on store-to-load forwarding.
+   * same pass the per-group sums of both and each device's lifetime real work. Sums accumulate in registers over runs
+   * of equal group ids (devices sit in long runs); a scatter `gs[g] += x` per device would serialise on
+   * store-to-load forwarding.
    */
   function workPass(): void {
     rngState[0] = rng.getState();
@@ -1552,11 +1552,9 @@ export function startReplicate(
     density.factors(cellCounts, cellFactor);
   }
 
-  /**
-   * The fast ledger's payment, reward = score × k, in one pass with the accounting (see accountingPass); returns Σ
-   * reward.
-   */
+  /** This epoch's rewards went through `payAndAccountPass` when the ledger paid (reset at the start of the pay phase). */
   let paidWithAccounting = false;
+  /** The payment, reward = score × k, in one pass with the accounting (see accountingPass); returns Σ reward. */
   function payAndAccountPass(k: number): number {
     const p = passes as HotPasses;
     if (table.n === 0) p.payAndAccount(0, 0, k, true);

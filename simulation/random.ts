@@ -80,9 +80,11 @@ export class Rng {
  * {@link CdfSampler}, which finds the same index faster.
  */
 export function drawFromCdf(cdf: Float64Array, rng: Rng): number {
-  const u = rng.next() * cdf[cdf.length - 1];
-  let lo = 0;
-  let hi = cdf.length - 1;
+  return firstAbove(cdf, rng.next() * cdf[cdf.length - 1], 0, cdf.length - 1);
+}
+
+/** Binary search of an ascending table: the first i in [lo, hi] with cdf[i] > u, or hi when there is none. */
+function firstAbove(cdf: Float64Array, u: number, lo: number, hi: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (cdf[mid] > u) hi = mid;
@@ -101,8 +103,7 @@ export function drawFromCdf(cdf: Float64Array, rng: Rng): number {
 export class CdfSampler {
   private readonly n: number;
   private readonly total: number;
-  /** Bucket k starts at threshold[k] = k × total ÷ n; guide[k] = the first index with cdf > threshold[k] (or n − 1). */
-  private readonly threshold: Float64Array;
+  /** guide[k] = the first index whose cumulative weight exceeds bucket k's start (or n − 1). */
   private readonly guide: Int32Array;
   private readonly perTotal: number;
 
@@ -110,39 +111,34 @@ export class CdfSampler {
     const n = (this.n = cdf.length);
     if (n === 0) throw new Error("CdfSampler: expected a non-empty table of cumulative weights");
     this.total = cdf[n - 1];
-    this.threshold = new Float64Array(n);
     this.guide = new Int32Array(n);
     this.perTotal = this.total > 0 ? n / this.total : 0;
     let i = 0;
     for (let k = 0; k < n; k++) {
-      const t = (this.threshold[k] = (k / n) * this.total);
-      while (i < n - 1 && !(cdf[i] > t)) i++;
+      const start = this.bucketStart(k);
+      while (i < n - 1 && !(cdf[i] > start)) i++;
       this.guide[k] = i;
     }
   }
 
+  /** Where bucket k starts: k × total ÷ n (computed the same way wherever it is compared). */
+  private bucketStart(k: number): number {
+    return (k / this.n) * this.total;
+  }
+
   /** The index {@link drawFromCdf} would give for the same generator state (one `rng.next()`). */
   draw(rng: Rng): number {
-    const cdf = this.cdf;
     const u = rng.next() * this.total;
     const n = this.n;
     // no positive weight: no cumulative weight exceeds u = 0, and the search's answer is the last index
     if (!(this.total > 0)) return n - 1;
-    const threshold = this.threshold;
     let k = Math.floor(u * this.perTotal);
     // a tiny (subnormal) total makes the estimate Infinity or NaN: start from an end, the walks below correct it
     if (!(k >= 0)) k = 0;
     else if (k > n - 1) k = n - 1;
-    // the bucket with threshold[k] <= u < threshold[k + 1], whatever the rounding of the estimate
-    while (k > 0 && threshold[k] > u) k--;
-    while (k + 1 < n && threshold[k + 1] <= u) k++;
-    let lo = this.guide[k];
-    let hi = k + 1 < n ? this.guide[k + 1] : n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid] > u) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
+    // the bucket whose start is <= u < the next one's, whatever the rounding of the estimate
+    while (k > 0 && this.bucketStart(k) > u) k--;
+    while (k + 1 < n && this.bucketStart(k + 1) <= u) k++;
+    return firstAbove(this.cdf, u, this.guide[k], k + 1 < n ? this.guide[k + 1] : n - 1);
   }
 }

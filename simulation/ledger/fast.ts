@@ -67,8 +67,7 @@ export class FastLedger implements Ledger {
   pay(epoch: number, work: EpochWork, poolTokens: number): number {
     const total = work.kernel.score(work.n, epoch);
     this.lastScoreTotal = total;
-    if (work.payAndAccount !== undefined) return work.payAndAccount(total <= 0 ? 0 : poolTokens / total);
-    return work.kernel.pay(work.n, poolTokens, total);
+    return work.payAndAccount(total <= 0 ? 0 : poolTokens / total);
   }
 
   forfeit(group: number, caughtShare: number): number {

@@ -51,9 +51,9 @@ export interface EpochWork {
   kernel: FastRewardKernel;
   /**
    * The engine's pass paying reward = score × k (the kernel's `pay` with k = pool ÷ Σ score, or 0 when Σ score ≤ 0),
-   * fused with its per-group accounting; returns Σ reward (fast ledger; absent: the kernel's `pay`).
+   * fused with its per-group accounting; returns Σ reward (the fast ledger pays through it).
    */
-  payAndAccount?: (k: number) => number;
+  payAndAccount: (k: number) => number;
   /** Density model in force (exact ledgers compute cell factors from their own eligibility). */
   density: DensityModel;
 }
